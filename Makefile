@@ -1,0 +1,36 @@
+# Quick start: `make run` (set up and run the baseline), `make test` (set up and run the tests).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# The stamp depends on the files that decide what gets installed, so edits re-install and repeats do not.
+STAMP      := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: run test setup clean help
+
+help:
+	@echo "make run   - create .venv, install, run scenarios/baseline.toml into results/baseline"
+	@echo "make test  - create .venv, install with test extras, run the test suite"
+	@echo "make clean - remove .venv and results/"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python pyproject.toml requirements.lock
+	$(BIN)/python -m pip install -qq -c requirements.lock -e .
+	touch $@
+
+$(TEST_STAMP): $(BIN)/python pyproject.toml requirements.lock
+	$(BIN)/python -m pip install -qq -c requirements.lock -e ".[test]"
+	touch $@ $(STAMP)
+
+setup: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/ijsim run scenarios/baseline.toml --out results/baseline --force
+
+test: $(TEST_STAMP)
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) results
