@@ -1,0 +1,53 @@
+"""Errors a user can cause, kept apart from bugs.
+
+A scenario file is checked completely before anything runs; every problem found becomes one
+:class:`Problem` (file, key path, what is wrong and what is allowed), and all of them travel
+together in one :class:`ScenarioError` so the user can fix the file in one go.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one key of one file."""
+
+    file: str
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.key}" if self.key else self.file
+        return f"{where}: {self.message}"
+
+
+class UserError(Exception):
+    """Bad input or usage: reported without a traceback, exit code 2."""
+
+
+class ScenarioError(UserError):
+    """One or more problems in a scenario file (or its `extends` chain)."""
+
+    def __init__(self, problems: list[Problem]):
+        if not problems:
+            raise ValueError("ScenarioError needs at least one problem")
+        self.problems = list(problems)
+        super().__init__(self._text())
+
+    def _text(self) -> str:
+        lines = [str(p) for p in self.problems]
+        n = len(self.problems)
+        lines.append(f"{n} problem{'s' if n != 1 else ''} found")
+        return "\n".join(lines)
+
+
+class OutputExistsError(UserError):
+    """The output folder exists and the user did not ask to replace it."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        super().__init__(
+            f"{path}: output folder already exists; choose another --out or pass --force to replace it"
+        )

@@ -1,0 +1,135 @@
+"""The validated, frozen scenario: what a run needs, and nothing that can still be wrong."""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+import numpy as np
+
+from ..errors import Problem, ScenarioError
+from .loader import LoadedDocument, load_document, merge
+from .parameters import SPECS, model_specs
+from .validate import check_document
+from .values import Distribution, Fixed, Path as ValuePath
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    title: str
+    description: str
+    horizon_start: int
+    horizon_years: int
+    draws: int
+    seed: int
+    sampler: str
+    block_size: int
+    params: Mapping[str, Any]  # dotted path -> Fixed | Distribution | Path | str | int | dict | tuple
+    document: Mapping[str, Any] = field(repr=False)  # merged TOML document (for overrides and manifests)
+    path: Path | None = None
+    files: tuple[Path, ...] = ()
+    sha256: Mapping[str, str] = field(default_factory=dict, repr=False)
+    explicit: frozenset[str] = frozenset()  # parameters set by a file (the rest are registry defaults)
+
+    @property
+    def years(self) -> np.ndarray:
+        return np.arange(self.horizon_start, self.horizon_start + self.horizon_years)
+
+    def uncertain(self) -> list[str]:
+        """Names of the parameters given as distributions."""
+        return [k for k, v in self.params.items() if isinstance(v, Distribution)]
+
+    def with_params(self, overrides: Mapping[str, Any]) -> "Scenario":
+        """A copy with some keys changed, validated like a file: ``{"investment.realisation_rate": 0.5}``.
+
+        Values take the same forms as in TOML (numbers, distribution or path tables, strings).
+        """
+        patch: dict = {}
+        for dotted, value in overrides.items():
+            node = patch
+            *parents, last = dotted.split(".")
+            for part in parents:
+                node = node.setdefault(part, {})
+            node[last] = value
+        loaded = LoadedDocument(path=Path("<overrides>") if self.path is None else self.path,
+                                doc=merge(copy.deepcopy(dict(self.document)), patch),
+                                files=list(self.files), sha256=dict(self.sha256))
+        loaded.origins = {k: "<overrides>" for k in overrides}
+        return _build(loaded)
+
+    def resolved_parameters(self) -> dict[str, Any]:
+        """Every model parameter with the value used and where that value comes from (for manifests)."""
+        out = {}
+        for spec in model_specs():
+            value = self.params.get(spec.path)
+            if value is None:
+                continue
+            origin = "scenario file" if spec.path in self.explicit else (
+                f"seed figure '{spec.seed}'" if spec.seed else f"default ({spec.source})")
+            out[spec.path] = {"value": _plain(value), "unit": spec.unit, "from": origin,
+                              "source": f"seeds/article_figures.toml: {spec.seed}" if spec.seed else spec.source}
+        return out
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (Fixed, Distribution, ValuePath)):
+        return value.to_toml()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _build(loaded: LoadedDocument) -> Scenario:
+    values, problems = check_document(loaded)
+    if problems:
+        raise ScenarioError(problems)
+    params: dict[str, Any] = {}
+    for spec in model_specs():
+        if spec.path in values:
+            params[spec.path] = values[spec.path]
+        else:
+            default = spec.default_value()
+            if default is None:
+                continue
+            params[spec.path] = Fixed(float(default)) if spec.kind == "number" else default
+    if "investment.disbursement.midpoint_years" not in params:
+        params["investment.disbursement.midpoint_years"] = Fixed(params["investment.pledge_years"] / 2)
+
+    def setting(path: str) -> Any:
+        return values.get(path, SPECS[path].default_value())
+
+    name = values["scenario.name"]
+    return Scenario(
+        name=name, title=values.get("scenario.title", name), description=setting("scenario.description"),
+        horizon_start=setting("scenario.horizon_start"), horizon_years=setting("scenario.horizon_years"),
+        draws=setting("scenario.draws"), seed=setting("scenario.seed"), sampler=setting("sampling.method"),
+        block_size=setting("sampling.block_size"), params=MappingProxyType(params),
+        document=MappingProxyType(loaded.doc), path=loaded.path, files=tuple(loaded.files),
+        sha256=MappingProxyType(dict(loaded.sha256)), explicit=frozenset(values),
+    )
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read, merge (`extends`) and validate a scenario file; raise ScenarioError listing every problem."""
+    loaded, problems = load_document(path)
+    if loaded is None:
+        raise ScenarioError(problems)
+    try:
+        scenario = _build(loaded)
+    except ScenarioError as exc:
+        raise ScenarioError(problems + exc.problems) from None
+    if problems:
+        raise ScenarioError(problems)
+    return scenario
+
+
+def scenario_from_dict(doc: Mapping[str, Any], label: str = "<dict>") -> Scenario:
+    """Build a scenario from a document already in memory (a notebook's dict), with the same checks."""
+    loaded = LoadedDocument(path=Path(label), doc=copy.deepcopy(dict(doc)))
+    return _build(loaded)
+
+
+__all__ = ["Scenario", "load_scenario", "scenario_from_dict", "Problem"]

@@ -1,0 +1,150 @@
+"""Every key a scenario file may contain, with its title, unit, allowed range, default and source.
+
+This registry is the one description of the format: the validator checks files against it,
+``ijsim schema`` turns it into a JSON Schema, and docs/scenarios.md lists it. A default either
+names the article figure it comes from (``seed``), cites a source, or says ``assumption``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..seeds import sectors, seed_figure
+
+ASSUMPTION = "assumption"
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    group: str
+    key: str
+    title: str
+    unit: str
+    kind: str  # number | integer | string | choice | shares | share_list
+    default: Any = None
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False  # True: the value must be strictly greater than `low`
+    uncertain: bool = False  # may be a distribution
+    time_varying: bool = False  # may be a path over years
+    choices: tuple[str, ...] = ()
+    required: bool = False
+    seed: str | None = None  # id of the article figure giving the default
+    source: str = ASSUMPTION
+    description: str = ""
+
+    @property
+    def path(self) -> str:
+        return f"{self.group}.{self.key}"
+
+    def default_value(self) -> Any:
+        if self.seed is not None:
+            value = seed_figure(self.seed).value
+            return int(value) if self.kind == "integer" else value
+        return self.default
+
+    def range_text(self) -> str:
+        lo = "-inf" if self.low is None else f"{self.low:g}"
+        hi = "inf" if self.high is None else f"{self.high:g}"
+        return f"{'(' if self.low_open or self.low is None else '['}{lo}, {hi}{']' if self.high is not None else ')'}"
+
+    def in_range(self, x: float) -> bool:
+        if self.low is not None and (x <= self.low if self.low_open else x < self.low):
+            return False
+        return self.high is None or x <= self.high
+
+
+MAX_HORIZON_YEARS = 50  # beyond this the model's constant elasticities and shares mean little
+MAX_DRAWS = 10_000_000
+DISBURSEMENT_PROFILES = ("uniform", "front_loaded", "back_loaded", "s_curve", "explicit")
+SAMPLERS = ("mc", "lhs", "sobol")
+
+# `ijsim` reads the pledge in yen: a yen pledge does not move with the exchange rate, its dollar value does.
+PLEDGE_SOURCE = ("India–Japan Joint Vision for the Next Decade, 15th Annual Summit, Tokyo, 29 Aug 2025: "
+                 "'a new target of JPY 10 trillion of private investment'; the article's ~US$68 bn is this sum in dollars")
+
+SCENARIO = (
+    ParamSpec("scenario", "name", "Short name of the scenario (used for result folders)", "", "string",
+              required=True, description="Letters, digits, '-', '_' and '.'; required in every file."),
+    ParamSpec("scenario", "title", "Title shown in reports", "", "string"),
+    ParamSpec("scenario", "description", "The story the scenario tells", "", "string", default=""),
+    ParamSpec("scenario", "extends", "Parent scenario file, relative to this file", "", "string",
+              description="The child overrides the parent key by key; a parameter value replaces the parent's whole."),
+    ParamSpec("scenario", "horizon_start", "First simulated year", "year", "integer", default=2025,
+              low=2000, high=2100),
+    ParamSpec("scenario", "horizon_years", "Number of simulated years", "years", "integer", default=10,
+              low=1, high=MAX_HORIZON_YEARS),
+    ParamSpec("scenario", "draws", "Monte Carlo draws", "draws", "integer", default=10_000, low=1, high=MAX_DRAWS),
+    ParamSpec("scenario", "seed", "Root seed of the random numbers", "", "integer", default=20250829,
+              low=0, high=2**63 - 1),
+)
+
+SAMPLING = (
+    ParamSpec("sampling", "method", "Sampler for the uncertain parameters", "", "choice", default="lhs",
+              choices=SAMPLERS,
+              description="mc: plain Monte Carlo; lhs: Latin hypercube; sobol: scrambled Sobol' sequence."),
+    ParamSpec("sampling", "block_size", "Draws per block (each block has its own seed)", "draws", "integer",
+              default=4096, low=1, high=1_000_000,
+              description="Part of the result's definition: the same seed with another block size gives other draws."),
+)
+
+INVESTMENT = (
+    ParamSpec("investment", "pledge_jpy_tn", "Japan's investment pledge", "jpy_tn", "number", default=10.0,
+              low=0, uncertain=True, source=PLEDGE_SOURCE),
+    ParamSpec("investment", "pledge_start_year", "First year of the pledge period", "year", "integer",
+              default=2025, low=2000, high=2100, source="source article: pledge made at the August 2025 summit"),
+    ParamSpec("investment", "pledge_years", "Length of the pledge period", "years", "integer",
+              seed="pledge_years", low=1, high=MAX_HORIZON_YEARS),
+    ParamSpec("investment", "fx_jpy_per_usd", "Exchange rate", "jpy_per_usd", "number",
+              default=round(10_000 / seed_figure("pledge_usd_bn").value, 2), low=0, low_open=True, high=1000,
+              uncertain=True, time_varying=True,
+              source="derived: JPY 10 trillion / the article's US$68 bn = 147.06 JPY per USD"),
+    ParamSpec("investment", "fx_log_volatility", "Annual volatility of the log exchange rate", "1/sqrt(year)",
+              "number", default=0.0, low=0, high=1, uncertain=True,
+              description="Adds a random walk in log fx to the fx path: fx_t = path_t * exp(sigma * W_t), W_0 = 0."),
+    ParamSpec("investment", "realisation_rate", "Share of the pledge that arrives", "share", "number",
+              default=1.0, low=0, high=1, uncertain=True),
+    ParamSpec("investment", "depreciation_rate", "Annual rate at which the FDI stock wears down", "1/year",
+              "number", default=0.0, low=0, high=1, uncertain=True,
+              description="Stands for divestment, write-downs and repatriated capital."),
+    ParamSpec("investment", "fdi_stock_start_usd_bn", "Japanese FDI stock in India at the start",
+              "usd_bn", "number", seed="fdi_stock_usd_bn", low=0, uncertain=True),
+    ParamSpec("investment", "other_inflows_usd_bn", "Japanese FDI inflows outside the pledge", "usd_bn/year",
+              "number", default=0.0, low=0, uncertain=True, time_varying=True,
+              description="b_t; 0 counts the pledge as Japan's whole new investment."),
+    ParamSpec("investment", "sector_shares", "Split of the disbursed investment by sector", "share", "shares",
+              default={k: 1 / 6 for k in sectors()}, choices=tuple(sectors()),
+              description="Shares over the article's sectors; they must sum to one."),
+    ParamSpec("investment", "sector_concentration", "Dirichlet concentration of the sector shares", "",
+              "number", default=0.0, low=0,
+              description="0 keeps the shares fixed; c > 0 draws Dirichlet(c * shares): larger c, less spread."),
+)
+
+DISBURSEMENT = (
+    ParamSpec("investment.disbursement", "profile", "Shape of the disbursement over the pledge period", "",
+              "choice", default="uniform", choices=DISBURSEMENT_PROFILES),
+    ParamSpec("investment.disbursement", "midpoint_years", "S-curve: years until half is disbursed", "years",
+              "number", low=0, high=MAX_HORIZON_YEARS, uncertain=True,
+              description="Only with profile = 's_curve'; defaults to half the pledge period."),
+    ParamSpec("investment.disbursement", "steepness", "S-curve: logistic steepness", "1/year", "number",
+              default=1.0, low=0, low_open=True, high=20, uncertain=True,
+              description="Only with profile = 's_curve'."),
+    ParamSpec("investment.disbursement", "shares", "Explicit yearly shares of the pledge", "share",
+              "share_list", description="Only with profile = 'explicit'; one share per pledge year, summing to one."),
+)
+
+# Keys that only make sense with one disbursement profile.
+PROFILE_ONLY = {"midpoint_years": "s_curve", "steepness": "s_curve", "shares": "explicit"}
+
+GROUPS: dict[str, tuple[ParamSpec, ...]] = {
+    "scenario": SCENARIO,
+    "sampling": SAMPLING,
+    "investment": INVESTMENT,
+    "investment.disbursement": DISBURSEMENT,
+}
+SPECS: dict[str, ParamSpec] = {s.path: s for specs in GROUPS.values() for s in specs}
+
+
+def model_specs() -> list[ParamSpec]:
+    """Parameters of the model (not the [scenario] and [sampling] settings)."""
+    return [s for s in SPECS.values() if s.group not in ("scenario", "sampling")]

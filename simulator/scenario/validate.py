@@ -1,0 +1,207 @@
+"""Checking a merged scenario document against the parameter registry.
+
+All problems are collected in one pass (Tax-Calculator's habit): unknown keys with a "did you mean",
+wrong types, out-of-range values, invalid distributions, shares that do not sum to one, and the
+checks that involve two keys at once.
+"""
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from typing import Any
+
+from ..errors import Problem
+from .loader import LoadedDocument, display
+from .parameters import GROUPS, PROFILE_ONLY, SPECS, ParamSpec
+from .values import Distribution, Fixed, describe_type, is_number, parse_distribution, parse_path
+
+SHARE_TOLERANCE = 1e-6
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+def _hint(key: str, candidates: list[str]) -> str:
+    close = difflib.get_close_matches(key, candidates, n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean '{close[0]}'?"
+    return f"; allowed: {', '.join(sorted(candidates))}"
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def parse_number(spec: ParamSpec, raw: Any) -> tuple[Any, list[str]]:
+    forms = ["a number"] + (["a distribution"] if spec.uncertain else []) + (["a path"] if spec.time_varying else [])
+    if isinstance(raw, dict):
+        if "dist" in raw:
+            if not spec.uncertain:
+                return None, ["must be a fixed number: this parameter cannot be a distribution"]
+            value, errs = parse_distribution(raw)
+        elif spec.time_varying:
+            value, errs = parse_path(raw)
+        else:
+            return None, [f"expected {' or '.join(forms)}, got a table without 'dist'"]
+        if errs:
+            return None, errs
+        lo, hi = value.support()
+        if isinstance(value, Distribution):
+            # A support's end points are never drawn (lognormal's 0, uniform's bounds), so they may touch
+            # an open bound of the range.
+            fits = (spec.low is None or lo >= spec.low) and (spec.high is None or hi <= spec.high)
+        else:
+            fits = spec.in_range(lo) and spec.in_range(hi)
+        if not fits:
+            what = "distribution can take values" if isinstance(value, Distribution) else "path has values"
+            tip = " (use truncnormal, beta, pert or uniform to bound it)" if isinstance(value, Distribution) else ""
+            return None, [f"the {what} in [{_fmt(lo)}, {_fmt(hi)}], outside the allowed range "
+                          f"{spec.range_text()}{tip}"]
+        return value, []
+    if not is_number(raw):
+        return None, [f"expected {' or '.join(forms)}, got {describe_type(raw)} {raw!r}"]
+    if not math.isfinite(raw):
+        return None, [f"must be finite, got {raw!r}"]
+    if not spec.in_range(raw):
+        return None, [f"{_fmt(raw)} is out of range; allowed {spec.range_text()}"]
+    return Fixed(float(raw)), []
+
+
+def parse_value(spec: ParamSpec, raw: Any) -> tuple[Any, list[str]]:
+    if spec.kind == "number":
+        return parse_number(spec, raw)
+    if spec.kind == "integer":
+        if not isinstance(raw, int) or isinstance(raw, bool):
+            return None, [f"expected an integer, got {describe_type(raw)} {raw!r}"]
+        if not spec.in_range(raw):
+            return None, [f"{raw} is out of range; allowed {spec.range_text()}"]
+        return raw, []
+    if spec.kind == "string":
+        if not isinstance(raw, str):
+            return None, [f"expected a string, got {describe_type(raw)} {raw!r}"]
+        if spec.path == "scenario.name" and not _NAME.match(raw):
+            return None, [f"{raw!r} is not a valid name: use letters, digits, '-', '_' and '.', "
+                          "starting with a letter or digit"]
+        return raw, []
+    if spec.kind == "choice":
+        if not isinstance(raw, str) or raw not in spec.choices:
+            got = f"{raw!r}" if isinstance(raw, str) else f"{describe_type(raw)} {raw!r}"
+            hint = _hint(raw, list(spec.choices)) if isinstance(raw, str) else ""
+            return None, [f"{got} is not allowed; choose one of {', '.join(spec.choices)}{hint}"]
+        return raw, []
+    if spec.kind == "shares":
+        return _parse_shares(spec, raw)
+    if spec.kind == "share_list":
+        return _parse_share_list(raw)
+    raise AssertionError(f"unknown parameter kind {spec.kind!r}")
+
+
+def _parse_shares(spec: ParamSpec, raw: Any) -> tuple[Any, list[str]]:
+    if not isinstance(raw, dict):
+        return None, [f"expected a table of shares such as {{ {spec.choices[0]} = 0.5, ... }}, "
+                      f"got {describe_type(raw)}"]
+    errs = []
+    shares = {}
+    for k, v in raw.items():
+        if k not in spec.choices:
+            errs.append(f"unknown sector {k!r}{_hint(k, list(spec.choices))}")
+        elif not is_number(v) or not math.isfinite(v) or not 0 <= v <= 1:
+            errs.append(f"share of {k!r} must be a number in [0, 1], got {v!r}")
+        else:
+            shares[k] = float(v)
+    if not errs:
+        total = sum(shares.values())
+        if abs(total - 1) > SHARE_TOLERANCE:
+            errs.append(f"shares must sum to 1, they sum to {total:.6g}")
+    if errs:
+        return None, errs
+    return {k: shares.get(k, 0.0) for k in spec.choices}, []
+
+
+def _parse_share_list(raw: Any) -> tuple[Any, list[str]]:
+    if not isinstance(raw, list) or not raw:
+        return None, [f"expected a non-empty array of shares, got {describe_type(raw)}"]
+    bad = [i for i, v in enumerate(raw) if not is_number(v) or not math.isfinite(v) or not 0 <= v <= 1]
+    if bad:
+        return None, [f"every share must be a number in [0, 1]; entries {bad} are not"]
+    total = float(sum(raw))
+    if abs(total - 1) > SHARE_TOLERANCE:
+        return None, [f"shares must sum to 1, they sum to {total:.6g}"]
+    return tuple(float(v) for v in raw), []
+
+
+def _table(doc: dict, group: str) -> tuple[Any, bool]:
+    node: Any = doc
+    for part in group.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None, False
+        node = node[part]
+    return node, True
+
+
+def check_document(loaded: LoadedDocument) -> tuple[dict[str, Any], list[Problem]]:
+    """Parse every key of the merged document; return parsed values (dotted path -> value) and problems."""
+    main = display(loaded.path)
+
+    def problem(key: str, message: str) -> Problem:
+        return Problem(loaded.origins.get(key, main), key, message)
+
+    problems: list[Problem] = []
+    values: dict[str, Any] = {}
+    roots = sorted({g.split(".")[0] for g in GROUPS})
+    for key, raw in loaded.doc.items():
+        if key not in roots:
+            kind = "table" if isinstance(raw, dict) else "key"
+            problems.append(problem(key, f"unknown {kind} [{key}]{_hint(key, roots)}"
+                                    if kind == "table" else f"unknown top-level key{_hint(key, roots)}"))
+    for group, specs in GROUPS.items():
+        table, present = _table(loaded.doc, group)
+        if present and not isinstance(table, dict):
+            problems.append(problem(group, f"expected a table [{group}], got {describe_type(table)}"))
+            continue
+        table = table if present else {}
+        subgroups = [g.split(".")[-1] for g in GROUPS if g.startswith(group + ".") and g.count(".") == group.count(".") + 1]
+        known = {s.key: s for s in specs}
+        for key, raw in table.items():
+            path = f"{group}.{key}"
+            if key in subgroups:
+                continue
+            if key not in known:
+                problems.append(problem(path, f"unknown key{_hint(key, list(known) + subgroups)}"))
+                continue
+            value, errs = parse_value(known[key], raw)
+            problems += [problem(path, e) for e in errs]
+            if not errs:
+                values[path] = value
+        for spec in specs:
+            if spec.required and spec.key not in table:
+                problems.append(problem(spec.path, f"missing: {spec.title.lower()} is required"))
+    problems += _cross_checks(loaded, values, problem)
+    return values, problems
+
+
+def _cross_checks(loaded: LoadedDocument, values: dict[str, Any], problem) -> list[Problem]:
+    problems = []
+    if values.get("scenario.name") == "":
+        problems.append(problem("scenario.name", "must not be empty"))
+    disb, _ = _table(loaded.doc, "investment.disbursement")
+    profile = values.get("investment.disbursement.profile", SPECS["investment.disbursement.profile"].default)
+    if isinstance(disb, dict):
+        for key, only in PROFILE_ONLY.items():
+            if key in disb and profile != only:
+                problems.append(problem(f"investment.disbursement.{key}",
+                                        f"only used with profile = '{only}' (profile is '{profile}')"))
+    pledge_years = values.get("investment.pledge_years", SPECS["investment.pledge_years"].default_value())
+    if profile == "explicit":
+        shares = values.get("investment.disbursement.shares")
+        if shares is None and not (isinstance(disb, dict) and "shares" in disb):
+            problems.append(problem("investment.disbursement.shares", "profile = 'explicit' needs 'shares'"))
+        elif shares is not None and len(shares) != pledge_years:
+            problems.append(problem("investment.disbursement.shares",
+                                    f"has {len(shares)} entries; one per pledge year is needed "
+                                    f"(investment.pledge_years = {pledge_years})"))
+    midpoint = values.get("investment.disbursement.midpoint_years")
+    if midpoint is not None and midpoint.support()[1] > pledge_years:
+        problems.append(problem("investment.disbursement.midpoint_years",
+                                f"can reach {midpoint.support()[1]:g}, beyond the pledge period of "
+                                f"{pledge_years} years"))
+    return problems
