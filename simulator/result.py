@@ -1,0 +1,95 @@
+"""The result of a run: every variable by draw and year (and sector), with summaries.
+
+Held as an xarray Dataset so dimensions are named (`draw`, `year`, `sector`), never remembered
+by axis number; each variable carries its unit and label as attributes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from ._version import __version__
+from .variables import VARIABLES, variable
+
+if TYPE_CHECKING:
+    from .scenario import Scenario
+
+QUANTILES = {"p05": 0.05, "p25": 0.25, "p50": 0.50, "p75": 0.75, "p95": 0.95}
+SUMMARY_COLUMNS = ["variable", "unit", "year", "mean", "sd", *QUANTILES]
+
+
+@dataclass(frozen=True)
+class Result:
+    scenario: "Scenario"
+    dataset: xr.Dataset
+
+    @classmethod
+    def from_arrays(cls, scenario: "Scenario", arrays: dict[str, np.ndarray], sectors: list[str]) -> "Result":
+        coords = {"draw": np.arange(scenario.draws), "year": scenario.years, "sector": sectors}
+        data_vars = {}
+        for name, values in arrays.items():
+            dims = ("draw", "year", "sector")[: values.ndim]
+            info = variable(name)
+            data_vars[name] = xr.Variable(dims, values, attrs={"unit": info.unit, "long_name": info.label,
+                                                               "description": info.description})
+        attrs = {"scenario": scenario.name, "title": scenario.title, "seed": scenario.seed,
+                 "draws": scenario.draws, "sampler": scenario.sampler, "block_size": scenario.block_size,
+                 "ijsim_version": __version__}
+        return cls(scenario, xr.Dataset(data_vars, coords=coords, attrs=attrs))
+
+    def __getitem__(self, name: str) -> xr.DataArray:
+        return self.dataset[name]
+
+    @property
+    def variables(self) -> list[str]:
+        return list(self.dataset.data_vars)
+
+    def summary(self) -> pd.DataFrame:
+        """Long table: variable, unit, year, mean, sd, p05, p25, p50, p75, p95.
+
+        Variables with a sector dimension appear once per sector as ``<variable>.<sector>``.
+        `sd` is the sample standard deviation across draws (0 for a single draw).
+        """
+        frames = []
+        for name in self.variables:
+            da = self.dataset[name]
+            if "sector" in da.dims:
+                for sector in da["sector"].values:
+                    frames.append(_summarise(f"{name}.{sector}", da.attrs["unit"], da.sel(sector=sector)))
+            else:
+                frames.append(_summarise(name, da.attrs["unit"], da))
+        return pd.concat(frames, ignore_index=True)[SUMMARY_COLUMNS]
+
+    def headline(self, years: list[int] | None = None) -> pd.DataFrame:
+        """Median and 90% interval of the headline variables in 2030 (if simulated) and the final year."""
+        all_years = [int(y) for y in self.dataset["year"].values]
+        if years is None:
+            years = sorted({y for y in (2030, all_years[-1]) if y in all_years})
+        rows = []
+        for name in self.variables:
+            if not VARIABLES[name].headline:
+                continue
+            da = self.dataset[name]
+            for y in years:
+                values = da.sel(year=y).values
+                p05, p50, p95 = np.quantile(values, [0.05, 0.5, 0.95])
+                rows.append({"variable": name, "label": VARIABLES[name].label, "unit": da.attrs["unit"],
+                             "year": y, "p50": p50, "p05": p05, "p95": p95})
+        return pd.DataFrame(rows)
+
+
+def _summarise(name: str, unit: str, da: xr.DataArray) -> pd.DataFrame:
+    values = da.transpose("draw", "year").values
+    n = values.shape[0]
+    q = np.quantile(values, list(QUANTILES.values()), axis=0)
+    frame = pd.DataFrame({
+        "variable": name, "unit": unit, "year": da["year"].values.astype(int),
+        "mean": values.mean(axis=0), "sd": values.std(axis=0, ddof=1) if n > 1 else np.zeros(values.shape[1]),
+    })
+    for j, col in enumerate(QUANTILES):
+        frame[col] = q[j]
+    return frame
