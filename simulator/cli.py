@@ -1,0 +1,168 @@
+"""The `ijsim` command: parse arguments, call the library, report. No model logic here.
+
+Exit codes: 0 success; 2 bad input or usage (one message per problem, no traceback, nothing
+written); 1 an unexpected internal error; 130 interrupted.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from ._version import __version__
+from .errors import ScenarioError, UserError
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="ijsim")
+def cli() -> None:
+    """Scenario simulator for the India–Japan economic partnership.
+
+    Projects Japan's JPY 10 trillion investment pledge (and, as they land, trade and people
+    exchange) under uncertainty, from scenario files in TOML. Start with `ijsim list` and
+    `ijsim run scenarios/baseline.toml`.
+    """
+
+
+@cli.command()
+@click.argument("scenario_file", type=click.Path(path_type=Path))
+@click.option("--draws", type=click.IntRange(1), help="Number of Monte Carlo draws (overrides the file).")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Root random seed (overrides the file).")
+@click.option("--sampler", type=click.Choice(["mc", "lhs", "sobol"]), help="Sampling method (overrides the file).")
+@click.option("--block-size", type=click.IntRange(1), help="Draws per seeded block (overrides the file).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path),
+              help="Results folder [default: results/<scenario name>].")
+@click.option("--force", is_flag=True, help="Replace the results folder if it exists.")
+@click.option("--no-plots", is_flag=True, help="Skip the fan-chart PNGs.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, no_plots, quiet) -> None:
+    """Run SCENARIO_FILE and write summary.csv, iamc.csv, ensemble.nc, manifest.json and plots/."""
+    from . import engine
+    from .output.console import print_headline
+    from .output.files import check_target, write_results
+    from .scenario import load_scenario
+
+    scenario = load_scenario(scenario_file)
+    overrides = {k: v for k, v in (("draws", draws), ("seed", seed), ("sampler", sampler),
+                                   ("block_size", block_size)) if v is not None}
+    scenario = engine.configure(scenario, **overrides)
+    out_dir = out_dir or Path("results") / scenario.name
+    check_target(out_dir, force)
+
+    started = time.perf_counter()
+    n_blocks = len(engine.block_plan(scenario))
+    show_bar = not quiet and n_blocks > 1 and err.is_terminal
+    if show_bar:
+        from rich.progress import Progress
+        with Progress(console=err, transient=True) as bar:
+            task = bar.add_task(f"{scenario.name}: {scenario.draws:,} draws", total=n_blocks)
+            result = engine.run(scenario, progress=lambda done, total: bar.update(task, completed=done))
+    else:
+        result = engine.run(scenario)
+    plot_writer = None
+    if not no_plots:
+        from .output.plots import write_fan_charts
+        plot_writer = write_fan_charts
+    write_results(result, out_dir, force=force, plots=not no_plots, overrides=overrides,
+                  elapsed_s=time.perf_counter() - started, plot_writer=plot_writer)
+    if not quiet:
+        print_headline(result, out)
+        out.print(f"results written to {escape(str(out_dir))}/ in {time.perf_counter() - started:.1f} s")
+
+
+@cli.command()
+@click.argument("scenario_files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def validate(scenario_files: tuple[Path, ...]) -> None:
+    """Check scenario files; report every problem. Exit 0 if all are valid, 2 otherwise."""
+    from .scenario import load_scenario
+
+    failed = False
+    for path in scenario_files:
+        try:
+            s = load_scenario(path)
+        except ScenarioError as exc:
+            failed = True
+            for problem in exc.problems:
+                err.print(escape(str(problem)))
+        else:
+            out.print(f"ok  {escape(str(path))}  ({escape(s.name)}: {escape(s.title)})")
+    if failed:
+        raise SystemExit(2)
+
+
+@cli.command(name="list")
+def list_scenarios() -> None:
+    """List the shipped scenarios with their titles."""
+    from .scenario import load_scenario
+    from .shipped import shipped_scenarios
+
+    table = Table(show_edge=False, box=None)
+    table.add_column("file")
+    table.add_column("name")
+    table.add_column("title")
+    for path in shipped_scenarios():
+        try:
+            s = load_scenario(path)
+            table.add_row(escape(path.name), escape(s.name), escape(s.title))
+        except ScenarioError:
+            table.add_row(escape(path.name), "", "[red](invalid: run ijsim validate)[/red]")
+    out.print(table)
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of scenario files (for editor completion and checks)."""
+    from .scenario.schema import scenario_schema
+
+    click.echo(json.dumps(scenario_schema(), indent=2, ensure_ascii=False))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit code instead of raising."""
+    try:
+        cli.main(args=argv, prog_name="ijsim", standalone_mode=False)
+        return 0
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show(file=sys.stderr)
+        return 2
+    except click.Abort:
+        err.print("ijsim: aborted")
+        return 130
+    except ScenarioError as exc:
+        for problem in exc.problems:
+            err.print(escape(str(problem)))
+        n = len(exc.problems)
+        err.print(f"{n} problem{'s' if n != 1 else ''} found; nothing was run or written")
+        return 2
+    except UserError as exc:
+        err.print(f"ijsim: {escape(str(exc))}")
+        return 2
+    except KeyboardInterrupt:
+        err.print("ijsim: interrupted; no results were written")
+        return 130
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 1
+    except Exception as exc:  # a bug, not the user's fault: say so and how to report it
+        err.print(f"ijsim: internal error: {escape(type(exc).__name__)}: {escape(str(exc))}")
+        if os.environ.get("IJSIM_DEBUG"):
+            err.print(escape(traceback.format_exc()))
+        else:
+            err.print("Please report this with the command you ran; set IJSIM_DEBUG=1 to see the traceback.")
+        return 1
+
+
+def entry() -> None:
+    sys.exit(main())

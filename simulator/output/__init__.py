@@ -1,0 +1,1 @@
+"""Everything that leaves the program: files, plots, console tables. The core never imports this."""

@@ -1,0 +1,146 @@
+"""Writing a run's results folder: atomically, and never over earlier results unless asked.
+
+All files are written into a hidden temporary folder next to the target, which is renamed into
+place only when complete; an interrupted or failed run leaves no results folder behind.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+import tempfile
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from importlib.metadata import version as package_version
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pandas as pd
+
+from .._version import __version__
+from ..errors import OutputExistsError, UserError
+from ..result import Result
+from ..variables import VARIABLES
+
+IAMC_MODEL = "ijsim"
+IAMC_REGION = "India"
+IAMC_STATISTICS = {"mean": "Mean", "p05": "5.0th Percentile", "p50": "50.0th Percentile", "p95": "95.0th Percentile"}
+
+
+def check_target(out_dir: Path, force: bool) -> None:
+    """Fail early (before any work) if the results folder exists and replacing it was not asked for."""
+    if out_dir.exists() and not force:
+        raise OutputExistsError(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UserError(f"{out_dir}: exists and is not a folder")
+
+
+@contextmanager
+def atomic_folder(out_dir: Path, force: bool) -> Iterator[Path]:
+    """Yield a temporary folder; on success it becomes `out_dir` (replacing it only if `force`)."""
+    check_target(out_dir, force)
+    parent = out_dir.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=parent))
+        umask = os.umask(0)
+        os.umask(umask)
+        tmp.chmod(0o777 & ~umask)  # mkdtemp's private 0700 is not what a results folder should have
+    except OSError as exc:
+        raise UserError(f"{out_dir}: cannot create the results folder: {exc.strerror or exc}") from None
+    try:
+        yield tmp
+        check_target(out_dir, force)  # someone may have created it while we ran
+        if out_dir.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=parent))
+            os.replace(out_dir, old / "previous")
+            os.replace(tmp, out_dir)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def iamc_table(result: Result) -> pd.DataFrame:
+    """IAMC wide format: Model, Scenario, Region, Variable, Unit, one column per year.
+
+    One row per variable and statistic; the statistic is the last level of the variable name, the
+    convention of the IPCC AR6 scenario database ("...|50.0th Percentile").
+    """
+    summary = result.summary()
+    rows = []
+    for name in result.variables:
+        info = VARIABLES[name]
+        if "sector" in result.dataset[name].dims:
+            parts = [(f"{name}.{s}", f"{info.iamc_variable}|{s}") for s in result.dataset["sector"].values]
+        else:
+            parts = [(name, info.iamc_variable)]
+        for summary_name, iamc_name in parts:
+            block = summary[summary["variable"] == summary_name].set_index("year")
+            for column, label in IAMC_STATISTICS.items():
+                row = {"Model": IAMC_MODEL, "Scenario": result.scenario.name, "Region": IAMC_REGION,
+                       "Variable": f"{iamc_name}|{label}", "Unit": info.iamc_unit}
+                row.update({str(y): v for y, v in block[column].items()})
+                rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def versions() -> dict[str, str]:
+    out = {"ijsim": __version__, "python": platform.python_version()}
+    for pkg in ("numpy", "scipy", "pandas", "xarray", "matplotlib"):
+        out[pkg] = package_version(pkg)
+    return out
+
+
+def manifest(result: Result, files: dict[str, str], elapsed_s: float, overrides: dict) -> dict:
+    s = result.scenario
+    main = s.files[0] if s.files else None
+    return {
+        "scenario": s.name,
+        "title": s.title,
+        "scenario_file": str(main) if main else None,
+        "scenario_sha256": next(iter(s.sha256.values()), None),
+        "scenario_files": dict(s.sha256),
+        "overrides": overrides,
+        "seed": s.seed,
+        "draws": s.draws,
+        "sampler": s.sampler,
+        "block_size": s.block_size,
+        "horizon": [int(s.years[0]), int(s.years[-1])],
+        "version": __version__,
+        "versions": versions(),
+        "parameters": s.resolved_parameters(),
+        "files": files,
+        "elapsed_s": round(elapsed_s, 3),
+        "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+def write_results(result: Result, out_dir: Path, *, force: bool = False, plots: bool = True,
+                  elapsed_s: float = 0.0, overrides: dict | None = None,
+                  plot_writer: Callable[[Result, Path], list[Path]] | None = None) -> Path:
+    """Write summary.csv, iamc.csv, ensemble.nc, plots/ and manifest.json into `out_dir` atomically."""
+    out_dir = Path(out_dir)
+    with atomic_folder(out_dir, force) as tmp:
+        result.summary().to_csv(tmp / "summary.csv", index=False, lineterminator="\n")
+        iamc_table(result).to_csv(tmp / "iamc.csv", index=False, lineterminator="\n")
+        # netCDF3 through scipy: no extra dependency, and byte-identical files for identical data.
+        result.dataset.to_netcdf(tmp / "ensemble.nc", engine="scipy")
+        if plots and plot_writer is not None:
+            plot_writer(result, tmp / "plots")
+        files = {str(p.relative_to(tmp)): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
+        doc = manifest(result, files, elapsed_s, overrides or {})
+        (tmp / "manifest.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return out_dir
