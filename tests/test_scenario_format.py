@@ -115,3 +115,10 @@ def test_schema_accepts_every_shipped_scenario_and_rejects_unknown_keys():
         assert not errors, (path, [e.message for e in errors])
     assert list(validator.iter_errors({"scenario": {"name": "x"}, "investment": {"realisaton_rate": 1}}))
     json.dumps(schema)  # serialisable
+
+
+def test_docs_parameter_table_is_current():
+    from simulator.scenario.reference import parameter_table
+    from .conftest import ROOT
+    docs = (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    assert parameter_table() in docs, "regenerate the table in docs/scenarios.md (see simulator/scenario/reference.py)"

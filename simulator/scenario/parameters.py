@@ -14,6 +14,10 @@ from ..seeds import sectors, seed_figure
 ASSUMPTION = "assumption"
 
 
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
 @dataclass(frozen=True)
 class ParamSpec:
     group: str
@@ -44,8 +48,8 @@ class ParamSpec:
         return self.default
 
     def range_text(self) -> str:
-        lo = "-inf" if self.low is None else f"{self.low:g}"
-        hi = "inf" if self.high is None else f"{self.high:g}"
+        lo = "-inf" if self.low is None else _num(self.low)
+        hi = "inf" if self.high is None else _num(self.high)
         return f"{'(' if self.low_open or self.low is None else '['}{lo}, {hi}{']' if self.high is not None else ')'}"
 
     def in_range(self, x: float) -> bool:
@@ -66,8 +70,10 @@ PLEDGE_SOURCE = ("India–Japan Joint Vision for the Next Decade, 15th Annual Su
 SCENARIO = (
     ParamSpec("scenario", "name", "Short name of the scenario (used for result folders)", "", "string",
               required=True, description="Letters, digits, '-', '_' and '.'; required in every file."),
-    ParamSpec("scenario", "title", "Title shown in reports", "", "string"),
-    ParamSpec("scenario", "description", "The story the scenario tells", "", "string", default=""),
+    ParamSpec("scenario", "title", "Title shown in reports", "", "string",
+              description="Defaults to the name; not inherited through extends."),
+    ParamSpec("scenario", "description", "The story the scenario tells", "", "string", default="",
+              description="Not inherited through extends."),
     ParamSpec("scenario", "extends", "Parent scenario file, relative to this file", "", "string",
               description="The child overrides the parent key by key; a parameter value replaces the parent's whole."),
     ParamSpec("scenario", "horizon_start", "First simulated year", "year", "integer", default=2025,
