@@ -6,11 +6,12 @@ BIN    := $(VENV)/bin
 STAMP      := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test setup clean help
+.PHONY: run test bench setup clean help
 
 help:
 	@echo "make run   - create .venv, install, run scenarios/baseline.toml into results/baseline"
 	@echo "make test  - create .venv, install with test extras, run the test suite"
+	@echo "make bench - run the benchmarks (benchmarks/) and write results/bench.json"
 	@echo "make clean - remove .venv and results/"
 
 $(BIN)/python:
@@ -31,6 +32,11 @@ run: $(STAMP)
 
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
+
+bench: $(TEST_STAMP)
+	mkdir -p results
+	$(BIN)/python -m pytest benchmarks -q --benchmark-only --benchmark-json=results/bench.json \
+		--benchmark-columns=min,mean,stddev,rounds
 
 clean:
 	rm -rf $(VENV) results
