@@ -82,6 +82,21 @@ class Result:
         return pd.DataFrame(rows)
 
 
+    def probabilities(self, years: list[int] | None = None) -> pd.DataFrame:
+        """Headline probabilities (share of draws) in 2030 (if simulated) and the final year."""
+        all_years = [int(y) for y in self.dataset["year"].values]
+        if years is None:
+            years = sorted({y for y in (2030, all_years[-1]) if y in all_years})
+        base = int(self.scenario.params["trade.base_year"])
+        rows = []
+        change = self.dataset["trade.balance_change"]
+        for y in years:
+            rows.append({"event": f"India's deficit with Japan narrower than in FY{base}-{(base + 1) % 100:02d}",
+                         "variable": "trade.balance_change", "year": y,
+                         "probability": float((change.sel(year=y).values > 0).mean())})
+        return pd.DataFrame(rows)
+
+
 def _summarise(name: str, unit: str, da: xr.DataArray) -> pd.DataFrame:
     values = da.transpose("draw", "year").values
     n = values.shape[0]

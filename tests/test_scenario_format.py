@@ -121,4 +121,4 @@ def test_docs_parameter_table_is_current():
     from simulator.scenario.reference import parameter_table
     from .conftest import ROOT
     docs = (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")
-    assert parameter_table() in docs, "regenerate the table in docs/scenarios.md (see simulator/scenario/reference.py)"
+    assert parameter_table() in docs, "run: python tools/regen_parameter_table.py"

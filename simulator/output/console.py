@@ -20,5 +20,17 @@ def headline_table(result: Result) -> Table:
     return table
 
 
+def probability_table(result: Result) -> Table:
+    table = Table(show_edge=False, box=None, pad_edge=False)
+    table.add_column("event")
+    table.add_column("year", justify="right")
+    table.add_column("probability", justify="right")
+    for row in result.probabilities().itertuples():
+        table.add_row(escape(row.event), str(row.year), f"{row.probability:.0%}")
+    return table
+
+
 def print_headline(result: Result, console: Console | None = None) -> None:
-    (console or Console()).print(headline_table(result))
+    console = console or Console()
+    console.print(headline_table(result))
+    console.print(probability_table(result))

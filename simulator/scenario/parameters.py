@@ -114,7 +114,8 @@ INVESTMENT = (
               "number", default=0.0, low=0, high=1, uncertain=True,
               description="Stands for divestment, write-downs and repatriated capital."),
     ParamSpec("investment", "fdi_stock_start_usd_bn", "Japanese FDI stock in India at the start",
-              "usd_bn", "number", seed="fdi_stock_usd_bn", low=0, uncertain=True),
+              "usd_bn", "number", seed="fdi_stock_usd_bn", low=0, low_open=True, uncertain=True,
+              description="Must be > 0: the FDI-trade linkage is relative to it."),
     ParamSpec("investment", "other_inflows_usd_bn", "Japanese FDI inflows outside the pledge", "usd_bn/year",
               "number", default=0.0, low=0, uncertain=True, time_varying=True,
               description="b_t; 0 counts the pledge as Japan's whole new investment."),
@@ -139,6 +140,69 @@ DISBURSEMENT = (
               "share_list", description="Only with profile = 'explicit'; one share per pledge year, summing to one."),
 )
 
+BOEHM = ("Boehm, Levchenko & Pandalai-Nayar (2023), 'The Long and Short (Run) of Trade Elasticities', "
+         "AER 113(4); CEPR DP14645")
+
+TRADE = (
+    ParamSpec("trade", "base_year", "Base year of the trade figures (fiscal year starting April)", "year",
+              "integer", default=2023, low=2000, high=2100,
+              source="source article: FY2023-24 trade figures (seeds exports_*_usd_bn)",
+              description="Trade years are Indian fiscal years labelled by the year they start in: 2023 = FY2023-24."),
+    ParamSpec("trade", "exports_india_to_japan_base_usd_bn", "India's exports to Japan in the base year",
+              "usd_bn", "number", seed="exports_india_to_japan_usd_bn", low=0, low_open=True, uncertain=True),
+    ParamSpec("trade", "exports_japan_to_india_base_usd_bn", "Japan's exports to India in the base year",
+              "usd_bn", "number", seed="exports_japan_to_india_usd_bn", low=0, low_open=True, uncertain=True),
+    ParamSpec("trade", "growth_india_to_japan", "Median annual growth of India's exports to Japan", "1/year",
+              "number", default=0.0, low=-0.5, high=1.0, uncertain=True),
+    ParamSpec("trade", "growth_japan_to_india", "Median annual growth of Japan's exports to India", "1/year",
+              "number", default=0.0, low=-0.5, high=1.0, uncertain=True),
+    ParamSpec("trade", "volatility_india_to_japan", "Volatility of yearly shocks to India's exports to Japan",
+              "1/sqrt(year)", "number", default=0.0, low=0, high=1, uncertain=True),
+    ParamSpec("trade", "volatility_japan_to_india", "Volatility of yearly shocks to Japan's exports to India",
+              "1/sqrt(year)", "number", default=0.0, low=0, high=1, uncertain=True),
+    ParamSpec("trade", "shock_correlation", "Correlation of the two flows' yearly shocks", "", "number",
+              default=0.0, low=-1, high=1, uncertain=True),
+    ParamSpec("trade", "fdi_elasticity_imports", "Elasticity of Japan's exports to India to the FDI stock",
+              "", "number", default=0.0, low=-2, high=3, uncertain=True,
+              description="beta_M: capital and intermediate goods follow Japanese investment."),
+    ParamSpec("trade", "fdi_elasticity_exports", "Elasticity of India's exports to Japan to the FDI stock",
+              "", "number", default=0.0, low=-2, high=3, uncertain=True,
+              description="beta_X: output of Japanese affiliates sold back to Japan."),
+    ParamSpec("trade", "fdi_lag_imports_years", "Lag of the FDI effect on imports from Japan", "years",
+              "number", default=0.0, low=0, high=20, uncertain=True),
+    ParamSpec("trade", "fdi_lag_exports_years", "Lag of the FDI effect on exports to Japan", "years",
+              "number", default=0.0, low=0, high=20, uncertain=True),
+    ParamSpec("trade", "exports_india_to_us_base_usd_bn", "India's exports to the US in the base year",
+              "usd_bn", "number", default=0.0, low=0, uncertain=True,
+              description="E_US,0: the flow that US tariffs push towards other markets."),
+    ParamSpec("trade", "growth_india_to_us", "Annual growth of India's exports to the US before tariffs",
+              "1/year", "number", default=0.0, low=-0.5, high=1.0, uncertain=True),
+    ParamSpec("trade", "us_tariff_coverage", "Share of India's exports to the US that the US tariff covers",
+              "share", "number", default=1.0, low=0, high=1, uncertain=True,
+              description="Exempt goods (e.g. those under other US tariff regimes) keep their market."),
+    ParamSpec("trade", "diversion_share_to_japan", "Share of exports diverted from the US that reaches Japan",
+              "share", "number", default=0.0, low=0, high=1, uncertain=True, description="phi_JP."),
+)
+
+TARIFFS = (
+    ParamSpec("tariffs", "japan_on_india", "Japan's average tariff on Indian goods", "share", "number",
+              default=0.0, low=0, high=10, time_varying=True,
+              description="Ad-valorem, as a fraction (0.05 = 5%); only changes from the base year matter."),
+    ParamSpec("tariffs", "india_on_japan", "India's average tariff on Japanese goods", "share", "number",
+              default=0.0, low=0, high=10, time_varying=True,
+              description="Ad-valorem, as a fraction; only changes from the base year matter."),
+    ParamSpec("tariffs", "us_on_india", "Additional US tariff on Indian goods", "share", "number",
+              default=0.0, low=0, high=10, time_varying=True,
+              description="On top of MFN rates, as a fraction: 0.5 = 50%. Path over fiscal years."),
+    ParamSpec("tariffs", "elasticity_short_run", "Trade elasticity in the year a tariff change takes effect",
+              "", "number", default=0.76, low=0, high=20, uncertain=True, source=BOEHM + ": about 0.76 after one year"),
+    ParamSpec("tariffs", "elasticity_long_run", "Long-run trade elasticity", "", "number", default=2.0,
+              low=0, high=20, uncertain=True, source=BOEHM + ": 1.75-2.25 in the long run (2.0 the midpoint)"),
+    ParamSpec("tariffs", "years_to_long_run", "Years for the elasticity to reach its long-run value", "years",
+              "number", default=8.0, low=0, low_open=True, high=50, uncertain=True,
+              source=BOEHM + ": 7-10 years to converge"),
+)
+
 # Keys that only make sense with one disbursement profile.
 PROFILE_ONLY = {"midpoint_years": "s_curve", "steepness": "s_curve", "shares": "explicit"}
 
@@ -147,6 +211,8 @@ GROUPS: dict[str, tuple[ParamSpec, ...]] = {
     "sampling": SAMPLING,
     "investment": INVESTMENT,
     "investment.disbursement": DISBURSEMENT,
+    "trade": TRADE,
+    "tariffs": TARIFFS,
 }
 SPECS: dict[str, ParamSpec] = {s.path: s for specs in GROUPS.values() for s in specs}
 

@@ -199,6 +199,12 @@ def _cross_checks(loaded: LoadedDocument, values: dict[str, Any], problem) -> li
             problems.append(problem("investment.disbursement.shares",
                                     f"has {len(shares)} entries; one per pledge year is needed "
                                     f"(investment.pledge_years = {pledge_years})"))
+    base_year = values.get("trade.base_year", SPECS["trade.base_year"].default_value())
+    horizon_start = values.get("scenario.horizon_start", SPECS["scenario.horizon_start"].default_value())
+    if horizon_start <= base_year:
+        key = "scenario.horizon_start" if "scenario.horizon_start" in values else "trade.base_year"
+        problems.append(problem(key, f"the horizon must start after the trade base year "
+                                     f"(horizon_start = {horizon_start}, trade.base_year = {base_year})"))
     midpoint = values.get("investment.disbursement.midpoint_years")
     if midpoint is not None and midpoint.support()[1] > pledge_years:
         problems.append(problem("investment.disbursement.midpoint_years",

@@ -1,0 +1,91 @@
+"""From a scenario and a block's uniforms to parameter values the core can use.
+
+Fixed values stay scalars (cheap broadcasting), distributions become (n,) arrays through their
+inverse CDF, paths become (T,) arrays over the years asked for. Also lists the named uniform
+inputs ("dimensions") a scenario needs, which the sampler turns into streams.
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy import stats
+
+from .scenario import Distribution, Fixed, Path, Scenario
+
+# Yearly standard-normal shocks: (parameter whose non-zero value switches them on, dimension prefix).
+SHOCKS = {
+    "investment.fx_shock": "investment.fx_log_volatility",
+    "trade.shock_india_to_japan": "trade.volatility_india_to_japan",
+    "trade.shock_japan_to_india": "trade.volatility_japan_to_india",
+}
+
+
+def trade_years(scenario: Scenario) -> np.ndarray:
+    """Years from the trade base year to the end of the horizon."""
+    return np.arange(scenario.params["trade.base_year"], scenario.years[-1] + 1)
+
+
+def shock_years(scenario: Scenario, prefix: str) -> np.ndarray:
+    if prefix == "investment.fx_shock":
+        return scenario.years[1:]  # the exchange-rate walk starts at its level in the first year
+    return trade_years(scenario)[1:]  # trade grows from the base year
+
+
+def _is_zero(value) -> bool:
+    return isinstance(value, Fixed) and value.value == 0
+
+
+def sampling_dimensions(scenario: Scenario) -> list[str]:
+    """The named uniform inputs a block needs: one per distribution, plus Dirichlet and shock inputs."""
+    p = scenario.params
+    dims = scenario.uncertain()
+    if p["investment.sector_concentration"].value > 0:
+        dims += [f"investment.sector_shares.{k}" for k, s in p["investment.sector_shares"].items() if s > 0]
+    for prefix, switch in SHOCKS.items():
+        if not _is_zero(p[switch]):
+            dims += [f"{prefix}.{y}" for y in shock_years(scenario, prefix)]
+    return dims
+
+
+class DrawnParameters:
+    """Parameter values for one block of n draws."""
+
+    def __init__(self, scenario: Scenario, uniforms: dict[str, np.ndarray], n: int):
+        self.scenario, self.u, self.n = scenario, uniforms, n
+
+    def __getitem__(self, path: str):
+        """Settings that are never uncertain (integers, choices, shares): as written."""
+        return self.scenario.params[path]
+
+    def scalar(self, path: str) -> float | np.ndarray:
+        value = self.scenario.params[path]
+        if isinstance(value, Distribution):
+            return value.ppf(self.u[path])
+        return value.value
+
+    def over_years(self, path: str, years: np.ndarray | None = None) -> np.ndarray:
+        """Shape (T,) for fixed values and paths, (n, T) for distributions (constant over years)."""
+        value = self.scenario.params[path]
+        years = self.scenario.years if years is None else years
+        if isinstance(value, Path):
+            return value.at(years)
+        return np.multiply.outer(np.asarray(self.scalar(path)), np.ones(len(years)))
+
+    def shocks(self, prefix: str) -> np.ndarray | None:
+        """Standard normals (n, years) for a shock series, or None when its volatility is zero."""
+        years = shock_years(self.scenario, prefix)
+        if len(years) == 0 or f"{prefix}.{years[0]}" not in self.u:
+            return None
+        return stats.norm.ppf(np.stack([self.u[f"{prefix}.{y}"] for y in years], axis=-1))
+
+    def sector_shares(self) -> np.ndarray:
+        """Fixed shares (S,), or Dirichlet(c * s) draws (n, S) from Gamma inverse CDFs (any sampler)."""
+        table = self.scenario.params["investment.sector_shares"]
+        shares = np.array(list(table.values()))
+        c = self.scenario.params["investment.sector_concentration"].value
+        if c == 0:
+            return shares
+        gammas = np.zeros((self.n, len(shares)))
+        for j, key in enumerate(table):
+            if shares[j] > 0:
+                gammas[:, j] = stats.gamma.ppf(self.u[f"investment.sector_shares.{key}"], c * shares[j])
+        return gammas / gammas.sum(axis=1, keepdims=True)
