@@ -20,3 +20,43 @@ def test_shipped_scenario_runs(path):
     result = simulator.run(scenario, draws=300)
     for name in result.variables:
         assert np.all(np.isfinite(result[name].values))
+
+
+def _run(name, draws=400, seed=5):
+    return simulator.run(simulator.load_scenario(SCENARIOS / f"{name}.toml"), draws=draws, seed=seed)
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    return _run("baseline")
+
+
+def _at(result, variable, year):
+    return result[variable].sel(year=year).values
+
+
+def test_shipped_directions_draw_by_draw(baseline):
+    # Same seed, shared inputs share draws, so each comparison holds draw by draw.
+    cepa = _run("cepa-deepening")
+    assert np.all(_at(cepa, "trade.exports_india_to_japan", 2030) > _at(baseline, "trade.exports_india_to_japan", 2030))
+    persist, deal = _run("us-tariffs-persist"), _run("us-tariff-deal")
+    for year in (2027, 2034):
+        assert np.all(_at(persist, "trade.diverted_to_japan", year) >= _at(baseline, "trade.diverted_to_japan", year))
+        assert np.all(_at(deal, "trade.diverted_to_japan", year) <= _at(baseline, "trade.diverted_to_japan", year))
+        assert np.all(_at(persist, "trade.exports_india_to_us", year) < _at(deal, "trade.exports_india_to_us", year))
+    weak_yen = _run("yen-depreciation")
+    assert np.all(_at(weak_yen, "investment.cumulative_disbursed", 2034)
+                  < _at(baseline, "investment.cumulative_disbursed", 2034))
+    slow = _run("slow-realisation")
+    assert np.median(_at(slow, "investment.fdi_stock", 2034)) < np.median(_at(baseline, "investment.fdi_stock", 2034))
+    front, back = _run("pledge-front-loaded"), _run("pledge-back-loaded")
+    assert np.all(_at(front, "investment.fdi_stock", 2028) > _at(back, "investment.fdi_stock", 2028))
+    # A faster-growing stock pulls in more imports from Japan (FDI linkage).
+    assert np.median(_at(front, "trade.exports_japan_to_india", 2029)) > np.median(
+        _at(back, "trade.exports_japan_to_india", 2029))
+
+
+def test_headline_probability_is_reported(baseline):
+    p = baseline.probabilities()
+    assert list(p["year"]) == [2030, 2034]
+    assert p["probability"].between(0, 1).all()

@@ -20,7 +20,8 @@ from .._version import __version__  # noqa: E402
 from ..result import Result  # noqa: E402
 from ..variables import VARIABLES  # noqa: E402
 
-UNIT_LABELS = {"usd_bn": "US$ billion (nominal)", "jpy_per_usd": "JPY per USD", "people": "people"}
+UNIT_LABELS = {"usd_bn": "US$ billion (nominal)", "jpy_per_usd": "JPY per USD", "people": "people",
+               "ratio": "ratio"}
 
 
 def plain_text(text: str) -> str:
@@ -70,6 +71,12 @@ def write_fan_charts(result: Result, folder: Path) -> list[Path]:
         fig, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
         subtitle = textwrap.shorten(result.scenario.title, width=95, placeholder=" …")
         fan_chart(fan_bands(result[name]), ax=ax, unit=info.unit, title=f"{info.label}\n{subtitle}")
+        if name == "trade.balance":
+            base = result["trade.balance"] - result["trade.balance_change"]
+            ax.axhline(float(base.median()), color="0.3", linestyle="--", linewidth=1,
+                       label=f"FY{result.scenario.params['trade.base_year']} level")
+            ax.axhline(0.0, color="0.6", linewidth=0.8)
+            ax.legend(loc="best", fontsize=8, frameon=False)
         fig.text(0.01, 0.005, source_line(result), fontsize=6.5, color="0.35", ha="left", va="bottom")
         fig.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))
         path = folder / f"{name}.png"
