@@ -122,3 +122,20 @@ def test_docs_parameter_table_is_current():
     from .conftest import ROOT
     docs = (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")
     assert parameter_table() in docs, "run: python tools/regen_parameter_table.py"
+
+
+def test_model_doc_trade_table_matches_registry_and_baseline():
+    from simulator.scenario.reference import describe_value
+    from .conftest import ROOT
+    doc = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip().strip("`"): [c.strip() for c in line.split("|")[2:4]]
+            for line in doc.splitlines() if line.startswith("| `trade.") or line.startswith("| `tariffs.")}
+    baseline = simulator.load_scenario(SCENARIOS / "baseline.toml")
+    for path, spec in SPECS.items():
+        if spec.group not in ("trade", "tariffs"):
+            continue
+        assert path in rows, f"docs/model.md has no row for {path}"
+        default, base = rows[path]
+        assert default == describe_value(Fixed(float(spec.default_value())) if spec.kind == "number"
+                                         else spec.default_value()), path
+        assert base == describe_value(baseline.params[path]), path

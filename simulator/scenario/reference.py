@@ -35,6 +35,19 @@ def _source(spec: ParamSpec) -> str:
     return spec.source
 
 
+def describe_value(value) -> str:
+    """A parameter value as short text for tables: `0.64`, `pert(-0.03, 0, 0.06)`, `{2023: 0, 2025: 0.2747}`."""
+    from .values import Distribution, Fixed, Path
+    if isinstance(value, Fixed):
+        return f"{value.value:g}"
+    if isinstance(value, Distribution):
+        return f"{value.family}({', '.join(f'{v:g}' for _, v in value.params)})"
+    if isinstance(value, Path):
+        points = ", ".join(f"{y}: {v:g}" for y, v in value.points)
+        return "{" + points + "}" + (" linear" if value.interpolation == "linear" else "")
+    return str(value)
+
+
 def parameter_table() -> str:
     lines = [BEGIN]
     for group, specs in GROUPS.items():

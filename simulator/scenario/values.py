@@ -131,7 +131,7 @@ def _frozen(family: str, p: dict[str, float]) -> tuple[Any, list[str]]:
     if family == "triangular":
         return stats.triang((p["mode"] - p["min"]) / width, loc=p["min"], scale=width), []
     if family == "pert":
-        # Beta-PERT (Vose 2008, "Risk Analysis", 3rd ed., sec. 10.3.3): shape from mode and lambda.
+        # Beta-PERT (Vose 2008, "Risk Analysis: A Quantitative Guide", 3rd ed.): shape from mode and lambda.
         lam = p["lambda"]
         a = 1 + lam * (p["mode"] - p["min"]) / width
         b = 1 + lam * (p["max"] - p["mode"]) / width
