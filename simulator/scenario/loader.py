@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Problem
-from .parameters import GROUPS
+from .parameters import group_pattern, is_collection
 
 _LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
 
@@ -62,7 +62,8 @@ def read_toml(path: Path) -> tuple[dict | None, bytes | None, list[Problem]]:
 
 
 def _is_group(path: str) -> bool:
-    return path in GROUPS
+    """Tables that hold parameters or named groups (and so merge key by key)."""
+    return group_pattern(path) is not None or is_collection(path)
 
 
 def _record(table: dict, prefix: str, file: str, origins: dict[str, str]) -> None:

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..errors import Problem, ScenarioError
 from .loader import LoadedDocument, load_document, merge
-from .parameters import SPECS, model_specs
+from .parameters import GROUPS, SPECS, model_specs, spec_for
 from .validate import check_document
 from .values import Distribution, Fixed, Path as ValuePath
 
@@ -60,17 +60,19 @@ class Scenario:
         loaded.origins = {k: "<overrides>" for k in overrides}
         return _build(loaded)
 
+    def names(self, collection: str) -> list[str]:
+        """Names of the tables in a collection, in file order: ``names("exchange.streams")``."""
+        return named_tables(self.document, collection)
+
     def resolved_parameters(self) -> dict[str, Any]:
         """Every model parameter with the value used and where that value comes from (for manifests)."""
         out = {}
-        for spec in model_specs():
-            value = self.params.get(spec.path)
-            if value is None:
-                continue
-            origin = "scenario file" if spec.path in self.explicit else (
-                f"seed figure '{spec.seed}'" if spec.seed else f"default ({spec.source})")
-            out[spec.path] = {"value": _plain(value), "unit": spec.unit, "from": origin,
-                              "source": f"seeds/article_figures.toml: {spec.seed}" if spec.seed else spec.source}
+        for path, value in self.params.items():
+            spec = spec_for(path)
+            origin = "scenario file" if path in self.explicit else (
+                f"seed figure '{spec.seed}'" if spec.seed else "default")
+            out[path] = {"value": _plain(value), "unit": spec.unit, "from": origin,
+                         "source": f"seeds/article_figures.toml: {spec.seed}" if spec.seed else spec.source}
         return out
 
 
@@ -78,8 +80,17 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (Fixed, Distribution, ValuePath)):
         return value.to_toml()
     if isinstance(value, tuple):
-        return list(value)
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
     return value
+
+
+def named_tables(doc: Mapping[str, Any], collection: str) -> list[str]:
+    node: Any = doc
+    for part in collection.split("."):
+        node = node.get(part, {}) if isinstance(node, Mapping) else {}
+    return [k for k, v in node.items() if isinstance(v, Mapping)] if isinstance(node, Mapping) else []
 
 
 def _build(loaded: LoadedDocument) -> Scenario:
@@ -95,6 +106,19 @@ def _build(loaded: LoadedDocument) -> Scenario:
             if default is None:
                 continue
             params[spec.path] = Fixed(float(default)) if spec.kind == "number" else default
+    for group, specs in GROUPS.items():
+        if "*" not in group:
+            continue
+        container = group[:-2]
+        for name in named_tables(loaded.doc, container):
+            for spec in specs:
+                path = f"{container}.{name}.{spec.key}"
+                if path in values:
+                    params[path] = values[path]
+                elif spec.key == "title":
+                    params[path] = name
+                elif spec.default is not None:
+                    params[path] = Fixed(float(spec.default)) if spec.kind == "number" else spec.default
     if "investment.disbursement.midpoint_years" not in params:
         params["investment.disbursement.midpoint_years"] = Fixed(params["investment.pledge_years"] / 2)
 

@@ -24,7 +24,7 @@ class ParamSpec:
     key: str
     title: str
     unit: str
-    kind: str  # number | integer | string | choice | shares | share_list
+    kind: str  # number | integer | string | choice | shares | share_list | bool | string_list | rate_table | person_time
     default: Any = None
     low: float | None = None
     high: float | None = None
@@ -203,6 +203,59 @@ TARIFFS = (
               source=BOEHM + ": 7-10 years to converge"),
 )
 
+EXCHANGE = (
+    ParamSpec("exchange", "target_people", "Target of the human-resource exchange", "people", "integer",
+              seed="exchange_people_target", low=0, high=100_000_000),
+    ParamSpec("exchange", "target_skilled", "Target of skilled Indian workers to Japan", "people", "integer",
+              seed="skilled_workers_target", low=0, high=100_000_000),
+    ParamSpec("exchange", "target_years", "Years from the horizon start in which the targets are to be met",
+              "years", "integer", seed="exchange_period_years", low=1, high=MAX_HORIZON_YEARS),
+)
+
+STAGE = (
+    ParamSpec("exchange.stages.*", "title", "What the stage is", "", "string"),
+    ParamSpec("exchange.stages.*", "servers", "People the stage serves at once (seats, officers, slots)",
+              "people", "number", default=1.0, low=0, high=10_000_000, time_varying=True,
+              description="A path raises or lowers capacity from a year on, e.g. a new consulate."),
+    ParamSpec("exchange.stages.*", "service_months", "Time one person spends being served", "months",
+              "person_time", default=1.0, low=0, low_open=True, high=120,
+              description="A number (everyone the same) or a distribution of person-to-person variation "
+                          "(exponential makes the stage a Markovian queue)."),
+)
+
+STREAM = (
+    ParamSpec("exchange.streams.*", "title", "What the stream is", "", "string"),
+    ParamSpec("exchange.streams.*", "direction", "Direction of travel", "", "choice", default="india_to_japan",
+              choices=("india_to_japan", "japan_to_india")),
+    ParamSpec("exchange.streams.*", "skilled", "Counts towards the skilled-worker target", "", "bool",
+              default=False),
+    ParamSpec("exchange.streams.*", "entrants_per_year", "People entering the pipeline each year", "people/year",
+              "number", default=0.0, low=0, high=100_000_000, time_varying=True,
+              description="The plan's yearly number, or a ramp as a path."),
+    ParamSpec("exchange.streams.*", "uptake", "Actual entrants as a share of the planned number", "share",
+              "number", default=1.0, low=0, high=5, uncertain=True),
+    ParamSpec("exchange.streams.*", "arrival_process", "How entrants arrive within a year", "", "choice",
+              default="poisson", choices=("poisson", "regular"),
+              description="poisson: random arrivals at the planned rate; regular: evenly spaced."),
+    ParamSpec("exchange.streams.*", "stages", "Stages passed, in order", "", "string_list", default=(),
+              description="Names of [exchange.stages.<name>] tables."),
+    ParamSpec("exchange.streams.*", "pass_rates", "Share passing each stage", "share", "rate_table", default={},
+              low=0, high=1, uncertain=True,
+              description="Table stage -> share (number or distribution); stages not listed pass everyone."),
+    ParamSpec("exchange.streams.*", "stay_years", "Intended length of stay", "years", "person_time",
+              default=1.0, low=0, low_open=True, high=100),
+    ParamSpec("exchange.streams.*", "max_stay_years", "Longest stay the status allows", "years", "number",
+              default=100.0, low=0, low_open=True, high=100,
+              description="SSW(i): 5 years in total. People reaching it leave or switch to a renewable status."),
+    ParamSpec("exchange.streams.*", "renewal_share", "Share reaching the limit who switch to a renewable status",
+              "share", "number", default=0.0, low=0, high=1, uncertain=True,
+              description="SSW(i) to SSW(ii), which can be renewed without limit."),
+    ParamSpec("exchange.streams.*", "renewed_exit_rate", "Yearly rate at which renewed stayers leave", "1/year",
+              "number", default=0.0, low=0, high=10),
+    ParamSpec("exchange.streams.*", "remittance_usd_per_year", "Remittances sent home per person present",
+              "usd/year", "number", default=0.0, low=0, high=1_000_000, uncertain=True),
+)
+
 # Keys that only make sense with one disbursement profile.
 PROFILE_ONLY = {"midpoint_years": "s_curve", "steepness": "s_curve", "shares": "explicit"}
 
@@ -213,10 +266,34 @@ GROUPS: dict[str, tuple[ParamSpec, ...]] = {
     "investment.disbursement": DISBURSEMENT,
     "trade": TRADE,
     "tariffs": TARIFFS,
+    "exchange": EXCHANGE,
+    "exchange.stages.*": STAGE,
+    "exchange.streams.*": STREAM,
 }
 SPECS: dict[str, ParamSpec] = {s.path: s for specs in GROUPS.values() for s in specs}
+NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"  # names of stages and streams
+
+
+def group_pattern(path: str) -> str | None:
+    """The registry group a concrete table path belongs to: 'exchange.streams.skilled' -> 'exchange.streams.*'."""
+    if path in GROUPS:
+        return path
+    head, _, _ = path.rpartition(".")
+    return f"{head}.*" if head and f"{head}.*" in GROUPS else None
+
+
+def is_collection(path: str) -> bool:
+    """A table of named groups, such as 'exchange.streams'."""
+    return f"{path}.*" in GROUPS
+
+
+def spec_for(path: str) -> ParamSpec | None:
+    """The spec of a concrete parameter path ('exchange.streams.skilled.uptake')."""
+    group, _, key = path.rpartition(".")
+    pattern = group_pattern(group)
+    return SPECS.get(f"{pattern}.{key}") if pattern else None
 
 
 def model_specs() -> list[ParamSpec]:
-    """Parameters of the model (not the [scenario] and [sampling] settings)."""
-    return [s for s in SPECS.values() if s.group not in ("scenario", "sampling")]
+    """Parameters of the model with fixed paths (not settings, not named stages or streams)."""
+    return [s for s in SPECS.values() if s.group not in ("scenario", "sampling") and "*" not in s.group]

@@ -10,25 +10,35 @@ END = "<!-- end of parameter table -->"
 def _forms(spec: ParamSpec) -> str:
     if spec.kind != "number":
         return {"integer": "integer", "string": "string", "choice": " / ".join(f"`{c}`" for c in spec.choices),
-                "shares": "table of shares", "share_list": "array of shares"}[spec.kind]
+                "shares": "table of shares", "share_list": "array of shares", "bool": "true / false",
+                "string_list": "array of stage names", "rate_table": "table stage -> share or distribution",
+                "person_time": "number or distribution (person to person)"}[spec.kind]
     return "number" + (", distribution" if spec.uncertain else "") + (", path" if spec.time_varying else "")
 
 
 def _default(spec: ParamSpec) -> str:
     if spec.required:
         return "required"
+    if spec.key == "title" and "*" in spec.group:
+        return "the name"
     value = spec.default_value()
     if value is None:
         return "see meaning"
     if value == "":
         return "empty"
     if isinstance(value, dict):
+        if not value:
+            return "none (all pass)"
         return "equal shares" if len(set(value.values())) == 1 else "table"
+    if isinstance(value, tuple):
+        return "none" if not value else ", ".join(value)
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
     return f"`{value}`" if not isinstance(value, float) else f"`{value:g}`"
 
 
 def _source(spec: ParamSpec) -> str:
-    if spec.group in ("scenario", "sampling"):
+    if spec.group in ("scenario", "sampling") or spec.kind in ("string", "choice", "bool", "string_list"):
         return "setting"
     if spec.seed:
         return f"seed `{spec.seed}`"
@@ -51,11 +61,11 @@ def describe_value(value) -> str:
 def parameter_table() -> str:
     lines = [BEGIN]
     for group, specs in GROUPS.items():
-        lines += ["", f"### `[{group}]`", "", "| key | meaning | unit | accepts | range | default | source |",
+        lines += ["", f"### `[{group.replace('*', '<name>')}]`", "", "| key | meaning | unit | accepts | range | default | source |",
                   "|---|---|---|---|---|---|---|"]
         for s in specs:
             meaning = s.title + (f". {s.description}" if s.description else "")
-            rng = s.range_text() if s.kind in ("number", "integer") else ""
+            rng = s.range_text() if s.kind in ("number", "integer", "person_time", "rate_table") else ""
             lines.append(f"| `{s.key}` | {meaning} | {s.unit or ''} | {_forms(s)} | {rng} | {_default(s)} | "
                          f"{_source(s)} |")
     lines += ["", END]

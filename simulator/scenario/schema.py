@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .parameters import GROUPS, ParamSpec
+from .parameters import GROUPS, NAME_PATTERN, ParamSpec
 from .values import DIST_FAMILIES, INTERPOLATIONS
 
 SCHEMA_ID = "https://github.com/ijsim/ijsim/scenario.schema.json"
@@ -58,6 +58,15 @@ def _value_schema(spec: ParamSpec) -> dict[str, Any]:
     elif spec.kind == "shares":
         body = {"type": "object", "properties": {c: {"type": "number", "minimum": 0, "maximum": 1}
                                                  for c in spec.choices}, "additionalProperties": False}
+    elif spec.kind == "bool":
+        body = {"type": "boolean"}
+    elif spec.kind == "string_list":
+        body = {"type": "array", "items": {"type": "string", "pattern": NAME_PATTERN}}
+    elif spec.kind == "rate_table":
+        body = {"type": "object", "additionalProperties": {
+            "anyOf": [{"type": "number", "minimum": 0, "maximum": 1}, {"$ref": "#/$defs/distribution"}]}}
+    elif spec.kind == "person_time":
+        body = {"anyOf": [{"type": "number", **_range(spec)}, {"$ref": "#/$defs/distribution"}]}
     elif spec.kind == "share_list":
         body = {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 1}, "minItems": 1}
     else:
@@ -68,8 +77,15 @@ def _value_schema(spec: ParamSpec) -> dict[str, Any]:
 def _group_schema(group: str) -> dict[str, Any]:
     props = {s.key: _value_schema(s) for s in GROUPS[group]}
     for sub in GROUPS:
-        if sub.startswith(group + ".") and sub.count(".") == group.count(".") + 1:
-            props[sub.split(".")[-1]] = _group_schema(sub)
+        if not sub.startswith(group + ".") or sub.count(".") != group.count(".") + 1:
+            continue
+        if sub.endswith(".*"):
+            continue
+        props[sub.split(".")[-1]] = _group_schema(sub)
+    for sub in GROUPS:  # collections of named groups: [exchange.streams.<name>]
+        if sub.startswith(group + ".") and sub.endswith(".*") and sub.count(".") == group.count(".") + 2:
+            props[sub.split(".")[-2]] = {"type": "object", "patternProperties": {NAME_PATTERN: _group_schema(sub)},
+                                         "additionalProperties": False}
     required = [s.key for s in GROUPS[group] if s.required]
     return {"type": "object", "properties": props, "additionalProperties": False,
             **({"required": required} if required else {})}

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..errors import Problem
 from .loader import LoadedDocument, display
-from .parameters import GROUPS, PROFILE_ONLY, SPECS, ParamSpec
+from .parameters import GROUPS, NAME_PATTERN, PROFILE_ONLY, SPECS, ParamSpec
 from .values import Distribution, Fixed, describe_type, is_number, parse_distribution, parse_path
 
 SHARE_TOLERANCE = 1e-6
@@ -90,9 +90,41 @@ def parse_value(spec: ParamSpec, raw: Any) -> tuple[Any, list[str]]:
         return raw, []
     if spec.kind == "shares":
         return _parse_shares(spec, raw)
+    if spec.kind == "bool":
+        if not isinstance(raw, bool):
+            return None, [f"expected true or false, got {describe_type(raw)} {raw!r}"]
+        return raw, []
+    if spec.kind == "string_list":
+        if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
+            return None, [f"expected an array of names, such as [\"visa\"], got {describe_type(raw)} {raw!r}"]
+        return tuple(raw), []
+    if spec.kind == "rate_table":
+        return _parse_rate_table(spec, raw)
+    if spec.kind == "person_time":
+        return _parse_person_time(spec, raw)
     if spec.kind == "share_list":
         return _parse_share_list(raw)
     raise AssertionError(f"unknown parameter kind {spec.kind!r}")
+
+
+def _parse_rate_table(spec: ParamSpec, raw: Any) -> tuple[Any, list[str]]:
+    if not isinstance(raw, dict):
+        return None, [f"expected a table such as {{ visa = 0.95 }}, got {describe_type(raw)}"]
+    rate = ParamSpec(spec.group, spec.key, spec.title, spec.unit, "number", low=0, high=1, uncertain=True)
+    rates, errs = {}, []
+    for stage, value in raw.items():
+        parsed, e = parse_number(rate, value)
+        errs += [f"{stage}: {m}" for m in e]
+        if not e:
+            rates[stage] = parsed
+    return (None, errs) if errs else (rates, [])
+
+
+def _parse_person_time(spec: ParamSpec, raw: Any) -> tuple[Any, list[str]]:
+    """A time that varies from person to person: a number (the same for all) or a distribution."""
+    as_number = ParamSpec(spec.group, spec.key, spec.title, spec.unit, "number", low=spec.low,
+                          low_open=spec.low_open, high=spec.high, uncertain=True)
+    return parse_number(as_number, raw)
 
 
 def _parse_shares(spec: ParamSpec, raw: Any) -> tuple[Any, list[str]]:
@@ -138,49 +170,85 @@ def _table(doc: dict, group: str) -> tuple[Any, bool]:
     return node, True
 
 
+def _children(group: str) -> list[str]:
+    """Tables nested directly in a group: sub-groups ('disbursement') and collections ('streams')."""
+    if "*" in group:
+        return []
+    prefix = group + "."
+    return sorted({g[len(prefix):].split(".")[0] for g in GROUPS if g.startswith(prefix)})
+
+
+def _instances(doc: dict, group: str, problem) -> list[tuple[str, dict]]:
+    """(concrete path, table) for each table of a group; a wildcard group has one per named entry."""
+    if "*" not in group:
+        table, present = _table(doc, group)
+        if present and not isinstance(table, dict):
+            return [(group, None)]
+        return [(group, table if present else {})]
+    container = group[:-2]
+    table, present = _table(doc, container)
+    if not present:
+        return []
+    if not isinstance(table, dict):
+        return [(container, None)]
+    out = []
+    for name, entry in table.items():
+        path = f"{container}.{name}"
+        if not re.match(NAME_PATTERN, name):
+            problem(path, f"{name!r} is not a valid name: use letters, digits and '_', starting with a letter")
+        elif not isinstance(entry, dict):
+            problem(path, f"expected a table [{path}], got {describe_type(entry)}")
+        else:
+            out.append((path, entry))
+    return out
+
+
 def check_document(loaded: LoadedDocument) -> tuple[dict[str, Any], list[Problem]]:
     """Parse every key of the merged document; return parsed values (dotted path -> value) and problems."""
     main = display(loaded.path)
-
-    def problem(key: str, message: str) -> Problem:
-        return Problem(loaded.origins.get(key, main), key, message)
-
     problems: list[Problem] = []
+
+    def problem(key: str, message: str) -> None:
+        problems.append(Problem(loaded.origins.get(key, main), key, message))
+
     values: dict[str, Any] = {}
     roots = sorted({g.split(".")[0] for g in GROUPS})
     for key, raw in loaded.doc.items():
         if key not in roots:
-            kind = "table" if isinstance(raw, dict) else "key"
-            problems.append(problem(key, f"unknown {kind} [{key}]{_hint(key, roots)}"
-                                    if kind == "table" else f"unknown top-level key{_hint(key, roots)}"))
+            problem(key, f"unknown table [{key}]{_hint(key, roots)}" if isinstance(raw, dict)
+                    else f"unknown top-level key{_hint(key, roots)}")
     for group, specs in GROUPS.items():
-        table, present = _table(loaded.doc, group)
-        if present and not isinstance(table, dict):
-            problems.append(problem(group, f"expected a table [{group}], got {describe_type(table)}"))
-            continue
-        table = table if present else {}
-        subgroups = [g.split(".")[-1] for g in GROUPS if g.startswith(group + ".") and g.count(".") == group.count(".") + 1]
         known = {s.key: s for s in specs}
-        for key, raw in table.items():
-            path = f"{group}.{key}"
-            if key in subgroups:
+        children = _children(group)
+        for path, table in _instances(loaded.doc, group, problem):
+            if table is None:
+                problem(path, f"expected a table [{path}], got {describe_type(_table(loaded.doc, path)[0])}")
                 continue
-            if key not in known:
-                problems.append(problem(path, f"unknown key{_hint(key, list(known) + subgroups)}"))
-                continue
-            value, errs = parse_value(known[key], raw)
-            problems += [problem(path, e) for e in errs]
-            if not errs:
-                values[path] = value
-        for spec in specs:
-            if spec.required and spec.key not in table:
-                problems.append(problem(spec.path, f"missing: {spec.title.lower()} is required"))
-    problems += _cross_checks(loaded, values, problem)
+            for key, raw in table.items():
+                key_path = f"{path}.{key}"
+                if key in children:
+                    continue
+                if key not in known:
+                    problem(key_path, f"unknown key{_hint(key, list(known) + children)}")
+                    continue
+                value, errs = parse_value(known[key], raw)
+                for e in errs:
+                    problem(key_path, e)
+                if not errs:
+                    values[key_path] = value
+            for spec in specs:
+                if spec.required and spec.key not in table:
+                    problem(f"{path}.{spec.key}", f"missing: {spec.title.lower()} is required")
+    for p in _cross_checks(loaded, values):
+        problem(*p)
     return values, problems
 
 
-def _cross_checks(loaded: LoadedDocument, values: dict[str, Any], problem) -> list[Problem]:
+def _cross_checks(loaded: LoadedDocument, values: dict[str, Any]) -> list[tuple[str, str]]:
     problems = []
+
+    def problem(key: str, message: str) -> tuple[str, str]:
+        return key, message
     if values.get("scenario.name") == "":
         problems.append(problem("scenario.name", "must not be empty"))
     disb, _ = _table(loaded.doc, "investment.disbursement")
@@ -210,4 +278,27 @@ def _cross_checks(loaded: LoadedDocument, values: dict[str, Any], problem) -> li
         problems.append(problem("investment.disbursement.midpoint_years",
                                 f"can reach {midpoint.support()[1]:g}, beyond the pledge period of "
                                 f"{pledge_years} years"))
+    problems += _exchange_checks(loaded, values)
     return problems
+
+
+def _exchange_checks(loaded: LoadedDocument, values: dict[str, Any]) -> list[tuple[str, str]]:
+    """Streams must name defined stages, and pass rates only for their own stages."""
+    out = []
+    stages_table, _ = _table(loaded.doc, "exchange.stages")
+    defined = sorted(stages_table) if isinstance(stages_table, dict) else []
+    streams, _ = _table(loaded.doc, "exchange.streams")
+    for name in streams if isinstance(streams, dict) else []:
+        path = f"exchange.streams.{name}"
+        used = values.get(f"{path}.stages", ())
+        for stage in used:
+            if stage not in defined:
+                hint = _hint(stage, defined) if defined else "; no [exchange.stages.<name>] tables are defined"
+                out.append((f"{path}.stages", f"unknown stage {stage!r}{hint}"))
+        if len(set(used)) != len(used):
+            out.append((f"{path}.stages", "a stage is listed twice"))
+        for stage in values.get(f"{path}.pass_rates", {}):
+            if stage not in used:
+                out.append((f"{path}.pass_rates", f"{stage!r} is not one of this stream's stages "
+                                                  f"({', '.join(used) or 'none'})"))
+    return out

@@ -20,6 +20,7 @@ from scipy import stats
 # family -> (required keys, optional keys with defaults)
 DIST_FAMILIES: dict[str, tuple[tuple[str, ...], dict[str, float]]] = {
     "normal": (("mean", "sd"), {}),
+    "exponential": (("mean",), {}),
     "truncnormal": (("mean", "sd", "min", "max"), {}),
     "lognormal": (("median", "sigma"), {}),
     "uniform": (("min", "max"), {}),
@@ -101,6 +102,8 @@ ParamValue = Fixed | Distribution | Path
 def _frozen(family: str, p: dict[str, float]) -> tuple[Any, list[str]]:
     """Build the scipy distribution, or say what is wrong with its parameters."""
     errs: list[str] = []
+    if family == "exponential" and p["mean"] <= 0:
+        errs.append(f"mean must be > 0, got {p['mean']}")
     if family in ("normal", "truncnormal") and p["sd"] <= 0:
         errs.append(f"sd must be > 0, got {p['sd']}")
     if family == "lognormal":
@@ -120,6 +123,8 @@ def _frozen(family: str, p: dict[str, float]) -> tuple[Any, list[str]]:
         return None, errs
     if family == "normal":
         return stats.norm(p["mean"], p["sd"]), []
+    if family == "exponential":
+        return stats.expon(scale=p["mean"]), []
     if family == "truncnormal":
         a, b = (p["min"] - p["mean"]) / p["sd"], (p["max"] - p["mean"]) / p["sd"]
         return stats.truncnorm(a, b, loc=p["mean"], scale=p["sd"]), []
