@@ -11,7 +11,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from .draws import DrawnParameters, sampling_dimensions
-from .projection import Block, project
+from .projection import Block, exchange_stages, project
 from .result import Result
 from .sampling import block_sizes, block_uniforms
 from .scenario import Scenario
@@ -36,7 +36,9 @@ def assemble(scenario: Scenario, blocks: dict[int, Block]) -> Result:
         raise ValueError(f"blocks {missing} of {len(plan)} are missing")
     names = blocks[plan[0][0]].keys()
     arrays = {k: np.concatenate([blocks[i][k] for i, _ in plan], axis=0) for k in names}
-    return Result.from_arrays(scenario, arrays, sectors=list(sectors()))
+    labels = {"sector": list(sectors()), "stream": scenario.names("exchange.streams"),
+              "stage": exchange_stages(scenario)}
+    return Result.from_arrays(scenario, arrays, labels)
 
 
 def configure(scenario: Scenario, *, draws: int | None = None, seed: int | None = None,

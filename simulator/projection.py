@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .core import exchange as ex
 from .core import investment as inv
 from .core import tariffs as tr_tariffs
 from .core import trade as tr
@@ -16,9 +17,15 @@ Block = dict[str, np.ndarray]
 
 
 def project(d: DrawnParameters) -> Block:
-    """Every output variable for the block's draws, shape (n, T[, sector])."""
+    """Every output variable for the block's draws, shape (n, T[, sector|stream|stage])."""
     investment = _investment(d)
-    return {**investment, **_trade(d, investment)}
+    return {**investment, **_trade(d, investment), **_exchange(d)}
+
+
+def exchange_stages(scenario) -> list[str]:
+    """The stages in use, in an order consistent with every stream's route."""
+    return ex.stage_order([scenario.params[f"exchange.streams.{j}.stages"]
+                           for j in scenario.names("exchange.streams")]) or []
 
 
 def _investment(d: DrawnParameters) -> Block:
@@ -97,4 +104,57 @@ def _trade(d: DrawnParameters, investment: Block) -> Block:
         "trade.diverted_to_japan": np.ascontiguousarray(to_japan),
         "trade.exports_india_to_us": np.broadcast_to(
             us_before_tariff - diverted, (n, T)).copy(),
+    }
+
+
+def _exchange(d: DrawnParameters) -> Block:
+    scenario, n = d.scenario, d.n
+    years = scenario.years
+    T, M = len(years), ex.MONTHS_PER_YEAR * len(years)
+    names = scenario.names("exchange.streams")
+    if not names:
+        zeros = np.zeros((n, T))
+        return {v: zeros.copy() for v in ("exchange.arrivals_total", "exchange.cumulative_total",
+                                          "exchange.skilled_arrivals", "exchange.skilled_cumulative",
+                                          "exchange.skilled_stock", "exchange.remittances")}
+    p = scenario.params
+    order = exchange_stages(scenario)
+    stages = []
+    for k in order:
+        service = p[f"exchange.stages.{k}.service_months"]
+        servers = np.broadcast_to(d.over_years(f"exchange.stages.{k}.servers"), (T,))
+        stages.append(ex.Stage(k, np.repeat(servers, ex.MONTHS_PER_YEAR) / service.mean(),
+                               ex.service_kernel(service.cdf, service.mean())[:M]))
+    streams = []
+    for j in names:
+        path = f"exchange.streams.{j}"
+        route = p[f"{path}.stages"]
+        monthly = np.repeat(d.over_years(f"{path}.entrants_per_year"), ex.MONTHS_PER_YEAR, axis=-1) / ex.MONTHS_PER_YEAR
+        uptake = np.asarray(d.scalar(f"{path}.uptake"), dtype=float)[..., None]
+        rates = tuple(d.scalar(f"{path}.pass_rates.{k}") if f"{path}.pass_rates.{k}" in p else 1.0 for k in route)
+        streams.append(ex.Stream(j, monthly * uptake, tuple(order.index(k) for k in route), rates))
+    arrivals, backlog = ex.run_pipeline(stages, range(len(stages)), streams, n, M)
+
+    stock = np.zeros_like(arrivals)
+    remittances = np.zeros((n, T))
+    for i, j in enumerate(names):
+        path = f"exchange.streams.{j}"
+        s_base, s_renew = ex.survival_kernels(p[f"{path}.stay_years"].cdf, p[f"{path}.max_stay_years"].value,
+                                              p[f"{path}.renewed_exit_rate"].value, M)
+        stock[..., i] = ex.stock_from_arrivals(arrivals[..., i], s_base, s_renew, d.scalar(f"{path}.renewal_share"))
+        remittances += (ex.yearly_mean(stock[..., i]) * np.asarray(d.scalar(f"{path}.remittance_usd_per_year"))[..., None]
+                        / 1e9)
+    yearly = ex.yearly_sum(arrivals)  # (n, T, J)
+    skilled = np.array([bool(p[f"exchange.streams.{j}.skilled"]) for j in names])
+    year_end_stock = ex.year_end(stock)
+    by_stage = {"exchange.backlog_by_stage": ex.year_end(backlog)} if order else {}
+    return {**by_stage,
+        "exchange.arrivals_total": yearly.sum(axis=-1),
+        "exchange.cumulative_total": np.cumsum(yearly.sum(axis=-1), axis=1),
+        "exchange.skilled_arrivals": yearly[..., skilled].sum(axis=-1),
+        "exchange.skilled_cumulative": np.cumsum(yearly[..., skilled].sum(axis=-1), axis=1),
+        "exchange.skilled_stock": year_end_stock[..., skilled].sum(axis=-1),
+        "exchange.remittances": remittances,
+        "exchange.arrivals_by_stream": yearly,
+        "exchange.stock_by_stream": year_end_stock,
     }

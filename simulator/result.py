@@ -28,12 +28,15 @@ class Result:
     dataset: xr.Dataset
 
     @classmethod
-    def from_arrays(cls, scenario: "Scenario", arrays: dict[str, np.ndarray], sectors: list[str]) -> "Result":
-        coords = {"draw": np.arange(scenario.draws), "year": scenario.years, "sector": sectors}
+    def from_arrays(cls, scenario: "Scenario", arrays: dict[str, np.ndarray], labels: dict[str, list[str]]) -> "Result":
+        """`labels` names the entries of the third dimensions: {"sector": [...], "stream": [...], ...}."""
+        coords = {"draw": np.arange(scenario.draws), "year": scenario.years}
         data_vars = {}
         for name, values in arrays.items():
-            dims = ("draw", "year", "sector")[: values.ndim]
             info = variable(name)
+            dims = ("draw", "year") + ((info.extra_dim,) if info.extra_dim else ())
+            if info.extra_dim:
+                coords[info.extra_dim] = labels[info.extra_dim]
             data_vars[name] = xr.Variable(dims, values, attrs={"unit": info.unit, "long_name": info.label,
                                                                "description": info.description})
         attrs = {"scenario": scenario.name, "title": scenario.title, "seed": scenario.seed,
@@ -51,17 +54,19 @@ class Result:
     def summary(self) -> pd.DataFrame:
         """Long table: variable, unit, year, mean, sd, p05, p25, p50, p75, p95.
 
-        Variables with a sector dimension appear once per sector as ``<variable>.<sector>``.
+        Variables with a third dimension (sector, stream, stage) appear once per entry as
+        ``<variable>.<entry>``.
         `sd` is the sample standard deviation across draws (0 for a single draw).
         """
         frames = []
         for name in self.variables:
             da = self.dataset[name]
-            if "sector" in da.dims:
-                for sector in da["sector"].values:
-                    frames.append(_summarise(f"{name}.{sector}", da.attrs["unit"], da.sel(sector=sector)))
+            extra = [d for d in da.dims if d not in ("draw", "year")]
+            if extra:
+                for label in da[extra[0]].values:
+                    frames.append(summarise(f"{name}.{label}", da.attrs["unit"], da.sel({extra[0]: label})))
             else:
-                frames.append(_summarise(name, da.attrs["unit"], da))
+                frames.append(summarise(name, da.attrs["unit"], da))
         return pd.concat(frames, ignore_index=True)[SUMMARY_COLUMNS]
 
     def headline(self, years: list[int] | None = None) -> pd.DataFrame:
@@ -94,11 +99,21 @@ class Result:
             rows.append({"event": f"India's deficit with Japan narrower than in FY{base}-{(base + 1) % 100:02d}",
                          "variable": "trade.balance_change", "year": y,
                          "probability": float((change.sel(year=y).values > 0).mean())})
+        if self.scenario.names("exchange.streams"):
+            p = self.scenario.params
+            target_year = min(int(self.scenario.years[0]) + p["exchange.target_years"] - 1, all_years[-1])
+            for var, target, what in (("exchange.cumulative_total", p["exchange.target_people"], "people exchanged"),
+                                      ("exchange.skilled_cumulative", p["exchange.target_skilled"],
+                                       "skilled workers to Japan")):
+                reached = self.dataset[var].sel(year=target_year).values >= target
+                rows.append({"event": f"{target:,} {what} by {target_year}", "variable": var,
+                             "year": target_year, "probability": float(reached.mean())})
         return pd.DataFrame(rows)
 
 
-def _summarise(name: str, unit: str, da: xr.DataArray) -> pd.DataFrame:
-    values = da.transpose("draw", "year").values
+def summarise(name: str, unit: str, da: xr.DataArray) -> pd.DataFrame:
+    """Mean, sd and quantiles over the first dimension (draws or replications), by year."""
+    values = da.transpose(..., "year").values
     n = values.shape[0]
     q = np.quantile(values, list(QUANTILES.values()), axis=0)
     frame = pd.DataFrame({

@@ -13,6 +13,7 @@ class Variable:
     iamc_unit: str
     headline: bool = False
     description: str = ""
+    extra_dim: str | None = None  # a third dimension after (draw, year): sector, stream or stage
 
 
 VARIABLES: dict[str, Variable] = {v.name: v for v in (
@@ -27,7 +28,7 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
              description="K_t = (1 - delta) K_{t-1} + I_t + b_t"),
     Variable("investment.disbursed_by_sector", "usd_bn", "Pledge disbursed in the year, by sector",
              "Investment|Japan to India|Pledge|Disbursed", "billion USD/yr",
-             description="I_t,k = s_k I_t over the article's sectors"),
+             description="I_t,k = s_k I_t over the article's sectors", extra_dim="sector"),
     Variable("investment.fx_jpy_per_usd", "jpy_per_usd", "Exchange rate",
              "Price|Exchange Rate|JPY per USD", "JPY/USD",
              description="fx_t: the path in the scenario with its random walk, if any"),
@@ -52,6 +53,28 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
     Variable("trade.exports_india_to_us", "usd_bn", "India's exports to the US",
              "Trade|Exports|India to US", "billion USD/yr",
              description="E_US,t after the US tariff: before-tariff flow minus the diverted part"),
+    Variable("exchange.arrivals_total", "people", "People arriving in the year, all streams",
+             "Migration|Exchange|India-Japan|Arrivals", "people/yr",
+             description="Arrivals in the destination country, both directions"),
+    Variable("exchange.cumulative_total", "people", "People exchanged to date",
+             "Migration|Exchange|India-Japan|Cumulative Arrivals", "people", headline=True,
+             description="Running sum of arrivals from the first simulated year; the 500,000 target"),
+    Variable("exchange.skilled_arrivals", "people", "Skilled Indian workers arriving in Japan in the year",
+             "Migration|Exchange|India to Japan|Skilled Workers|Arrivals", "people/yr"),
+    Variable("exchange.skilled_cumulative", "people", "Skilled Indian workers arrived to date",
+             "Migration|Exchange|India to Japan|Skilled Workers|Cumulative Arrivals", "people", headline=True,
+             description="The 50,000 target"),
+    Variable("exchange.skilled_stock", "people", "Skilled Indian workers in Japan (year end)",
+             "Population|India to Japan|Skilled Workers", "people", headline=True),
+    Variable("exchange.remittances", "usd_bn", "Remittances sent home by people in the exchange",
+             "Remittances|Exchange|India-Japan", "billion USD/yr",
+             description="Average stock in the year times remittance per person"),
+    Variable("exchange.arrivals_by_stream", "people", "Arrivals in the year, by stream",
+             "Migration|Exchange|India-Japan|Arrivals", "people/yr", extra_dim="stream"),
+    Variable("exchange.stock_by_stream", "people", "People present at year end, by stream",
+             "Population|Exchange|India-Japan", "people", extra_dim="stream"),
+    Variable("exchange.backlog_by_stage", "people", "People waiting at each stage (year end)",
+             "Migration|Exchange|Backlog", "people", extra_dim="stage"),
 )}
 
 

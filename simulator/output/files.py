@@ -83,8 +83,8 @@ def iamc_table(result: Result) -> pd.DataFrame:
     rows = []
     for name in result.variables:
         info = VARIABLES[name]
-        if "sector" in result.dataset[name].dims:
-            parts = [(f"{name}.{s}", f"{info.iamc_variable}|{s}") for s in result.dataset["sector"].values]
+        if info.extra_dim:
+            parts = [(f"{name}.{s}", f"{info.iamc_variable}|{s}") for s in result.dataset[info.extra_dim].values]
         else:
             parts = [(name, info.iamc_variable)]
         for summary_name, iamc_name in parts:

@@ -39,8 +39,9 @@ class Scenario:
         return np.arange(self.horizon_start, self.horizon_start + self.horizon_years)
 
     def uncertain(self) -> list[str]:
-        """Names of the parameters given as distributions."""
-        return [k for k, v in self.params.items() if isinstance(v, Distribution)]
+        """Parameters given as distributions of uncertainty (not person-to-person variation)."""
+        return [k for k, v in self.params.items()
+                if isinstance(v, Distribution) and spec_for(k).kind != "person_time"]
 
     def with_params(self, overrides: Mapping[str, Any]) -> "Scenario":
         """A copy with some keys changed, validated like a file: ``{"investment.realisation_rate": 0.5}``.
@@ -119,6 +120,10 @@ def _build(loaded: LoadedDocument) -> Scenario:
                     params[path] = name
                 elif spec.default is not None:
                     params[path] = Fixed(float(spec.default)) if spec.kind == "number" else spec.default
+    # Pass rates are drawn one stage at a time: flatten {stage: value} tables to one key per stage.
+    for path in [p for p in params if spec_for(p) is not None and spec_for(p).kind == "rate_table"]:
+        for stage, value in params.pop(path).items():
+            params[f"{path}.{stage}"] = value
     if "investment.disbursement.midpoint_years" not in params:
         params["investment.disbursement.midpoint_years"] = Fixed(params["investment.pledge_years"] / 2)
 

@@ -218,7 +218,7 @@ STAGE = (
               "people", "number", default=1.0, low=0, high=10_000_000, time_varying=True,
               description="A path raises or lowers capacity from a year on, e.g. a new consulate."),
     ParamSpec("exchange.stages.*", "service_months", "Time one person spends being served", "months",
-              "person_time", default=1.0, low=0, low_open=True, high=120,
+              "person_time", default=1.0, low=0, low_open=True,
               description="A number (everyone the same) or a distribution of person-to-person variation "
                           "(exponential makes the stage a Markovian queue)."),
 )
@@ -243,7 +243,7 @@ STREAM = (
               low=0, high=1, uncertain=True,
               description="Table stage -> share (number or distribution); stages not listed pass everyone."),
     ParamSpec("exchange.streams.*", "stay_years", "Intended length of stay", "years", "person_time",
-              default=1.0, low=0, low_open=True, high=100),
+              default=1.0, low=0, low_open=True),
     ParamSpec("exchange.streams.*", "max_stay_years", "Longest stay the status allows", "years", "number",
               default=100.0, low=0, low_open=True, high=100,
               description="SSW(i): 5 years in total. People reaching it leave or switch to a renewable status."),
@@ -291,7 +291,10 @@ def spec_for(path: str) -> ParamSpec | None:
     """The spec of a concrete parameter path ('exchange.streams.skilled.uptake')."""
     group, _, key = path.rpartition(".")
     pattern = group_pattern(group)
-    return SPECS.get(f"{pattern}.{key}") if pattern else None
+    if pattern:
+        return SPECS.get(f"{pattern}.{key}")
+    parent = spec_for(group) if "." in group else None  # one entry of a rate table
+    return parent if parent is not None and parent.kind == "rate_table" else None
 
 
 def model_specs() -> list[ParamSpec]:

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from ..errors import Problem
+from ..core.exchange import stage_order
 from .loader import LoadedDocument, display
 from .parameters import GROUPS, NAME_PATTERN, PROFILE_ONLY, SPECS, ParamSpec
 from .values import Distribution, Fixed, describe_type, is_number, parse_distribution, parse_path
@@ -288,6 +289,10 @@ def _exchange_checks(loaded: LoadedDocument, values: dict[str, Any]) -> list[tup
     stages_table, _ = _table(loaded.doc, "exchange.stages")
     defined = sorted(stages_table) if isinstance(stages_table, dict) else []
     streams, _ = _table(loaded.doc, "exchange.streams")
+    routes = [values.get(f"exchange.streams.{name}.stages", ()) for name in streams] if isinstance(streams, dict) else []
+    if stage_order(routes) is None:
+        out.append(("exchange.streams", "streams pass their stages in conflicting orders (one has a before b, "
+                                        "another b before a); shared stages need one order"))
     for name in streams if isinstance(streams, dict) else []:
         path = f"exchange.streams.{name}"
         used = values.get(f"{path}.stages", ())

@@ -48,6 +48,16 @@ class Fixed:
     def support(self) -> tuple[float, float]:
         return (self.value, self.value)
 
+    def mean(self) -> float:
+        return self.value
+
+    def cdf(self, x: np.ndarray) -> np.ndarray:
+        """A point mass: everyone takes exactly `value`."""
+        return (np.asarray(x) >= self.value).astype(float)
+
+    def sample(self, rng: np.random.Generator, size=None):
+        return np.full(size, self.value) if size is not None else self.value
+
     def to_toml(self) -> float:
         return self.value
 
@@ -68,6 +78,12 @@ class Distribution:
 
     def mean(self) -> float:
         return float(self.frozen.mean())
+
+    def cdf(self, x: np.ndarray) -> np.ndarray:
+        return self.frozen.cdf(x)
+
+    def sample(self, rng: np.random.Generator, size=None):
+        return self.frozen.ppf(rng.random(size))
 
     def to_toml(self) -> dict:
         return {"dist": self.family, **dict(self.params)}

@@ -1,0 +1,165 @@
+"""The people exchange as a vectorised fluid pipeline: all draws at once, in monthly steps.
+
+Each stream's entrants pass its stages in order. A stage is a pool of `servers` (seats, officers)
+shared by every stream that uses it; a person occupies a server for a service time S. In the
+fluid (mean-field) approximation a stage starts at most `servers / E[S]` people a month, the
+waiting line is served in proportion to each stream's queue, and those started leave the stage
+after a delay distributed like S:
+
+    starts_{j,k}(m) = min(Q_k(m), c_k(m) / E[S_k]) * Q_{j,k}(m) / Q_k(m)
+    exits_{j,k}(m)  = sum_a starts_{j,k}(m - a) * g_k(a),  g_k(a) = P(exit month - start month = a)
+
+with flows spread evenly within each month (so g_k integrates S over a uniform start time).
+A share p_{j,k} of those leaving stage k passes on; the rest drop out. People leaving the last
+stage arrive. Those present at the end of month m:
+
+    stock_j(m) = sum_{m' <= m} arrivals_j(m') * s_j(m - m'),
+    Sv(x) = P(L > x) for x < C;  P(L >= C) * r * exp(-h (x - C)) for x >= C
+
+with L the intended stay, C the longest stay the status allows (SSW(i): five years in total),
+r the share who switch to a renewable status (SSW(ii)) and h their yearly exit rate.
+The simpy model in `simulator.flows` simulates the same system person by person.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+
+MONTHS_PER_YEAR = 12
+_QUAD = (np.arange(64) + 0.5) / 64  # midpoints for averaging over a uniform position within a month
+
+Cdf = Callable[[np.ndarray], np.ndarray]
+
+
+def stage_order(routes: Sequence[Sequence[str]]) -> list[str] | None:
+    """An order of all stages consistent with every route (topological), or None if routes conflict."""
+    stages = list(dict.fromkeys(s for route in routes for s in route))
+    after = {s: set() for s in stages}
+    for route in routes:
+        for a, b in zip(route, route[1:]):
+            after[a].add(b)
+    indegree = {s: 0 for s in stages}
+    for s in stages:
+        for t in after[s]:
+            indegree[t] += 1
+    ready = [s for s in stages if indegree[s] == 0]
+    order = []
+    while ready:
+        s = ready.pop(0)
+        order.append(s)
+        for t in sorted(after[s], key=stages.index):
+            indegree[t] -= 1
+            if indegree[t] == 0:
+                ready.append(t)
+    return order if len(order) == len(stages) else None
+
+
+def service_kernel(cdf: Cdf, mean_months: float) -> np.ndarray:
+    """g(a) = P(a <= U + S < a + 1), U ~ Uniform(0, 1): the month an exit falls in, after a start."""
+    length = int(np.ceil(mean_months * 40 + 2))  # far beyond the bulk of any sensible distribution
+    a = np.arange(length)[:, None]
+    g = (cdf(a + 1 - _QUAD) - cdf(a - _QUAD)).mean(axis=1)
+    return np.clip(g, 0.0, None)
+
+
+def survival_kernels(stay_cdf: Cdf, max_stay_years: float, renewed_exit_rate: float,
+                     months: int) -> tuple[np.ndarray, np.ndarray]:
+    """Month kernels (s_base, s_renew): present at the end of month a after the arrival month.
+
+    s(a) = s_base(a) + r * s_renew(a), so the renewal share r can differ between draws.
+    """
+    x = (np.arange(months)[:, None] + 1 - _QUAD) / MONTHS_PER_YEAR  # years since arrival
+    cap = max_stay_years
+    before = x < cap
+    base = np.where(before, 1.0 - stay_cdf(x), 0.0).mean(axis=1)
+    reach = 1.0 - float(stay_cdf(np.array(cap - 1e-12)))  # P(L >= C)
+    renew = np.where(before, 0.0, reach * np.exp(-renewed_exit_rate * (x - cap))).mean(axis=1)
+    return base, renew
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    capacity_per_month: np.ndarray  # (M,) servers / E[S]
+    kernel: np.ndarray  # (A,) g(a)
+
+
+@dataclass(frozen=True)
+class Stream:
+    name: str
+    entrants_per_month: np.ndarray  # (n, M) or (M,)
+    route: tuple[int, ...]  # indices into the stage list, in order
+    pass_rates: tuple  # one scalar or (n,) array per stage of the route
+
+
+def run_pipeline(stages: Sequence[Stage], order: Sequence[int], streams: Sequence[Stream], n: int,
+                 months: int) -> tuple[np.ndarray, np.ndarray]:
+    """Simulate the fluid pipeline. Returns arrivals (n, M, J) and backlog at month ends (n, M, K)."""
+    J, K = len(streams), len(stages)
+    arrivals = np.zeros((n, months, J))
+    backlog = np.zeros((n, months, K))
+    queue = np.zeros((J, K, n))
+    starts = {(j, k): np.zeros((n, months)) for j, s in enumerate(streams) for k in s.route}
+    exits = {(j, k): np.zeros((n, months)) for j, s in enumerate(streams) for k in s.route}
+    entrants = [np.broadcast_to(s.entrants_per_month, (n, months)) for s in streams]
+    position = {(j, k): i for j, s in enumerate(streams) for i, k in enumerate(s.route)}
+    users = {k: [j for j, s in enumerate(streams) if k in s.route] for k in range(K)}
+    for m in range(months):
+        for k in order:
+            stage = stages[k]
+            if not users[k]:
+                continue
+            for j in users[k]:
+                i = position[(j, k)]
+                if i == 0:
+                    queue[j, k] += entrants[j][:, m]
+                else:
+                    prev = streams[j].route[i - 1]
+                    queue[j, k] += exits[(j, prev)][:, m] * streams[j].pass_rates[i - 1]
+            waiting = queue[users[k], k].sum(axis=0)
+            started = np.minimum(waiting, stage.capacity_per_month[m])
+            share = np.divide(started, waiting, out=np.zeros(n), where=waiting > 0)
+            g = stage.kernel
+            for j in users[k]:
+                begin = queue[j, k] * share
+                queue[j, k] -= begin
+                starts[(j, k)][:, m] = begin
+                lo = max(0, m - len(g) + 1)
+                exits[(j, k)][:, m] = starts[(j, k)][:, lo:m + 1] @ g[m - lo::-1]
+            backlog[:, m, k] = queue[users[k], k].sum(axis=0)
+        for j, s in enumerate(streams):
+            if s.route:
+                last = s.route[-1]
+                arrivals[:, m, j] = exits[(j, last)][:, m] * s.pass_rates[-1]
+            else:
+                arrivals[:, m, j] = entrants[j][:, m]
+    return arrivals, backlog
+
+
+def stock_from_arrivals(arrivals: np.ndarray, s_base: np.ndarray, s_renew: np.ndarray, renewal_share) -> np.ndarray:
+    """People present at each month end: arrivals (n, M) convolved with the survival kernel."""
+    months = arrivals.shape[-1]
+    lag = np.subtract.outer(np.arange(months), np.arange(months))  # [m_end, m_arrival]
+    valid = lag >= 0
+    base = np.where(valid, s_base[np.clip(lag, 0, months - 1)], 0.0)
+    renew = np.where(valid, s_renew[np.clip(lag, 0, months - 1)], 0.0)
+    return arrivals @ base.T + np.asarray(renewal_share, dtype=float)[..., None] * (arrivals @ renew.T)
+
+
+def yearly_sum(monthly: np.ndarray, axis: int = 1) -> np.ndarray:
+    """Sum months into years along `axis` (M must be a multiple of 12)."""
+    shape = list(monthly.shape)
+    shape[axis:axis + 1] = [shape[axis] // MONTHS_PER_YEAR, MONTHS_PER_YEAR]
+    return monthly.reshape(shape).sum(axis=axis + 1)
+
+
+def year_end(monthly: np.ndarray, axis: int = 1) -> np.ndarray:
+    """The value at the last month of each year along `axis`."""
+    index = np.arange(MONTHS_PER_YEAR - 1, monthly.shape[axis], MONTHS_PER_YEAR)
+    return np.take(monthly, index, axis=axis)
+
+
+def yearly_mean(monthly: np.ndarray, axis: int = 1) -> np.ndarray:
+    return yearly_sum(monthly, axis) / MONTHS_PER_YEAR

@@ -1,0 +1,164 @@
+"""Seeded replications of the simpy model and their summaries.
+
+Replication r takes the scenario's parameter draw r (the same numbers as draw r of the vectorised
+run with the same seed and sampler) and its own stream of person-level random numbers from
+``SeedSequence(seed, spawn_key=(FLOWS_KEY, r))``. Simpy environments cannot be pickled, so a
+replication is described by (scenario, r) and returns plain arrays.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from ..core.exchange import MONTHS_PER_YEAR
+from ..draws import DrawnParameters, sampling_dimensions
+from ..result import summarise
+from ..sampling import block_sizes, block_uniforms
+from ..scenario import Scenario
+from .model import Replication, run_replication
+
+FLOWS_KEY = 2**32 + 1  # outside crc32's range, apart from the parameter streams
+DEFAULT_REPLICATIONS = 20
+VARIABLE_UNITS = {"exchange.arrivals_total": "people", "exchange.cumulative_total": "people",
+                  "exchange.skilled_arrivals": "people", "exchange.skilled_cumulative": "people",
+                  "exchange.skilled_stock": "people", "exchange.arrivals_by_stream": "people",
+                  "exchange.stock_by_stream": "people", "exchange.backlog_by_stage": "people"}
+
+
+def replication_values(scenario: Scenario, replications: int) -> list[dict]:
+    """Parameter values of each replication: {path: number or (T,) array}."""
+    out = []
+    for index, n in enumerate(block_sizes(replications, scenario.block_size)):
+        u = block_uniforms(sampling_dimensions(scenario), scenario.sampler, scenario.seed, index, n)
+        d = DrawnParameters(scenario, u, n)
+        per_path = {}
+        for path in scenario.params:
+            if not path.startswith("exchange.") or path.count(".") < 3:
+                continue
+            key = path.split(".")[3]
+            if key in ("servers", "entrants_per_year"):
+                per_path[path] = np.broadcast_to(d.over_years(path), (n, len(scenario.years)))
+            elif key in ("uptake", "renewal_share") or ".pass_rates." in path:
+                per_path[path] = np.broadcast_to(np.asarray(d.scalar(path), dtype=float), (n,))
+        out += [{k: v[i] for k, v in per_path.items()} for i in range(n)]
+    return out
+
+
+def replication_rng(seed: int, replication: int) -> np.random.Generator:
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(FLOWS_KEY, replication))))
+
+
+def simulate_replication(scenario: Scenario, replication: int, values: dict | None = None) -> Replication:
+    """One replication, computable anywhere from (scenario, replication) alone."""
+    if values is None:
+        values = replication_values(scenario, replication + 1)[replication]
+    return run_replication(scenario, values, replication_rng(scenario.seed, replication))
+
+
+@dataclass(frozen=True)
+class FlowsResult:
+    scenario: Scenario
+    dataset: xr.Dataset  # (replication, year[, stream|stage])
+    stage_stats: pd.DataFrame  # one row per replication and stage
+    events: int
+    elapsed_s: float = 0.0
+
+    def summary(self) -> pd.DataFrame:
+        """Same columns as a run's summary.csv, across replications."""
+        frames = []
+        for name in self.dataset.data_vars:
+            da = self.dataset[name].rename(replication="draw")
+            extra = [d for d in da.dims if d not in ("draw", "year")]
+            labels = da[extra[0]].values if extra else [None]
+            for label in labels:
+                part = da.sel({extra[0]: label}) if extra else da
+                frames.append(summarise(f"{name}.{label}" if extra else name, da.attrs["unit"], part))
+        return pd.concat(frames, ignore_index=True)
+
+    def stage_table(self) -> pd.DataFrame:
+        """Per stage: mean over replications with a 95% confidence half-width."""
+        g = self.stage_stats.groupby("stage", sort=False)
+        n = g.size()
+        out = pd.DataFrame({"replications": n})
+        for col in ("mean_wait_months", "p95_wait_months", "mean_queue", "utilisation", "served"):
+            out[col] = g[col].mean()
+            out[f"{col}_ci95"] = 1.96 * g[col].std(ddof=1).fillna(0.0) / np.sqrt(n)
+        return out.reset_index()
+
+
+def _yearly(rep: Replication, scenario: Scenario) -> dict[str, np.ndarray]:
+    years = scenario.years
+    T = len(years)
+    edges = np.arange(T + 1) * MONTHS_PER_YEAR
+    names = scenario.names("exchange.streams")
+    arrivals = np.stack([np.histogram(rep.arrival_times[j], bins=edges)[0] for j in names], axis=-1).astype(float)
+    ends = edges[1:]
+    # Present just before each year's end: arrived earlier (an arrival at the instant counts for the
+    # next year, as in the yearly arrivals) and not yet gone.
+    stock = np.stack([((rep.arrival_times[j][:, None] < ends) & (rep.departure_times[j][:, None] >= ends)).sum(axis=0)
+                      if len(rep.arrival_times[j]) else np.zeros(T) for j in names], axis=-1).astype(float)
+    skilled = np.array([bool(scenario.params[f"exchange.streams.{j}.skilled"]) for j in names])
+    out = {
+        "exchange.arrivals_total": arrivals.sum(axis=-1),
+        "exchange.cumulative_total": np.cumsum(arrivals.sum(axis=-1)),
+        "exchange.skilled_arrivals": arrivals[:, skilled].sum(axis=-1),
+        "exchange.skilled_cumulative": np.cumsum(arrivals[:, skilled].sum(axis=-1)),
+        "exchange.skilled_stock": stock[:, skilled].sum(axis=-1),
+        "exchange.arrivals_by_stream": arrivals,
+        "exchange.stock_by_stream": stock,
+    }
+    if rep.stage_names:
+        out["exchange.backlog_by_stage"] = rep.backlog[MONTHS_PER_YEAR - 1::MONTHS_PER_YEAR]
+    return out
+
+
+def _stage_rows(rep: Replication, r: int) -> list[dict]:
+    rows = []
+    for k in rep.stage_names:
+        waits = rep.waits[k]
+        rows.append({"replication": r, "stage": k, "served": len(waits), "requests": rep.requests[k],
+                     "mean_wait_months": float(waits.mean()) if len(waits) else 0.0,
+                     "p95_wait_months": float(np.quantile(waits, 0.95)) if len(waits) else 0.0,
+                     "mean_queue": rep.queue_area[k] / rep.horizon_months,
+                     "utilisation": rep.busy_area[k] / rep.capacity_area[k] if rep.capacity_area[k] else 0.0})
+    return rows
+
+
+def assemble_flows(scenario: Scenario, reps: list[Replication], elapsed_s: float = 0.0) -> FlowsResult:
+    per = [_yearly(rep, scenario) for rep in reps]
+    extra_dim = {"exchange.arrivals_by_stream": "stream", "exchange.stock_by_stream": "stream",
+                 "exchange.backlog_by_stage": "stage"}
+    coords = {"replication": np.arange(len(reps)), "year": scenario.years,
+              "stream": scenario.names("exchange.streams"), "stage": reps[0].stage_names}
+    data = {}
+    for name in per[0]:
+        dims = ("replication", "year") + ((extra_dim[name],) if name in extra_dim else ())
+        data[name] = xr.Variable(dims, np.stack([p[name] for p in per]), attrs={"unit": VARIABLE_UNITS[name]})
+    if not reps[0].stage_names:
+        coords.pop("stage")
+    ds = xr.Dataset(data, coords=coords, attrs={"scenario": scenario.name, "seed": scenario.seed,
+                                                "replications": len(reps)})
+    stats = pd.DataFrame([row for r, rep in enumerate(reps) for row in _stage_rows(rep, r)])
+    return FlowsResult(scenario, ds, stats, events=sum(rep.events for rep in reps), elapsed_s=elapsed_s)
+
+
+def run_flows(scenario: Scenario, replications: int = DEFAULT_REPLICATIONS,
+              progress: Callable[[int, int], None] | None = None) -> FlowsResult:
+    """Run `replications` seeded replications of the simpy model, one after another."""
+    import time
+
+    if not scenario.names("exchange.streams"):
+        from ..errors import UserError
+        raise UserError(f"{scenario.path}: the scenario defines no [exchange.streams.<name>] tables to simulate")
+    started = time.perf_counter()
+    values = replication_values(scenario, replications)
+    reps = []
+    for r in range(replications):
+        reps.append(simulate_replication(scenario, r, values[r]))
+        if progress is not None:
+            progress(r + 1, replications)
+    return assemble_flows(scenario, reps, elapsed_s=time.perf_counter() - started)
