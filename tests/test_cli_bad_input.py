@@ -62,6 +62,20 @@ CASES = {
     "problem-in-parent": ({"p.toml": '[scenario]\nname = "p"\n[investment]\ndepreciation_rate = -0.1\n',
                            "c.toml": '[scenario]\nname = "c"\nextends = "p.toml"\n'}, "c.toml",
                           ["p.toml", "investment.depreciation_rate"]),
+    "unknown-stage": ({"s.toml": BASE + '[exchange.stages.visa]\nservers = 5\n[exchange.streams.w]\nstages = ["viza"]\n'},
+                      "s.toml", ["s.toml", "exchange.streams.w.stages", "did you mean 'visa'"]),
+    "conflicting-stage-order": ({"s.toml": BASE + '[exchange.stages.a]\n[exchange.stages.b]\n[exchange.streams.x]\n'
+                                 'stages = ["a", "b"]\n[exchange.streams.y]\nstages = ["b", "a"]\n'},
+                                "s.toml", ["s.toml", "exchange.streams", "conflicting orders"]),
+    "pass-rate-for-other-stage": ({"s.toml": BASE + '[exchange.stages.a]\n[exchange.streams.x]\nstages = ["a"]\n'
+                                   'pass_rates = { b = 0.5 }\n'}, "s.toml",
+                                  ["s.toml", "exchange.streams.x.pass_rates", "not one of this stream's stages"]),
+    "bad-stream-name": ({"s.toml": BASE + '[exchange.streams."skilled workers"]\nentrants_per_year = 5\n'},
+                        "s.toml", ["s.toml", "exchange.streams.skilled workers", "not a valid name"]),
+    "negative-service": ({"s.toml": BASE + '[exchange.stages.a]\nservice_months = -1\n'}, "s.toml",
+                         ["s.toml", "exchange.stages.a.service_months", "out of range"]),
+    "stream-key-typo": ({"s.toml": BASE + '[exchange.streams.x]\nentrants_per_yer = 5\n'}, "s.toml",
+                        ["s.toml", "exchange.streams.x.entrants_per_yer", "did you mean 'entrants_per_year'"]),
 }
 
 
