@@ -28,8 +28,8 @@ def test_service_kernel_is_a_distribution_with_the_right_mean(value):
 
 
 def test_fixed_service_kernel_by_hand():
-    np.testing.assert_allclose(ex.service_kernel(Fixed(3.0).cdf, 3.0)[:5], [0, 0, 0, 1, 0], atol=1e-12)
-    np.testing.assert_allclose(ex.service_kernel(Fixed(0.5).cdf, 0.5)[:3], [0.5, 0.5, 0], atol=1e-12)
+    np.testing.assert_allclose(ex.service_kernel(Fixed(3.0).cdf, 3.0), [0, 0, 0, 1], atol=1e-12)
+    np.testing.assert_allclose(ex.service_kernel(Fixed(0.5).cdf, 0.5), [0.5, 0.5], atol=1e-12)
 
 
 def test_survival_kernels_by_hand():
