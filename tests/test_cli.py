@@ -127,3 +127,24 @@ def test_entry_points(entry, tmp_path):
 def test_console_script_installed():
     from importlib.metadata import entry_points
     assert [e.value for e in entry_points(group="console_scripts") if e.name == "ijsim"] == ["simulator.cli:entry"]
+
+
+def test_flows_command_writes_results(cli, tmp_path):
+    small = SCENARIOS.parent / "tests" / "scenarios" / "small_exchange.toml"
+    code, out, err = cli("flows", small, "--replications", "3", "--out", "fl")
+    assert code == 0, err
+    names = {p.relative_to(tmp_path / "fl").as_posix() for p in (tmp_path / "fl").rglob("*") if p.is_file()}
+    assert {"flows_summary.csv", "stage_stats.csv", "flows.nc", "manifest.json", "plots/backlog.png",
+            "plots/arrivals.png", "plots/skilled_stock.png"} <= names
+    stats = pd.read_csv(tmp_path / "fl" / "stage_stats.csv")
+    assert set(stats.stage) == {"training", "coe", "visa"} and (stats.utilisation.between(0, 1)).all()
+    summary = pd.read_csv(tmp_path / "fl" / "flows_summary.csv")
+    assert list(summary.columns) == SUMMARY_COLUMNS and "exchange.backlog_by_stage.coe" in set(summary.variable)
+    assert "coe" in out and "utilisation" in out
+    assert cli("flows", small, "--replications", "3", "--out", "fl")[0] == 2  # exists, no --force
+
+
+def test_flows_without_streams_is_a_usage_error(cli, write):
+    write("s.toml", '[scenario]\nname = "s"\n')
+    code, _, err = cli("flows", "s.toml", "--out", "o")
+    assert code == 2 and "exchange.streams" in err
