@@ -82,6 +82,68 @@ def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, n
 
 
 @cli.command()
+@click.argument("scenario_files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--draws", type=click.IntRange(1), help="Draws for every scenario (overrides the reference's).")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Root seed for every scenario.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path),
+              help="Results folder [default: results/compare-<A>-<B>...].")
+@click.option("--force", is_flag=True, help="Replace the results folder if it exists.")
+@click.option("--no-plots", is_flag=True, help="Skip the plots.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+def compare(scenario_files, draws, seed, out_dir, force, no_plots, quiet) -> None:
+    """Compare scenarios with common random numbers; the first is the reference.
+
+    All run with the reference's seed, draws and sampler, so inputs they share take the same values
+    draw by draw and the paired difference shows only what the scenarios change.
+    """
+    from .compare import common_settings
+    from .compare import compare as run_comparison
+    from .variables import VARIABLES
+    from .output.compare_files import write_comparison
+    from .output.files import check_target
+    from .scenario import load_scenario
+
+    if len(scenario_files) < 2:
+        raise click.UsageError("compare needs at least two scenario files")
+    problems = []
+    scenarios = []
+    for path in scenario_files:  # report the problems of every file, not only the first bad one
+        try:
+            scenarios.append(load_scenario(path))
+        except ScenarioError as exc:
+            problems += exc.problems
+    if problems:
+        raise ScenarioError(problems)
+    try:
+        common_settings(scenarios, draws=draws, seed=seed)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    out_dir = out_dir or Path("results") / ("compare-" + "-".join(s.name for s in scenarios))
+    check_target(out_dir, force)
+    started = time.perf_counter()
+    comparison = run_comparison(scenarios, draws=draws, seed=seed)
+    write_comparison(comparison, out_dir, force=force, plots=not no_plots, elapsed_s=time.perf_counter() - started)
+    if quiet:
+        return
+    headline = comparison.headline()
+    for name in comparison.names[1:]:
+        rows = headline[headline.scenario == name]
+        changed = rows[(rows.diff_p05 != 0) | (rows.diff_p95 != 0)]
+        table = Table(title=escape(f"{name} minus {comparison.names[0]}: paired differences "
+                                   f"({comparison.reference.scenario.draws:,} common draws)"), title_justify="left")
+        for col in ("variable", "year", "median", "90% interval", "P(higher)"):
+            table.add_column(col, justify="left" if col == "variable" else "right")
+        for row in changed.itertuples():
+            table.add_row(escape(f"{VARIABLES[row.variable].label} ({row.unit})"), str(row.year),
+                          f"{row.diff_p50:,.2f}", f"{row.diff_p05:,.2f} – {row.diff_p95:,.2f}", f"{row.p_greater:.0%}")
+        out.print(table)
+        same = sorted(set(rows.variable) - set(changed.variable))
+        if same:
+            out.print("unchanged in every draw: " + ", ".join(same))
+    out.print(f"results written to {escape(str(out_dir))}/")
+
+
+@cli.command()
 @click.argument("scenario_file", type=click.Path(path_type=Path))
 @click.option("--replications", "-r", type=click.IntRange(1, 100_000), default=5, show_default=True,
               help="Number of seeded replications.")
@@ -126,6 +188,17 @@ def flows(scenario_file: Path, replications, seed, out_dir, force, no_plots, qui
                       f"{row.p95_wait_months:.3f}", f"{row.mean_queue:,.1f}", f"{row.utilisation:.0%}")
     out.print(table)
     out.print(f"{result.events:,} events in {result.elapsed_s:.1f} s; results written to {escape(str(out_dir))}/")
+
+
+@cli.command()
+@click.argument("results_dir", type=click.Path(path_type=Path))
+@click.option("--out", "out_file", type=click.Path(path_type=Path), help="Where to write [default: RESULTS_DIR/report.html].")
+def report(results_dir: Path, out_file) -> None:
+    """Write a self-contained HTML report (report.html) of a run or comparison folder."""
+    from .output.report import write_report
+
+    path = write_report(results_dir, out_file)
+    out.print(f"report written to {escape(str(path))}")
 
 
 @cli.command()

@@ -51,6 +51,20 @@ class Result:
     def variables(self) -> list[str]:
         return list(self.dataset.data_vars)
 
+    def flat(self) -> list[tuple[str, str, xr.DataArray]]:
+        """(name, unit, draw x year array) for every variable; a third dimension becomes one entry
+        per label, named ``<variable>.<label>``."""
+        out = []
+        for name in self.variables:
+            da = self.dataset[name]
+            extra = [d for d in da.dims if d not in ("draw", "year")]
+            if extra:
+                out += [(f"{name}.{label}", da.attrs["unit"], da.sel({extra[0]: label}, drop=True))
+                        for label in da[extra[0]].values]
+            else:
+                out.append((name, da.attrs["unit"], da))
+        return out
+
     def summary(self) -> pd.DataFrame:
         """Long table: variable, unit, year, mean, sd, p05, p25, p50, p75, p95.
 
@@ -58,15 +72,7 @@ class Result:
         ``<variable>.<entry>``.
         `sd` is the sample standard deviation across draws (0 for a single draw).
         """
-        frames = []
-        for name in self.variables:
-            da = self.dataset[name]
-            extra = [d for d in da.dims if d not in ("draw", "year")]
-            if extra:
-                for label in da[extra[0]].values:
-                    frames.append(summarise(f"{name}.{label}", da.attrs["unit"], da.sel({extra[0]: label})))
-            else:
-                frames.append(summarise(name, da.attrs["unit"], da))
+        frames = [summarise(name, unit, da) for name, unit, da in self.flat()]
         return pd.concat(frames, ignore_index=True)[SUMMARY_COLUMNS]
 
     def headline(self, years: list[int] | None = None) -> pd.DataFrame:

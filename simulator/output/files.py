@@ -108,8 +108,10 @@ def manifest(result: Result, files: dict[str, str], elapsed_s: float, overrides:
     s = result.scenario
     main = s.files[0] if s.files else None
     return {
+        "kind": "run",
         "scenario": s.name,
         "title": s.title,
+        "description": s.description,
         "scenario_file": str(main) if main else None,
         "scenario_sha256": next(iter(s.sha256.values()), None),
         "scenario_files": dict(s.sha256),
@@ -138,6 +140,7 @@ def write_results(result: Result, out_dir: Path, *, force: bool = False, plots: 
         iamc_table(result).to_csv(tmp / "iamc.csv", index=False, lineterminator="\n")
         # netCDF3 through scipy: no extra dependency, and byte-identical files for identical data.
         result.dataset.to_netcdf(tmp / "ensemble.nc", engine="scipy")
+        result.probabilities().to_csv(tmp / "probabilities.csv", index=False, lineterminator="\n")
         if plots and plot_writer is not None:
             plot_writer(result, tmp / "plots")
         files = {str(p.relative_to(tmp)): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()}

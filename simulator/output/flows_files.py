@@ -37,6 +37,7 @@ def write_flow_plots(result: FlowsResult, folder: Path) -> list[Path]:
             ax.fill_between(bands.index, bands["p05"], bands["p95"], color=f"C{i % 10}", alpha=0.15, linewidth=0)
             ax.plot(bands.index, bands["p50"], color=f"C{i % 10}", label=str(label))
         ax.set(xlabel="year", ylabel="people", title=title)
+        ax.xaxis.get_major_locator().set_params(integer=True)
         ax.legend(fontsize=7, frameon=False, ncol=2)
         ax.grid(alpha=0.3)
         fig.text(0.01, 0.005, _source(result), fontsize=6.5, color="0.35")

@@ -41,6 +41,7 @@ def fan_chart(bands: pd.DataFrame, *, ax=None, label: str = "", unit: str = "", 
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
     years = bands.index.values
+    label = plain_text(label)
     ax.fill_between(years, bands["p05"], bands["p95"], color=color, alpha=0.18, linewidth=0, label="90% band")
     ax.fill_between(years, bands["p25"], bands["p75"], color=color, alpha=0.38, linewidth=0, label="50% band")
     ax.plot(years, bands["p50"], color=color, linewidth=2, label=f"median{' ' + label if label else ''}")
@@ -54,6 +55,98 @@ def fan_chart(bands: pd.DataFrame, *, ax=None, label: str = "", unit: str = "", 
     return ax
 
 
+def sector_stack(result: Result, *, ax=None):
+    """Median disbursement by sector, stacked (the medians of the parts, which need not add up to
+    the median of the total)."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
+    da = result["investment.disbursed_by_sector"].median("draw")
+    years = da["year"].values
+    ax.stackplot(years, [da.sel(sector=k).values for k in da["sector"].values],
+                 labels=[str(k).replace("_", " ") for k in da["sector"].values], alpha=0.85)
+    ax.set(xlabel="year", ylabel=UNIT_LABELS["usd_bn"], title="Pledge disbursed by sector (medians)")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.legend(fontsize=7, frameon=False, loc="upper left", ncol=2)
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def trade_panel(result: Result, *, ax=None):
+    """India's exports to and imports from Japan, and the balance, with 90% bands."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
+    for name, color, label in (("trade.exports_india_to_japan", "C2", "India → Japan"),
+                               ("trade.exports_japan_to_india", "C1", "Japan → India"),
+                               ("trade.balance", "C3", "balance (India)")):
+        bands = fan_bands(result[name])
+        ax.fill_between(bands.index, bands["p05"], bands["p95"], color=color, alpha=0.15, linewidth=0)
+        ax.plot(bands.index, bands["p50"], color=color, linewidth=2, label=label)
+    ax.axhline(0, color="0.5", linewidth=0.8)
+    ax.set(xlabel="year (fiscal, April-March)", ylabel=UNIT_LABELS["usd_bn"], title="India-Japan goods trade")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.legend(fontsize=8, frameon=False)
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def exchange_panel(result: Result, *, ax=None):
+    """Cumulative people exchanged and skilled workers, with the targets."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
+    p = result.scenario.params
+    target_year = int(result.scenario.years[0]) + p["exchange.target_years"] - 1
+    for name, color, target in (("exchange.cumulative_total", "C0", p["exchange.target_people"]),
+                                ("exchange.skilled_cumulative", "C4", p["exchange.target_skilled"])):
+        bands = fan_bands(result[name])
+        ax.fill_between(bands.index, bands["p05"], bands["p95"], color=color, alpha=0.15, linewidth=0)
+        ax.plot(bands.index, bands["p50"], color=color, linewidth=2, label=VARIABLES[name].label)
+        ax.plot([target_year], [target], marker="*", markersize=12, color=color, linestyle="none",
+                label=f"target {target:,} by {target_year}")
+    ax.set(xlabel="year", ylabel="people", title="People exchange against the Action Plan's targets")
+    ax.set_yscale("symlog", linthresh=1000)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.legend(fontsize=7, frameon=False)
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def comparison_fan(results, variable: str, *, ax=None):
+    """Overlaid fan charts (median and 90% band) of one variable for several scenarios."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
+    for i, r in enumerate(results):
+        bands = fan_bands(r[variable])
+        ax.fill_between(bands.index, bands["p05"], bands["p95"], color=f"C{i}", alpha=0.15, linewidth=0)
+        ax.plot(bands.index, bands["p50"], color=f"C{i}", linewidth=2, label=plain_text(r.scenario.name))
+    info = VARIABLES[variable]
+    ax.set(xlabel="year", ylabel=UNIT_LABELS.get(info.unit, info.unit), title=f"{info.label}: medians and 90% bands")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.legend(fontsize=8, frameon=False)
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def difference_fan(difference, variable: str, label: str, *, ax=None):
+    """Fan chart of a paired difference (scenario - reference), with the zero line."""
+    ax = fan_chart(fan_bands(difference), ax=ax, unit=VARIABLES[variable].unit, color="C3",
+                   title=f"{VARIABLES[variable].label}: {label}")
+    ax.axhline(0, color="0.3", linewidth=1)
+    return ax
+
+
+def save(fig, path_without_suffix: Path, formats=("png", "svg")) -> list[Path]:
+    """Save a figure as PNG and SVG (reproducible: no timestamps or software tags)."""
+    written = []
+    for fmt in formats:
+        # Not with_suffix: variable names contain dots ("investment.fdi_stock").
+        path = path_without_suffix.parent / f"{path_without_suffix.name}.{fmt}"
+        metadata = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
+        fig.savefig(path, dpi=110, metadata=metadata)
+        written.append(path)
+    plt.close(fig)
+    return written
+
+
 def source_line(result: Result) -> str:
     s = result.scenario
     return plain_text(f"ijsim {__version__} · scenario '{s.name}' · {s.draws:,} draws ({s.sampler}), seed {s.seed} · "
@@ -61,7 +154,7 @@ def source_line(result: Result) -> str:
 
 
 def write_fan_charts(result: Result, folder: Path) -> list[Path]:
-    """One PNG fan chart per headline variable."""
+    """A fan chart per headline variable, and the sector, trade and exchange panels (PNG and SVG)."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name in result.variables:
@@ -77,10 +170,17 @@ def write_fan_charts(result: Result, folder: Path) -> list[Path]:
                        label=f"FY{result.scenario.params['trade.base_year']} level")
             ax.axhline(0.0, color="0.6", linewidth=0.8)
             ax.legend(loc="best", fontsize=8, frameon=False)
-        fig.text(0.01, 0.005, source_line(result), fontsize=6.5, color="0.35", ha="left", va="bottom")
-        fig.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))
-        path = folder / f"{name}.png"
-        fig.savefig(path, dpi=110, metadata={"Software": None})
-        plt.close(fig)
-        written.append(path)
+        written += _finish(fig, folder / name, source_line(result))
+    for name, draw in (("investment_by_sector", sector_stack), ("trade", trade_panel), ("exchange", exchange_panel)):
+        if name == "exchange" and not result.scenario.names("exchange.streams"):
+            continue
+        fig, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
+        draw(result, ax=ax)
+        written += _finish(fig, folder / name, source_line(result))
     return written
+
+
+def _finish(fig, path_without_suffix: Path, source: str) -> list[Path]:
+    fig.text(0.01, 0.005, source, fontsize=6.5, color="0.35", ha="left", va="bottom")
+    fig.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))
+    return save(fig, path_without_suffix)

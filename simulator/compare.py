@@ -1,0 +1,112 @@
+"""Comparing scenarios with common random numbers.
+
+All scenarios run with the reference's (first scenario's) seed, draws, sampler and block size.
+Because every uncertain input has its own random stream keyed by its name (see `sampling`), an
+input that two scenarios share takes the same value in the same draw, so the paired difference
+B - A, draw by draw, carries only the noise of what differs between them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import engine
+from .result import QUANTILES, Result
+from .scenario import Scenario
+from .variables import VARIABLES
+
+DIFF_QUANTILES = {"diff_p05": 0.05, "diff_p25": 0.25, "diff_p50": 0.5, "diff_p75": 0.75, "diff_p95": 0.95}
+COMPARISON_COLUMNS = ["variable", "unit", "year", "scenario", "reference", "mean", "sd", *QUANTILES,
+                      "diff_mean", "diff_sd", *DIFF_QUANTILES, "p_greater"]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    results: tuple[Result, ...]  # the first is the reference
+
+    @property
+    def reference(self) -> Result:
+        return self.results[0]
+
+    @property
+    def names(self) -> list[str]:
+        return [r.scenario.name for r in self.results]
+
+    def difference(self, variable: str, scenario: str):
+        """Paired difference scenario - reference, draw by draw (xarray, draw x year)."""
+        other = self.results[self.names.index(scenario)]
+        return other[variable] - self.reference[variable]
+
+    def table(self) -> pd.DataFrame:
+        """One row per variable, year and scenario: its distribution, and its paired difference from
+        the reference with P(scenario > reference). Variables present in every scenario only."""
+        flats = [{name: (unit, da) for name, unit, da in r.flat()} for r in self.results]
+        common = [name for name in flats[0] if all(name in f for f in flats[1:])]
+        ref_name = self.names[0]
+        rows = []
+        for name in common:
+            unit, ref = flats[0][name]
+            ref_values = ref.transpose("draw", "year").values
+            years = ref["year"].values.astype(int)
+            for scenario, flat in zip(self.names, flats):
+                values = flat[name][1].transpose("draw", "year").values
+                block = {"variable": name, "unit": unit, "year": years, "scenario": scenario, "reference": ref_name,
+                         "mean": values.mean(axis=0), "sd": _sd(values)}
+                block.update(zip(QUANTILES, np.quantile(values, list(QUANTILES.values()), axis=0)))
+                if scenario == ref_name:
+                    block.update({c: np.nan for c in ("diff_mean", "diff_sd", *DIFF_QUANTILES, "p_greater")})
+                else:
+                    diff = values - ref_values
+                    block.update(diff_mean=diff.mean(axis=0), diff_sd=_sd(diff),
+                                 p_greater=(diff > 0).mean(axis=0))
+                    block.update(zip(DIFF_QUANTILES, np.quantile(diff, list(DIFF_QUANTILES.values()), axis=0)))
+                rows.append(pd.DataFrame(block))
+        return pd.concat(rows, ignore_index=True)[COMPARISON_COLUMNS]
+
+    def headline(self) -> pd.DataFrame:
+        """Paired differences of the headline variables in 2030 and the final year."""
+        table = self.table()
+        years = self.reference.dataset["year"].values.astype(int)
+        keep = sorted({y for y in (2030, int(years[-1])) if y in years})
+        headline = [v for v, info in VARIABLES.items() if info.headline]
+        rows = table[table.variable.isin(headline) & table.year.isin(keep) & (table.scenario != self.names[0])]
+        return rows[["variable", "unit", "year", "scenario", "diff_p50", "diff_p05", "diff_p95", "p_greater"]]
+
+
+def _sd(values: np.ndarray) -> np.ndarray:
+    return values.std(axis=0, ddof=1) if values.shape[0] > 1 else np.zeros(values.shape[1])
+
+
+def common_settings(scenarios: Sequence[Scenario], *, draws=None, seed=None, sampler=None,
+                    block_size=None) -> list[Scenario]:
+    """The scenarios with the reference's run settings (after any overrides) applied to all."""
+    if len(scenarios) < 2:
+        raise ValueError("a comparison needs at least two scenarios")
+    names = [s.name for s in scenarios]
+    if len(set(names)) != len(names):
+        raise ValueError(f"scenario names must differ to be compared, got {names}")
+    reference = engine.configure(scenarios[0], draws=draws, seed=seed, sampler=sampler, block_size=block_size)
+    years = reference.years
+    out = [reference]
+    for s in scenarios[1:]:
+        if not np.array_equal(s.years, years):
+            raise ValueError(f"scenario '{s.name}' simulates {s.years[0]}-{s.years[-1]}, the reference "
+                             f"'{reference.name}' {years[0]}-{years[-1]}: compared scenarios need the same horizon")
+        out.append(engine.configure(s, draws=reference.draws, seed=reference.seed, sampler=reference.sampler,
+                                    block_size=reference.block_size))
+    return out
+
+
+def compare(scenarios: Sequence[Scenario], *, draws: int | None = None, seed: int | None = None,
+            sampler: str | None = None, block_size: int | None = None, progress=None) -> Comparison:
+    """Run every scenario with common random numbers; the first is the reference."""
+    configured = common_settings(scenarios, draws=draws, seed=seed, sampler=sampler, block_size=block_size)
+    results = []
+    for i, s in enumerate(configured):
+        results.append(engine.run(s))
+        if progress is not None:
+            progress(i + 1, len(configured))
+    return Comparison(tuple(results))

@@ -1,0 +1,170 @@
+"""A self-contained HTML report of a run or a comparison folder.
+
+Everything shown from a scenario file (titles, descriptions, parameter values) is HTML-escaped, and
+the page carries a Content-Security-Policy that allows no script at all, so text in a scenario
+can never run in a reader's browser. Images are embedded as data URIs: the file can be mailed.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import os
+import tempfile
+from html import escape
+from pathlib import Path
+
+import pandas as pd
+
+from .._version import __version__
+from ..errors import UserError
+from ..variables import VARIABLES
+
+CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+STYLE = """
+body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;
+color:#222;line-height:1.45}
+h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:1.6em;border-bottom:1px solid #ddd;padding-bottom:.2em}
+table{border-collapse:collapse;margin:.6em 0;font-size:.9em}th,td{border:1px solid #ddd;padding:.3em .6em;
+text-align:left;vertical-align:top;overflow-wrap:anywhere}td.n{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#f4f4f4}.desc{white-space:pre-wrap;color:#444}figure{display:inline-block;margin:.5em}
+img{max-width:520px;border:1px solid #eee}.small{color:#666;font-size:.85em}code{font-size:.9em}
+"""
+
+
+def _value(v) -> str:
+    """A parameter value from the manifest as short text."""
+    if isinstance(v, dict) and "dist" in v:
+        return f"{v['dist']}(" + ", ".join(f"{k} {x:g}" if isinstance(x, (int, float)) else f"{k} {x}"
+                                         for k, x in v.items() if k != "dist") + ")"
+    if isinstance(v, dict):
+        interp = v.get("interpolation")
+        points = " → ".join(f"{k}: {x:g}" if isinstance(x, (int, float)) else f"{k}: {x}"
+                            for k, x in v.items() if k != "interpolation")
+        return points + (f" ({interp})" if interp and interp != "step" else "")
+    if isinstance(v, list):
+        return ", ".join(map(str, v)) or "—"
+    if isinstance(v, float):
+        return f"{v:g}"
+    return str(v)
+
+
+def _table(headers: list[str], rows: list[list], numeric: set[int] = frozenset()) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td class=\"n\">{escape(str(c))}</td>" if i in numeric
+                                    else f"<td>{escape(str(c))}</td>" for i, c in enumerate(r)) + "</tr>"
+                   for r in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _figures(folder: Path) -> str:
+    parts = []
+    for png in sorted((folder / "plots").glob("*.png")):
+        data = base64.b64encode(png.read_bytes()).decode("ascii")
+        parts.append(f'<figure><img src="data:image/png;base64,{data}" alt="{escape(png.stem)}">'
+                     f'<figcaption class="small">{escape(png.stem)}</figcaption></figure>')
+    return "".join(parts) or "<p class=\"small\">No plots in this folder (run without --no-plots).</p>"
+
+
+def _provenance(manifest: dict) -> str:
+    rows = [[k, json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v]
+            for k, v in manifest.items() if k not in ("parameters", "files", "scenarios", "description")]
+    files = [[name, digest] for name, digest in manifest.get("files", {}).items()]
+    return (_table(["field", "value"], rows) + "<h3>Output files (sha256)</h3>" + _table(["file", "sha256"], files))
+
+
+def _fmt(x: float, unit: str = "") -> str:
+    return f"{x:,.0f}" if unit == "people" or abs(x) >= 1e5 else f"{x:,.2f}"
+
+
+def _run_body(folder: Path, manifest: dict) -> str:
+    summary = pd.read_csv(folder / "summary.csv")
+    years = sorted(summary.year.unique())
+    keep = sorted({y for y in (2030, years[-1]) if y in years}) if years else []
+    rows = []
+    for name, info in VARIABLES.items():
+        if not info.headline:
+            continue
+        for y in keep:
+            r = summary[(summary.variable == name) & (summary.year == y)]
+            if len(r):
+                r = r.iloc[0]
+                rows.append([info.label, r.unit, y, _fmt(r.p50, r.unit), f"{_fmt(r.p05, r.unit)} – {_fmt(r.p95, r.unit)}"])
+    parts = [f"<h2>Headline numbers</h2>{_table(['variable', 'unit', 'year', 'median', '90% interval'], rows, {2, 3, 4})}"]
+    if (folder / "probabilities.csv").exists():
+        prob = pd.read_csv(folder / "probabilities.csv")
+        parts.append(_table(["event", "year", "probability"],
+                            [[r.event, r.year, f"{r.probability:.0%}"] for r in prob.itertuples()], {1, 2}))
+    params = manifest.get("parameters", {})
+    assumptions = [[path, _value(p["value"]), p.get("unit", ""), p.get("from", ""), p.get("source", "")]
+                   for path, p in params.items()]
+    parts.append("<h2>Plots</h2>" + _figures(folder))
+    parts.append("<h2>Parameters and their sources</h2><p class=\"small\">Every parameter with the value used, "
+                 "where it was set, and its source; 'assumption' marks numbers without one "
+                 "(the scenario file's comments say why).</p>"
+                 + _table(["parameter", "value", "unit", "set by", "source"], assumptions))
+    return "".join(parts)
+
+
+def _comparison_body(folder: Path, manifest: dict) -> str:
+    scenarios = "".join(f"<h3>{escape(s['scenario'])}: {escape(s.get('title', ''))}</h3>"
+                        f"<p class=\"desc\">{escape(s.get('description', '').strip())}</p>"
+                        for s in manifest.get("scenarios", []))
+    diff = pd.read_csv(folder / "headline_differences.csv")
+    diff = diff[(diff.diff_p05 != 0) | (diff.diff_p95 != 0)]
+    rows = [[r.scenario, VARIABLES[r.variable].label if r.variable in VARIABLES else r.variable, r.unit, r.year,
+             _fmt(r.diff_p50, r.unit), f"{_fmt(r.diff_p05, r.unit)} – {_fmt(r.diff_p95, r.unit)}", f"{r.p_greater:.0%}"]
+            for r in diff.itertuples()]
+    return (f"<h2>Scenarios</h2>{scenarios}<h2>Paired differences against {escape(manifest['reference'])}</h2>"
+            "<p class=\"small\">Draw by draw, with common random numbers: inputs the scenarios share take the "
+            "same values, so the difference shows only what the scenarios change.</p>"
+            + _table(["scenario", "variable", "unit", "year", "median", "90% interval", "P(higher)"], rows,
+                     {3, 4, 5, 6})
+            + "<h2>Plots</h2>" + _figures(folder))
+
+
+def build_report(folder: Path) -> str:
+    manifest_path = folder / "manifest.json"
+    if not manifest_path.is_file():
+        raise UserError(f"{folder}: not a results folder (no manifest.json); give a folder written by "
+                        "'ijsim run' or 'ijsim compare'")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise UserError(f"{manifest_path}: unreadable manifest ({exc})") from None
+    kind = manifest.get("kind", "run")
+    if kind == "comparison":
+        title = "Comparison: " + " vs ".join(s["scenario"] for s in manifest.get("scenarios", []))
+        intro, body = "", _comparison_body(folder, manifest)
+    elif kind == "run":
+        title = manifest.get("title") or manifest.get("scenario", "")
+        intro = f"<p class=\"desc\">{escape((manifest.get('description') or '').strip())}</p>"
+        body = _run_body(folder, manifest)
+    else:
+        raise UserError(f"{folder}: reports are made for 'run' and 'compare' folders, this is a '{kind}' folder")
+    return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">"
+            f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>"
+            f"<h1>{escape(title)}</h1>{intro}{body}"
+            f"<h2>Provenance</h2>{_provenance(manifest)}"
+            f"<p class=\"small\">Made by ijsim {escape(__version__)}. Model and sources: docs/model.md.</p>"
+            "</body></html>\n")
+
+
+def write_report(folder: Path, out: Path | None = None) -> Path:
+    """Write report.html into the results folder (or to `out`), atomically."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise UserError(f"{folder}: no such results folder")
+    html = build_report(folder)
+    target = Path(out) if out else folder / "report.html"
+    fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".html", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(html)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
