@@ -20,7 +20,14 @@ from .seeds import sectors
 def simulate_block(scenario: Scenario, block_index: int, n: int) -> Block:
     """Every variable for draws [block_index * block_size, + n) of the scenario's run."""
     u = block_uniforms(sampling_dimensions(scenario), scenario.sampler, scenario.seed, block_index, n)
-    return project(DrawnParameters(scenario, u, n))
+    return evaluate(scenario, u, n)
+
+
+def evaluate(scenario: Scenario, uniforms: dict, n: int, blocks: tuple[str, ...] | None = None) -> Block:
+    """Variables for n draws given their uniforms in (0, 1), one array per sampling dimension
+    (used by sensitivity analysis, which chooses the points itself); `blocks` as in `project`."""
+    d = DrawnParameters(scenario, uniforms, n)
+    return project(d) if blocks is None else project(d, blocks)
 
 
 def block_plan(scenario: Scenario) -> list[tuple[int, int]]:

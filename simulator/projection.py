@@ -16,10 +16,22 @@ from .draws import DrawnParameters, trade_years
 Block = dict[str, np.ndarray]
 
 
-def project(d: DrawnParameters) -> Block:
-    """Every output variable for the block's draws, shape (n, T[, sector|stream|stage])."""
-    investment = _investment(d)
-    return {**investment, **_trade(d, investment), **_exchange(d)}
+BLOCKS = ("investment", "trade", "exchange")
+
+
+def project(d: DrawnParameters, blocks: tuple[str, ...] = BLOCKS) -> Block:
+    """Output variables for the block's draws, shape (n, T[, sector|stream|stage]).
+
+    `blocks` limits the work to what an output needs (trade needs investment; exchange stands alone).
+    """
+    out: Block = {}
+    if "investment" in blocks or "trade" in blocks:
+        out.update(_investment(d))
+    if "trade" in blocks:
+        out.update(_trade(d, out))
+    if "exchange" in blocks:
+        out.update(_exchange(d))
+    return out
 
 
 def exchange_stages(scenario) -> list[str]:

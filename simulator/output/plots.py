@@ -134,6 +134,42 @@ def difference_fan(difference, variable: str, label: str, *, ax=None):
     return ax
 
 
+def tornado(table: pd.DataFrame, *, ax=None, unit: str = "", top: int = 15):
+    """One-at-a-time swings: each input from its 5% to its 95% quantile, the others at medians."""
+    table = table.head(top).iloc[::-1]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 0.4 * len(table) + 1.5), layout="constrained")
+    base = float(table["base"].iloc[0])
+    y = np.arange(len(table))
+    ax.barh(y, table["low"] - base, left=base, color="C0", label="input at its 5% quantile")
+    ax.barh(y, table["high"] - base, left=base, color="C3", label="input at its 95% quantile")
+    ax.axvline(base, color="0.2", linewidth=1)
+    ax.set_yticks(y, [plain_text(str(v)) for v in table["label"]], fontsize=8)
+    ax.set_xlabel(UNIT_LABELS.get(unit, unit))
+    ax.legend(fontsize=8, frameon=False)
+    ax.grid(axis="x", alpha=0.3)
+    return ax
+
+
+def index_bars(table: pd.DataFrame, columns: tuple[str, ...], *, ax=None, top: int = 15, xlabel: str = ""):
+    """Horizontal bars of sensitivity indices with their 95% confidence half-widths."""
+    table = table.head(top).iloc[::-1]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 0.4 * len(table) + 1.5), layout="constrained")
+    y = np.arange(len(table))
+    height = 0.8 / len(columns)
+    for i, col in enumerate(columns):
+        conf = table.get(f"{col}_conf")
+        ax.barh(y + (i - (len(columns) - 1) / 2) * height, table[col], height=height, color=f"C{i}",
+                xerr=None if conf is None else conf.fillna(0), capsize=2, label=col)
+    ax.set_yticks(y, [plain_text(str(v)) for v in table["label"]], fontsize=8)
+    ax.set_xlabel(xlabel)
+    ax.axvline(0, color="0.3", linewidth=0.8)
+    ax.legend(fontsize=8, frameon=False)
+    ax.grid(axis="x", alpha=0.3)
+    return ax
+
+
 def save(fig, path_without_suffix: Path, formats=("png", "svg")) -> list[Path]:
     """Save a figure as PNG and SVG (reproducible: no timestamps or software tags)."""
     written = []

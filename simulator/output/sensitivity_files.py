@@ -1,0 +1,53 @@
+"""Writing a sensitivity analysis: the table, a tornado or index plot, and a manifest."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from .._version import __version__
+from ..scenario import Scenario
+from ..variables import VARIABLES
+from .files import atomic_folder, sha256_file, versions
+from .plots import _finish, index_bars, plain_text, tornado
+
+
+def _unit(output: str) -> str:
+    name = output if output in VARIABLES else output.rsplit(".", 1)[0]
+    return VARIABLES[name].unit
+
+
+def plot_sensitivity(table: pd.DataFrame, ax=None):
+    a = table.attrs
+    unit = _unit(a["output"])
+    if a["method"] == "oat":
+        ax = tornado(table, ax=ax, unit=unit)
+    elif a["method"] == "sobol":
+        ax = index_bars(table, ("S1", "ST"), ax=ax, xlabel="Sobol' index (share of output variance)")
+    else:
+        ax = index_bars(table, ("mu_star",), ax=ax, xlabel=f"mu* ({unit} per full quantile range)")
+    ax.set_title(plain_text(f"Sensitivity of {a['output']} in {a['year']} ({a['method']})"), fontsize=10)
+    return ax
+
+
+def write_sensitivity(scenario: Scenario, table: pd.DataFrame, out_dir: Path, *, force: bool = False,
+                      plots: bool = True, elapsed_s: float = 0.0) -> Path:
+    a = table.attrs
+    with atomic_folder(Path(out_dir), force) as tmp:
+        table.to_csv(tmp / "sensitivity.csv", lineterminator="\n")
+        if plots:
+            (tmp / "plots").mkdir()
+            fig, ax = plt.subplots(figsize=(9, 0.4 * min(len(table), 15) + 1.8), layout="constrained")
+            plot_sensitivity(table, ax=ax)
+            name = {"oat": "tornado", "sobol": "sobol_indices", "morris": "morris_mu_star"}[a["method"]]
+            _finish(fig, tmp / "plots" / name, plain_text(
+                f"ijsim {__version__} · scenario '{scenario.name}' · {a['evaluations']:,} model evaluations, seed {a['seed']}"))
+        files = {str(p.relative_to(tmp)): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
+        doc = {"kind": "sensitivity", "scenario": scenario.name, "scenario_files": dict(scenario.sha256),
+               "method": a["method"], "output": a["output"], "year": a["year"], "evaluations": a["evaluations"],
+               "seed": a["seed"], "version": __version__, "versions": versions(), "elapsed_s": round(elapsed_s, 3),
+               "files": files}
+        (tmp / "manifest.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return Path(out_dir)
