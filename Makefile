@@ -6,12 +6,13 @@ BIN    := $(VENV)/bin
 STAMP      := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test bench setup clean help
+.PHONY: run test bench fuzz setup clean help
 
 help:
 	@echo "make run   - create .venv, install, run scenarios/baseline.toml into results/baseline"
 	@echo "make test  - create .venv, install with test extras, run the test suite"
 	@echo "make bench - run the benchmarks (benchmarks/) and write results/bench.json"
+	@echo "make fuzz  - the fuzz and property tests with many more hypothesis examples"
 	@echo "make clean - remove .venv and results/"
 
 $(BIN)/python:
@@ -38,6 +39,10 @@ bench: $(TEST_STAMP)
 	mkdir -p results
 	$(BIN)/python -m pytest benchmarks -q --benchmark-only --benchmark-json=results/bench.json \
 		--benchmark-columns=min,mean,stddev,rounds
+
+fuzz: $(TEST_STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/test_fuzz.py tests/test_properties.py \
+		tests/test_trade.py tests/test_exchange.py -k "fuzz or corrupted or invariants or identities"
 
 clean:
 	rm -rf $(VENV) results

@@ -302,8 +302,30 @@ def schema() -> None:
     click.echo(json.dumps(scenario_schema(), indent=2, ensure_ascii=False))
 
 
+class Terminated(BaseException):
+    """SIGTERM, turned into an exception so that partial results are cleaned up as for Ctrl-C."""
+
+
+def _on_sigterm(signum, frame):  # noqa: ARG001
+    raise Terminated()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code instead of raising."""
+    import signal
+    import threading
+
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        return _main(argv)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         cli.main(args=argv, prog_name="ijsim", standalone_mode=False)
         return 0
@@ -312,8 +334,8 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show(file=sys.stderr)
         return 2
-    except click.Abort:
-        err.print("ijsim: aborted")
+    except click.Abort:  # click's form of KeyboardInterrupt
+        err.print("ijsim: interrupted; no results were written")
         return 130
     except ScenarioError as exc:
         for problem in exc.problems:
@@ -327,6 +349,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         err.print("ijsim: interrupted; no results were written")
         return 130
+    except Terminated:
+        err.print("ijsim: terminated; no results were written")
+        return 143
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 1
     except Exception as exc:  # a bug, not the user's fault: say so and how to report it

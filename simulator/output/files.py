@@ -42,6 +42,9 @@ def atomic_folder(out_dir: Path, force: bool) -> Iterator[Path]:
     """Yield a temporary folder; on success it becomes `out_dir` (replacing it only if `force`)."""
     check_target(out_dir, force)
     parent = out_dir.parent
+    blocking = next((p for p in (parent, *parent.parents) if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        raise UserError(f"{out_dir}: cannot create the results folder: {blocking} is a file, not a folder")
     try:
         parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=parent))
@@ -56,10 +59,18 @@ def atomic_folder(out_dir: Path, force: bool) -> Iterator[Path]:
         if out_dir.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=parent))
             os.replace(out_dir, old / "previous")
-            os.replace(tmp, out_dir)
+            try:
+                os.replace(tmp, out_dir)
+            except OSError:
+                os.replace(old / "previous", out_dir)  # put the earlier results back
+                shutil.rmtree(old, ignore_errors=True)
+                raise
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(tmp, out_dir)
+    except OSError as exc:  # disk full, quota, a file where a folder should be, ...
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise UserError(f"{out_dir}: cannot write the results: {exc.strerror or exc}; nothing was written") from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

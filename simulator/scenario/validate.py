@@ -18,6 +18,9 @@ from .parameters import GROUPS, NAME_PATTERN, PROFILE_ONLY, SPECS, ParamSpec
 from .values import Distribution, Fixed, describe_type, is_number, parse_distribution, parse_path
 
 SHARE_TOLERANCE = 1e-6
+# Keys people put in the wrong table.
+MOVED = {"scenario.sampler": "[sampling] as method", "scenario.method": "[sampling] as method",
+         "scenario.block_size": "[sampling] as block_size", "investment.profile": "[investment.disbursement]"}
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -230,7 +233,9 @@ def check_document(loaded: LoadedDocument) -> tuple[dict[str, Any], list[Problem
                 if key in children:
                     continue
                 if key not in known:
-                    problem(key_path, f"unknown key{_hint(key, list(known) + children)}")
+                    moved = MOVED.get(key_path)
+                    problem(key_path, f"unknown key; it belongs in {moved}" if moved
+                            else f"unknown key{_hint(key, list(known) + children)}")
                     continue
                 value, errs = parse_value(known[key], raw)
                 for e in errs:
@@ -239,7 +244,7 @@ def check_document(loaded: LoadedDocument) -> tuple[dict[str, Any], list[Problem
                     values[key_path] = value
             for spec in specs:
                 if spec.required and spec.key not in table:
-                    problem(f"{path}.{spec.key}", f"missing: {spec.title.lower()} is required")
+                    problem(f"{path}.{spec.key}", f"missing: '{spec.key}' is required ({spec.title.lower()})")
     for p in _cross_checks(loaded, values):
         problem(*p)
     return values, problems
