@@ -24,6 +24,20 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 
 
+def parallel_options(f):
+    """--workers / --scheduler: the same results on Dask (docs/scaling.md); neither means one process."""
+    f = click.option("--scheduler", metavar="ADDRESS",
+                     help="Run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786 (identical results).")(f)
+    return click.option("--workers", type=click.IntRange(1, 1024),
+                        help="Run on an embedded Dask cluster with N worker processes (identical results).")(f)
+
+
+def _parallel(workers, scheduler) -> dict:
+    if workers is not None and scheduler is not None:
+        raise click.UsageError("give --workers or --scheduler, not both")
+    return {"workers": workers, "scheduler": scheduler}
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="ijsim")
 def cli() -> None:
@@ -46,7 +60,9 @@ def cli() -> None:
 @click.option("--force", is_flag=True, help="Replace the results folder if it exists.")
 @click.option("--no-plots", is_flag=True, help="Skip the fan-chart PNGs.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, no_plots, quiet) -> None:
+@parallel_options
+def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, no_plots, quiet, workers,
+        scheduler) -> None:
     """Run SCENARIO_FILE and write summary.csv, iamc.csv, ensemble.nc, manifest.json and plots/."""
     from . import engine
     from .output.console import print_headline
@@ -57,8 +73,10 @@ def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, n
     overrides = {k: v for k, v in (("draws", draws), ("seed", seed), ("sampler", sampler),
                                    ("block_size", block_size)) if v is not None}
     scenario = engine.configure(scenario, **overrides)
+    parallel = _parallel(workers, scheduler)
     out_dir = out_dir or Path("results") / scenario.name
     check_target(out_dir, force)
+    engine.check_memory(scenario)
 
     started = time.perf_counter()
     n_blocks = len(engine.block_plan(scenario))
@@ -67,9 +85,9 @@ def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, n
         from rich.progress import Progress
         with Progress(console=err, transient=True) as bar:
             task = bar.add_task(f"{scenario.name}: {scenario.draws:,} draws", total=n_blocks)
-            result = engine.run(scenario, progress=lambda done, total: bar.update(task, completed=done))
+            result = engine.run(scenario, progress=lambda done, total: bar.update(task, completed=done), **parallel)
     else:
-        result = engine.run(scenario)
+        result = engine.run(scenario, **parallel)
     plot_writer = None
     if not no_plots:
         from .output.plots import write_fan_charts
@@ -90,7 +108,8 @@ def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, n
 @click.option("--force", is_flag=True, help="Replace the results folder if it exists.")
 @click.option("--no-plots", is_flag=True, help="Skip the plots.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-def compare(scenario_files, draws, seed, out_dir, force, no_plots, quiet) -> None:
+@parallel_options
+def compare(scenario_files, draws, seed, out_dir, force, no_plots, quiet, workers, scheduler) -> None:
     """Compare scenarios with common random numbers; the first is the reference.
 
     All run with the reference's seed, draws and sampler, so inputs they share take the same values
@@ -121,7 +140,7 @@ def compare(scenario_files, draws, seed, out_dir, force, no_plots, quiet) -> Non
     out_dir = out_dir or Path("results") / ("compare-" + "-".join(s.name for s in scenarios))
     check_target(out_dir, force)
     started = time.perf_counter()
-    comparison = run_comparison(scenarios, draws=draws, seed=seed)
+    comparison = run_comparison(scenarios, draws=draws, seed=seed, **_parallel(workers, scheduler))
     write_comparison(comparison, out_dir, force=force, plots=not no_plots, elapsed_s=time.perf_counter() - started)
     if quiet:
         return
@@ -153,7 +172,8 @@ def compare(scenario_files, draws, seed, out_dir, force, no_plots, quiet) -> Non
 @click.option("--force", is_flag=True, help="Replace the results folder if it exists.")
 @click.option("--no-plots", is_flag=True, help="Skip the plots.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-def flows(scenario_file: Path, replications, seed, out_dir, force, no_plots, quiet) -> None:
+@parallel_options
+def flows(scenario_file: Path, replications, seed, out_dir, force, no_plots, quiet, workers, scheduler) -> None:
     """Simulate the people exchange person by person (simpy) and write per-stage waits and backlogs.
 
     Each replication uses one parameter draw of the scenario and its own random numbers. The
@@ -167,15 +187,17 @@ def flows(scenario_file: Path, replications, seed, out_dir, force, no_plots, qui
     from .scenario import load_scenario
 
     scenario = engine.configure(load_scenario(scenario_file), seed=seed)
+    parallel = _parallel(workers, scheduler)
     out_dir = out_dir or Path("results") / f"{scenario.name}-flows"
     check_target(out_dir, force)
     if not quiet and err.is_terminal:
         from rich.progress import Progress
         with Progress(console=err, transient=True) as bar:
             task = bar.add_task(f"{scenario.name}: {replications} replications", total=replications)
-            result = run_flows(scenario, replications, progress=lambda done, total: bar.update(task, completed=done))
+            result = run_flows(scenario, replications, progress=lambda done, total: bar.update(task, completed=done),
+                               **parallel)
     else:
-        result = run_flows(scenario, replications)
+        result = run_flows(scenario, replications, **parallel)
     write_flows(result, out_dir, force=force, plots=not no_plots)
     if quiet:
         return
@@ -204,7 +226,9 @@ def flows(scenario_file: Path, replications, seed, out_dir, force, no_plots, qui
 @click.option("--force", is_flag=True, help="Replace the results folder if it exists.")
 @click.option("--no-plots", is_flag=True, help="Skip the plot.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-def sensitivity(scenario_file, output, year, method, n, seed, out_dir, force, no_plots, quiet) -> None:
+@parallel_options
+def sensitivity(scenario_file, output, year, method, n, seed, out_dir, force, no_plots, quiet, workers,
+                scheduler) -> None:
     """Rank the scenario's uncertain inputs by their influence on one output in one year.
 
     sobol: first-order and total indices with 95% intervals; morris: screening by mean absolute
@@ -221,7 +245,8 @@ def sensitivity(scenario_file, output, year, method, n, seed, out_dir, force, no
     out_dir = out_dir or Path("results") / f"{scenario.name}-sensitivity-{method}"
     check_target(out_dir, force)
     started = time.perf_counter()
-    table = analyse(scenario, output=output, year=year, method=method, n=n, seed=seed)
+    table = analyse(scenario, output=output, year=year, method=method, n=n, seed=seed,
+                    **_parallel(workers, scheduler))
     write_sensitivity(scenario, table, out_dir, force=force, plots=not no_plots,
                       elapsed_s=time.perf_counter() - started)
     if quiet:

@@ -85,21 +85,30 @@ def _selector(scenario: Scenario, output: str, year: int):
     return lambda block: block[variable][:, t, k]
 
 
-def model_function(scenario: Scenario, output: str, year: int):
-    """f(U) for U of shape (n, d) in quantile space, columns in `sampling_dimensions` order."""
+def _batch_task(scenario: Scenario, output: str, year: int, part: np.ndarray) -> np.ndarray:
     dims = sampling_dimensions(scenario)
-    pick = _selector(scenario, output, year)
-    batch = scenario.block_size
     blocks = (output.split(".")[0],)  # investment, trade or exchange: compute only what it needs
+    block = engine.evaluate(scenario, {d: part[:, i] for i, d in enumerate(dims)}, len(part), blocks)
+    return _selector(scenario, output, year)(block)
+
+
+def model_function(scenario: Scenario, output: str, year: int, client=None):
+    """f(U) for U of shape (n, d) in quantile space, columns in `sampling_dimensions` order.
+
+    Evaluated in batches of the scenario's block size, on the Dask client if one is given."""
+    from functools import partial
+
+    from ..parallel import map_indexed
+
+    dims = sampling_dimensions(scenario)
+    _selector(scenario, output, year)  # check the output and year before any work
+    batch = scenario.block_size
 
     def f(U: np.ndarray) -> np.ndarray:
         U = np.clip(U, 1e-9, 1 - 1e-9)
-        out = np.empty(len(U))
-        for start in range(0, len(U), batch):
-            part = U[start:start + batch]
-            block = engine.evaluate(scenario, {d: part[:, i] for i, d in enumerate(dims)}, len(part), blocks)
-            out[start:start + batch] = pick(block)
-        return out
+        parts = {i: U[start:start + batch] for i, start in enumerate(range(0, len(U), batch))}
+        results = map_indexed(partial(_batch_task, scenario, output, year), range(len(parts)), client, args=parts)
+        return np.concatenate([results[i] for i in range(len(parts))]) if parts else np.zeros(0)
 
     return f, dims
 
@@ -125,7 +134,8 @@ def _oat_ends(dims: list[str], groups: dict[str, str]) -> tuple[dict, dict]:
 
 
 def sensitivity(scenario: Scenario, output: str = "trade.balance", year: int | None = None,
-                method: str = "sobol", n: int | None = None, seed: int | None = None) -> pd.DataFrame:
+                method: str = "sobol", n: int | None = None, seed: int | None = None, *, client=None,
+                workers: int | None = None, scheduler: str | None = None) -> pd.DataFrame:
     """Rank the scenario's uncertain inputs by their influence on `output` in `year`.
 
     method "sobol": S1, S1_conf, ST, ST_conf (n a power of two; n * (factors + 2) evaluations);
@@ -135,8 +145,16 @@ def sensitivity(scenario: Scenario, output: str = "trade.balance", year: int | N
     """
     if method not in METHODS:
         raise UserError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    from ..parallel import dask_client
+
     year = int(scenario.years[-1]) if year is None else int(year)
-    f, dims = model_function(scenario, output, year)
+    _selector(scenario, output, year)  # a wrong output or year fails before any cluster starts
+    with dask_client(workers, scheduler, client) as c:
+        return _sensitivity(scenario, output, year, method, n, seed, c)
+
+
+def _sensitivity(scenario, output, year, method, n, seed, client) -> pd.DataFrame:
+    f, dims = model_function(scenario, output, year, client)
     if not dims:
         raise UserError(f"{scenario.name}: the scenario has no uncertain inputs to analyse")
     seed = scenario.seed if seed is None else seed

@@ -146,19 +146,29 @@ def assemble_flows(scenario: Scenario, reps: list[Replication], elapsed_s: float
     return FlowsResult(scenario, ds, stats, events=sum(rep.events for rep in reps), elapsed_s=elapsed_s)
 
 
+def _replication_task(scenario: Scenario, job: tuple[int, dict]) -> Replication:
+    r, values = job
+    return simulate_replication(scenario, r, values)
+
+
 def run_flows(scenario: Scenario, replications: int = DEFAULT_REPLICATIONS,
-              progress: Callable[[int, int], None] | None = None) -> FlowsResult:
-    """Run `replications` seeded replications of the simpy model, one after another."""
+              progress: Callable[[int, int], None] | None = None, *, client=None, workers: int | None = None,
+              scheduler: str | None = None) -> FlowsResult:
+    """Run `replications` seeded replications of the simpy model, serially or on Dask (identical results).
+
+    Each Dask task builds its own simpy environment from (scenario, replication) and returns arrays.
+    """
     import time
+    from functools import partial
+
+    from ..parallel import dask_client, map_indexed
 
     if not scenario.names("exchange.streams"):
         from ..errors import UserError
         raise UserError(f"{scenario.path}: the scenario defines no [exchange.streams.<name>] tables to simulate")
     started = time.perf_counter()
     values = replication_values(scenario, replications)
-    reps = []
-    for r in range(replications):
-        reps.append(simulate_replication(scenario, r, values[r]))
-        if progress is not None:
-            progress(r + 1, replications)
-    return assemble_flows(scenario, reps, elapsed_s=time.perf_counter() - started)
+    with dask_client(workers, scheduler, client) as c:
+        reps = map_indexed(partial(_replication_task, scenario), range(replications), c, progress,
+                           args={r: (r, values[r]) for r in range(replications)})
+    return assemble_flows(scenario, [reps[r] for r in range(replications)], elapsed_s=time.perf_counter() - started)

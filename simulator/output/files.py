@@ -149,8 +149,9 @@ def write_results(result: Result, out_dir: Path, *, force: bool = False, plots: 
     with atomic_folder(out_dir, force) as tmp:
         result.summary().to_csv(tmp / "summary.csv", index=False, lineterminator="\n")
         iamc_table(result).to_csv(tmp / "iamc.csv", index=False, lineterminator="\n")
-        # netCDF3 through scipy: no extra dependency, and byte-identical files for identical data.
-        result.dataset.to_netcdf(tmp / "ensemble.nc", engine="scipy")
+        # netCDF3 (64-bit offsets: ensembles above 2 GiB) through scipy: no extra dependency, and
+        # byte-identical files for identical data.
+        result.dataset.to_netcdf(tmp / "ensemble.nc", engine="scipy", format="NETCDF3_64BIT")
         result.probabilities().to_csv(tmp / "probabilities.csv", index=False, lineterminator="\n")
         if plots and plot_writer is not None:
             plot_writer(result, tmp / "plots")

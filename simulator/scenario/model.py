@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
@@ -60,6 +60,11 @@ class Scenario:
                                 files=list(self.files), sha256=dict(self.sha256))
         loaded.origins = {k: "<overrides>" for k in overrides}
         return _build(loaded)
+
+    def __reduce__(self):
+        # Travels to other processes (Dask workers) as its validated document, rebuilt on arrival:
+        # the same document gives the same Scenario.
+        return (_rebuild, (dict(self.document), self.path, self.files, dict(self.sha256)))
 
     def names(self, collection: str) -> list[str]:
         """Names of the tables in a collection, in file order: ``names("exchange.streams")``."""
@@ -139,6 +144,12 @@ def _build(loaded: LoadedDocument) -> Scenario:
         document=MappingProxyType(loaded.doc), path=loaded.path, files=tuple(loaded.files),
         sha256=MappingProxyType(dict(loaded.sha256)), explicit=frozenset(values),
     )
+
+
+def _rebuild(document: dict, path, files, sha256) -> Scenario:
+    loaded = LoadedDocument(path=path if path is not None else Path("<scenario>"), doc=copy.deepcopy(document),
+                            files=list(files), sha256=dict(sha256))
+    return replace(_build(loaded), path=path, files=tuple(files))
 
 
 def load_scenario(path: str | Path) -> Scenario:

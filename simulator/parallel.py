@@ -1,0 +1,78 @@
+"""The same seeded pieces of work, run serially or on a Dask cluster, with the same results.
+
+Work is split into pieces that depend only on (scenario, index): a block of draws, a simpy
+replication, a batch of sensitivity points. Serially they run in this process; with a Dask client
+they run as tasks, and results are put back by index, so the numbers are identical for any number
+of workers. Dask is imported only when asked for. A task takes (scenario, index) and returns plain
+arrays: simpy environments and open files never cross process boundaries.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Any, Callable, Iterable, Iterator
+
+Progress = Callable[[int, int], None] | None
+
+
+@contextmanager
+def dask_client(workers: int | None = None, scheduler: str | None = None, client: Any = None) -> Iterator[Any]:
+    """A Dask client for the options given, or None for a serial run.
+
+    `client`: use it as is. `scheduler`: connect to an existing cluster at that address.
+    `workers`: start an embedded LocalCluster with that many single-threaded worker processes.
+    """
+    if client is not None:
+        yield client
+        return
+    if scheduler is None and workers is None:
+        yield None
+        return
+    from distributed import Client, LocalCluster  # only now: a serial run never imports Dask
+
+    if scheduler is not None:
+        c = Client(scheduler)
+        try:
+            yield c
+        finally:
+            c.close()
+        return
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+    c = Client(cluster)
+    try:
+        yield c
+    finally:
+        c.close()
+        cluster.close()
+
+
+def map_indexed(fn: Callable[[Any], Any], indices: Iterable[int], client: Any = None, progress: Progress = None,
+                on_result: Callable[[int, Any], None] | None = None,
+                args: dict[int, Any] | None = None) -> dict[int, Any] | None:
+    """Run fn(i) (or fn(args[i]), so a task carries only its own data) for every index; results keyed
+    by index, or handed to `on_result` as they arrive to be reduced without keeping them all.
+    Dask retries a task whose worker died."""
+    indices = list(indices)
+    arg = (lambda i: i) if args is None else args.__getitem__
+    results: dict[int, Any] = {}
+
+    def take(i: int, value: Any) -> None:
+        if on_result is not None:
+            on_result(i, value)
+        else:
+            results[i] = value
+
+    if client is None:
+        for done, i in enumerate(indices, start=1):
+            take(i, fn(arg(i)))
+            if progress is not None:
+                progress(done, len(indices))
+        return None if on_result is not None else results
+    from distributed import as_completed
+
+    futures = {client.submit(fn, arg(i), retries=2, pure=False): i for i in indices}
+    for done, future in enumerate(as_completed(futures), start=1):
+        take(futures[future], future.result())
+        future.release()
+        if progress is not None:
+            progress(done, len(indices))
+    return None if on_result is not None else results

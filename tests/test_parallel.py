@@ -1,0 +1,109 @@
+"""Dask: identical results for any number of workers, worker failure, memory guard, no Dask when serial."""
+import os
+import signal
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import simulator
+from simulator import engine
+from simulator.analysis import sensitivity
+from simulator.flows import run_flows
+from simulator.output.files import write_results
+
+from .conftest import SCENARIOS
+
+distributed = pytest.importorskip("distributed")
+
+SMALL_EXCHANGE = SCENARIOS.parent / "tests" / "scenarios" / "small_exchange.toml"
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    # Many small blocks, so that work really is spread over the workers.
+    return engine.configure(simulator.load_scenario(SCENARIOS / "baseline.toml"), draws=3000, block_size=250)
+
+
+@pytest.fixture(scope="module", params=[False, True], ids=["threads", "processes"])
+def client(request):
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=request.param,
+                                       dashboard_address=None)
+    c = distributed.Client(cluster)
+    yield c
+    c.close()
+    cluster.close()
+
+
+def _files(result, folder):
+    write_results(result, folder, plots=False)
+    return {name: (folder / name).read_bytes() for name in ("summary.csv", "ensemble.nc", "iamc.csv")}
+
+
+def test_run_on_dask_writes_identical_files(scenario, client, tmp_path):
+    serial = _files(engine.run(scenario), tmp_path / "serial")
+    calls = []
+    parallel = _files(engine.run(scenario, client=client, progress=lambda d, t: calls.append((d, t))),
+                      tmp_path / "dask")
+    assert serial == parallel
+    assert calls[-1] == (12, 12) and len(calls) == 12  # progress counts blocks as they complete
+
+
+def test_simpy_replications_identical_on_one_and_two_workers(client):
+    small = simulator.load_scenario(SMALL_EXCHANGE)
+    serial = run_flows(small, replications=4)
+    on_dask = run_flows(small, replications=4, client=client)
+    assert serial.dataset.equals(on_dask.dataset)
+    assert serial.stage_stats.equals(on_dask.stage_stats)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as one, \
+            distributed.Client(one) as c1:
+        assert run_flows(small, replications=4, client=c1).dataset.equals(on_dask.dataset)
+
+
+def test_sensitivity_on_dask_matches_serial(scenario, client):
+    a = sensitivity(scenario, "trade.balance", 2030, "sobol", n=64, seed=3)
+    b = sensitivity(scenario, "trade.balance", 2030, "sobol", n=64, seed=3, client=client)
+    assert a.equals(b)
+
+
+def test_killed_worker_is_retried_with_the_same_numbers(scenario):
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as c:
+        pids = c.run(os.getpid)
+        killed = []
+
+        def kill_one(done, total):
+            if not killed and done == 2:
+                pid = next(iter(pids.values()))
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
+
+        long = engine.configure(scenario, draws=6000, block_size=250)
+        result = engine.run(long, client=c, progress=kill_one)
+    assert killed
+    expected = engine.run(long)
+    for name in expected.variables:
+        np.testing.assert_array_equal(result[name].values, expected[name].values)
+
+
+def test_serial_run_does_not_import_dask_distributed(tmp_path):
+    # (xarray itself imports dask.config when dask is installed; no scheduler, client or cluster is.)
+    code = ("import sys, simulator; s = simulator.load_scenario(sys.argv[1]); simulator.run(s, draws=50); "
+            "print('distributed' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, str(SCENARIOS / "baseline.toml")], capture_output=True, text=True)
+    assert out.stdout.split() == ["False"], out.stderr
+
+
+def test_too_many_draws_is_refused_before_work(cli, tmp_path, monkeypatch):
+    real = os.sysconf
+    monkeypatch.setattr(os, "sysconf", lambda name: 1000 if name == "SC_AVPHYS_PAGES" else real(name))
+    code, _, err = cli("run", SCENARIOS / "baseline.toml", "--draws", "2000000", "--out", "big")
+    assert code == 2 and "2,000,000 draws need about" in err and "--draws" in err
+    assert not (tmp_path / "big").exists()
+
+
+def test_workers_and_scheduler_are_exclusive(cli):
+    code, _, err = cli("run", SCENARIOS / "baseline.toml", "--workers", "2", "--scheduler", "tcp://127.0.0.1:1",
+                       "--out", "x")
+    assert code == 2 and "not both" in err
