@@ -56,3 +56,21 @@ def bare_simpy_loop(seed: int = 3) -> int:
 def test_bare_simpy_same_work(benchmark):
     events = benchmark.pedantic(bare_simpy_loop, rounds=1, iterations=1)
     benchmark.extra_info.update(events=events, events_per_s=events / benchmark.stats.stats.mean)
+
+
+def bare_timeout_loop(events: int = 1_000_000) -> int:
+    """The floor of simpy's cost: one process yielding timeouts, nothing else."""
+    env = CountingEnvironment()
+
+    def ticker():
+        for _ in range(events):
+            yield env.timeout(1.0)
+
+    env.process(ticker())
+    env.run()
+    return env.events_processed
+
+
+def test_bare_simpy_timeouts(benchmark):
+    events = benchmark.pedantic(bare_timeout_loop, rounds=1, iterations=1)
+    benchmark.extra_info.update(events=events, events_per_s=events / benchmark.stats.stats.mean)
