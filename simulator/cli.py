@@ -32,6 +32,17 @@ def parallel_options(f):
                         help="Run on an embedded Dask cluster with N worker processes (identical results).")(f)
 
 
+def output_options(default: str, plots_help: str = "Skip the plots."):
+    """--out, --force, --no-plots, --quiet: the same four on every command that writes a results folder."""
+    def wrap(f):
+        f = click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")(f)
+        f = click.option("--no-plots", is_flag=True, help=plots_help)(f)
+        f = click.option("--force", is_flag=True, help="Replace the results folder if it exists.")(f)
+        return click.option("--out", "out_dir", type=click.Path(path_type=Path),
+                            help=f"Results folder [default: {default}].")(f)
+    return wrap
+
+
 def _parallel(workers, scheduler) -> dict:
     if workers is not None and scheduler is not None:
         raise click.UsageError("give --workers or --scheduler, not both")
@@ -55,11 +66,7 @@ def cli() -> None:
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Root random seed (overrides the file).")
 @click.option("--sampler", type=click.Choice(["mc", "lhs", "sobol"]), help="Sampling method (overrides the file).")
 @click.option("--block-size", type=click.IntRange(1), help="Draws per seeded block (overrides the file).")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path),
-              help="Results folder [default: results/<scenario name>].")
-@click.option("--force", is_flag=True, help="Replace the results folder if it exists.")
-@click.option("--no-plots", is_flag=True, help="Skip the fan-chart PNGs.")
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@output_options("results/<scenario name>")
 @parallel_options
 def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, no_plots, quiet, workers,
         scheduler) -> None:
@@ -103,11 +110,7 @@ def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, n
 @click.argument("scenario_files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--draws", type=click.IntRange(1), help="Draws for every scenario (overrides the reference's).")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Root seed for every scenario.")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path),
-              help="Results folder [default: results/compare-<A>-<B>...].")
-@click.option("--force", is_flag=True, help="Replace the results folder if it exists.")
-@click.option("--no-plots", is_flag=True, help="Skip the plots.")
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@output_options("results/compare-<A>-<B>...")
 @parallel_options
 def compare(scenario_files, draws, seed, out_dir, force, no_plots, quiet, workers, scheduler) -> None:
     """Compare scenarios with common random numbers; the first is the reference.
@@ -167,11 +170,7 @@ def compare(scenario_files, draws, seed, out_dir, force, no_plots, quiet, worker
 @click.option("--replications", "-r", type=click.IntRange(1, 100_000), default=5, show_default=True,
               help="Number of seeded replications.")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Root random seed (overrides the file).")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path),
-              help="Results folder [default: results/<scenario name>-flows].")
-@click.option("--force", is_flag=True, help="Replace the results folder if it exists.")
-@click.option("--no-plots", is_flag=True, help="Skip the plots.")
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@output_options("results/<scenario name>-flows")
 @parallel_options
 def flows(scenario_file: Path, replications, seed, out_dir, force, no_plots, quiet, workers, scheduler) -> None:
     """Simulate the people exchange person by person (simpy) and write per-stage waits and backlogs.
@@ -221,11 +220,7 @@ def flows(scenario_file: Path, replications, seed, out_dir, force, no_plots, qui
 @click.option("--n", "n", type=click.IntRange(2), help="Sobol: base sample (power of two, default 1024); "
               "Morris: trajectories (default 40).")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Seed [default: the scenario's].")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path),
-              help="Results folder [default: results/<scenario>-sensitivity-<method>].")
-@click.option("--force", is_flag=True, help="Replace the results folder if it exists.")
-@click.option("--no-plots", is_flag=True, help="Skip the plot.")
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@output_options("results/<scenario>-sensitivity-<method>", "Skip the plot.")
 @parallel_options
 def sensitivity(scenario_file, output, year, method, n, seed, out_dir, force, no_plots, quiet, workers,
                 scheduler) -> None:
