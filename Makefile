@@ -32,7 +32,7 @@ run: $(STAMP)
 	$(BIN)/ijsim run scenarios/baseline.toml --out results/baseline --force
 
 test: $(TEST_STAMP)
-	@bash tools/ensure-chromium.sh
+	@bash .ci/ensure-chromium.sh
 	$(BIN)/python -m pytest
 
 bench: $(TEST_STAMP)

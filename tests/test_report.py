@@ -47,7 +47,7 @@ def test_report_is_self_contained_and_escaped(hostile_report):
 def test_report_renders_in_headless_chromium(hostile_report, tmp_path):
     chromium = shutil.which("chromium")
     if chromium is None:
-        pytest.skip("Debian's chromium is not installed (tools/ensure-chromium.sh installs it when run as root)")
+        pytest.skip("Debian's chromium is not installed (.ci/ensure-chromium.sh, run by make test, installs it as root)")
     playwright = pytest.importorskip("playwright.sync_api")
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)

@@ -121,7 +121,7 @@ def test_docs_parameter_table_is_current():
     from simulator.scenario.reference import parameter_table
     from .conftest import ROOT
     docs = (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")
-    assert parameter_table() in docs, "run: python tools/regen_parameter_table.py"
+    assert parameter_table() in docs, "run: python -m simulator.scenario.reference docs/scenarios.md"
 
 
 def test_model_doc_trade_table_matches_registry_and_baseline():

@@ -70,3 +70,19 @@ def parameter_table() -> str:
                          f"{_source(s)} |")
     lines += ["", END]
     return "\n".join(lines)
+
+
+def _update_docs(path: str) -> None:
+    """Rewrite the generated table inside a markdown file (between BEGIN and END)."""
+    from pathlib import Path
+
+    p = Path(path)
+    head, rest = p.read_text(encoding="utf-8").split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    p.write_text(head + parameter_table() + tail, encoding="utf-8")
+
+
+if __name__ == "__main__":  # python -m simulator.scenario.reference docs/scenarios.md
+    import sys
+
+    _update_docs(sys.argv[1] if len(sys.argv) > 1 else "docs/scenarios.md")
