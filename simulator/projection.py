@@ -135,8 +135,10 @@ def _exchange(d: DrawnParameters) -> Block:
     for k in order:
         service = p[f"exchange.stages.{k}.service_months"]
         servers = np.broadcast_to(d.over_years(f"exchange.stages.{k}.servers"), (T,))
+        exponential = getattr(service, "family", None) == "exponential"
         stages.append(ex.Stage(k, np.repeat(servers, ex.MONTHS_PER_YEAR) / service.mean(),
-                               ex.service_kernel(service.cdf, service.mean())[:M]))
+                               ex.service_kernel(service.cdf, service.mean())[:M],
+                               ex.exponential_kernel(service.mean()) if exponential else None))
     streams = []
     for j in names:
         path = f"exchange.streams.{j}"
@@ -147,18 +149,18 @@ def _exchange(d: DrawnParameters) -> Block:
         streams.append(ex.Stream(j, monthly * uptake, tuple(order.index(k) for k in route), rates))
     arrivals, backlog = ex.run_pipeline(stages, range(len(stages)), streams, n, M)
 
-    stock = np.zeros_like(arrivals)
+    T = len(years)
+    year_end_stock = np.zeros((n, T, len(names)))
     remittances = np.zeros((n, T))
     for i, j in enumerate(names):
         path = f"exchange.streams.{j}"
         s_base, s_renew = ex.survival_kernels(p[f"{path}.stay_years"].cdf, p[f"{path}.max_stay_years"].value,
                                               p[f"{path}.renewed_exit_rate"].value, M)
-        stock[..., i] = ex.stock_from_arrivals(arrivals[..., i], s_base, s_renew, d.scalar(f"{path}.renewal_share"))
-        remittances += (ex.yearly_mean(stock[..., i]) * np.asarray(d.scalar(f"{path}.remittance_usd_per_year"))[..., None]
-                        / 1e9)
+        year_end_stock[..., i], mean_stock = ex.stock_by_year(arrivals[..., i], s_base, s_renew,
+                                                              d.scalar(f"{path}.renewal_share"))
+        remittances += mean_stock * np.asarray(d.scalar(f"{path}.remittance_usd_per_year"))[..., None] / 1e9
     yearly = ex.yearly_sum(arrivals)  # (n, T, J)
     skilled = np.array([bool(p[f"exchange.streams.{j}.skilled"]) for j in names])
-    year_end_stock = ex.year_end(stock)
     by_stage = {"exchange.backlog_by_stage": ex.year_end(backlog)} if order else {}
     return {**by_stage,
         "exchange.arrivals_total": yearly.sum(axis=-1),

@@ -123,3 +123,35 @@ def test_no_streams_gives_zero_exchange(write):
     result = simulator.run(simulator.load_scenario(write("s.toml", '[scenario]\nname = "s"\ndraws = 3\n')))
     assert float(result["exchange.cumulative_total"].sum()) == 0.0
     assert "exchange.arrivals_by_stream" not in result.variables or result.dataset.sizes.get("stream", 0) == 0
+
+
+def test_exponential_stage_recursion_equals_the_convolution():
+    # The closed-form recursion against a convolution with a high-resolution kernel of the same law.
+    from scipy import stats
+    d, months = 1.7, 60
+    cdf = stats.expon(scale=d).cdf
+    fine = (np.arange(20000) + 0.5) / 20000
+    kernel = np.array([(cdf(a + 1 - fine) - cdf(a - fine)).mean() for a in range(months)])
+    g0, c, r = ex.exponential_kernel(d)
+    np.testing.assert_allclose(kernel[:8], [g0] + [c * r**a for a in range(1, 8)], rtol=1e-8)
+    capacity = np.where(np.arange(months) < 30, 40.0, 400.0)  # binding, then not
+    entrants = np.random.default_rng(1).uniform(0, 100, (3, months))
+    common = dict(order=[0], n=3, months=months)
+    convolved = ex.run_pipeline([ex.Stage("s", capacity, kernel)], streams=[ex.Stream("w", entrants, (0,), (0.9,))],
+                                **common)
+    recursive = ex.run_pipeline([ex.Stage("s", capacity, kernel, (g0, c, r))],
+                                streams=[ex.Stream("w", entrants, (0,), (0.9,))], **common)
+    for a, b in zip(convolved, recursive):
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-9)
+
+
+def test_stock_by_year_equals_the_monthly_path():
+    rng = np.random.default_rng(2)
+    arrivals = rng.uniform(0, 50, (4, 36))
+    base, renew = ex.survival_kernels(parse_distribution({"dist": "uniform", "min": 0.5, "max": 2.5})[0].cdf,
+                                      2.0, 0.3, 36)
+    share = rng.uniform(0, 1, 4)
+    monthly = ex.stock_from_arrivals(arrivals, base, renew, share)
+    year_end, year_mean = ex.stock_by_year(arrivals, base, renew, share)
+    np.testing.assert_allclose(year_end, ex.year_end(monthly), rtol=1e-12)
+    np.testing.assert_allclose(year_mean, ex.yearly_mean(monthly), rtol=1e-12)

@@ -66,6 +66,22 @@ def service_kernel(cdf: Cdf, mean_months: float) -> np.ndarray:
     return g[:keep]
 
 
+def exponential_kernel(mean_months: float) -> tuple[float, float, float]:
+    """The service kernel of an exponential service time in closed form: (g0, c, r) with
+
+        g(0) = 1 - d (1 - e^(-1/d)),   g(a) = c r^a for a >= 1,   r = e^(-1/d),
+        c = d (1 - e^(-1/d)) (e^(1/d) - 1),   d the mean in months.
+
+    The geometric tail turns the convolution into a one-state recursion (O(1) a month):
+    H(m + 1) = r (c starts(m) + H(m)), exits(m) = g0 starts(m) + H(m).
+    """
+    d = float(mean_months)
+    if d <= 0:
+        raise ValueError(f"mean service time must be > 0, got {d}")
+    r = np.exp(-1.0 / d)
+    return 1.0 - d * (1.0 - r), d * (1.0 - r) * (np.exp(1.0 / d) - 1.0), r
+
+
 def survival_kernels(stay_cdf: Cdf, max_stay_years: float, renewed_exit_rate: float,
                      months: int) -> tuple[np.ndarray, np.ndarray]:
     """Month kernels (s_base, s_renew): present at the end of month a after the arrival month.
@@ -86,6 +102,7 @@ class Stage:
     name: str
     capacity_per_month: np.ndarray  # (M,) servers / E[S]
     kernel: np.ndarray  # (A,) g(a)
+    geometric: tuple[float, float, float] | None = None  # (g0, c, r) for exponential service
 
 
 @dataclass(frozen=True)
@@ -111,6 +128,7 @@ def run_pipeline(stages: Sequence[Stage], order: Sequence[int], streams: Sequenc
     queue = {k: np.zeros((len(users[k]), n)) for k in range(K)}
     starts = {k: np.zeros((months, len(users[k]), n)) for k in range(K)}
     exits = {k: np.zeros((months, len(users[k]), n)) for k in range(K)}
+    tail = {k: np.zeros((len(users[k]), n)) for k in range(K)}  # H(m) of exponential stages
     # Where each stage's newcomers come from: (row, source stage or None for entrants, source row, rate).
     feeds = {k: [] for k in range(K)}
     for j, s in enumerate(streams):
@@ -134,9 +152,14 @@ def run_pipeline(stages: Sequence[Stage], order: Sequence[int], streams: Sequenc
             begin = q * share
             q -= begin
             starts[k][m] = begin
-            g = stages[k].kernel
-            lo = max(0, m - len(g) + 1)
-            exits[k][m] = np.tensordot(g[m - lo::-1], starts[k][lo:m + 1], axes=(0, 0))
+            if stages[k].geometric is not None:
+                g0, c, r = stages[k].geometric
+                exits[k][m] = g0 * begin + tail[k]
+                tail[k] = r * (c * begin + tail[k])
+            else:
+                g = stages[k].kernel
+                lo = max(0, m - len(g) + 1)
+                exits[k][m] = np.tensordot(g[m - lo::-1], starts[k][lo:m + 1], axes=(0, 0))
             backlog[:, m, k] = q.sum(axis=0)
         for j, s in enumerate(streams):
             if s.route:
@@ -155,6 +178,25 @@ def stock_from_arrivals(arrivals: np.ndarray, s_base: np.ndarray, s_renew: np.nd
     base = np.where(valid, s_base[np.clip(lag, 0, months - 1)], 0.0)
     renew = np.where(valid, s_renew[np.clip(lag, 0, months - 1)], 0.0)
     return arrivals @ base.T + np.asarray(renewal_share, dtype=float)[..., None] * (arrivals @ renew.T)
+
+
+def stock_by_year(arrivals: np.ndarray, s_base: np.ndarray, s_renew: np.ndarray,
+                  renewal_share) -> tuple[np.ndarray, np.ndarray]:
+    """(stock at each year's end, mean stock over each year), each (n, T), without the monthly path:
+    the outputs need only these, so the convolution is projected onto 2T columns instead of M."""
+    months = arrivals.shape[-1]
+    lag = np.subtract.outer(np.arange(months), np.arange(months))  # [m_end, m_arrival]
+    valid = lag >= 0
+    ends = np.arange(MONTHS_PER_YEAR - 1, months, MONTHS_PER_YEAR)
+    out = []
+    for kernel in (s_base, s_renew):
+        full = np.where(valid, kernel[np.clip(lag, 0, months - 1)], 0.0)  # [m_end, m_arrival]
+        year_end = full[ends].T  # (M, T)
+        year_mean = full.reshape(-1, MONTHS_PER_YEAR, months).mean(axis=1).T  # (M, T)
+        out.append(arrivals @ np.concatenate([year_end, year_mean], axis=1))
+    combined = out[0] + np.asarray(renewal_share, dtype=float)[..., None] * out[1]
+    T = len(ends)
+    return combined[..., :T], combined[..., T:]
 
 
 def yearly_sum(monthly: np.ndarray, axis: int = 1) -> np.ndarray:
