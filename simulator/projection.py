@@ -135,10 +135,11 @@ def _exchange(d: DrawnParameters) -> Block:
     for k in order:
         service = p[f"exchange.stages.{k}.service_months"]
         servers = np.broadcast_to(d.over_years(f"exchange.stages.{k}.servers"), (T,))
-        exponential = getattr(service, "family", None) == "exponential"
-        stages.append(ex.Stage(k, np.repeat(servers, ex.MONTHS_PER_YEAR) / service.mean(),
-                               ex.service_kernel(service.cdf, service.mean())[:M],
-                               ex.exponential_kernel(service.mean()) if exponential else None))
+        capacity = np.repeat(servers, ex.MONTHS_PER_YEAR) / service.mean()
+        if getattr(service, "family", None) == "exponential":  # closed form, no kernel needed
+            stages.append(ex.Stage(k, capacity, np.zeros(0), ex.exponential_kernel(service.mean())))
+        else:
+            stages.append(ex.Stage(k, capacity, ex.service_kernel(service.cdf, service.mean())[:M]))
     streams = []
     for j in names:
         path = f"exchange.streams.{j}"

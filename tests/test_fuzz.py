@@ -12,7 +12,6 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simulator.cli import main
 
 from .conftest import SCENARIOS
 

@@ -171,7 +171,10 @@ def run_pipeline(stages: Sequence[Stage], order: Sequence[int], streams: Sequenc
 
 
 def stock_from_arrivals(arrivals: np.ndarray, s_base: np.ndarray, s_renew: np.ndarray, renewal_share) -> np.ndarray:
-    """People present at each month end: arrivals (n, M) convolved with the survival kernel."""
+    """People present at each month end: arrivals (n, M) convolved with the survival kernel.
+
+    The full monthly path, for analysis and as the definition `stock_by_year` is tested against
+    (runs use `stock_by_year`, which computes only what the outputs need)."""
     months = arrivals.shape[-1]
     lag = np.subtract.outer(np.arange(months), np.arange(months))  # [m_end, m_arrival]
     valid = lag >= 0

@@ -12,7 +12,6 @@ C is the probability that an arrival waits; W_q the mean wait in the queue. Litt
 """
 from __future__ import annotations
 
-import math
 
 
 def erlang_c(servers: int, offered_load: float) -> float:

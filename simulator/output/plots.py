@@ -206,17 +206,18 @@ def write_fan_charts(result: Result, folder: Path) -> list[Path]:
                        label=f"FY{result.scenario.params['trade.base_year']} level")
             ax.axhline(0.0, color="0.6", linewidth=0.8)
             ax.legend(loc="best", fontsize=8, frameon=False)
-        written += _finish(fig, folder / name, source_line(result))
+        written += finish_figure(fig, folder / name, source_line(result))
     for name, draw in (("investment_by_sector", sector_stack), ("trade", trade_panel), ("exchange", exchange_panel)):
         if name == "exchange" and not result.scenario.names("exchange.streams"):
             continue
         fig, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
         draw(result, ax=ax)
-        written += _finish(fig, folder / name, source_line(result))
+        written += finish_figure(fig, folder / name, source_line(result))
     return written
 
 
-def _finish(fig, path_without_suffix: Path, source: str) -> list[Path]:
+def finish_figure(fig, path_without_suffix: Path, source: str) -> list[Path]:
+    """Add the source line, leave room for it, and save as PNG and SVG."""
     fig.text(0.01, 0.005, source, fontsize=6.5, color="0.35", ha="left", va="bottom")
     fig.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))
     return save(fig, path_without_suffix)

@@ -11,7 +11,7 @@ from .._version import __version__
 from ..scenario import Scenario
 from ..variables import VARIABLES
 from .files import atomic_folder, sha256_file, versions
-from .plots import _finish, index_bars, plain_text, tornado
+from .plots import finish_figure, index_bars, plain_text, tornado
 
 
 def _unit(output: str) -> str:
@@ -42,7 +42,7 @@ def write_sensitivity(scenario: Scenario, table: pd.DataFrame, out_dir: Path, *,
             fig, ax = plt.subplots(figsize=(9, 0.4 * min(len(table), 15) + 1.8), layout="constrained")
             plot_sensitivity(table, ax=ax)
             name = {"oat": "tornado", "sobol": "sobol_indices", "morris": "morris_mu_star"}[a["method"]]
-            _finish(fig, tmp / "plots" / name, plain_text(
+            finish_figure(fig, tmp / "plots" / name, plain_text(
                 f"ijsim {__version__} · scenario '{scenario.name}' · {a['evaluations']:,} model evaluations, seed {a['seed']}"))
         files = {str(p.relative_to(tmp)): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
         doc = {"kind": "sensitivity", "scenario": scenario.name, "scenario_files": dict(scenario.sha256),
