@@ -54,9 +54,10 @@ def _parallel(workers, scheduler) -> dict:
 def cli() -> None:
     """Scenario simulator for the India–Japan economic partnership.
 
-    Projects Japan's JPY 10 trillion investment pledge (and, as they land, trade and people
-    exchange) under uncertainty, from scenario files in TOML. Start with `ijsim list` and
-    `ijsim run scenarios/baseline.toml`.
+    Projects Japan's JPY 10 trillion investment pledge, India-Japan trade under tariff scenarios,
+    and the 500,000-person exchange, under uncertainty, from scenario files in TOML. Start with
+    `ijsim list` and `ijsim run scenarios/baseline.toml`; then `compare`, `sensitivity`, `flows`
+    and `report`. Model and sources: docs/model.md.
     """
 
 
