@@ -155,3 +155,13 @@ def test_stock_by_year_equals_the_monthly_path():
     year_end, year_mean = ex.stock_by_year(arrivals, base, renew, share)
     np.testing.assert_allclose(year_end, ex.year_end(monthly), rtol=1e-12)
     np.testing.assert_allclose(year_mean, ex.yearly_mean(monthly), rtol=1e-12)
+
+
+def test_streams_and_stages_may_leave_every_key_to_its_default(write):
+    # Found by the fuzzer: defaults of per-person times must be values, like any number's.
+    text = '[scenario]\nname = "d"\ndraws = 5\n[exchange.stages.visa]\n[exchange.streams.w]\nstages = ["visa"]\n'
+    scenario = simulator.load_scenario(write("d.toml", text))
+    result = simulator.run(scenario)
+    assert np.all(np.isfinite(result["exchange.arrivals_total"].values))
+    from simulator.flows import run_flows
+    assert run_flows(scenario, replications=1).dataset["exchange.arrivals_total"].shape == (1, 10)

@@ -124,7 +124,8 @@ def _build(loaded: LoadedDocument) -> Scenario:
                 elif spec.key == "title":
                     params[path] = name
                 elif spec.default is not None:
-                    params[path] = Fixed(float(spec.default)) if spec.kind == "number" else spec.default
+                    numeric = spec.kind in ("number", "person_time")
+                    params[path] = Fixed(float(spec.default)) if numeric else spec.default
     # Pass rates are drawn one stage at a time: flatten {stage: value} tables to one key per stage.
     for path in [p for p in params if spec_for(p) is not None and spec_for(p).kind == "rate_table"]:
         for stage, value in params.pop(path).items():
