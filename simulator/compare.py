@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import engine
-from .result import QUANTILES, Result
+from .result import QUANTILES, Result, headline_years
 from .scenario import Scenario
 from .variables import VARIABLES
 
@@ -69,8 +69,7 @@ class Comparison:
     def headline(self) -> pd.DataFrame:
         """Paired differences of the headline variables in 2030 and the final year."""
         table = self.table()
-        years = self.reference.dataset["year"].values.astype(int)
-        keep = sorted({y for y in (2030, int(years[-1])) if y in years})
+        keep = headline_years(self.reference.dataset["year"].values)
         headline = [v for v, info in VARIABLES.items() if info.headline]
         rows = table[table.variable.isin(headline) & table.year.isin(keep) & (table.scenario != self.names[0])]
         return rows[["variable", "unit", "year", "scenario", "diff_p50", "diff_p05", "diff_p95", "p_greater"]]

@@ -18,6 +18,15 @@ from .variables import VARIABLES, variable
 if TYPE_CHECKING:
     from .scenario import Scenario
 
+HEADLINE_YEAR = 2030  # a mid-horizon year users quote; shown beside the final year
+
+
+def headline_years(years) -> list[int]:
+    """2030 (if simulated) and the final year: the years headline tables report."""
+    years = [int(y) for y in years]
+    return sorted({y for y in (HEADLINE_YEAR, years[-1]) if y in years}) if years else []
+
+
 QUANTILES = {"p05": 0.05, "p25": 0.25, "p50": 0.50, "p75": 0.75, "p95": 0.95}
 SUMMARY_COLUMNS = ["variable", "unit", "year", "mean", "sd", *QUANTILES]
 
@@ -77,9 +86,8 @@ class Result:
 
     def headline(self, years: list[int] | None = None) -> pd.DataFrame:
         """Median and 90% interval of the headline variables in 2030 (if simulated) and the final year."""
-        all_years = [int(y) for y in self.dataset["year"].values]
         if years is None:
-            years = sorted({y for y in (2030, all_years[-1]) if y in all_years})
+            years = headline_years(self.dataset["year"].values)
         rows = []
         for name in self.variables:
             if not VARIABLES[name].headline:
@@ -97,7 +105,7 @@ class Result:
         """Headline probabilities (share of draws) in 2030 (if simulated) and the final year."""
         all_years = [int(y) for y in self.dataset["year"].values]
         if years is None:
-            years = sorted({y for y in (2030, all_years[-1]) if y in all_years})
+            years = headline_years(all_years)
         base = int(self.scenario.params["trade.base_year"])
         rows = []
         change = self.dataset["trade.balance_change"]

@@ -17,6 +17,7 @@ import pandas as pd
 
 from .._version import __version__
 from ..errors import UserError
+from ..result import headline_years
 from ..variables import VARIABLES
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
@@ -78,8 +79,7 @@ def _fmt(x: float, unit: str = "") -> str:
 
 def _run_body(folder: Path, manifest: dict) -> str:
     summary = pd.read_csv(folder / "summary.csv")
-    years = sorted(summary.year.unique())
-    keep = sorted({y for y in (2030, years[-1]) if y in years}) if years else []
+    keep = headline_years(sorted(summary.year.unique()))
     rows = []
     for name, info in VARIABLES.items():
         if not info.headline:
