@@ -9,6 +9,7 @@ import numpy as np
 
 from .core import exchange as ex
 from .core import investment as inv
+from .core import pipeline as pl
 from .core import tariffs as tr_tariffs
 from .core import trade as tr
 from .draws import DrawnParameters, trade_years
@@ -137,39 +138,37 @@ def _exchange(d: DrawnParameters) -> Block:
         servers = np.broadcast_to(d.over_years(f"exchange.stages.{k}.servers"), (T,))
         capacity = np.repeat(servers, ex.MONTHS_PER_YEAR) / service.mean()
         if getattr(service, "family", None) == "exponential":  # closed form, no kernel needed
-            stages.append(ex.Stage(k, capacity, np.zeros(0), ex.exponential_kernel(service.mean())))
+            stages.append(pl.Stage(k, capacity, np.zeros(0), ex.exponential_kernel(service.mean())))
         else:
-            stages.append(ex.Stage(k, capacity, ex.service_kernel(service.cdf, service.mean())[:M]))
-    streams = []
+            stages.append(pl.Stage(k, capacity, ex.service_kernel(service.cdf, service.mean())[:M]))
+    streams, stays = [], []
     for j in names:
         path = f"exchange.streams.{j}"
         route = p[f"{path}.stages"]
-        monthly = np.repeat(d.over_years(f"{path}.entrants_per_year"), ex.MONTHS_PER_YEAR, axis=-1) / ex.MONTHS_PER_YEAR
-        uptake = np.asarray(d.scalar(f"{path}.uptake"), dtype=float)[..., None]
+        per_year = d.over_years(f"{path}.entrants_per_year")
+        # A path over years (T,), or one number a draw (n, T) constant over years: always a path times a factor.
+        path_per_year, factor = (per_year, 1.0) if per_year.ndim == 1 else (np.ones(T), per_year[:, 0])
+        monthly = np.repeat(path_per_year, ex.MONTHS_PER_YEAR) / ex.MONTHS_PER_YEAR
         rates = tuple(d.scalar(f"{path}.pass_rates.{k}") if f"{path}.pass_rates.{k}" in p else 1.0 for k in route)
-        streams.append(ex.Stream(j, monthly * uptake, tuple(order.index(k) for k in route), rates))
-    arrivals, backlog = ex.run_pipeline(stages, range(len(stages)), streams, n, M)
-
-    T = len(years)
-    year_end_stock = np.zeros((n, T, len(names)))
-    remittances = np.zeros((n, T))
-    for i, j in enumerate(names):
-        path = f"exchange.streams.{j}"
+        streams.append(pl.Stream(j, monthly, tuple(order.index(k) for k in route), rates,
+                                 scale=factor * np.asarray(d.scalar(f"{path}.uptake"), dtype=float)))
         s_base, s_renew = ex.survival_kernels(p[f"{path}.stay_years"].cdf, p[f"{path}.max_stay_years"].value,
                                               p[f"{path}.renewed_exit_rate"].value, M)
-        year_end_stock[..., i], mean_stock = ex.stock_by_year(arrivals[..., i], s_base, s_renew,
-                                                              d.scalar(f"{path}.renewal_share"))
-        remittances += mean_stock * np.asarray(d.scalar(f"{path}.remittance_usd_per_year"))[..., None] / 1e9
-    yearly = ex.yearly_sum(arrivals)  # (n, T, J)
+        stays.append(pl.Stay(s_base, s_renew, d.scalar(f"{path}.renewal_share")))
+    flows = pl.pipeline_by_year(stages, range(len(stages)), streams, stays, n, M)
+    remittances = np.zeros((n, T))
+    for i, j in enumerate(names):
+        remittances += flows.stock_mean[..., i] * np.asarray(d.scalar(f"exchange.streams.{j}.remittance_usd_per_year"))[..., None] / 1e9
+    yearly = flows.arrivals  # (n, T, J)
     skilled = np.array([bool(p[f"exchange.streams.{j}.skilled"]) for j in names])
-    by_stage = {"exchange.backlog_by_stage": ex.year_end(backlog)} if order else {}
+    by_stage = {"exchange.backlog_by_stage": flows.backlog} if order else {}
     return {**by_stage,
         "exchange.arrivals_total": yearly.sum(axis=-1),
         "exchange.cumulative_total": np.cumsum(yearly.sum(axis=-1), axis=1),
         "exchange.skilled_arrivals": yearly[..., skilled].sum(axis=-1),
         "exchange.skilled_cumulative": np.cumsum(yearly[..., skilled].sum(axis=-1), axis=1),
-        "exchange.skilled_stock": year_end_stock[..., skilled].sum(axis=-1),
+        "exchange.skilled_stock": flows.stock_end[..., skilled].sum(axis=-1),
         "exchange.remittances": remittances,
         "exchange.arrivals_by_stream": yearly,
-        "exchange.stock_by_stream": year_end_stock,
+        "exchange.stock_by_stream": flows.stock_end,
     }

@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 import simulator
 from simulator.core import exchange as ex
+from simulator.core import pipeline as pl
 from simulator.scenario.values import Fixed, parse_distribution
 
 from .conftest import SCENARIOS
@@ -46,19 +47,19 @@ def test_survival_kernels_by_hand():
 def test_bottleneck_backlog_grows_at_excess_rate():
     # One stage, 10 servers, 1-month fixed service: 10 starts a month. 25 entrants a month:
     # the line grows by 15 a month.
-    stage = ex.Stage("s", np.full(24, 10.0), ex.service_kernel(Fixed(1.0).cdf, 1.0))
-    stream = ex.Stream("w", np.full(24, 25.0), (0,), (1.0,))
-    arrivals, backlog = ex.run_pipeline([stage], [0], [stream], n=1, months=24)
+    stage = pl.Stage("s", np.full(24, 10.0), ex.service_kernel(Fixed(1.0).cdf, 1.0))
+    stream = pl.Stream("w", np.full(24, 25.0), (0,), (1.0,))
+    arrivals, backlog = pl.run_pipeline([stage], [0], [stream], n=1, months=24)
     np.testing.assert_allclose(backlog[0, :, 0], 15.0 * np.arange(1, 25))
     np.testing.assert_allclose(arrivals[0, 1:, 0], 10.0)  # throughput capped, one month's delay
     assert arrivals[0, 0, 0] == 0
 
 
 def test_shared_stage_serves_streams_in_proportion_to_their_queues():
-    stage = ex.Stage("s", np.full(6, 30.0), ex.service_kernel(Fixed(0.5).cdf, 0.5))
-    a = ex.Stream("a", np.full(6, 40.0), (0,), (1.0,))
-    b = ex.Stream("b", np.full(6, 20.0), (0,), (1.0,))
-    arrivals, backlog = ex.run_pipeline([stage], [0], [a, b], n=1, months=6)
+    stage = pl.Stage("s", np.full(6, 30.0), ex.service_kernel(Fixed(0.5).cdf, 0.5))
+    a = pl.Stream("a", np.full(6, 40.0), (0,), (1.0,))
+    b = pl.Stream("b", np.full(6, 20.0), (0,), (1.0,))
+    arrivals, backlog = pl.run_pipeline([stage], [0], [a, b], n=1, months=6)
     np.testing.assert_allclose(arrivals[0, 1:, 0] / arrivals[0, 1:, 1], 2.0)
     np.testing.assert_allclose(arrivals[0, 1:].sum(axis=-1), 30.0 * 0.5 / 0.5)  # capacity 60/month
 
@@ -135,12 +136,13 @@ def test_exponential_stage_recursion_equals_the_convolution():
     g0, c, r = ex.exponential_kernel(d)
     np.testing.assert_allclose(kernel[:8], [g0] + [c * r**a for a in range(1, 8)], rtol=1e-8)
     capacity = np.where(np.arange(months) < 30, 40.0, 400.0)  # binding, then not
-    entrants = np.random.default_rng(1).uniform(0, 100, (3, months))
+    rng = np.random.default_rng(1)
+    entrants, scale = rng.uniform(0, 100, months), rng.uniform(0.5, 1.5, 3)  # a path times a per-draw factor
     common = dict(order=[0], n=3, months=months)
-    convolved = ex.run_pipeline([ex.Stage("s", capacity, kernel)], streams=[ex.Stream("w", entrants, (0,), (0.9,))],
-                                **common)
-    recursive = ex.run_pipeline([ex.Stage("s", capacity, kernel, (g0, c, r))],
-                                streams=[ex.Stream("w", entrants, (0,), (0.9,))], **common)
+    convolved = pl.run_pipeline([pl.Stage("s", capacity, kernel)],
+                                streams=[pl.Stream("w", entrants, (0,), (0.9,), scale)], **common)
+    recursive = pl.run_pipeline([pl.Stage("s", capacity, kernel, (g0, c, r))],
+                                streams=[pl.Stream("w", entrants, (0,), (0.9,), scale)], **common)
     for a, b in zip(convolved, recursive):
         np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-9)
 

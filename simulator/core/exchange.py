@@ -18,14 +18,15 @@ stage arrive. Those present at the end of month m:
 
 with L the intended stay, C the longest stay the status allows (SSW(i): five years in total),
 r the share who switch to a renewable status (SSW(ii)) and h their yearly exit rate.
-The simpy model in `simulator.flows` simulates the same system person by person.
+The monthly recursion runs in `simulator.core.pipeline`; the simpy model in `simulator.flows`
+simulates the same system person by person.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import numpy as np
+
 
 MONTHS_PER_YEAR = 12
 _QUAD = (np.arange(64) + 0.5) / 64  # midpoints for averaging over a uniform position within a month
@@ -97,79 +98,6 @@ def survival_kernels(stay_cdf: Cdf, max_stay_years: float, renewed_exit_rate: fl
     return base, renew
 
 
-@dataclass(frozen=True)
-class Stage:
-    name: str
-    capacity_per_month: np.ndarray  # (M,) servers / E[S]
-    kernel: np.ndarray  # (A,) g(a)
-    geometric: tuple[float, float, float] | None = None  # (g0, c, r) for exponential service
-
-
-@dataclass(frozen=True)
-class Stream:
-    name: str
-    entrants_per_month: np.ndarray  # (n, M) or (M,)
-    route: tuple[int, ...]  # indices into the stage list, in order
-    pass_rates: tuple  # one scalar or (n,) array per stage of the route
-
-
-def run_pipeline(stages: Sequence[Stage], order: Sequence[int], streams: Sequence[Stream], n: int,
-                 months: int) -> tuple[np.ndarray, np.ndarray]:
-    """Simulate the fluid pipeline. Returns arrivals (n, M, J) and backlog at month ends (n, M, K).
-
-    Each stage updates all the streams that use it at once, as arrays (streams, draws); past
-    starts are kept month-major so the convolution window is one contiguous block.
-    """
-    J, K = len(streams), len(stages)
-    arrivals = np.zeros((n, months, J))
-    backlog = np.zeros((n, months, K))
-    users = {k: [j for j, s in enumerate(streams) if k in s.route] for k in range(K)}
-    slot = {(j, k): users[k].index(j) for k in range(K) for j in users[k]}  # row of stream j at stage k
-    queue = {k: np.zeros((len(users[k]), n)) for k in range(K)}
-    starts = {k: np.zeros((months, len(users[k]), n)) for k in range(K)}
-    exits = {k: np.zeros((months, len(users[k]), n)) for k in range(K)}
-    tail = {k: np.zeros((len(users[k]), n)) for k in range(K)}  # H(m) of exponential stages
-    # Where each stage's newcomers come from: (row, source stage or None for entrants, source row, rate).
-    feeds = {k: [] for k in range(K)}
-    for j, s in enumerate(streams):
-        for i, k in enumerate(s.route):
-            if i == 0:
-                feeds[k].append((slot[(j, k)], None, j, 1.0))
-            else:
-                prev = s.route[i - 1]
-                feeds[k].append((slot[(j, k)], prev, slot[(j, prev)], s.pass_rates[i - 1]))
-    entrants = [np.broadcast_to(s.entrants_per_month, (n, months)) for s in streams]
-    for m in range(months):
-        for k in order:
-            if not users[k]:
-                continue
-            q = queue[k]
-            for row, source, source_row, rate in feeds[k]:
-                q[row] += entrants[source_row][:, m] if source is None else exits[source][m, source_row] * rate
-            waiting = q.sum(axis=0)
-            started = np.minimum(waiting, stages[k].capacity_per_month[m])
-            share = np.divide(started, waiting, out=np.zeros(n), where=waiting > 0)
-            begin = q * share
-            q -= begin
-            starts[k][m] = begin
-            if stages[k].geometric is not None:
-                g0, c, r = stages[k].geometric
-                exits[k][m] = g0 * begin + tail[k]
-                tail[k] = r * (c * begin + tail[k])
-            else:
-                g = stages[k].kernel
-                lo = max(0, m - len(g) + 1)
-                exits[k][m] = np.tensordot(g[m - lo::-1], starts[k][lo:m + 1], axes=(0, 0))
-            backlog[:, m, k] = q.sum(axis=0)
-        for j, s in enumerate(streams):
-            if s.route:
-                last = s.route[-1]
-                arrivals[:, m, j] = exits[last][m, slot[(j, last)]] * s.pass_rates[-1]
-            else:
-                arrivals[:, m, j] = entrants[j][:, m]
-    return arrivals, backlog
-
-
 def stock_from_arrivals(arrivals: np.ndarray, s_base: np.ndarray, s_renew: np.ndarray, renewal_share) -> np.ndarray:
     """People present at each month end: arrivals (n, M) convolved with the survival kernel.
 
@@ -183,22 +111,23 @@ def stock_from_arrivals(arrivals: np.ndarray, s_base: np.ndarray, s_renew: np.nd
     return arrivals @ base.T + np.asarray(renewal_share, dtype=float)[..., None] * (arrivals @ renew.T)
 
 
+def stock_weights(survival: np.ndarray, months: int) -> np.ndarray:
+    """W (2T, M): stock at each year's end (rows 0..T-1) and mean stock over each year (rows T..2T-1)
+    are W @ arrivals for monthly arrivals (M,): the survival convolution projected onto what the
+    outputs need, 2T rows instead of M."""
+    lag = np.subtract.outer(np.arange(months), np.arange(months))  # [m_end, m_arrival]
+    full = np.where(lag >= 0, survival[np.clip(lag, 0, months - 1)], 0.0)
+    ends = np.arange(MONTHS_PER_YEAR - 1, months, MONTHS_PER_YEAR)
+    return np.concatenate([full[ends], full.reshape(-1, MONTHS_PER_YEAR, months).mean(axis=1)])
+
+
 def stock_by_year(arrivals: np.ndarray, s_base: np.ndarray, s_renew: np.ndarray,
                   renewal_share) -> tuple[np.ndarray, np.ndarray]:
-    """(stock at each year's end, mean stock over each year), each (n, T), without the monthly path:
-    the outputs need only these, so the convolution is projected onto 2T columns instead of M."""
+    """(stock at each year's end, mean stock over each year), each (n, T), from arrivals (n, M)."""
     months = arrivals.shape[-1]
-    lag = np.subtract.outer(np.arange(months), np.arange(months))  # [m_end, m_arrival]
-    valid = lag >= 0
-    ends = np.arange(MONTHS_PER_YEAR - 1, months, MONTHS_PER_YEAR)
-    out = []
-    for kernel in (s_base, s_renew):
-        full = np.where(valid, kernel[np.clip(lag, 0, months - 1)], 0.0)  # [m_end, m_arrival]
-        year_end = full[ends].T  # (M, T)
-        year_mean = full.reshape(-1, MONTHS_PER_YEAR, months).mean(axis=1).T  # (M, T)
-        out.append(arrivals @ np.concatenate([year_end, year_mean], axis=1))
-    combined = out[0] + np.asarray(renewal_share, dtype=float)[..., None] * out[1]
-    T = len(ends)
+    combined = (arrivals @ stock_weights(s_base, months).T
+                + np.asarray(renewal_share, dtype=float)[..., None] * (arrivals @ stock_weights(s_renew, months).T))
+    T = months // MONTHS_PER_YEAR
     return combined[..., :T], combined[..., T:]
 
 
