@@ -6,10 +6,13 @@ inputs ("dimensions") a scenario needs, which the sampler turns into streams.
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
 from .scenario import Distribution, Fixed, Path, Scenario
+from .scenario.inverse_cdf import TabulatedInverse
 
 # Yearly standard-normal shocks: (parameter whose non-zero value switches them on, dimension prefix).
 SHOCKS = {
@@ -46,11 +49,26 @@ def sampling_dimensions(scenario: Scenario) -> list[str]:
     return dims
 
 
+@functools.lru_cache(maxsize=256)
+def _gamma_inverse(shape: float) -> TabulatedInverse:
+    return TabulatedInverse(stats.gamma(shape))
+
+
 class DrawnParameters:
     """Parameter values for one block of n draws."""
 
     def __init__(self, scenario: Scenario, uniforms: dict[str, np.ndarray], n: int):
         self.scenario, self.u, self.n = scenario, uniforms, n
+        self._drawn: dict[str, np.ndarray] = {}  # each distribution's inverse CDF runs once per block
+        self._shares: np.ndarray | None = None
+
+    def draw_all(self) -> "DrawnParameters":
+        """Apply every inverse CDF now (the sampler's share of the work), so what follows is the core alone."""
+        for path, value in self.scenario.params.items():
+            if isinstance(value, Distribution):
+                self.scalar(path)
+        self._shares = self.sector_shares()
+        return self
 
     def __getitem__(self, path: str):
         """Settings that are never uncertain (integers, choices, shares): as written."""
@@ -59,7 +77,9 @@ class DrawnParameters:
     def scalar(self, path: str) -> float | np.ndarray:
         value = self.scenario.params[path]
         if isinstance(value, Distribution):
-            return value.ppf(self.u[path])
+            if path not in self._drawn:
+                self._drawn[path] = value.ppf(self.u[path])
+            return self._drawn[path]
         return value.value
 
     def over_years(self, path: str, years: np.ndarray | None = None) -> np.ndarray:
@@ -75,10 +95,12 @@ class DrawnParameters:
         years = shock_years(self.scenario, prefix)
         if len(years) == 0 or f"{prefix}.{years[0]}" not in self.u:
             return None
-        return stats.norm.ppf(np.stack([self.u[f"{prefix}.{y}"] for y in years], axis=-1))
+        return special.ndtri(np.stack([self.u[f"{prefix}.{y}"] for y in years], axis=-1))
 
     def sector_shares(self) -> np.ndarray:
         """Fixed shares (S,), or Dirichlet(c * s) draws (n, S) from Gamma inverse CDFs (any sampler)."""
+        if self._shares is not None:
+            return self._shares
         table = self.scenario.params["investment.sector_shares"]
         shares = np.array(list(table.values()))
         c = self.scenario.params["investment.sector_concentration"].value
@@ -87,5 +109,5 @@ class DrawnParameters:
         gammas = np.zeros((self.n, len(shares)))
         for j, key in enumerate(table):
             if shares[j] > 0:
-                gammas[:, j] = stats.gamma.ppf(self.u[f"investment.sector_shares.{key}"], c * shares[j])
+                gammas[:, j] = _gamma_inverse(c * shares[j])(self.u[f"investment.sector_shares.{key}"])
         return gammas / gammas.sum(axis=1, keepdims=True)
