@@ -66,3 +66,15 @@ def test_bad_method_and_duplicate_dims():
         block_uniforms(DIMS, "halton", 1, 0, 10)
     with pytest.raises(ValueError, match="unique"):
         block_uniforms(["a", "a"], "mc", 1, 0, 10)
+
+
+@pytest.mark.parametrize("n", [1, 7, 4096])
+def test_latin_hypercube_equals_scipys(n):
+    # Our one-dimensional LHS must be scipy's, number for number, so seeded runs keep their values.
+    from scipy.stats import qmc
+
+    from simulator.sampling import latin_hypercube_1d
+    for seed in range(3):
+        ours = latin_hypercube_1d(np.random.default_rng(seed), n)
+        theirs = qmc.LatinHypercube(d=1, rng=np.random.default_rng(seed)).random(n)[:, 0]
+        np.testing.assert_array_equal(ours, theirs)
