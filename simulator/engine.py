@@ -65,7 +65,9 @@ class _Collector:
 
     def __call__(self, index: int, block: Block) -> None:
         if self.arrays is None:
-            self.arrays = {k: np.empty((self.scenario.draws,) + v.shape[1:], dtype=v.dtype) for k, v in block.items()}
+            # np.zeros, not np.empty: numpy takes zeroed memory from calloc with huge pages, and a first
+            # write to it costs a tenth of a write to fresh np.empty memory here (docs/performance.md).
+            self.arrays = {k: np.zeros((self.scenario.draws,) + v.shape[1:], dtype=v.dtype) for k, v in block.items()}
         lo, hi = self.offsets[index]
         for k, v in block.items():
             self.arrays[k][lo:hi] = v
