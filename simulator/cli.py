@@ -32,6 +32,22 @@ def parallel_options(f):
                         help="Run on an embedded Dask cluster with N worker processes (identical results).")(f)
 
 
+def threads_option(f):
+    """--threads: blocks of draws computed at once in this process (identical results)."""
+    return click.option("--threads", type=click.IntRange(1, 256),
+                        help="Blocks of draws computed at once in this process [default: the CPUs available]; "
+                             "the results are identical for any number.")(f)
+
+
+def _threads(threads, parallel: dict) -> int:
+    if parallel["workers"] is not None or parallel["scheduler"] is not None:
+        return 1  # Dask's workers share out the blocks
+    if threads is not None:
+        return threads
+    import os
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 def output_options(default: str, plots_help: str = "Skip the plots."):
     """--out, --force, --no-plots, --quiet: the same four on every command that writes a results folder."""
     def wrap(f):
@@ -69,8 +85,9 @@ def cli() -> None:
 @click.option("--block-size", type=click.IntRange(1), help="Draws per seeded block (overrides the file).")
 @output_options("results/<scenario name>")
 @parallel_options
+@threads_option
 def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, no_plots, quiet, workers,
-        scheduler) -> None:
+        scheduler, threads) -> None:
     """Run SCENARIO_FILE and write summary.csv, iamc.csv, ensemble.nc, manifest.json and plots/."""
     from . import engine
     from .output.console import print_headline
@@ -82,6 +99,7 @@ def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, n
                                    ("block_size", block_size)) if v is not None}
     scenario = engine.configure(scenario, **overrides)
     parallel = _parallel(workers, scheduler)
+    parallel["threads"] = _threads(threads, parallel)
     out_dir = out_dir or Path("results") / scenario.name
     check_target(out_dir, force)
     engine.check_memory(scenario)
@@ -113,7 +131,8 @@ def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, n
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Root seed for every scenario.")
 @output_options("results/compare-<A>-<B>...")
 @parallel_options
-def compare(scenario_files, draws, seed, out_dir, force, no_plots, quiet, workers, scheduler) -> None:
+@threads_option
+def compare(scenario_files, draws, seed, out_dir, force, no_plots, quiet, workers, scheduler, threads) -> None:
     """Compare scenarios with common random numbers; the first is the reference.
 
     All run with the reference's seed, draws and sampler, so inputs they share take the same values
@@ -144,7 +163,8 @@ def compare(scenario_files, draws, seed, out_dir, force, no_plots, quiet, worker
     out_dir = out_dir or Path("results") / ("compare-" + "-".join(s.name for s in scenarios))
     check_target(out_dir, force)
     started = time.perf_counter()
-    comparison = run_comparison(scenarios, draws=draws, seed=seed, **_parallel(workers, scheduler))
+    parallel = _parallel(workers, scheduler)
+    comparison = run_comparison(scenarios, draws=draws, seed=seed, threads=_threads(threads, parallel), **parallel)
     write_comparison(comparison, out_dir, force=force, plots=not no_plots, elapsed_s=time.perf_counter() - started)
     if quiet:
         return

@@ -101,16 +101,16 @@ def common_settings(scenarios: Sequence[Scenario], *, draws=None, seed=None, sam
 
 def compare(scenarios: Sequence[Scenario], *, draws: int | None = None, seed: int | None = None,
             sampler: str | None = None, block_size: int | None = None, progress=None, client=None,
-            workers: int | None = None, scheduler: str | None = None) -> Comparison:
-    """Run every scenario with common random numbers; the first is the reference. Dask options as in
-    `engine.run` (one cluster serves every scenario)."""
+            workers: int | None = None, scheduler: str | None = None, threads: int = 1) -> Comparison:
+    """Run every scenario with common random numbers; the first is the reference. Dask and thread
+    options as in `engine.run` (one cluster serves every scenario)."""
     from .parallel import dask_client
 
     configured = common_settings(scenarios, draws=draws, seed=seed, sampler=sampler, block_size=block_size)
     results = []
     with dask_client(workers, scheduler, client) as c:
         for i, s in enumerate(configured):
-            results.append(engine.run(s, client=c))
+            results.append(engine.run(s, client=c, threads=threads))
             if progress is not None:
                 progress(i + 1, len(configured))
     return Comparison(tuple(results))

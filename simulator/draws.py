@@ -59,15 +59,19 @@ class DrawnParameters:
 
     def __init__(self, scenario: Scenario, uniforms: dict[str, np.ndarray], n: int):
         self.scenario, self.u, self.n = scenario, uniforms, n
-        self._drawn: dict[str, np.ndarray] = {}  # each distribution's inverse CDF runs once per block
+        # Each inverse CDF runs once per block, however often the core asks for its parameter.
+        self._drawn: dict[str, np.ndarray] = {}
+        self._shocks: dict[str, np.ndarray | None] = {}
         self._shares: np.ndarray | None = None
 
     def draw_all(self) -> "DrawnParameters":
         """Apply every inverse CDF now (the sampler's share of the work), so what follows is the core alone."""
         for path, value in self.scenario.params.items():
-            if isinstance(value, Distribution):
+            if isinstance(value, Distribution) and path in self.u:  # others describe a spread, not a draw
                 self.scalar(path)
         self._shares = self.sector_shares()
+        for prefix in SHOCKS:
+            self.shocks(prefix)
         return self
 
     def __getitem__(self, path: str):
@@ -92,10 +96,11 @@ class DrawnParameters:
 
     def shocks(self, prefix: str) -> np.ndarray | None:
         """Standard normals (n, years) for a shock series, or None when its volatility is zero."""
-        years = shock_years(self.scenario, prefix)
-        if len(years) == 0 or f"{prefix}.{years[0]}" not in self.u:
-            return None
-        return special.ndtri(np.stack([self.u[f"{prefix}.{y}"] for y in years], axis=-1))
+        if prefix not in self._shocks:
+            years = shock_years(self.scenario, prefix)
+            self._shocks[prefix] = (None if len(years) == 0 or f"{prefix}.{years[0]}" not in self.u else
+                                    special.ndtri(np.stack([self.u[f"{prefix}.{y}"] for y in years], axis=-1)))
+        return self._shocks[prefix]
 
     def sector_shares(self) -> np.ndarray:
         """Fixed shares (S,), or Dirichlet(c * s) draws (n, S) from Gamma inverse CDFs (any sampler)."""

@@ -5,6 +5,8 @@ and in any order, and `assemble` puts them together into the same arrays as a se
 """
 from __future__ import annotations
 
+import functools
+import mmap
 from dataclasses import replace
 from functools import partial
 from typing import Any, Callable, Iterable
@@ -65,9 +67,7 @@ class _Collector:
 
     def __call__(self, index: int, block: Block) -> None:
         if self.arrays is None:
-            # np.zeros, not np.empty: numpy takes zeroed memory from calloc with huge pages, and a first
-            # write to it costs a tenth of a write to fresh np.empty memory here (docs/performance.md).
-            self.arrays = {k: np.zeros((self.scenario.draws,) + v.shape[1:], dtype=v.dtype) for k, v in block.items()}
+            self.arrays = {k: prefaulted_zeros((self.scenario.draws,) + v.shape[1:], v.dtype) for k, v in block.items()}
         lo, hi = self.offsets[index]
         for k, v in block.items():
             self.arrays[k][lo:hi] = v
@@ -76,6 +76,37 @@ class _Collector:
         labels = {"sector": list(sectors()), "stream": self.scenario.names("exchange.streams"),
                   "stage": exchange_stages(self.scenario)}
         return Result.from_arrays(self.scenario, self.arrays, labels)
+
+
+@functools.cache
+def reuse_freed_memory() -> bool:
+    """Ask glibc's malloc to keep freed blocks of up to 32 MiB for reuse instead of returning them to
+    the OS (M_MMAP_THRESHOLD, M_TRIM_THRESHOLD; see mallopt(3)). Every block of draws allocates and
+    frees the same few megabytes of arrays; returned to the OS, they cost a page fault per 4 KiB on
+    the next block, about a third of the core's time on the benchmark machine (docs/performance.md).
+    Process-wide and idempotent; a no-op (False) where glibc is not the allocator."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return False
+    M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+    return bool(mallopt(M_MMAP_THRESHOLD, 32 << 20)) and bool(mallopt(M_TRIM_THRESHOLD, 256 << 20))
+
+
+def prefaulted_zeros(shape: tuple[int, ...], dtype) -> np.ndarray:
+    """A zeroed array whose memory the OS maps in one call (MAP_POPULATE, Linux) instead of one page
+    fault per 4 KiB page on first write: for a run's outputs (hundreds of MB) the faults cost about
+    five times the copying itself on the benchmark machine (docs/performance.md)."""
+    size = int(np.prod(shape)) * np.dtype(dtype).itemsize
+    populate = getattr(mmap, "MAP_POPULATE", None)
+    if populate is None or size < 1 << 20:
+        return np.zeros(shape, dtype)
+    buffer = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS | populate)
+    return np.frombuffer(buffer, dtype=dtype).reshape(shape)
 
 
 def bytes_per_draw(scenario: Scenario) -> int:
@@ -122,19 +153,22 @@ def configure(scenario: Scenario, *, draws: int | None = None, seed: int | None 
 
 def run(scenario: Scenario, draws: int | None = None, seed: int | None = None, *, sampler: str | None = None,
         block_size: int | None = None, progress: Callable[[int, int], None] | None = None,
-        client: Any = None, workers: int | None = None, scheduler: str | None = None) -> Result:
+        client: Any = None, workers: int | None = None, scheduler: str | None = None, threads: int = 1) -> Result:
     """Run the scenario's Monte Carlo and return a labelled Result (draw x year [x sector]).
 
-    Serial by default; `client` (a dask.distributed Client), `workers` (an embedded LocalCluster)
-    or `scheduler` (an existing cluster's address) run the blocks on Dask with identical results.
+    In this process by default, on `threads` threads (the compiled core releases the GIL);
+    `client` (a dask.distributed Client), `workers` (an embedded LocalCluster) or `scheduler`
+    (an existing cluster's address) run the blocks on Dask. The results are identical either way.
     `progress(done, total)` is called as blocks complete.
     """
     scenario = configure(scenario, draws=draws, seed=seed, sampler=sampler, block_size=block_size)
+    reuse_freed_memory()
     plan = block_plan(scenario)
     sizes = dict(plan)
     collector = _Collector(scenario)
     with dask_client(workers, scheduler, client) as c:
-        map_indexed(partial(_block_task, scenario, sizes), [i for i, _ in plan], c, progress, on_result=collector)
+        map_indexed(partial(_block_task, scenario, sizes), [i for i, _ in plan], c, progress, on_result=collector,
+                    threads=threads)
     return collector.result()
 
 

@@ -47,10 +47,12 @@ def dask_client(workers: int | None = None, scheduler: str | None = None, client
 
 def map_indexed(fn: Callable[[Any], Any], indices: Iterable[int], client: Any = None, progress: Progress = None,
                 on_result: Callable[[int, Any], None] | None = None,
-                args: dict[int, Any] | None = None) -> dict[int, Any] | None:
+                args: dict[int, Any] | None = None, threads: int = 1) -> dict[int, Any] | None:
     """Run fn(i) (or fn(args[i]), so a task carries only its own data) for every index; results keyed
     by index, or handed to `on_result` as they arrive to be reduced without keeping them all.
-    Dask retries a task whose worker died."""
+    Dask retries a task whose worker died. Without a client, `threads` > 1 runs that many tasks at
+    once in this process (for work that releases the GIL, like the compiled core); results and the
+    calls to `on_result` and `progress` stay in the calling thread."""
     indices = list(indices)
     arg = (lambda i: i) if args is None else args.__getitem__
     results: dict[int, Any] = {}
@@ -61,6 +63,9 @@ def map_indexed(fn: Callable[[Any], Any], indices: Iterable[int], client: Any = 
         else:
             results[i] = value
 
+    if client is None and threads > 1 and len(indices) > 1:
+        _map_threads(fn, arg, indices, threads, progress, take)
+        return None if on_result is not None else results
     if client is None:
         for done, i in enumerate(indices, start=1):
             take(i, fn(arg(i)))
@@ -76,3 +81,29 @@ def map_indexed(fn: Callable[[Any], Any], indices: Iterable[int], client: Any = 
         if progress is not None:
             progress(done, len(indices))
     return None if on_result is not None else results
+
+
+def _map_threads(fn, arg, indices, threads, progress, take) -> None:
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+    from itertools import islice
+
+    pending_indices = iter(indices)
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        # At most two tasks per thread in flight, so memory stays bounded by blocks, not by the run.
+        running = {pool.submit(fn, arg(i)): i for i in islice(pending_indices, 2 * threads)}
+        done_count = 0
+        try:
+            while running:
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    i = running.pop(future)
+                    take(i, future.result())
+                    done_count += 1
+                    if progress is not None:
+                        progress(done_count, len(indices))
+                    following = next(pending_indices, None)
+                    if following is not None:
+                        running[pool.submit(fn, arg(following))] = following
+        finally:
+            for future in running:
+                future.cancel()

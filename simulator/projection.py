@@ -131,18 +131,11 @@ def _exchange(d: DrawnParameters) -> Block:
                                           "exchange.skilled_arrivals", "exchange.skilled_cumulative",
                                           "exchange.skilled_stock", "exchange.remittances")}
     p = scenario.params
-    order = exchange_stages(scenario)
-    stages = []
-    for k in order:
-        service = p[f"exchange.stages.{k}.service_months"]
-        servers = np.broadcast_to(d.over_years(f"exchange.stages.{k}.servers"), (T,))
-        capacity = np.repeat(servers, ex.MONTHS_PER_YEAR) / service.mean()
-        if getattr(service, "family", None) == "exponential":  # closed form, no kernel needed
-            stages.append(pl.Stage(k, capacity, np.zeros(0), ex.exponential_kernel(service.mean())))
-        else:
-            stages.append(pl.Stage(k, capacity, ex.service_kernel(service.cdf, service.mean())[:M]))
+    if "exchange" not in scenario.derived:
+        scenario.derived["exchange"] = _exchange_layout(scenario)
+    order, stages, stay_kernels = scenario.derived["exchange"]
     streams, stays = [], []
-    for j in names:
+    for j, (s_base, s_renew) in zip(names, stay_kernels):
         path = f"exchange.streams.{j}"
         route = p[f"{path}.stages"]
         per_year = d.over_years(f"{path}.entrants_per_year")
@@ -152,8 +145,6 @@ def _exchange(d: DrawnParameters) -> Block:
         rates = tuple(d.scalar(f"{path}.pass_rates.{k}") if f"{path}.pass_rates.{k}" in p else 1.0 for k in route)
         streams.append(pl.Stream(j, monthly, tuple(order.index(k) for k in route), rates,
                                  scale=factor * np.asarray(d.scalar(f"{path}.uptake"), dtype=float)))
-        s_base, s_renew = ex.survival_kernels(p[f"{path}.stay_years"].cdf, p[f"{path}.max_stay_years"].value,
-                                              p[f"{path}.renewed_exit_rate"].value, M)
         stays.append(pl.Stay(s_base, s_renew, d.scalar(f"{path}.renewal_share")))
     flows = pl.pipeline_by_year(stages, range(len(stages)), streams, stays, n, M)
     remittances = np.zeros((n, T))
@@ -172,3 +163,25 @@ def _exchange(d: DrawnParameters) -> Block:
         "exchange.arrivals_by_stream": yearly,
         "exchange.stock_by_stream": flows.stock_end,
     }
+
+
+def _exchange_layout(scenario) -> tuple[list[str], list, list]:
+    """What the pipeline needs that depends on the scenario alone: the stage order, the stages
+    (capacities and service kernels) and each stream's stay kernels (base, renew)."""
+    p, T = scenario.params, len(scenario.years)
+    M = ex.MONTHS_PER_YEAR * T
+    order = exchange_stages(scenario)
+    stages = []
+    for k in order:
+        service = p[f"exchange.stages.{k}.service_months"]
+        servers = p[f"exchange.stages.{k}.servers"]
+        servers = servers.at(scenario.years) if hasattr(servers, "at") else np.full(T, servers.value)
+        capacity = np.repeat(servers, ex.MONTHS_PER_YEAR) / service.mean()
+        if getattr(service, "family", None) == "exponential":  # closed form, no kernel needed
+            stages.append(pl.Stage(k, capacity, np.zeros(0), ex.exponential_kernel(service.mean())))
+        else:
+            stages.append(pl.Stage(k, capacity, ex.service_kernel(service.cdf, service.mean())[:M]))
+    stays = [ex.survival_kernels(p[f"exchange.streams.{j}.stay_years"].cdf, p[f"exchange.streams.{j}.max_stay_years"].value,
+                                 p[f"exchange.streams.{j}.renewed_exit_rate"].value, M)
+             for j in scenario.names("exchange.streams")]
+    return order, stages, stays

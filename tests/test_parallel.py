@@ -50,6 +50,31 @@ def test_run_on_dask_writes_identical_files(scenario, client, tmp_path):
     assert calls[-1] == (12, 12) and len(calls) == 12  # progress counts blocks as they complete
 
 
+@pytest.mark.parametrize("threads", [2, 3])
+def test_run_on_threads_writes_identical_files(threads, tmp_path):
+    # 3,000 draws in blocks of 256: 12 blocks, the last one short, more blocks than tasks in flight.
+    scenario = engine.configure(simulator.load_scenario(SCENARIOS / "baseline.toml"), draws=3000, block_size=256)
+    serial = _files(engine.run(scenario), tmp_path / "serial")
+    calls = []
+    threaded = _files(engine.run(scenario, threads=threads, progress=lambda d, t: calls.append((d, t))),
+                      tmp_path / "threads")
+    assert serial == threaded
+    assert calls == [(d, 12) for d in range(1, 13)]
+
+
+def test_an_error_in_a_thread_reaches_the_caller():
+    from simulator.parallel import map_indexed
+
+    def task(i):
+        if i == 5:
+            raise ValueError("block 5 failed")
+        return i
+
+    with pytest.raises(ValueError, match="block 5 failed"):
+        map_indexed(task, range(10), threads=2)
+    assert map_indexed(lambda i: i * i, range(7), threads=3) == {i: i * i for i in range(7)}
+
+
 def test_simpy_replications_identical_on_one_and_two_workers(client):
     small = simulator.load_scenario(SMALL_EXCHANGE)
     serial = run_flows(small, replications=4)

@@ -9,6 +9,7 @@ Python-level step per month and stage; see docs/performance.md for the measureme
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -124,8 +125,8 @@ def _run(stages, order, streams, stays, n, months, monthly_arrivals, monthly_bac
     weights = np.zeros((J, 2, 2 * T if stays else 0, months))
     renewal = np.zeros((J, n))
     for j, stay in enumerate(stays):
-        weights[j, 0] = stock_weights(stay.base, months)
-        weights[j, 1] = stock_weights(stay.renew, months)
+        weights[j, 0] = _stock_weights(np.asarray(stay.base, dtype=float).tobytes(), months)
+        weights[j, 1] = _stock_weights(np.asarray(stay.renew, dtype=float).tobytes(), months)
         renewal[j] = stay.renewal_share
     # Yearly outputs in the layout of the output variables, (draw, year, stream|stage).
     yearly = (np.zeros((n, T, J)), np.zeros((n, T, K)), np.zeros((n, 2 * T if stays else 0, J)))
@@ -135,43 +136,55 @@ def _run(stages, order, streams, stays, n, months, monthly_arrivals, monthly_bac
     return yearly
 
 
+@functools.lru_cache(maxsize=64)
+def _stock_weights(survival: bytes, months: int) -> np.ndarray:
+    """`stock_weights`, once per stay kernel (the same for every block of a run)."""
+    weights = stock_weights(np.frombuffer(survival), months)
+    weights.setflags(write=False)
+    return weights
+
+
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def _pipeline_kernel(chunk, order, stage_first, lane_stream, lane_source, rates, final_lane, entrants, scale,
                      capacity, is_geometric, geometric, kernel_lag, kernel_weight, kernel_nonzero, weights,
                      renewal, monthly_arrivals, monthly_backlog, yearly_arrivals, year_end_backlog,
                      stock):  # pragma: no cover - compiled; covered through run_pipeline
-    n = scale.shape[1]
-    # Draws are independent: run them in chunks whose state stays in the core's cache.
-    for lo in range(0, n, chunk):
-        _pipeline_chunk(lo, min(lo + chunk, n), order, stage_first, lane_stream, lane_source, rates,
-                        final_lane, entrants, scale, capacity, is_geometric, geometric, kernel_lag,
-                        kernel_weight, kernel_nonzero, weights, renewal, monthly_arrivals, monthly_backlog,
-                        yearly_arrivals, year_end_backlog, stock)
-
-
-@numba.njit(cache=True, nogil=True, error_model="numpy")
-def _pipeline_chunk(lo, hi, order, stage_first, lane_stream, lane_source, rates, final_lane, entrants, scale,
-                    capacity, is_geometric, geometric, kernel_lag, kernel_weight, kernel_nonzero, weights,
-                    renewal, monthly_arrivals, monthly_backlog, yearly_arrivals, year_end_backlog,
-                    stock):  # pragma: no cover - compiled; covered through run_pipeline
-    # Every inner loop runs over the chunk's draws on 1-d contiguous rows, which the compiler vectorises.
     J, months = entrants.shape
-    L, n = len(lane_stream), hi - lo
-    keep_months = monthly_arrivals.shape[0] > 0
-    rate = np.ascontiguousarray(rates[:, lo:hi])
-    factor = np.ascontiguousarray(scale[:, lo:hi])
-    queue = np.zeros((L, n))
-    exits = np.zeros((L, n))
-    tail = np.zeros((L, n))  # H(m) of exponential stages
-    arrived = np.zeros((J, months, n))
-    line = np.zeros(n)
-    share = np.empty(n)
+    L, n = len(lane_stream), scale.shape[1]
+    width = min(chunk, n)
     # Starts of convolution stages, kept for as many months as the longest kernel reaches back.
     depth = 1
     for k in range(len(kernel_nonzero)):
         if kernel_nonzero[k] > 0:
             depth = max(depth, kernel_lag[k, kernel_nonzero[k] - 1] + 1)
-    history = np.zeros((L, depth, n))
+    # Working state for one chunk, allocated once: fresh memory costs a page fault per 4 KiB.
+    state = np.empty((3, L, width))  # queue, exits, tail (H(m) of exponential stages)
+    arrived = np.empty((J, months, width))
+    history = np.empty((L, depth, width))
+    # Draws are independent: run them in chunks whose state stays in the core's cache.
+    for lo in range(0, n, width):
+        _pipeline_chunk(lo, min(lo + width, n), state, arrived, history, order, stage_first, lane_stream,
+                        lane_source, rates, final_lane, entrants, scale, capacity, is_geometric, geometric,
+                        kernel_lag, kernel_weight, kernel_nonzero, weights, renewal, monthly_arrivals,
+                        monthly_backlog, yearly_arrivals, year_end_backlog, stock)
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _pipeline_chunk(lo, hi, state, arrived, history, order, stage_first, lane_stream, lane_source, rates, final_lane, entrants, scale,
+                    capacity, is_geometric, geometric, kernel_lag, kernel_weight, kernel_nonzero, weights,
+                    renewal, monthly_arrivals, monthly_backlog, yearly_arrivals, year_end_backlog,
+                    stock):  # pragma: no cover - compiled; covered through run_pipeline
+    # Every inner loop runs over the chunk's draws on 1-d contiguous rows, which the compiler vectorises.
+    J, months = entrants.shape
+    n, depth = hi - lo, history.shape[1]  # rows of the buffers may be longer than this chunk's n
+    keep_months = monthly_arrivals.shape[0] > 0
+    rate = np.ascontiguousarray(rates[:, lo:hi])
+    factor = np.ascontiguousarray(scale[:, lo:hi])
+    state[:] = 0.0
+    history[:] = 0.0
+    queue, exits, tail = state[0], state[1], state[2]
+    line = np.zeros(n)
+    share = np.empty(n)
     for m in range(months):
         year_end = (m + 1) % MONTHS_PER_YEAR == 0 and m // MONTHS_PER_YEAR < year_end_backlog.shape[1]
         for k in order:
@@ -191,7 +204,8 @@ def _pipeline_chunk(lo, hi, order, stage_first, lane_stream, lane_source, rates,
                     for i in range(n):
                         q[i] += x[i] * p[i]
                 if l == first:
-                    share[:] = q
+                    for i in range(n):
+                        share[i] = q[i]
                 else:
                     for i in range(n):
                         share[i] += q[i]
@@ -263,7 +277,8 @@ def _pipeline_chunk(lo, hi, order, stage_first, lane_stream, lane_source, rates,
         # Stock rows: W @ arrivals with W = base + renewal_share * renew (`exchange.stock_weights`).
         # Loops, not BLAS, so each draw's sum runs in the same order whatever the chunk, and the
         # zeros of W (months after a row's year end, stays already over) cost nothing.
-        share[:] = renewal[j, lo:hi]
+        for i in range(n):
+            share[i] = renewal[j, lo + i]
         for row in range(stock.shape[1]):
             total[:] = 0.0
             renewed[:] = 0.0

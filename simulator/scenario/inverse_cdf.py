@@ -16,11 +16,17 @@ from typing import Any
 import numpy as np
 from scipy import special
 
-EDGE = 2.0 ** -10  # draws below EDGE or above 1 - EDGE (0.2% of them) use the exact inverse
+EDGE = 2.0 ** -20  # draws below EDGE or above 1 - EDGE (two in a million) use the exact inverse
 CELLS = 2048
 _Z_LO = float(np.log(EDGE / (1 - EDGE)))  # logit(EDGE)
-TOLERANCE = 1e-9  # largest error allowed, relative to the spread F^-1(1 - EDGE) - F^-1(EDGE);
+TOLERANCE = 1e-9  # largest error allowed, relative to the spread F^-1(1 - 2^-10) - F^-1(2^-10);
 # scipy's own beta inverse is off by up to about 1e-10 of the spread at some points (boost ibeta_inv)
+
+
+def spread_of(frozen: Any) -> float:
+    """The scale errors are measured against: the range of the middle 1 - 2^-9 of the distribution."""
+    lo, hi = frozen.ppf([2.0 ** -10, 1 - 2.0 ** -10])
+    return float(hi - lo)
 
 
 class TabulatedInverse:
@@ -41,7 +47,7 @@ class TabulatedInverse:
         with np.errstate(divide="ignore", invalid="ignore"):
             slope = (z[1] - z[0]) * u * (1 - u) / self.frozen.pdf(x)  # dx/dz, scaled to one cell
         self._table = (x, slope)
-        spread = float(x[-1] - x[0])
+        spread = spread_of(self.frozen)
         if not (np.all(np.isfinite(x)) and np.all(np.isfinite(slope)) and spread > 0):
             self.exact_only = True
             return
@@ -63,7 +69,7 @@ class TabulatedInverse:
         u = np.asarray(u, dtype=float)
         if self._table is None:
             self._build()
-        if self.exact_only or u.size < 64:  # small samples: the exact function is as cheap
+        if self.exact_only:
             return self.frozen.ppf(u)
         out = self._interpolate(u)
         tails = (u < EDGE) | (u > 1 - EDGE)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -33,6 +34,12 @@ class Scenario:
     files: tuple[Path, ...] = ()
     sha256: Mapping[str, str] = field(default_factory=dict, repr=False)
     explicit: frozenset[str] = frozenset()  # parameters set by a file (the rest are registry defaults)
+
+    @functools.cached_property
+    def derived(self) -> dict[str, Any]:
+        """Values the core computes from the scenario alone (service and stay kernels), kept for the
+        scenario's lifetime so that blocks of draws do not recompute them. Never pickled."""
+        return {}
 
     @property
     def years(self) -> np.ndarray:
