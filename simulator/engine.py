@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import mmap
+import threading
 from dataclasses import replace
 from functools import partial
 from typing import Any, Callable, Iterable
@@ -64,10 +65,14 @@ class _Collector:
             self.offsets[i] = (start, start + n)
             start += n
         self.arrays: dict[str, np.ndarray] | None = None
+        self._allocating = threading.Lock()
 
     def __call__(self, index: int, block: Block) -> None:
-        if self.arrays is None:
-            self.arrays = {k: prefaulted_zeros((self.scenario.draws,) + v.shape[1:], v.dtype) for k, v in block.items()}
+        """Store a block; safe from several threads at once (blocks fill disjoint rows)."""
+        with self._allocating:
+            if self.arrays is None:
+                self.arrays = {k: prefaulted_zeros((self.scenario.draws,) + v.shape[1:], v.dtype)
+                               for k, v in block.items()}
         lo, hi = self.offsets[index]
         for k, v in block.items():
             self.arrays[k][lo:hi] = v
@@ -166,14 +171,22 @@ def run(scenario: Scenario, draws: int | None = None, seed: int | None = None, *
     plan = block_plan(scenario)
     sizes = dict(plan)
     collector = _Collector(scenario)
+    indices = [i for i, _ in plan]
     with dask_client(workers, scheduler, client) as c:
-        map_indexed(partial(_block_task, scenario, sizes), [i for i, _ in plan], c, progress, on_result=collector,
-                    threads=threads)
+        if c is None and threads > 1:  # each thread stores its own blocks: the copying runs in parallel too
+            map_indexed(partial(_block_into, scenario, sizes, collector), indices, None, progress,
+                        on_result=lambda i, _: None, threads=threads)
+        else:
+            map_indexed(partial(_block_task, scenario, sizes), indices, c, progress, on_result=collector)
     return collector.result()
 
 
 def _block_task(scenario: Scenario, sizes: dict[int, int], index: int) -> Block:
     return simulate_block(scenario, index, sizes[index])
+
+
+def _block_into(scenario: Scenario, sizes: dict[int, int], collector: _Collector, index: int) -> None:
+    collector(index, simulate_block(scenario, index, sizes[index]))
 
 
 def simulate_blocks(scenario: Scenario, indices: Iterable[int]) -> dict[int, Block]:

@@ -147,19 +147,22 @@ def _exchange(d: DrawnParameters) -> Block:
                                  scale=factor * np.asarray(d.scalar(f"{path}.uptake"), dtype=float)))
         stays.append(pl.Stay(s_base, s_renew, d.scalar(f"{path}.renewal_share")))
     flows = pl.pipeline_by_year(stages, range(len(stages)), streams, stays, n, M)
-    remittances = np.zeros((n, T))
-    for i, j in enumerate(names):
-        remittances += flows.stock_mean[..., i] * np.asarray(d.scalar(f"exchange.streams.{j}.remittance_usd_per_year"))[..., None] / 1e9
+    # Sums over streams as einsum: one C loop each, in a fixed order (no BLAS, so bit-reproducible).
+    usd_per_year = np.stack([np.broadcast_to(d.scalar(f"exchange.streams.{j}.remittance_usd_per_year"), (n,))
+                             for j in names], axis=-1)
     yearly = flows.arrivals  # (n, T, J)
-    skilled = np.array([bool(p[f"exchange.streams.{j}.skilled"]) for j in names])
+    everyone = np.ones(len(names))
+    skilled = np.array([float(bool(p[f"exchange.streams.{j}.skilled"])) for j in names])
+    total = np.einsum("ntj,j->nt", yearly, everyone)
+    skilled_arrivals = np.einsum("ntj,j->nt", yearly, skilled)
     by_stage = {"exchange.backlog_by_stage": flows.backlog} if order else {}
     return {**by_stage,
-        "exchange.arrivals_total": yearly.sum(axis=-1),
-        "exchange.cumulative_total": np.cumsum(yearly.sum(axis=-1), axis=1),
-        "exchange.skilled_arrivals": yearly[..., skilled].sum(axis=-1),
-        "exchange.skilled_cumulative": np.cumsum(yearly[..., skilled].sum(axis=-1), axis=1),
-        "exchange.skilled_stock": flows.stock_end[..., skilled].sum(axis=-1),
-        "exchange.remittances": remittances,
+        "exchange.arrivals_total": total,
+        "exchange.cumulative_total": np.cumsum(total, axis=1),
+        "exchange.skilled_arrivals": skilled_arrivals,
+        "exchange.skilled_cumulative": np.cumsum(skilled_arrivals, axis=1),
+        "exchange.skilled_stock": np.einsum("ntj,j->nt", flows.stock_end, skilled),
+        "exchange.remittances": np.einsum("ntj,nj->nt", flows.stock_mean, usd_per_year) / 1e9,
         "exchange.arrivals_by_stream": yearly,
         "exchange.stock_by_stream": flows.stock_end,
     }

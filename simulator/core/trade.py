@@ -46,7 +46,8 @@ def grown_flow(base, growth, volatility, shocks: np.ndarray, years_since_base: n
     if np.any(k < 1):
         raise ValueError("horizon years must come after the base year")
     cumulative = np.cumsum(shocks, axis=-1)[..., k - 1]
-    return _col(base) * (1.0 + _col(growth)) ** k * np.exp(_col(volatility) * cumulative)
+    # (1 + g)^k exp(sigma S) as one exponential: exp and log1p are vectorised, a general power is not.
+    return _col(base) * np.exp(np.log1p(_col(growth)) * k + _col(volatility) * cumulative)
 
 
 def lagged_stock(stock: np.ndarray, start_stock, lag) -> np.ndarray:
@@ -58,6 +59,11 @@ def lagged_stock(stock: np.ndarray, start_stock, lag) -> np.ndarray:
         raise ValueError("lags must be >= 0")
     k0 = np.broadcast_to(np.asarray(start_stock, dtype=float), (n,))
     padded = np.concatenate([k0[:, None], stock], axis=1)  # column 0: before the horizon
+    if np.ndim(lag) == 0:  # one lag for every draw: whole columns, no per-draw gather
+        position = np.clip(np.arange(1, T + 1) - float(lag), 0, T)
+        lo = np.floor(position).astype(int)
+        frac = position - lo
+        return padded[:, lo] * (1 - frac) + padded[:, np.minimum(lo + 1, T)] * frac
     position = np.clip(np.arange(1, T + 1)[None, :] - L[:, None], 0, T)  # where t - L falls in `padded`
     lo = np.floor(position).astype(int)
     hi = np.minimum(lo + 1, T)
@@ -70,7 +76,11 @@ def fdi_linkage(stock: np.ndarray, start_stock, elasticity, lag) -> np.ndarray:
     """(K_{t-L} / K_0)^beta; 1 everywhere when beta = 0 or the stock has not moved."""
     if np.any(np.asarray(start_stock) <= 0):
         raise ValueError("the FDI linkage needs a positive starting stock")
-    return (lagged_stock(stock, start_stock, lag) / _col(start_stock)) ** _col(elasticity)
+    beta = _col(elasticity)
+    with np.errstate(divide="ignore", invalid="ignore"):  # a stock run down to 0: log 0 = -inf
+        exponent = np.log(lagged_stock(stock, start_stock, lag) / _col(start_stock)) * beta
+    # exp(beta log x) instead of x ** beta (vectorised); beta = 0 gives 1 even where x = 0, as 0 ** 0 does.
+    return np.exp(np.where(beta == 0, 0.0, exponent))
 
 
 def trade_balance(exports: np.ndarray, imports: np.ndarray) -> np.ndarray:
