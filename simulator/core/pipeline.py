@@ -126,8 +126,9 @@ def _run(stages, order, streams, stays, n, months, monthly_arrivals, monthly_bac
     renewal = np.zeros((J, n))
     for j, stay in enumerate(stays):
         weights[j, 0] = _stock_weights(np.asarray(stay.base, dtype=float).tobytes(), months)
-        weights[j, 1] = _stock_weights(np.asarray(stay.renew, dtype=float).tobytes(), months)
         renewal[j] = stay.renewal_share
+        if np.any(renewal[j] != 0):  # most streams have no renewable status: their zero weights cost nothing
+            weights[j, 1] = _stock_weights(np.asarray(stay.renew, dtype=float).tobytes(), months)
     # Yearly outputs in the layout of the output variables, (draw, year, stream|stage).
     yearly = (np.zeros((n, T, J)), np.zeros((n, T, K)), np.zeros((n, 2 * T if stays else 0, J)))
     _pipeline_kernel(CHUNK, order, stage_first, lane_stream, lane_source, rates, final_lane, entrants, scale,
