@@ -12,7 +12,7 @@ from simulator.sampling import block_uniforms
 from .conftest import SCENARIOS
 
 N = 128
-# Measured on the project's 2-core machine: about 100x for the baseline (256 draws). The floor leaves room
+# Measured on the project's 2-core machine: about 80x for the baseline (128 draws, make bench). The floor leaves room
 # for noise and slower machines while catching a per-draw Python loop (which would bring it near 1).
 FLOOR = 30.0
 

@@ -2,12 +2,12 @@
 
 scipy's beta (PERT), truncated-normal and gamma quantile functions invert the CDF numerically at
 about a microsecond a draw, which made them the largest cost of a run (docs/performance.md). For
-those families `TabulatedInverse` evaluates F^-1 once on a uniform grid of u over [EDGE, 1 - EDGE],
-with slopes dx/du = 1 / f(x), and interpolates with cubic Hermite polynomials between grid points
-(the error term of Hermite interpolation bounds the error on a cell of width h by
-h^4 max|d4x/du4| / 384); draws in the far tails use the exact function. When a table
-is built its error is measured at every cell midpoint against the exact function; a table that
-misses TOLERANCE is not used (the exact function is), so accuracy never depends on the shape.
+those families `TabulatedInverse` evaluates F^-1 once at CELLS + 1 points equally spaced in
+z = logit(u) over [EDGE, 1 - EDGE], with slopes dx/dz = u (1 - u) / f(x), and interpolates with
+cubic Hermite polynomials between them (the error term of Hermite interpolation bounds the error on
+a cell of width h by h^4 max|d4x/dz4| / 384); draws beyond that range use the exact function. When
+a table is built its error is measured at every cell midpoint against the exact function; a table
+that misses TOLERANCE is not used (the exact function is), so accuracy never depends on the shape.
 """
 from __future__ import annotations
 
