@@ -101,8 +101,8 @@ def survival_kernels(stay_cdf: Cdf, max_stay_years: float, renewed_exit_rate: fl
 def stock_from_arrivals(arrivals: np.ndarray, s_base: np.ndarray, s_renew: np.ndarray, renewal_share) -> np.ndarray:
     """People present at each month end: arrivals (n, M) convolved with the survival kernel.
 
-    The full monthly path, for analysis and as the definition `stock_by_year` is tested against
-    (runs use `stock_by_year`, which computes only what the outputs need)."""
+    The full monthly path, for analysis and as the definition the yearly stocks are tested against
+    (runs compute only what the outputs need, `stock_weights` @ arrivals, inside the pipeline kernel)."""
     months = arrivals.shape[-1]
     lag = np.subtract.outer(np.arange(months), np.arange(months))  # [m_end, m_arrival]
     valid = lag >= 0
@@ -123,7 +123,8 @@ def stock_weights(survival: np.ndarray, months: int) -> np.ndarray:
 
 def stock_by_year(arrivals: np.ndarray, s_base: np.ndarray, s_renew: np.ndarray,
                   renewal_share) -> tuple[np.ndarray, np.ndarray]:
-    """(stock at each year's end, mean stock over each year), each (n, T), from arrivals (n, M)."""
+    """(stock at each year's end, mean stock over each year), each (n, T), from arrivals (n, M): what
+    the pipeline kernel computes chunk by chunk, here in numpy for analysis and tests."""
     months = arrivals.shape[-1]
     combined = (arrivals @ stock_weights(s_base, months).T
                 + np.asarray(renewal_share, dtype=float)[..., None] * (arrivals @ stock_weights(s_renew, months).T))
