@@ -51,7 +51,7 @@ def sampling_dimensions(scenario: Scenario) -> list[str]:
 
 @functools.lru_cache(maxsize=256)
 def _gamma_inverse(shape: float) -> TabulatedInverse:
-    return TabulatedInverse(stats.gamma(shape))
+    return TabulatedInverse(stats.gamma(shape), log_scale=True)  # shares are ratios: relative accuracy
 
 
 class DrawnParameters:
@@ -111,8 +111,13 @@ class DrawnParameters:
         c = self.scenario.params["investment.sector_concentration"].value
         if c == 0:
             return shares
-        gammas = np.zeros((self.n, len(shares)))
+        # In logs: for a small c * s_k the Gamma draws underflow (x ~ u^(1 / (c s_k))), their ratios do not.
+        log_gammas = np.full((self.n, len(shares)), -np.inf)
         for j, key in enumerate(table):
             if shares[j] > 0:
-                gammas[:, j] = _gamma_inverse(c * shares[j])(self.u[f"investment.sector_shares.{key}"])
-        return gammas / gammas.sum(axis=1, keepdims=True)
+                a, u = c * shares[j], self.u[f"investment.sector_shares.{key}"]
+                log_x = _gamma_inverse(a).log(u)
+                # Where even scipy's inverse underflows, x is tiny and P(a, x) ~ x^a / Gamma(a + 1).
+                log_gammas[:, j] = np.where(np.isfinite(log_x), log_x, (np.log(u) + special.gammaln(a + 1)) / a)
+        weights = np.exp(log_gammas - log_gammas.max(axis=1, keepdims=True))
+        return weights / weights.sum(axis=1, keepdims=True)

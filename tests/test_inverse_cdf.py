@@ -88,3 +88,52 @@ def test_a_draw_does_not_depend_on_the_draws_beside_it():
     together = table(U[:500])
     alone = np.array([table(U[i:i + 1])[0] for i in range(500)])
     np.testing.assert_array_equal(alone, together)
+
+
+def test_threads_never_use_a_table_that_is_being_rejected():
+    # The first calls of a run come from several threads at once, while the table is being built.
+    import threading
+
+    kinked = stats.triang(0.3)  # its table is rejected: every caller must get the exact inverse
+    want = kinked.ppf(U[:2000])
+    for _ in range(10):
+        table, start, results = TabulatedInverse(kinked), threading.Barrier(6), []
+
+        def call():
+            start.wait()
+            results.append(table(U[:2000]))
+
+        threads = [threading.Thread(target=call) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        for got in results:
+            np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("shape", [0.0017, 0.05, 1.0, 30.0])
+def test_log_scale_tables_are_positive_and_relatively_accurate(shape):
+    # Dirichlet shares divide Gamma draws by their sum: relative error is what counts, and a tiny
+    # shape spreads the draws over hundreds of orders of magnitude.
+    frozen = stats.gamma(shape)
+    got, want = TabulatedInverse(frozen, log_scale=True)(U), frozen.ppf(U)
+    assert np.all(got > 0) or shape < 0.01 and np.all(got >= 0)
+    ok = want > 0
+    assert np.max(np.abs(got[ok] / want[ok] - 1)) <= TOLERANCE
+
+
+def test_dirichlet_shares_stay_shares_for_a_tiny_concentration(write):
+    import simulator
+    from simulator import engine
+    scenario = simulator.load_scenario(write("s.toml", """
+[scenario]
+name = "tiny"
+draws = 2000
+[investment]
+sector_concentration = 0.01
+"""))
+    result = engine.run(scenario)
+    by_sector = result["investment.disbursed_by_sector"].values
+    assert np.all(by_sector >= 0)
+    np.testing.assert_allclose(by_sector.sum(axis=-1), result["investment.disbursed"].values, rtol=1e-9)

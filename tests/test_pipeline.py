@@ -86,11 +86,12 @@ def test_results_do_not_depend_on_the_chunk_of_draws(monkeypatch):
         assert np.array_equal(a, b)
 
 
-@pytest.mark.parametrize("order, message", [([0, 0], "distinct"), ([2], "0..1")])
+@pytest.mark.parametrize("order, message", [([0, 0], "distinct"), ([2], "0..1"), ([1, 0], "route's order"),
+                                            ([1], "route's order")])
 def test_bad_stage_order_is_refused(order, message):
     stages = [pl.Stage(k, np.ones(12), np.array([1.0])) for k in "ab"]
     with pytest.raises(ValueError, match=message):
-        pl.run_pipeline(stages, order, [pl.Stream("w", np.ones(12), (0,), (1.0,))], 1, 12)
+        pl.run_pipeline(stages, order, [pl.Stream("w", np.ones(12), (0, 1), (1.0, 1.0))], 1, 12)
 
 
 def test_yearly_outputs_need_whole_years_and_one_stay_per_stream():

@@ -88,6 +88,12 @@ def _run(stages, order, streams, stays, n, months, monthly_arrivals, monthly_bac
     order = np.asarray(list(order), dtype=np.int64)
     if len(set(order.tolist())) != len(order) or any(k < 0 or k >= K for k in order):
         raise ValueError(f"order must list distinct stage indices in 0..{K - 1}, got {order.tolist()}")
+    position = {k: i for i, k in enumerate(order.tolist())}
+    for s in streams:  # a stage reads this month's exits upstream: they must have been computed
+        if any(k not in position for k in s.route) or any(position[a] >= position[b]
+                                                          for a, b in zip(s.route, s.route[1:])):
+            raise ValueError(f"order {order.tolist()} must include the stages of stream {s.name!r} "
+                             f"in its route's order {list(s.route)}")
     # Lanes: one per (stream, stage on its route), grouped by stage so a stage's lanes are contiguous.
     lanes = sorted(((k, j, pos) for j, s in enumerate(streams) for pos, k in enumerate(s.route)))
     lane_of = {(j, k): l for l, (k, j, _) in enumerate(lanes)}

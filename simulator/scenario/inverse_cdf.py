@@ -11,6 +11,7 @@ that misses TOLERANCE is not used (the exact function is), so accuracy never dep
 """
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import numba
@@ -33,48 +34,91 @@ def spread_of(frozen: Any) -> float:
 class TabulatedInverse:
     """F^-1 of a frozen scipy distribution by cubic Hermite interpolation in z = logit(u), built on
     first use. The logit grid is fine where F^-1 bends sharply (near u = 0 and 1) and coarse in
-    the middle, so one small table serves every shape."""
+    the middle, so one small table serves every shape.
 
-    def __init__(self, frozen: Any):
-        self.frozen = frozen
+    With `log_scale` the table holds log F^-1 and the check is on relative error: for positive
+    variates whose ratios matter (the Gamma draws normalised into Dirichlet shares), where a tiny
+    shape puts F^-1 across hundreds of orders of magnitude and absolute accuracy means nothing."""
+
+    def __init__(self, frozen: Any, log_scale: bool = False):
+        self.frozen, self.log_scale = frozen, log_scale
         self._table: tuple[np.ndarray, np.ndarray] | None = None
         self.exact_only = False
         self.max_error: float | None = None  # measured when the table is built
+        self._building = threading.Lock()
 
     def _build(self) -> None:
+        """Build and check the table; publish it only once the check has decided whether to use it,
+        so that no thread ever uses a table that is about to be rejected."""
         z = np.linspace(_Z_LO, -_Z_LO, CELLS + 1)
         u = special.expit(z)
         x = self.frozen.ppf(u)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             slope = (z[1] - z[0]) * u * (1 - u) / self.frozen.pdf(x)  # dx/dz, scaled to one cell
-        self._table = (x, slope)
+            if self.log_scale:
+                x, slope = np.log(x), slope / x  # d(log x)/dz
+        table = (x, slope)
         spread = spread_of(self.frozen)
-        if not (np.all(np.isfinite(x)) and np.all(np.isfinite(slope)) and spread > 0):
-            self.exact_only = True
-            return
-        middle = special.expit((z[:-1] + z[1:]) / 2)
-        self.max_error = float(np.max(np.abs(self._interpolate(middle) - self.frozen.ppf(middle))))
-        self.exact_only = self.max_error > TOLERANCE * spread
+        usable = bool(np.all(np.isfinite(x)) and np.all(np.isfinite(slope)) and spread > 0)
+        if usable:
+            middle = special.expit((z[:-1] + z[1:]) / 2)
+            exact = self.frozen.ppf(middle)
+            approx = self._evaluate(table, middle)
+            if self.log_scale:  # relative error, where the exact inverse has not underflowed
+                normal = exact > np.finfo(float).tiny
+                self.max_error = float(np.max(np.abs(approx[normal] / exact[normal] - 1.0)))
+                usable = self.max_error <= TOLERANCE
+            else:
+                self.max_error = float(np.max(np.abs(approx - exact)))
+                usable = self.max_error <= TOLERANCE * spread
+        self.exact_only = not usable
+        self._table = table
 
-    def _interpolate(self, u: np.ndarray) -> np.ndarray:
-        x, slope = self._table
-        return _hermite(np.ascontiguousarray(u, dtype=float).ravel(), x, slope, _Z_LO,
-                        CELLS / (-2 * _Z_LO)).reshape(np.shape(u))
+    def _evaluate(self, table, u: np.ndarray) -> np.ndarray:
+        x, slope = table
+        out = _hermite(np.ascontiguousarray(u, dtype=float).ravel(), x, slope, _Z_LO,
+                       CELLS / (-2 * _Z_LO)).reshape(np.shape(u))
+        return np.exp(out) if self.log_scale else out
+
+    def _ready(self) -> None:
+        if self._table is None:
+            with self._building:
+                if self._table is None:
+                    self._build()
 
     def __call__(self, u) -> np.ndarray:
         u = np.asarray(u, dtype=float)
-        if self._table is None:
-            self._build()
+        self._ready()
         if self.exact_only:
             return self.frozen.ppf(u)
-        out = self._interpolate(u)
+        out = self._evaluate(self._table, u)
         tails = (u < EDGE) | (u > 1 - EDGE)
         if tails.any():
             out[tails] = self.frozen.ppf(u[tails])
         return out
 
+    def log(self, u) -> np.ndarray:
+        """log F^-1(u) for a `log_scale` table, without going through F^-1 itself, which underflows
+        to 0 for tiny Gamma shapes (-inf where even the exact inverse underflows)."""
+        if not self.log_scale:
+            raise ValueError("log() needs a table built with log_scale=True")
+        u = np.asarray(u, dtype=float)
+        self._ready()
+        with np.errstate(divide="ignore"):
+            if self.exact_only:
+                return np.log(self.frozen.ppf(u))
+            x, slope = self._table
+            out = _hermite(np.ascontiguousarray(u).ravel(), x, slope, _Z_LO, CELLS / (-2 * _Z_LO)).reshape(u.shape)
+            tails = (u < EDGE) | (u > 1 - EDGE)
+            if tails.any():
+                out[tails] = np.log(self.frozen.ppf(u[tails]))
+        return out
+
     def __getstate__(self):  # the table is rebuilt where it is used, not shipped to workers
-        return {"frozen": self.frozen, "_table": None, "exact_only": False, "max_error": None}
+        return {"frozen": self.frozen, "log_scale": self.log_scale}
+
+    def __setstate__(self, state):
+        self.__init__(state["frozen"], state["log_scale"])
 
 
 class ClosedFormInverse:
