@@ -63,10 +63,10 @@ class TabulatedInverse:
         if usable:
             middle = special.expit((z[:-1] + z[1:]) / 2)
             exact = self.frozen.ppf(middle)
-            approx = self._evaluate(table, middle)
+            approx = _interpolate(table, middle)
             if self.log_scale:  # relative error, where the exact inverse has not underflowed
                 normal = exact > np.finfo(float).tiny
-                self.max_error = float(np.max(np.abs(approx[normal] / exact[normal] - 1.0)))
+                self.max_error = float(np.max(np.abs(np.exp(approx[normal]) / exact[normal] - 1.0)))
                 usable = self.max_error <= TOLERANCE
             else:
                 self.max_error = float(np.max(np.abs(approx - exact)))
@@ -74,45 +74,38 @@ class TabulatedInverse:
         self.exact_only = not usable
         self._table = table
 
-    def _evaluate(self, table, u: np.ndarray) -> np.ndarray:
-        x, slope = table
-        out = _hermite(np.ascontiguousarray(u, dtype=float).ravel(), x, slope, _Z_LO,
-                       CELLS / (-2 * _Z_LO)).reshape(np.shape(u))
-        return np.exp(out) if self.log_scale else out
-
     def _ready(self) -> None:
         if self._table is None:
             with self._building:
                 if self._table is None:
                     self._build()
 
-    def __call__(self, u) -> np.ndarray:
-        u = np.asarray(u, dtype=float)
+    def _in_table_space(self, u: np.ndarray, exact) -> np.ndarray:
+        """Interpolated values (x, or log x for a `log_scale` table), with `exact` (scipy's inverse in
+        the same space) for the tails."""
         self._ready()
         if self.exact_only:
-            return self.frozen.ppf(u)
-        out = self._evaluate(self._table, u)
+            return exact(u)
+        out = _interpolate(self._table, u)
         tails = (u < EDGE) | (u > 1 - EDGE)
         if tails.any():
-            out[tails] = self.frozen.ppf(u[tails])
+            out[tails] = exact(u[tails])
         return out
+
+    def __call__(self, u) -> np.ndarray:
+        u = np.asarray(u, dtype=float)
+        if not self.log_scale:
+            return self._in_table_space(u, self.frozen.ppf)
+        self._ready()
+        return self.frozen.ppf(u) if self.exact_only else np.exp(self.log(u))
 
     def log(self, u) -> np.ndarray:
         """log F^-1(u) for a `log_scale` table, without going through F^-1 itself, which underflows
         to 0 for tiny Gamma shapes (-inf where even the exact inverse underflows)."""
         if not self.log_scale:
             raise ValueError("log() needs a table built with log_scale=True")
-        u = np.asarray(u, dtype=float)
-        self._ready()
         with np.errstate(divide="ignore"):
-            if self.exact_only:
-                return np.log(self.frozen.ppf(u))
-            x, slope = self._table
-            out = _hermite(np.ascontiguousarray(u).ravel(), x, slope, _Z_LO, CELLS / (-2 * _Z_LO)).reshape(u.shape)
-            tails = (u < EDGE) | (u > 1 - EDGE)
-            if tails.any():
-                out[tails] = np.log(self.frozen.ppf(u[tails]))
-        return out
+            return self._in_table_space(np.asarray(u, dtype=float), lambda v: np.log(self.frozen.ppf(v)))
 
     def __getstate__(self):  # the table is rebuilt where it is used, not shipped to workers
         return {"frozen": self.frozen, "log_scale": self.log_scale}
@@ -149,6 +142,12 @@ def inverse_cdf(family: str, params: dict[str, float], frozen: Any):
     if family == "triangular":  # scipy's is a closed form already; its kink at the mode defeats a table
         return frozen.ppf
     return TabulatedInverse(frozen)
+
+
+def _interpolate(table: tuple[np.ndarray, np.ndarray], u: np.ndarray) -> np.ndarray:
+    x, slope = table
+    return _hermite(np.ascontiguousarray(u, dtype=float).ravel(), x, slope, _Z_LO,
+                    CELLS / (-2 * _Z_LO)).reshape(np.shape(u))
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
