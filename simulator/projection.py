@@ -12,6 +12,7 @@ from .core import investment as inv
 from .core import pipeline as pl
 from .core import tariffs as tr_tariffs
 from .core import trade as tr
+from .core import trade_process as tp
 from .draws import DrawnParameters, trade_years
 
 Block = dict[str, np.ndarray]
@@ -88,14 +89,13 @@ def _trade(d: DrawnParameters, investment: Block) -> Block:
     x0 = d.scalar("trade.exports_india_to_japan_base_usd_bn")
     m0 = d.scalar("trade.exports_japan_to_india_base_usd_bn")
 
+    exports_trend, imports_trend = _bilateral_process(d, x0, m0, z_x, z_m, since_base)
     exports_bilateral = (
-        tr.grown_flow(x0, d.scalar("trade.growth_india_to_japan"), d.scalar("trade.volatility_india_to_japan"),
-                      z_x, since_base)
+        exports_trend
         * tr.fdi_linkage(stock, k0, d.scalar("trade.fdi_elasticity_exports"), d.scalar("trade.fdi_lag_exports_years"))
         * multiplier("tariffs.japan_on_india"))
     imports = (
-        tr.grown_flow(m0, d.scalar("trade.growth_japan_to_india"), d.scalar("trade.volatility_japan_to_india"),
-                      z_m, since_base)
+        imports_trend
         * tr.fdi_linkage(stock, k0, d.scalar("trade.fdi_elasticity_imports"), d.scalar("trade.fdi_lag_imports_years"))
         * multiplier("tariffs.india_on_japan"))
     us_before_tariff = tr.grown_flow(d.scalar("trade.exports_india_to_us_base_usd_bn"),
@@ -118,6 +118,30 @@ def _trade(d: DrawnParameters, investment: Block) -> Block:
         "trade.exports_india_to_us": np.broadcast_to(
             us_before_tariff - diverted, (n, T)).copy(),
     }
+
+
+def _bilateral_process(d: DrawnParameters, x0, m0, z_x, z_m, since_base) -> tuple[np.ndarray, np.ndarray]:
+    """Both flows before FDI and tariffs, for the horizon years: the scenario's `trade.process`."""
+    if d["trade.process"] == "random_walk":
+        return (tr.grown_flow(x0, d.scalar("trade.growth_india_to_japan"), d.scalar("trade.volatility_india_to_japan"),
+                              z_x, since_base),
+                tr.grown_flow(m0, d.scalar("trade.growth_japan_to_india"), d.scalar("trade.volatility_japan_to_india"),
+                              z_m, since_base))
+    flows = ("india_to_japan", "japan_to_india")
+    var1 = d["trade.process"] == "var1"
+    transition = tp.transition_matrix(
+        d.scalar("trade.persistence_india_to_japan"), d.scalar("trade.persistence_japan_to_india"),
+        d.scalar("trade.spillover_to_india_to_japan") if var1 else 0.0,
+        d.scalar("trade.spillover_to_japan_to_india") if var1 else 0.0)
+    innovations = tp.scaled_innovations(z_x, z_m,
+                                        d.scalar("trade.volatility_india_to_japan"),
+                                        d.scalar("trade.volatility_japan_to_india"))
+    pair = lambda key: np.stack(np.broadcast_arrays(*(np.asarray(d.scalar(f"trade.{key}_{f}"), dtype=float)
+                                                      for f in flows)), axis=-1)
+    growth = tp.trend_reverting_growth(pair("trend_growth"), pair("gap_at_base"), transition, innovations)
+    picked = growth[:, np.asarray(since_base) - 1]  # the horizon years among base+1 .. last
+    return (np.asarray(x0, dtype=float)[..., None] * picked[..., 0],
+            np.asarray(m0, dtype=float)[..., None] * picked[..., 1])
 
 
 def _exchange(d: DrawnParameters) -> Block:

@@ -62,6 +62,7 @@ MAX_HORIZON_YEARS = 50  # beyond this the model's constant elasticities and shar
 MAX_DRAWS = 10_000_000
 DISBURSEMENT_PROFILES = ("uniform", "front_loaded", "back_loaded", "s_curve", "explicit")
 SAMPLERS = ("mc", "lhs", "sobol")
+TRADE_PROCESSES = ("random_walk", "ar1", "var1")
 
 # `ijsim` reads the pledge in yen: a yen pledge does not move with the exchange rate, its dollar value does.
 PLEDGE_SOURCE = ("India–Japan Joint Vision for the Next Decade, 15th Annual Summit, Tokyo, 29 Aug 2025: "
@@ -162,6 +163,30 @@ TRADE = (
               "1/sqrt(year)", "number", default=0.0, low=0, high=1, uncertain=True),
     ParamSpec("trade", "shock_correlation", "Correlation of the two flows' yearly shocks", "", "number",
               default=0.0, low=-1, high=1, uncertain=True),
+    ParamSpec("trade", "process", "Stochastic process of the two log trade flows", "", "choice",
+              default="random_walk", choices=TRADE_PROCESSES,
+              description="random_walk: compound growth with random-walk shocks (growth_*, volatility_*); "
+                          "ar1 / var1: trend-stationary, the gap from a log-linear trend reverts "
+                          "(trend_growth_*, gap_at_base_*, persistence_*, spillover_* for var1). "
+                          "Estimated from history by `ijsim calibrate` (docs/model.md)."),
+    *(spec for flow, who in (("india_to_japan", "India's exports to Japan"),
+                             ("japan_to_india", "Japan's exports to India")) for spec in (
+        ParamSpec("trade", f"trend_growth_{flow}", f"Trend growth of log {who} (ar1, var1)", "log points/year",
+                  "number", default=0.0, low=-0.5, high=0.5, uncertain=True,
+                  description="beta: slope of the log-linear trend the flow reverts to."),
+        ParamSpec("trade", f"gap_at_base_{flow}", f"Base-year gap of log {who} from its trend (ar1, var1)",
+                  "log points", "number", default=0.0, low=-3, high=3, uncertain=True,
+                  description="u_b = log F_b - trend_b: positive when the base year lies above the trend."),
+        ParamSpec("trade", f"persistence_{flow}", f"Persistence of {who}' gap from trend (ar1, var1)", "",
+                  "number", default=0.0, low=-0.99, high=0.99, uncertain=True,
+                  description="rho: share of this year's gap left next year; |rho| < 1 (stationary)."),
+    )),
+    ParamSpec("trade", "spillover_to_india_to_japan", "VAR(1): effect of the gap of Japan's exports to India "
+              "on next year's gap of India's exports to Japan", "", "number", default=0.0, low=-1, high=1,
+              uncertain=True, description="Off-diagonal of A (var1 only)."),
+    ParamSpec("trade", "spillover_to_japan_to_india", "VAR(1): effect of the gap of India's exports to Japan "
+              "on next year's gap of Japan's exports to India", "", "number", default=0.0, low=-1, high=1,
+              uncertain=True, description="Off-diagonal of A (var1 only)."),
     ParamSpec("trade", "fdi_elasticity_imports", "Elasticity of Japan's exports to India to the FDI stock",
               "", "number", default=0.0, low=-2, high=3, uncertain=True,
               description="beta_M: capital and intermediate goods follow Japanese investment."),
@@ -258,6 +283,13 @@ STREAM = (
 
 # Keys that only make sense with one disbursement profile.
 PROFILE_ONLY = {"midpoint_years": "s_curve", "steepness": "s_curve", "shares": "explicit"}
+# Trade keys that only make sense with some processes (volatility_* and shock_correlation serve all).
+PROCESS_ONLY = {
+    **{f"growth_{f}": ("random_walk",) for f in ("india_to_japan", "japan_to_india")},
+    **{f"{k}_{f}": ("ar1", "var1") for k in ("trend_growth", "gap_at_base", "persistence")
+       for f in ("india_to_japan", "japan_to_india")},
+    "spillover_to_india_to_japan": ("var1",), "spillover_to_japan_to_india": ("var1",),
+}
 
 GROUPS: dict[str, tuple[ParamSpec, ...]] = {
     "scenario": SCENARIO,

@@ -14,7 +14,7 @@ from typing import Any
 from ..errors import Problem
 from ..core.exchange import stage_order
 from .loader import LoadedDocument, display
-from .parameters import GROUPS, NAME_PATTERN, PROFILE_ONLY, SPECS, ParamSpec
+from .parameters import GROUPS, NAME_PATTERN, PROCESS_ONLY, PROFILE_ONLY, SPECS, ParamSpec
 from .values import Distribution, Fixed, describe_type, is_number, parse_distribution, parse_path
 
 SHARE_TOLERANCE = 1e-6
@@ -264,6 +264,15 @@ def _cross_checks(loaded: LoadedDocument, values: dict[str, Any]) -> list[tuple[
             if key in disb and profile != only:
                 problems.append(problem(f"investment.disbursement.{key}",
                                         f"only used with profile = '{only}' (profile is '{profile}')"))
+    process = values.get("trade.process", SPECS["trade.process"].default)
+    process_origin = loaded.origins.get("trade.process")
+    for key, allowed in PROCESS_ONLY.items():
+        # A child that changes the process may inherit its parent's keys for the old one: those are
+        # left alone; a key set beside a process that ignores it is a mistake worth reporting.
+        if f"trade.{key}" in values and process not in allowed and (
+                process_origin is None or loaded.origins.get(f"trade.{key}") == process_origin):
+            problems.append(problem(f"trade.{key}", f"only used with process = "
+                                    f"{' or '.join(repr(a) for a in allowed)} (process is '{process}')"))
     pledge_years = values.get("investment.pledge_years", SPECS["investment.pledge_years"].default_value())
     if profile == "explicit":
         shares = values.get("investment.disbursement.shares")
