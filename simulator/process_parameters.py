@@ -1,0 +1,96 @@
+"""The trade process in a scenario's terms: from a fit to `[trade]` parameters, and back to draws.
+
+A fit's joint parameter draws (`process_fit.ProcessFit.draw`) are summarised per parameter as the
+scenario format can hold them, one distribution each: normal for growth rates and gaps, normal
+truncated to the stationary range for persistence, lognormal for volatilities (the posterior of a
+standard deviation is skewed), and the innovations' correlation as a number. Centre and spread are
+the median and the half distance between the 16th and 84th percentiles, which a few near-unit-root
+draws cannot inflate. What this loses is the correlation between parameters; the backtest scores
+the scenario's process as written (`backtest` model ``scenario``) beside the joint one.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .process_fit import FLOWS, ProcessDraws, ProcessFit
+from .core import trade_process as tp
+from .scenario.parameters import SPECS
+
+SHORT = {"exports_india_to_japan": "india_to_japan", "exports_japan_to_india": "japan_to_india"}
+PERSISTENCE_BOUND = SPECS["trade.persistence_india_to_japan"].high
+
+
+def _centre_spread(x: np.ndarray) -> tuple[float, float]:
+    lo, mid, hi = np.percentile(x, [15.865, 50, 84.135])
+    return float(mid), float((hi - lo) / 2)
+
+
+def _normal(x: np.ndarray, digits: int = 4) -> dict:
+    mid, sd = _centre_spread(x)
+    return {"dist": "normal", "mean": round(mid, digits), "sd": round(max(sd, 10.0**-digits), digits)}
+
+
+def scenario_parameters(fitted: ProcessFit, draws: ProcessDraws, base_year: int) -> dict[str, object]:
+    """`trade.*` values (numbers or distribution tables) for the fitted process, gaps at `base_year`."""
+    out: dict[str, object] = {"trade.process": fitted.process}
+    sigma = np.einsum("nij,nkj->nik", draws.chol_sigma, draws.chol_sigma)
+    sd = np.sqrt(np.stack([sigma[:, 0, 0], sigma[:, 1, 1]], axis=-1))
+    corr = sigma[:, 0, 1] / (sd[:, 0] * sd[:, 1])
+    if fitted.process != "random_walk":
+        gaps = fitted.gap_in(draws, base_year)
+    for i, flow in enumerate(FLOWS):
+        short = SHORT[flow]
+        if fitted.process == "random_walk":
+            out[f"trade.growth_{short}"] = _normal(np.expm1(draws.drift[:, i]))
+        else:
+            out[f"trade.trend_growth_{short}"] = _normal(draws.trend_growth[:, i])
+            out[f"trade.gap_at_base_{short}"] = _normal(gaps[:, i])
+            mid, spread = _centre_spread(draws.transition[:, i, i])
+            out[f"trade.persistence_{short}"] = {
+                "dist": "truncnormal", "mean": round(mid, 4), "sd": round(max(spread, 1e-4), 4),
+                "min": -PERSISTENCE_BOUND, "max": PERSISTENCE_BOUND}
+        median_sd = float(np.median(sd[:, i]))
+        out[f"trade.volatility_{short}"] = {"dist": "lognormal", "median": round(median_sd, 4),
+                                            "sigma": round(float(np.std(np.log(sd[:, i]))), 4)}
+    if fitted.process == "var1":
+        out["trade.spillover_to_india_to_japan"] = _normal(draws.transition[:, 0, 1])
+        out["trade.spillover_to_japan_to_india"] = _normal(draws.transition[:, 1, 0])
+    out["trade.shock_correlation"] = round(float(np.median(corr)), 3)
+    return out
+
+
+def draws_from_scenario(params: dict, u: dict[str, np.ndarray], n: int, anchor_year: int) -> ProcessDraws:
+    """ProcessDraws from scenario values (`Fixed` or `Distribution`, by `trade.*` path) and uniforms
+    per path, drawn independently: what a scenario run does with the same file."""
+    process = params["trade.process"]
+
+    def value(path: str) -> np.ndarray:
+        v = params[path]
+        return np.broadcast_to(v.ppf(u[path]) if hasattr(v, "ppf") else np.asarray(v.value, float), (n,))
+
+    def pair(key: str) -> np.ndarray:
+        return np.stack([value(f"trade.{key}_{SHORT[f]}") for f in FLOWS], axis=-1)
+
+    sd, corr = pair("volatility"), value("trade.shock_correlation")
+    chol = np.zeros((n, 2, 2))
+    chol[:, 0, 0] = sd[:, 0]
+    chol[:, 1, 0] = corr * sd[:, 1]
+    chol[:, 1, 1] = np.sqrt(1 - corr**2) * sd[:, 1]
+    if process == "random_walk":
+        return ProcessDraws(process, chol, drift=np.log1p(pair("growth")), anchor_year=anchor_year)
+    var1 = process == "var1"
+    A = tp.transition_matrix(value("trade.persistence_india_to_japan"), value("trade.persistence_japan_to_india"),
+                             value("trade.spillover_to_india_to_japan") if var1 else 0.0,
+                             value("trade.spillover_to_japan_to_india") if var1 else 0.0)
+    return ProcessDraws(process, chol, trend_growth=pair("trend_growth"), gap=pair("gap_at_base"),
+                        transition=A, anchor_year=anchor_year)
+
+
+def process_paths(process: str) -> list[str]:
+    """The `trade.*` parameters a process reads."""
+    keys = ["volatility", "growth"] if process == "random_walk" else ["volatility", "trend_growth", "gap_at_base",
+                                                                       "persistence"]
+    paths = [f"trade.{k}_{SHORT[f]}" for k in keys for f in FLOWS] + ["trade.shock_correlation"]
+    if process == "var1":
+        paths += ["trade.spillover_to_india_to_japan", "trade.spillover_to_japan_to_india"]
+    return paths
