@@ -1,0 +1,81 @@
+"""Entry point: runs the group and turns every outcome into an exit code.
+
+Exit codes: 0 success; 2 bad input or usage (one message per problem, no traceback, nothing
+written); 1 an unexpected internal error; 130 interrupted; 143 terminated.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+
+import click
+from rich.markup import escape
+
+from ..errors import ScenarioError, UserError
+from .group import cli
+from .options import err
+
+class Terminated(BaseException):
+    """SIGTERM, turned into an exception so that partial results are cleaned up as for Ctrl-C."""
+
+
+def _on_sigterm(signum, frame):  # noqa: ARG001
+    raise Terminated()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit code instead of raising."""
+    import signal
+    import threading
+
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        return _main(argv)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: list[str] | None) -> int:
+    try:
+        cli.main(args=argv, prog_name="ijsim", standalone_mode=False)
+        return 0
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show(file=sys.stderr)
+        return 2
+    except click.Abort:  # click's form of KeyboardInterrupt
+        err.print("ijsim: interrupted; no results were written")
+        return 130
+    except ScenarioError as exc:
+        for problem in exc.problems:
+            err.print(escape(str(problem)))
+        n = len(exc.problems)
+        err.print(f"{n} problem{'s' if n != 1 else ''} found; nothing was run or written")
+        return 2
+    except UserError as exc:
+        err.print(f"ijsim: {escape(str(exc))}")
+        return 2
+    except KeyboardInterrupt:
+        err.print("ijsim: interrupted; no results were written")
+        return 130
+    except Terminated:
+        err.print("ijsim: terminated; no results were written")
+        return 143
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 1
+    except Exception as exc:  # a bug, not the user's fault: say so and how to report it
+        err.print(f"ijsim: internal error: {escape(type(exc).__name__)}: {escape(str(exc))}")
+        if os.environ.get("IJSIM_DEBUG"):
+            err.print(escape(traceback.format_exc()))
+        else:
+            err.print("Please report this with the command you ran; set IJSIM_DEBUG=1 to see the traceback.")
+        return 1
+
+
+def entry() -> None:
+    sys.exit(main())
