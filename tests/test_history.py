@@ -198,6 +198,7 @@ def test_bad_rows_exit_2_naming_file_and_row(cli, tmp_path, case):
 
 
 BAD_HEADERS = {
+    "empty file": ("", "row 1", "no header"),
     "missing column": ("year,value,verified,source\n", "column note", "missing"),
     "unknown column": ("year,value,verified,source,note,comment\n", "column comment", "unknown column"),
     "duplicate column": ("year,value,value,verified,source,note\n", "column value", "appears more than once"),
