@@ -1,11 +1,11 @@
 """The trade process in a scenario's terms: from a fit to `[trade]` parameters, and back to draws.
 
 A fit's joint parameter draws (`process_fit.ProcessFit.draw`) are summarised per parameter as the
-scenario format can hold them, one distribution each: normal for growth rates and gaps, normal
-truncated to the stationary range for persistence, lognormal for volatilities (the posterior of a
-standard deviation is skewed), and the innovations' correlation as a number. Centre and spread are
-the median and the half distance between the 16th and 84th percentiles, which a few near-unit-root
-draws cannot inflate. What this loses is the correlation between parameters; the backtest scores
+scenario format can hold them, one distribution each: a normal truncated to the parameter's allowed
+range (for persistence, the stationary range), and the innovations' correlation as a number. Centre
+and spread are the median and the half distance between the 16th and 84th percentiles, which a few
+near-unit-root draws cannot inflate; the upper tail of a volatility's skewed posterior is thinner
+this way. What this loses is the correlation between parameters; the backtest scores
 the scenario's process as written (`backtest` model ``scenario``) beside the joint one.
 """
 from __future__ import annotations
@@ -17,7 +17,6 @@ from .core import trade_process as tp
 from .scenario.parameters import SPECS
 
 SHORT = {"exports_india_to_japan": "india_to_japan", "exports_japan_to_india": "japan_to_india"}
-PERSISTENCE_BOUND = SPECS["trade.persistence_india_to_japan"].high
 
 
 def _centre_spread(x: np.ndarray) -> tuple[float, float]:
@@ -25,9 +24,12 @@ def _centre_spread(x: np.ndarray) -> tuple[float, float]:
     return float(mid), float((hi - lo) / 2)
 
 
-def _normal(x: np.ndarray, digits: int = 4) -> dict:
+def _bounded_normal(x: np.ndarray, path: str, digits: int = 4) -> dict:
+    """Normal with the draws' centre and spread, truncated to the parameter's allowed range."""
     mid, sd = _centre_spread(x)
-    return {"dist": "normal", "mean": round(mid, digits), "sd": round(max(sd, 10.0**-digits), digits)}
+    spec = SPECS[path]
+    return {"dist": "truncnormal", "mean": round(mid, digits), "sd": round(max(sd, 10.0**-digits), digits),
+            "min": spec.low, "max": spec.high}
 
 
 def scenario_parameters(fitted: ProcessFit, draws: ProcessDraws, base_year: int) -> dict[str, object]:
@@ -41,20 +43,15 @@ def scenario_parameters(fitted: ProcessFit, draws: ProcessDraws, base_year: int)
     for i, flow in enumerate(FLOWS):
         short = SHORT[flow]
         if fitted.process == "random_walk":
-            out[f"trade.growth_{short}"] = _normal(np.expm1(draws.drift[:, i]))
+            out[f"trade.growth_{short}"] = _bounded_normal(np.expm1(draws.drift[:, i]), f"trade.growth_{short}")
         else:
-            out[f"trade.trend_growth_{short}"] = _normal(draws.trend_growth[:, i])
-            out[f"trade.gap_at_base_{short}"] = _normal(gaps[:, i])
-            mid, spread = _centre_spread(draws.transition[:, i, i])
-            out[f"trade.persistence_{short}"] = {
-                "dist": "truncnormal", "mean": round(mid, 4), "sd": round(max(spread, 1e-4), 4),
-                "min": -PERSISTENCE_BOUND, "max": PERSISTENCE_BOUND}
-        median_sd = float(np.median(sd[:, i]))
-        out[f"trade.volatility_{short}"] = {"dist": "lognormal", "median": round(median_sd, 4),
-                                            "sigma": round(float(np.std(np.log(sd[:, i]))), 4)}
+            out[f"trade.trend_growth_{short}"] = _bounded_normal(draws.trend_growth[:, i], f"trade.trend_growth_{short}")
+            out[f"trade.gap_at_base_{short}"] = _bounded_normal(gaps[:, i], f"trade.gap_at_base_{short}")
+            out[f"trade.persistence_{short}"] = _bounded_normal(draws.transition[:, i, i], f"trade.persistence_{short}")
+        out[f"trade.volatility_{short}"] = _bounded_normal(sd[:, i], f"trade.volatility_{short}")
     if fitted.process == "var1":
-        out["trade.spillover_to_india_to_japan"] = _normal(draws.transition[:, 0, 1])
-        out["trade.spillover_to_japan_to_india"] = _normal(draws.transition[:, 1, 0])
+        for path, entry in (("trade.spillover_to_india_to_japan", (0, 1)), ("trade.spillover_to_japan_to_india", (1, 0))):
+            out[path] = _bounded_normal(draws.transition[:, entry[0], entry[1]], path)
     out["trade.shock_correlation"] = round(float(np.median(corr)), 3)
     return out
 

@@ -52,7 +52,10 @@ def parse_number(spec: ParamSpec, raw: Any) -> tuple[Any, list[str]]:
         if isinstance(value, Distribution):
             # A support's end points are never drawn (lognormal's 0, uniform's bounds), so they may touch
             # an open bound of the range.
-            fits = (spec.low is None or lo >= spec.low) and (spec.high is None or hi <= spec.high)
+            # scipy's truncated families compute their end points through a standardisation, which can
+            # move a bound written exactly at the range's end by an ulp: allow for that rounding.
+            slack = 1e-12 * max(1.0, abs(lo), abs(hi))
+            fits = (spec.low is None or lo >= spec.low - slack) and (spec.high is None or hi <= spec.high + slack)
         else:
             fits = spec.in_range(lo) and spec.in_range(hi)
         if not fits:
@@ -268,9 +271,11 @@ def _cross_checks(loaded: LoadedDocument, values: dict[str, Any]) -> list[tuple[
     process_origin = loaded.origins.get("trade.process")
     for key, allowed in PROCESS_ONLY.items():
         # A child that changes the process may inherit its parent's keys for the old one: those are
-        # left alone; a key set beside a process that ignores it is a mistake worth reporting.
-        if f"trade.{key}" in values and process not in allowed and (
-                process_origin is None or loaded.origins.get(f"trade.{key}") == process_origin):
+        # left alone; a key set in the same file as the process that ignores it (or with no process
+        # set anywhere) is a mistake worth reporting. A document rebuilt in memory has no origins.
+        origin = loaded.origins.get(f"trade.{key}")
+        if f"trade.{key}" in values and process not in allowed and origin is not None and (
+                origin == process_origin or (process_origin is None and "trade.process" not in values)):
             problems.append(problem(f"trade.{key}", f"only used with process = "
                                     f"{' or '.join(repr(a) for a in allowed)} (process is '{process}')"))
     pledge_years = values.get("investment.pledge_years", SPECS["investment.pledge_years"].default_value())
