@@ -144,3 +144,11 @@ def test_calibrate_writes_a_fragment_a_scenario_can_use(cli, tmp_path, write):
     assert code == 0, err
     code, _, err = cli("run", "child.toml", "--draws", "50", "--no-plots", "--quiet", "--out", "r")
     assert code == 0, err
+
+
+def test_report_renders_a_backtest_folder(backtest_run, cli):
+    code, _, err = cli("report", backtest_run)
+    assert code == 0, err
+    html = (backtest_run / "report.html").read_text()
+    assert "Backtest of the trade process" in html and "90% cover" in html
+    assert html.count("data:image/png;base64,") == 2

@@ -62,6 +62,7 @@ def coverage_figure(bt: Backtest) -> Figure:
         ax.axhline(level / 100, color="k", ls="--", lw=1, label=f"nominal {level}%")
         ax.set_title(f"{level}% interval: share of actual values inside", fontsize=9)
         ax.set_xlabel("years ahead")
+        ax.set_xticks(sorted(flows.horizon.unique()))
         ax.set_ylim(0, 1.02)
         ax.grid(alpha=0.3)
     axes[0].set_ylabel("coverage (share of held-out values)")

@@ -139,8 +139,13 @@ def build_report(folder: Path) -> str:
         title = manifest.get("title") or manifest.get("scenario", "")
         intro = f"<p class=\"desc\">{escape((manifest.get('description') or '').strip())}</p>"
         body = _run_body(folder, manifest)
+    elif kind == "backtest":
+        from .backtest_report import backtest_body
+        title = f"Backtest of the trade process: {manifest.get('scenario')}"
+        intro, body = "", backtest_body(folder, manifest)
     else:
-        raise UserError(f"{folder}: reports are made for 'run' and 'compare' folders, this is a '{kind}' folder")
+        raise UserError(f"{folder}: reports are made for 'run', 'compare' and 'backtest' folders, "
+                        f"this is a '{kind}' folder")
     return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">"
             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
