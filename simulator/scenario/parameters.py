@@ -120,6 +120,10 @@ INVESTMENT = (
     ParamSpec("investment", "other_inflows_usd_bn", "Japanese FDI inflows outside the pledge", "usd_bn/year",
               "number", default=0.0, low=0, uncertain=True, time_varying=True,
               description="b_t; 0 counts the pledge as Japan's whole new investment."),
+    ParamSpec("investment", "bau_inflows_usd_bn", "Japanese FDI inflows that would come without the pledge",
+              "usd_bn/year", "number", default=0.0, low=0, high=1000, uncertain=True, time_varying=True,
+              description="Business as usual, on the basis of the starting figure (DPIIT equity inflows); "
+                          "with trade.fdi_linkage = 'excess' only investment above it moves trade."),
     ParamSpec("investment", "sector_shares", "Split of the disbursed investment by sector", "share", "shares",
               default={k: 1 / 6 for k in sectors()}, choices=tuple(sectors()),
               description="Shares over the article's sectors; they must sum to one."),
@@ -193,10 +197,34 @@ TRADE = (
     ParamSpec("trade", "fdi_elasticity_exports", "Elasticity of India's exports to Japan to the FDI stock",
               "", "number", default=0.0, low=-2, high=3, uncertain=True,
               description="beta_X: output of Japanese affiliates sold back to Japan."),
+    ParamSpec("trade", "fdi_linkage", "What part of Japanese investment moves trade", "", "choice",
+              default="stock", choices=("stock", "excess"),
+              description="stock: the whole FDI stock relative to its start (the first version); excess: only "
+                          "investment above investment.bau_inflows_usd_bn, with a fading import impulse."),
+    ParamSpec("trade", "fdi_import_persistence", "Share of a tranche's import impulse left a year later",
+              "share", "number", default=1.0, low=0, high=1, uncertain=True,
+              description="Only with fdi_linkage = 'excess': Japan's exports to India follow new investment "
+                          "for a while (machinery, inputs), then fade; India's exports to Japan persist."),
     ParamSpec("trade", "fdi_lag_imports_years", "Lag of the FDI effect on imports from Japan", "years",
               "number", default=0.0, low=0, high=20, uncertain=True),
     ParamSpec("trade", "fdi_lag_exports_years", "Lag of the FDI effect on exports to Japan", "years",
               "number", default=0.0, low=0, high=20, uncertain=True),
+    ParamSpec("trade", "income_elasticity_japan_to_india", "Elasticity of Japan's exports to India to India's "
+              "real GDP", "", "number", default=0.0, low=-1, high=5, uncertain=True,
+              description="epsilon_M: on growth above macro.gdp_reference_growth_india (docs/model.md 2.2)."),
+    ParamSpec("trade", "income_elasticity_india_to_japan", "Elasticity of India's exports to Japan to Japan's "
+              "real GDP", "", "number", default=0.0, low=-1, high=5, uncertain=True,
+              description="epsilon_X: on growth above macro.gdp_reference_growth_japan."),
+    ParamSpec("trade", "fx_elasticity_japan_to_india", "Elasticity of Japan's exports to India (US$) to the yen "
+              "per dollar", "", "number", default=0.0, low=-3, high=3, uncertain=True,
+              description="eta_M: a weaker yen (more JPY per USD) raises the flow when > 0; net of valuation."),
+    ParamSpec("trade", "fx_elasticity_india_to_japan", "Elasticity of India's exports to Japan (US$) to the dollar "
+              "per yen", "", "number", default=0.0, low=-3, high=3, uncertain=True,
+              description="eta_X: a weaker yen lowers the flow when > 0; net of valuation."),
+    ParamSpec("trade", "fx_reference_jpy_per_usd", "Exchange rate at which the trend holds", "jpy_per_usd",
+              "number", default=round(10_000 / seed_figure("pledge_usd_bn").value, 2), low=0, low_open=True,
+              high=1000, source="derived: JPY 10 trillion / the article's US$68 bn = 147.06 JPY per USD",
+              description="fx_ref: the yen channel acts on the drawn investment.fx_jpy_per_usd relative to it."),
     ParamSpec("trade", "exports_india_to_us_base_usd_bn", "India's exports to the US in the base year",
               "usd_bn", "number", default=0.0, low=0, uncertain=True,
               description="E_US,0: the flow that US tariffs push towards other markets."),
@@ -219,6 +247,10 @@ TARIFFS = (
     ParamSpec("tariffs", "us_on_india", "Additional US tariff on Indian goods", "share", "number",
               default=0.0, low=0, high=10, time_varying=True,
               description="On top of MFN rates, as a fraction: 0.5 = 50%. Path over fiscal years."),
+    ParamSpec("tariffs", "us_on_competitors", "Additional US tariff on India's competitors in the US market",
+              "share", "number", default=0.0, low=0, high=10, time_varying=True,
+              description="On top of MFN, as a fraction. Exports are diverted from the US by India's tariff "
+                          "relative to this one: a tariff every exporter pays diverts nothing."),
     ParamSpec("tariffs", "elasticity_short_run", "Trade elasticity in the year a tariff change takes effect",
               "", "number", default=0.76, low=0, high=20, uncertain=True, source=BOEHM + ": about 0.76 after one year"),
     ParamSpec("tariffs", "elasticity_long_run", "Long-run trade elasticity", "", "number", default=2.0,
@@ -226,6 +258,20 @@ TARIFFS = (
     ParamSpec("tariffs", "years_to_long_run", "Years for the elasticity to reach its long-run value", "years",
               "number", default=8.0, low=0, low_open=True, high=50, uncertain=True,
               source=BOEHM + ": 7-10 years to converge"),
+)
+
+MACRO = (
+    ParamSpec("macro", "gdp_growth_india", "India's real GDP growth", "1/year", "number", default=0.0,
+              low=-0.5, high=0.5, uncertain=True, time_varying=True,
+              description="Fiscal years. Moves Japan's exports to India through trade.income_elasticity_japan_to_india."),
+    ParamSpec("macro", "gdp_growth_japan", "Japan's real GDP growth", "1/year", "number", default=0.0,
+              low=-0.5, high=0.5, uncertain=True, time_varying=True,
+              description="Moves India's exports to Japan through trade.income_elasticity_india_to_japan."),
+    ParamSpec("macro", "gdp_reference_growth_india", "India's growth the trade trend already contains", "1/year",
+              "number", default=0.0, low=-0.5, high=0.5, time_varying=True,
+              description="Only growth above (or below) it moves trade; equal growth paths change nothing."),
+    ParamSpec("macro", "gdp_reference_growth_japan", "Japan's growth the trade trend already contains", "1/year",
+              "number", default=0.0, low=-0.5, high=0.5, time_varying=True),
 )
 
 EXCHANGE = (
@@ -298,6 +344,7 @@ GROUPS: dict[str, tuple[ParamSpec, ...]] = {
     "investment.disbursement": DISBURSEMENT,
     "trade": TRADE,
     "tariffs": TARIFFS,
+    "macro": MACRO,
     "exchange": EXCHANGE,
     "exchange.stages.*": STAGE,
     "exchange.streams.*": STREAM,
