@@ -73,6 +73,57 @@ def scenario_model(scenario, bootstrap: int = pf.BOOTSTRAP_REPLICATIONS, joint_d
     return forecast
 
 
+def log_drivers(scenario, history: dict, verified_only: bool = True) -> pd.DataFrame:
+    """D_t per flow, the log of the macro multipliers (core.trade_drivers) at the scenario's central
+    elasticities, from the realised GDP growth and yen in the history: columns `process_fit.FLOWS`.
+
+    Reference growth and reference rate are constants, which the trend models' intercept and slope
+    absorb, so they are left out. Fiscal-year flows are paired with calendar-year yen rates and
+    Japan's calendar-year GDP: an approximation of nine months. Years without data are NaN.
+    """
+    from .scenario.values import Fixed
+
+    def elasticity(path: str) -> float:
+        v = scenario.params[path]
+        return float(v.value) if isinstance(v, Fixed) else float(v.ppf(np.array([0.5]))[0])  # the median
+
+    def series(name: str) -> pd.Series:
+        return history[name].values(verified_only=verified_only) if name in history else pd.Series(dtype=float)
+
+    frame = pd.DataFrame({k: series(k) for k in ("gdp_growth_india", "gdp_growth_japan", "jpy_per_usd")})
+    frame = frame.reindex(range(int(frame.index.min()), int(frame.index.max()) + 1))
+
+    def term(path: str, values: pd.Series) -> pd.Series:
+        e = elasticity(path)  # a channel that is off needs no data
+        return pd.Series(0.0, index=frame.index) if e == 0 else e * values
+
+    # cumulated log growth: a missing year breaks the sum from there on (NaN), as it should
+    income = {}
+    for c in ("india", "japan"):
+        growth = frame[f"gdp_growth_{c}"]
+        start = growth.first_valid_index()  # the level is arbitrary: the trend absorbs it
+        income[c] = (np.log1p(growth.loc[start:] / 100).cumsum(skipna=False).reindex(frame.index)
+                     if start is not None else growth)
+    log_fx = np.log(frame["jpy_per_usd"])
+    x = term("trade.income_elasticity_india_to_japan", income["japan"]) - term("trade.fx_elasticity_india_to_japan", log_fx)
+    m = term("trade.income_elasticity_japan_to_india", income["india"]) + term("trade.fx_elasticity_japan_to_india", log_fx)
+    return pd.DataFrame({pf.FLOWS[0]: x, pf.FLOWS[1]: m})
+
+
+def conditional_on(model: Model, log_driver: pd.DataFrame) -> Model:
+    """The model applied to the flows net of their drivers, re-adding the drivers' realised values:
+    a forecast conditional on the GDP and yen that actually came (the backtest's 'with drivers')."""
+    def forecast(history: pd.DataFrame, rng: np.random.Generator, n: int, horizon: int) -> np.ndarray:
+        origin = int(history.index[-1])
+        known = log_driver.reindex(history.index)
+        if known.isna().to_numpy().any():
+            raise ValueError("no GDP or exchange-rate data for every year of the history")
+        growth = model(history * np.exp(-known), rng, n, horizon)
+        ahead = log_driver.reindex(range(origin + 1, origin + horizon + 1)).to_numpy()
+        return growth * np.exp(ahead - known.iloc[-1].to_numpy())[None]  # NaN where the drivers are unknown
+    return forecast
+
+
 @dataclass(frozen=True)
 class Backtest:
     """Scored hindcasts (`table`, one row per model, variable, origin and horizon) and their settings."""
@@ -157,6 +208,8 @@ def _score(name: str, origin: int, horizons: tuple[int, ...], paths: np.ndarray,
         actuals = {"exports_india_to_japan": x, "exports_japan_to_india": m, "balance": x - m}
         for key, draws in series.items():
             ens = draws[:, h - 1]
+            if np.isnan(ens).any():
+                continue  # the model could not project this year (its drivers are unknown)
             actual = float(actuals[key])
             q = np.quantile(ens, list(QUANTILES.values()))
             interval = float(sr.interval_score(actual, q[0], q[4], 0.1, backend="numpy"))

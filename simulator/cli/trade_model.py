@@ -36,12 +36,14 @@ def year_range(text: str | None, option: str) -> range | None:
 
 
 def _levels(history_path, include_unverified):
+    """The two flows (years with both), where they came from, and the whole history."""
     from ..calibrate import trade_levels
     from ..history import load_history
 
-    levels = trade_levels(load_history(history_path), verified_only=not include_unverified)
+    history = load_history(history_path)
+    levels = trade_levels(history, verified_only=not include_unverified)
     source = str(history_path) if history_path else "seeds/history (shipped)"
-    return levels, source + (", unverified values included" if include_unverified else "")
+    return levels, source + (", unverified values included" if include_unverified else ""), history
 
 
 def _score_table(title: str, rows, first: str) -> Table:
@@ -75,7 +77,7 @@ def calibrate(history_path, include_unverified, base_year, draws, seed, out_dir,
 
     out_dir = out_dir or Path("results") / "calibration"
     check_target(out_dir, force)
-    levels, source = _levels(history_path, include_unverified)
+    levels, source, _ = _levels(history_path, include_unverified)
     if base_year not in levels.index:
         raise UserError(f"--base-year {base_year}: not a year of the history with both flows "
                         f"({', '.join(map(str, levels.index))})")
@@ -129,9 +131,12 @@ def backtest(scenario_file, history_path, include_unverified, origins, horizons,
 
     At each origin every model is re-estimated on the history up to that year only and projects
     1-5 years ahead; the forecasts are scored against what happened (coverage, interval score,
-    CRPS). Tariffs: none of the model's tariff channels changed within the history's years, so the
-    hindcasts use no tariff path (docs/model.md).
+    CRPS). With the scenario's GDP or yen channels on, 'scenario_drivers' is the scenario's process
+    conditional on the GDP and yen that came. Tariffs: none of the model's tariff channels changed
+    within the history's years, so the hindcasts use no tariff path (docs/model.md).
     """
+    import numpy as np
+
     from .. import backtest as bt
     from .. import process_fit as pf
     from ..output.backtest_files import write_backtest
@@ -144,8 +149,11 @@ def backtest(scenario_file, history_path, include_unverified, origins, horizons,
         raise click.BadParameter("horizons start at 1 (one year ahead)", param_hint="--horizons")
     out_dir = out_dir or Path("results") / f"{scenario.name}-backtest"
     check_target(out_dir, force)
-    levels, source = _levels(history_path, include_unverified)
+    levels, source, history = _levels(history_path, include_unverified)
     models = {p: bt.candidate(p) for p in pf.PROCESSES} | {"scenario": bt.scenario_model(scenario)}
+    drivers = bt.log_drivers(scenario, history, verified_only=not include_unverified)
+    if drivers.abs().to_numpy()[np.isfinite(drivers.to_numpy())].any():  # some macro channel is on
+        models["scenario_drivers"] = bt.conditional_on(models["scenario"], drivers)
     started = time.perf_counter()
     try:
         result = bt.run_backtest(levels, models, origin_years, horizon_years, draws=draws, seed=seed)

@@ -15,7 +15,8 @@ from .files import atomic_folder, sha256_file, versions
 FLOW_LABELS = {"trade.exports_india_to_japan": "India's exports to Japan",
                "trade.exports_japan_to_india": "Japan's exports to India",
                "trade.balance": "India's balance with Japan"}
-MODEL_COLOURS = {"scenario": "#1f4e79", "random_walk": "#b03a2e", "ar1": "#1e8449", "var1": "#7d3c98"}
+MODEL_COLOURS = {"scenario": "#1f4e79", "scenario_drivers": "#d68910", "random_walk": "#b03a2e", "ar1": "#1e8449",
+                 "var1": "#7d3c98"}
 
 
 def _fy(year: int) -> str:
