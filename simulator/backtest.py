@@ -157,7 +157,7 @@ class Backtest:
 
 
 def run_backtest(levels: pd.DataFrame, models: dict[str, Model], origins=None, horizons=range(1, 6), *,
-                 draws: int = DEFAULT_DRAWS, seed: int = 0, min_years: int = 12) -> Backtest:
+                 draws: int = DEFAULT_DRAWS, seed: int = 0, min_years: int = 9) -> Backtest:
     """Hindcast every model from every origin and score it (module docstring).
 
     `levels`: consecutive years (index) of the two flows (columns `process_fit.FLOWS`, US$ bn).

@@ -45,7 +45,7 @@ class Calibration:
             "# Method: least squares (statsmodels) equation by equation"
             + (", bootstrap bias correction (Kilian 1998)" if process != "random_walk" else "")
             + "; each distribution summarises the estimates' posterior (median, 16-84% spread).",
-            f"# Gaps from trend are for the base year FY{self.base_year}-{(self.base_year + 1) % 100:02d}."
+            f"# First-year growth is for the year after the base year FY{self.base_year}-{(self.base_year + 1) % 100:02d}."
             if process != "random_walk" else "# Random walk with drift: growth is exp(drift) - 1.",
             f"# Out of sample (rolling origins): 90% interval coverage {c.coverage_90:.0%}, "
             f"mean interval score {c.interval_score:.3g}, mean CRPS {c.crps:.3g} (US$ bn).",

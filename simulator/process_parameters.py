@@ -39,14 +39,16 @@ def scenario_parameters(fitted: ProcessFit, draws: ProcessDraws, base_year: int)
     sd = np.sqrt(np.stack([sigma[:, 0, 0], sigma[:, 1, 1]], axis=-1))
     corr = sigma[:, 0, 1] / (sd[:, 0] * sd[:, 1])
     if fitted.process != "random_walk":
+        # mu_1 = beta - (I - A) u_b: what the scenario states instead of the gap (core.trade_process)
         gaps = fitted.gap_in(draws, base_year)
+        first_year = draws.trend_growth - gaps + np.einsum("nij,nj->ni", draws.transition, gaps)
     for i, flow in enumerate(FLOWS):
         short = SHORT[flow]
         if fitted.process == "random_walk":
             out[f"trade.growth_{short}"] = _bounded_normal(np.expm1(draws.drift[:, i]), f"trade.growth_{short}")
         else:
             out[f"trade.trend_growth_{short}"] = _bounded_normal(draws.trend_growth[:, i], f"trade.trend_growth_{short}")
-            out[f"trade.gap_at_base_{short}"] = _bounded_normal(gaps[:, i], f"trade.gap_at_base_{short}")
+            out[f"trade.first_year_growth_{short}"] = _bounded_normal(first_year[:, i], f"trade.first_year_growth_{short}")
             out[f"trade.persistence_{short}"] = _bounded_normal(draws.transition[:, i, i], f"trade.persistence_{short}")
         out[f"trade.volatility_{short}"] = _bounded_normal(sd[:, i], f"trade.volatility_{short}")
     if fitted.process == "var1":
@@ -79,14 +81,15 @@ def draws_from_scenario(params: dict, u: dict[str, np.ndarray], n: int, anchor_y
     A = tp.transition_matrix(value("trade.persistence_india_to_japan"), value("trade.persistence_japan_to_india"),
                              value("trade.spillover_to_india_to_japan") if var1 else 0.0,
                              value("trade.spillover_to_japan_to_india") if var1 else 0.0)
-    return ProcessDraws(process, chol, trend_growth=pair("trend_growth"), gap=pair("gap_at_base"),
-                        transition=A, anchor_year=anchor_year)
+    beta = pair("trend_growth")
+    return ProcessDraws(process, chol, trend_growth=beta, transition=A, anchor_year=anchor_year,
+                        gap=tp.gap_from_first_year_growth(beta, pair("first_year_growth"), A))
 
 
 def process_paths(process: str) -> list[str]:
     """The `trade.*` parameters a process reads."""
-    keys = ["volatility", "growth"] if process == "random_walk" else ["volatility", "trend_growth", "gap_at_base",
-                                                                       "persistence"]
+    keys = ["volatility", "growth"] if process == "random_walk" else ["volatility", "trend_growth",
+                                                                       "first_year_growth", "persistence"]
     paths = [f"trade.{k}_{SHORT[f]}" for k in keys for f in FLOWS] + ["trade.shock_correlation"]
     if process == "var1":
         paths += ["trade.spillover_to_india_to_japan", "trade.spillover_to_japan_to_india"]

@@ -143,7 +143,8 @@ def _bilateral_process(d: DrawnParameters, x0, m0, z_x, z_m, since_base) -> tupl
                                         d.scalar("trade.volatility_japan_to_india"))
     pair = lambda key: np.stack(np.broadcast_arrays(*(np.asarray(d.scalar(f"trade.{key}_{f}"), dtype=float)
                                                       for f in flows)), axis=-1)
-    growth = tp.trend_reverting_growth(pair("trend_growth"), pair("gap_at_base"), transition, innovations)
+    gap = tp.gap_from_first_year_growth(pair("trend_growth"), pair("first_year_growth"), transition)
+    growth = tp.trend_reverting_growth(pair("trend_growth"), gap, transition, innovations)
     picked = growth[:, np.asarray(since_base) - 1]  # the horizon years among base+1 .. last
     return (np.asarray(x0, dtype=float)[..., None] * picked[..., 0],
             np.asarray(m0, dtype=float)[..., None] * picked[..., 1])

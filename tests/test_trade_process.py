@@ -48,7 +48,7 @@ def _ar1_scenario(**trade):
 
 def test_engine_reproduces_the_closed_form_path():
     s = _ar1_scenario(trend_growth_india_to_japan=0.02, trend_growth_japan_to_india=0.05,
-                      gap_at_base_india_to_japan=0.1, gap_at_base_japan_to_india=-0.2,
+                      first_year_growth_india_to_japan=0.02 - 0.4 * 0.1, first_year_growth_japan_to_india=0.05 - 0.7 * -0.2,
                       persistence_india_to_japan=0.6, persistence_japan_to_india=0.3)
     ds = simulator.run(s, threads=1).dataset
     k = np.arange(2025, 2031) - 2023

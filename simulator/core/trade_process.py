@@ -31,6 +31,21 @@ def transition_matrix(persistence_x, persistence_m, spillover_to_x=0.0, spillove
     return np.stack(parts, axis=-1).reshape(parts[0].shape + (2, 2))
 
 
+def gap_from_first_year_growth(trend_growth, first_year_growth, transition) -> np.ndarray:
+    """u_b = (I - A)^-1 (beta - mu_1): the base year's gap from trend implied by the expected growth
+    in the year after it, mu_1 = beta - (I - A) u_b. (n, 2) from (n, 2) or (2,) and (n, 2, 2) or (2, 2).
+
+    The scenario format states mu_1 rather than u_b: the data pin down where the flow heads next
+    much better than where its trend line lies, and mu_1, beta and A are nearly uncorrelated in
+    their estimates, so independent distributions describe them well (docs/model.md 2.6).
+    """
+    I_minus_A = np.eye(2) - np.asarray(transition, dtype=float)
+    rhs = np.asarray(trend_growth, dtype=float) - np.asarray(first_year_growth, dtype=float)
+    batch = np.broadcast_shapes(I_minus_A.shape[:-2], rhs.shape[:-1])
+    return np.linalg.solve(np.broadcast_to(I_minus_A, batch + (2, 2)),
+                           np.broadcast_to(rhs, batch + (2,))[..., None])[..., 0]
+
+
 def spectral_radius(transition: np.ndarray) -> np.ndarray:
     """Largest |eigenvalue| of each 2x2 A: below 1 the process is stationary around its trend."""
     return np.abs(np.linalg.eigvals(transition)).max(axis=-1)

@@ -171,16 +171,18 @@ TRADE = (
               default="random_walk", choices=TRADE_PROCESSES,
               description="random_walk: compound growth with random-walk shocks (growth_*, volatility_*); "
                           "ar1 / var1: trend-stationary, the gap from a log-linear trend reverts "
-                          "(trend_growth_*, gap_at_base_*, persistence_*, spillover_* for var1). "
+                          "(trend_growth_*, first_year_growth_*, persistence_*, spillover_* for var1). "
                           "Estimated from history by `ijsim calibrate` (docs/model.md)."),
     *(spec for flow, who in (("india_to_japan", "India's exports to Japan"),
                              ("japan_to_india", "Japan's exports to India")) for spec in (
         ParamSpec("trade", f"trend_growth_{flow}", f"Trend growth of log {who} (ar1, var1)", "log points/year",
                   "number", default=0.0, low=-0.5, high=0.5, uncertain=True,
                   description="beta: slope of the log-linear trend the flow reverts to."),
-        ParamSpec("trade", f"gap_at_base_{flow}", f"Base-year gap of log {who} from its trend (ar1, var1)",
-                  "log points", "number", default=0.0, low=-3, high=3, uncertain=True,
-                  description="u_b = log F_b - trend_b: positive when the base year lies above the trend."),
+        ParamSpec("trade", f"first_year_growth_{flow}", f"Expected log growth of {who} in the year after the "
+                  "base year (ar1, var1)", "log points/year", "number", default=0.0, low=-1, high=1, uncertain=True,
+                  description="mu_1 = beta - (1 - rho) u_b: where the flow heads next, given how far the base "
+                              "year lies from trend (u_b = (beta - mu_1) / (1 - rho)). Equal to the trend "
+                              "growth when the base year is on the trend."),
         ParamSpec("trade", f"persistence_{flow}", f"Persistence of {who}' gap from trend (ar1, var1)", "",
                   "number", default=0.0, low=-0.99, high=0.99, uncertain=True,
                   description="rho: share of this year's gap left next year; |rho| < 1 (stationary)."),
@@ -332,7 +334,7 @@ PROFILE_ONLY = {"midpoint_years": "s_curve", "steepness": "s_curve", "shares": "
 # Trade keys that only make sense with some processes (volatility_* and shock_correlation serve all).
 PROCESS_ONLY = {
     **{f"growth_{f}": ("random_walk",) for f in ("india_to_japan", "japan_to_india")},
-    **{f"{k}_{f}": ("ar1", "var1") for k in ("trend_growth", "gap_at_base", "persistence")
+    **{f"{k}_{f}": ("ar1", "var1") for k in ("trend_growth", "first_year_growth", "persistence")
        for f in ("india_to_japan", "japan_to_india")},
     "spillover_to_india_to_japan": ("var1",), "spillover_to_japan_to_india": ("var1",),
 }
