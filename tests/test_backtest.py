@@ -152,3 +152,15 @@ def test_report_renders_a_backtest_folder(backtest_run, cli):
     html = (backtest_run / "report.html").read_text()
     assert "Backtest of the trade process" in html and "90% cover" in html
     assert html.count("data:image/png;base64,") == 2
+
+
+def test_baseline_process_covers_nominally_and_beats_the_random_walk_on_the_shipped_history(backtest_run):
+    """The issue's acceptance, on the shipped history (docs/model.md 2.6 gives the full table)."""
+    scores = pd.read_csv(backtest_run / "scores.csv")
+    flows = scores[scores.variable != "trade.balance"]
+    pooled = flows.groupby("model").apply(
+        lambda g: pd.Series({"coverage_90": np.average(g.coverage_90, weights=g.n),
+                             "interval_score": np.average(g.interval_score, weights=g.n)}), include_groups=False)
+    assert 0.75 <= pooled.loc["scenario", "coverage_90"] <= 0.98
+    assert pooled.loc["scenario", "interval_score"] < pooled.loc["random_walk", "interval_score"]
+    assert flows.n.sum() / flows.model.nunique() >= 40  # enough held-out values to say anything
