@@ -54,7 +54,7 @@ def parse_number(spec: ParamSpec, raw: Any) -> tuple[Any, list[str]]:
             # an open bound of the range.
             # scipy's truncated families compute their end points through a standardisation, which can
             # move a bound written exactly at the range's end by an ulp: allow for that rounding.
-            slack = 1e-12 * max(1.0, abs(lo), abs(hi))
+            slack = 1e-12 * max([1.0] + [abs(b) for b in (spec.low, spec.high) if b is not None])
             fits = (spec.low is None or lo >= spec.low - slack) and (spec.high is None or hi <= spec.high + slack)
         else:
             fits = spec.in_range(lo) and spec.in_range(hi)
