@@ -118,3 +118,33 @@ def test_scenario_parameters_draw_back_to_the_estimates():
     np.testing.assert_allclose(np.median(marginal.transition[:, [0, 1], [0, 1]], 0),
                                np.median(joint.transition[:, [0, 1], [0, 1]], 0), atol=0.03)
     assert values["trade.process"] == "ar1" and -1 <= values["trade.shock_correlation"] <= 1
+
+
+def test_driver_regressions_recover_a_known_elasticity():
+    """A flow built as trend-stationary AR(1) plus 1.5 x log income: the long-run elasticity comes back."""
+    from simulator.driver_fit import driver_regressions
+
+    class Series:  # the part of history.Series the regressions use
+        def __init__(self, values):
+            self._values = values
+
+        def values(self, verified_only=True):
+            return self._values
+
+    rng = np.random.default_rng(9)
+    years = np.arange(1990, 2030)
+    growth = pd.Series(rng.normal(3.0, 2.5, len(years)), index=years)  # percent, far from a straight line
+    ln_income = np.log1p(growth / 100).cumsum()
+    fx = pd.Series(np.exp(4.8 + 0.1 * rng.standard_normal(len(years))), index=years)
+    u = np.zeros(2)
+    y = []
+    for t in range(len(years)):
+        u = 0.5 * u + 0.03 * rng.standard_normal(2)
+        y.append(1.0 + 0.01 * t + 1.5 * ln_income.iloc[t] - 0.5 * np.log(fx.iloc[t]) + u)
+    data = levels(np.array(y), first=1990)
+    history = {"gdp_growth_india": Series(growth), "gdp_growth_japan": Series(growth), "jpy_per_usd": Series(fx)}
+    table = driver_regressions(data, history).set_index(["flow", "driver"])
+    for flow in pf.FLOWS:
+        row = table.loc[(flow, "income")]
+        assert abs(row.long_run_elasticity - 1.5) < 3 * row.long_run_se and row.long_run_se < 0.5
+        assert table.loc[(flow, "yen_per_dollar")].long_run_elasticity == pytest.approx(-0.5, abs=0.3)

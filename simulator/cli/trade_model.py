@@ -77,7 +77,7 @@ def calibrate(history_path, include_unverified, base_year, draws, seed, out_dir,
 
     out_dir = out_dir or Path("results") / "calibration"
     check_target(out_dir, force)
-    levels, source, _ = _levels(history_path, include_unverified)
+    levels, source, history = _levels(history_path, include_unverified)
     if base_year not in levels.index:
         raise UserError(f"--base-year {base_year}: not a year of the history with both flows "
                         f"({', '.join(map(str, levels.index))})")
@@ -86,8 +86,10 @@ def calibrate(history_path, include_unverified, base_year, draws, seed, out_dir,
         result = calibrate_trade(levels, base_year=base_year, draws=draws, seed=seed, source=source)
     except ValueError as exc:
         raise UserError(f"cannot calibrate on this history: {exc}") from None
+    from ..driver_fit import driver_regressions
+    drivers = driver_regressions(levels, history, verified_only=not include_unverified)
     write_calibration(result.estimates, result.criteria, {p: result.fragment(p) for p in result.parameters},
-                      out_dir, force=force, settings={
+                      out_dir, force=force, drivers=drivers, settings={
                           "history": source, "years": list(result.years), "base_year": base_year, "draws": draws,
                           "seed": seed, "elapsed_s": round(time.perf_counter() - started, 3)})
     if quiet:
@@ -108,6 +110,15 @@ def calibrate(history_path, include_unverified, base_year, draws, seed, out_dir,
     for r in est.itertuples():
         params.add_row(r.process, escape(r.parameter), f"{r.estimate:.4g} ± {r.se:.2g}")
     out.print(params)
+    if len(drivers):
+        table = Table(title="can the history identify the trade channels? (AR(1) with trend and drivers; "
+                            "long-run elasticity ± se)", title_justify="left")
+        for col in ("flow", "driver", "years", "long-run elasticity", "p-value", "corr. with trend"):
+            table.add_column(col, justify="left" if col in ("flow", "driver") else "right")
+        for r in drivers.itertuples():
+            table.add_row(r.flow, r.driver, str(r.n_obs), f"{r.long_run_elasticity:.2f} ± {r.long_run_se:.2f}",
+                          f"{r.p_value:.2f}", f"{r.corr_with_trend:.2f}")
+        out.print(table)
     out.print(f"results written to {escape(str(out_dir))}/ (scenario fragments: <process>.toml)")
 
 

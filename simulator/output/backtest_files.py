@@ -110,9 +110,13 @@ def write_backtest(bt: Backtest, history: pd.DataFrame, out_dir: Path, *, scenar
 
 
 def write_calibration(estimates: pd.DataFrame, criteria: pd.DataFrame, fragments: dict[str, str], out_dir: Path,
-                      *, force: bool = False, settings: dict | None = None) -> Path:
-    """estimates.csv, criteria.csv, one scenario fragment per candidate (<process>.toml), manifest.json."""
+                      *, force: bool = False, settings: dict | None = None,
+                      drivers: pd.DataFrame | None = None) -> Path:
+    """estimates.csv, criteria.csv, drivers.csv, one scenario fragment per candidate (<process>.toml),
+    manifest.json."""
     with atomic_folder(Path(out_dir), force) as tmp:
+        if drivers is not None:
+            drivers.to_csv(tmp / "drivers.csv", index=False, lineterminator="\n", float_format="%.6g")
         estimates.to_csv(tmp / "estimates.csv", index=False, lineterminator="\n", float_format="%.6g")
         criteria.to_csv(tmp / "criteria.csv", index=False, lineterminator="\n", float_format="%.6g")
         for process, text in fragments.items():
