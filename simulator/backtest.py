@@ -33,10 +33,25 @@ DEFAULT_DRAWS = 2000
 Model = Callable[[pd.DataFrame, np.random.Generator, int, int], np.ndarray]
 
 
+def fit_at_origin(process: str, history: pd.DataFrame, bootstrap: int) -> pf.ProcessFit:
+    """`process_fit.fit` on the history up to an origin, seeded by the origin. Remembered for the
+    run: the candidate and the scenario's own process often fit the same data, and the bootstrap
+    bias correction is most of a backtest's time."""
+    key = (process, bootstrap, tuple(history.index), history.to_numpy().tobytes())
+    if key not in _FITS:
+        if len(_FITS) > 256:
+            _FITS.clear()
+        _FITS[key] = pf.fit(process, history, bootstrap=bootstrap, bootstrap_seed=int(history.index[-1]))
+    return _FITS[key]
+
+
+_FITS: dict = {}
+
+
 def candidate(process: str, bootstrap: int = pf.BOOTSTRAP_REPLICATIONS) -> Model:
     """A calibrate candidate, re-estimated at each origin with its parameter uncertainty."""
     def forecast(history: pd.DataFrame, rng: np.random.Generator, n: int, horizon: int) -> np.ndarray:
-        fitted = pf.fit(process, history, bootstrap=bootstrap, bootstrap_seed=int(history.index[-1]))
+        fitted = fit_at_origin(process, history, bootstrap)
         return fitted.draw(rng, n).growth_factors(rng, horizon)
     forecast.__doc__ = f"{process}, re-estimated on the history up to each origin"
     return forecast
@@ -64,7 +79,7 @@ def scenario_model(scenario, bootstrap: int = pf.BOOTSTRAP_REPLICATIONS, joint_d
 
     def forecast(history: pd.DataFrame, rng: np.random.Generator, n: int, horizon: int) -> np.ndarray:
         origin = int(history.index[-1])
-        fitted = pf.fit(process, history, bootstrap=bootstrap, bootstrap_seed=origin)
+        fitted = fit_at_origin(process, history, bootstrap)
         values: dict = {"trade.process": process}
         for path, raw in scenario_parameters(fitted, fitted.draw(rng, joint_draws), origin).items():
             if path != "trade.process":
