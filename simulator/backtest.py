@@ -154,17 +154,15 @@ class Backtest:
     def coverage(self) -> pd.DataFrame:
         """Per model, variable and horizon: rows scored, coverage of the 50% and 90% intervals, mean
         interval score and CRPS, and the median's mean error (bias, actual units)."""
-        t = self.table.assign(error_p50=self.table.p50 - self.table.actual)
-        return (t.groupby(["model", "variable", "horizon"], sort=False)
-                 .agg(n=("actual", "size"), coverage_50=("in_50", "mean"), coverage_90=("in_90", "mean"),
-                      interval_score=("interval_score", "mean"), crps=("crps", "mean"),
-                      bias_p50=("error_p50", "mean"))
-                 .reset_index())
+        return self._scores(["model", "variable", "horizon"])
 
     def overall(self) -> pd.DataFrame:
         """Per model and variable, over every origin and horizon."""
+        return self._scores(["model", "variable"])
+
+    def _scores(self, by: list[str]) -> pd.DataFrame:
         t = self.table.assign(error_p50=self.table.p50 - self.table.actual)
-        return (t.groupby(["model", "variable"], sort=False)
+        return (t.groupby(by, sort=False)
                  .agg(n=("actual", "size"), coverage_50=("in_50", "mean"), coverage_90=("in_90", "mean"),
                       interval_score=("interval_score", "mean"), crps=("crps", "mean"),
                       bias_p50=("error_p50", "mean"))
