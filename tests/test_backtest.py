@@ -103,7 +103,7 @@ def test_backtest_command_writes_its_files(backtest_run):
     assert {"backtest.csv", "coverage.csv", "scores.csv", "manifest.json", "hindcast_fans.png",
             "coverage_by_horizon.png"} <= names
     table = pd.read_csv(backtest_run / "backtest.csv")
-    assert set(table.model) == {"random_walk", "ar1", "var1", "scenario"}
+    assert set(table.model) == {"random_walk", "ar1", "var1", "scenario", "scenario_drivers"}
     manifest = json.loads((backtest_run / "manifest.json").read_text())
     assert manifest["kind"] == "backtest" and manifest["scenario"] == "baseline"
     from simulator.output.files import sha256_file
