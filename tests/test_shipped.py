@@ -49,7 +49,9 @@ def test_shipped_directions_draw_by_draw(baseline):
     weak_yen = _run("yen-depreciation")
     assert np.all(_at(weak_yen, "investment.cumulative_disbursed", 2034)
                   < _at(baseline, "investment.cumulative_disbursed", 2034))
-    assert np.all(_at(weak_yen, "trade.balance", 2030) < _at(baseline, "trade.balance", 2030))
+    # Through trade the weaker yen widens the deficit; through the pledge (smaller in dollars, less
+    # investment above business as usual, fewer imports) it narrows it: trade wins in most draws.
+    assert np.mean(_at(weak_yen, "trade.balance", 2030) < _at(baseline, "trade.balance", 2030)) > 0.95
     high, low = _run("india-high-growth"), _run("india-low-growth")
     for year in (2027, 2034):
         assert np.all(_at(high, "trade.exports_japan_to_india", year) > _at(baseline, "trade.exports_japan_to_india", year))

@@ -47,9 +47,10 @@ def test_weaker_yen_lowers_india_balance_with_japan():
 
 
 def test_diversion_follows_india_tariff_relative_to_competitors():
-    above = run({"tariffs.us_on_competitors": {"2023": 0.0, "2025": 0.1}})
-    par = run({"tariffs.us_on_competitors": {"2023": 0.0, "2025": 0.2747, "2026": 0.25}})
-    none = run({"tariffs.us_on_competitors": 0.0})
+    india = {"2023": 0.0, "2025": 0.2747, "2026": 0.25}
+    above = run({"tariffs.us_on_india": india, "tariffs.us_on_competitors": {"2023": 0.0, "2025": 0.1}})
+    par = run({"tariffs.us_on_india": india, "tariffs.us_on_competitors": india})
+    none = run({"tariffs.us_on_india": india, "tariffs.us_on_competitors": 0.0})
     assert np.all(par["trade.diverted_to_japan"].values == 0.0)
     d_above, d_none = above["trade.diverted_to_japan"].values, none["trade.diverted_to_japan"].values
     assert d_above.max() > 0
