@@ -4,14 +4,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pandas as pd
 
 from .._version import __version__
 from ..compare import Comparison
 from ..variables import VARIABLES
 from .files import atomic_folder, sha256_file, versions
-from .plots import finish_figure, comparison_fan, difference_fan, plain_text
+from .plots import comparison_fan, difference_fan, file_figure, finish_figure, plain_text
 
 
 def _source(comparison: Comparison) -> str:
@@ -26,14 +25,14 @@ def write_comparison_plots(comparison: Comparison, folder: Path) -> list[Path]:
     for variable, info in VARIABLES.items():
         if not info.headline or variable not in comparison.reference.variables:
             continue
-        fig, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
+        fig, ax = file_figure()
         comparison_fan(comparison.results, variable, ax=ax)
         written += finish_figure(fig, folder / f"compare_{variable}", _source(comparison))
         for other in comparison.names[1:]:
             diff = comparison.difference(variable, other)
             if float(abs(diff).max()) == 0.0:
                 continue  # the scenarios do not differ in this variable
-            fig, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
+            fig, ax = file_figure()
             difference_fan(diff, variable, f"{other} minus {comparison.names[0]} (paired)", ax=ax)
             written += finish_figure(fig, folder / f"difference_{other}_{variable}", _source(comparison))
     return written

@@ -4,15 +4,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-
-from .._version import __version__  # noqa: E402
-from ..flows.runner import FlowsResult  # noqa: E402
-from .files import atomic_folder, sha256_file, versions  # noqa: E402
-from .plots import fan_bands, fan_chart, plain_text  # noqa: E402
+from .._version import __version__
+from ..flows.runner import FlowsResult
+from .files import atomic_folder, sha256_file, versions
+from .plots import fan_bands, fan_chart, file_figure, plain_text
 
 
 def _source(result: FlowsResult) -> str:
@@ -31,7 +26,7 @@ def write_flow_plots(result: FlowsResult, folder: Path) -> list[Path]:
     for name, dim, title, file in panels:
         if name not in ds:
             continue
-        fig, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
+        fig, ax = file_figure((8, 4.5))
         for i, label in enumerate(ds[dim].values):
             bands = fan_bands(ds[name].sel({dim: label}).rename(replication="draw"))
             ax.fill_between(bands.index, bands["p05"], bands["p95"], color=f"C{i % 10}", alpha=0.15, linewidth=0)
@@ -43,15 +38,13 @@ def write_flow_plots(result: FlowsResult, folder: Path) -> list[Path]:
         fig.text(0.01, 0.005, _source(result), fontsize=6.5, color="0.35")
         fig.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))
         fig.savefig(folder / file, dpi=110, metadata={"Software": None})
-        plt.close(fig)
         written.append(folder / file)
-    fig, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
+    fig, ax = file_figure()
     fan_chart(fan_bands(ds["exchange.skilled_stock"].rename(replication="draw")), ax=ax, unit="people",
               title="Skilled Indian workers in Japan (year end), simpy replications")
     fig.text(0.01, 0.005, _source(result), fontsize=6.5, color="0.35")
     fig.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))
     fig.savefig(folder / "skilled_stock.png", dpi=110, metadata={"Software": None})
-    plt.close(fig)
     return written + [folder / "skilled_stock.png"]
 
 

@@ -2,26 +2,41 @@
 
 Data preparation (`fan_bands`) is apart from drawing (`fan_chart`), which takes `ax=None` and
 returns the axes, so notebooks can compose figures.
+
+The user's matplotlib backend is never changed. Drawing functions called without `ax` open a
+pyplot figure, which Jupyter shows; figures written to files are plain `Figure` objects
+(`file_figure`), which need no display and never appear in a notebook.
 """
 from __future__ import annotations
 
 import textwrap
 from pathlib import Path
 
-import matplotlib
+import numpy as np
+import pandas as pd
+import xarray as xr
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")  # files only; no display is assumed
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import xarray as xr  # noqa: E402
-
-from .._version import __version__  # noqa: E402
-from ..result import Result  # noqa: E402
-from ..variables import VARIABLES  # noqa: E402
+from .._version import __version__
+from ..result import Result
+from ..variables import VARIABLES
 
 UNIT_LABELS = {"usd_bn": "US$ billion (nominal)", "jpy_per_usd": "JPY per USD", "people": "people",
                "ratio": "ratio"}
+
+
+def new_axes(figsize: tuple[float, float] = (7, 4.2)):
+    """Axes on a new pyplot figure: shown by Jupyter, or by `plt.show()`, with the user's backend."""
+    import matplotlib.pyplot as plt  # only when drawing for display
+
+    _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
+def file_figure(figsize: tuple[float, float] = (7, 4.2)):
+    """(figure, axes) for a file: not registered with pyplot, so no backend or display is involved."""
+    fig = Figure(figsize=figsize, layout="constrained")
+    return fig, fig.add_subplot()
 
 
 def plain_text(text: str) -> str:
@@ -39,7 +54,7 @@ def fan_bands(da: xr.DataArray) -> pd.DataFrame:
 def fan_chart(bands: pd.DataFrame, *, ax=None, label: str = "", unit: str = "", color: str = "C0",
               title: str | None = None):
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
+        ax = new_axes()
     years = bands.index.values
     label = plain_text(label)
     ax.fill_between(years, bands["p05"], bands["p95"], color=color, alpha=0.18, linewidth=0, label="90% band")
@@ -59,7 +74,7 @@ def sector_stack(result: Result, *, ax=None):
     """Median disbursement by sector, stacked (the medians of the parts, which need not add up to
     the median of the total)."""
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
+        ax = new_axes()
     da = result["investment.disbursed_by_sector"].median("draw")
     years = da["year"].values
     ax.stackplot(years, [da.sel(sector=k).values for k in da["sector"].values],
@@ -74,7 +89,7 @@ def sector_stack(result: Result, *, ax=None):
 def trade_panel(result: Result, *, ax=None):
     """India's exports to and imports from Japan, and the balance, with 90% bands."""
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
+        ax = new_axes()
     for name, color, label in (("trade.exports_india_to_japan", "C2", "India → Japan"),
                                ("trade.exports_japan_to_india", "C1", "Japan → India"),
                                ("trade.balance", "C3", "balance (India)")):
@@ -92,7 +107,7 @@ def trade_panel(result: Result, *, ax=None):
 def exchange_panel(result: Result, *, ax=None):
     """Cumulative people exchanged and skilled workers, with the targets."""
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
+        ax = new_axes()
     p = result.scenario.params
     target_year = int(result.scenario.years[0]) + p["exchange.target_years"] - 1
     for name, color, target in (("exchange.cumulative_total", "C0", p["exchange.target_people"]),
@@ -113,7 +128,7 @@ def exchange_panel(result: Result, *, ax=None):
 def comparison_fan(results, variable: str, *, ax=None):
     """Overlaid fan charts (median and 90% band) of one variable for several scenarios."""
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
+        ax = new_axes()
     for i, r in enumerate(results):
         bands = fan_bands(r[variable])
         ax.fill_between(bands.index, bands["p05"], bands["p95"], color=f"C{i}", alpha=0.15, linewidth=0)
@@ -138,7 +153,7 @@ def tornado(table: pd.DataFrame, *, ax=None, unit: str = "", top: int = 15):
     """One-at-a-time swings: each input from its 5% to its 95% quantile, the others at medians."""
     table = table.head(top).iloc[::-1]
     if ax is None:
-        _, ax = plt.subplots(figsize=(8, 0.4 * len(table) + 1.5), layout="constrained")
+        ax = new_axes((8, 0.4 * len(table) + 1.5))
     base = float(table["base"].iloc[0])
     y = np.arange(len(table))
     ax.barh(y, table["low"] - base, left=base, color="C0", label="input at its 5% quantile")
@@ -155,7 +170,7 @@ def index_bars(table: pd.DataFrame, columns: tuple[str, ...], *, ax=None, top: i
     """Horizontal bars of sensitivity indices with their 95% confidence half-widths."""
     table = table.head(top).iloc[::-1]
     if ax is None:
-        _, ax = plt.subplots(figsize=(8, 0.4 * len(table) + 1.5), layout="constrained")
+        ax = new_axes((8, 0.4 * len(table) + 1.5))
     y = np.arange(len(table))
     height = 0.8 / len(columns)
     for i, col in enumerate(columns):
@@ -179,7 +194,6 @@ def save(fig, path_without_suffix: Path, formats=("png", "svg")) -> list[Path]:
         metadata = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
         fig.savefig(path, dpi=110, metadata=metadata)
         written.append(path)
-    plt.close(fig)
     return written
 
 
@@ -197,7 +211,7 @@ def write_fan_charts(result: Result, folder: Path) -> list[Path]:
         info = VARIABLES[name]
         if not info.headline:
             continue
-        fig, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
+        fig, ax = file_figure()
         subtitle = textwrap.shorten(result.scenario.title, width=95, placeholder=" …")
         fan_chart(fan_bands(result[name]), ax=ax, unit=info.unit, title=f"{info.label}\n{subtitle}")
         if name == "trade.balance":
@@ -210,7 +224,7 @@ def write_fan_charts(result: Result, folder: Path) -> list[Path]:
     for name, draw in (("investment_by_sector", sector_stack), ("trade", trade_panel), ("exchange", exchange_panel)):
         if name == "exchange" and not result.scenario.names("exchange.streams"):
             continue
-        fig, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
+        fig, ax = file_figure()
         draw(result, ax=ax)
         written += finish_figure(fig, folder / name, source_line(result))
     return written

@@ -4,14 +4,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pandas as pd
 
 from .._version import __version__
 from ..scenario import Scenario
 from ..variables import VARIABLES
 from .files import atomic_folder, sha256_file, versions
-from .plots import finish_figure, index_bars, plain_text, tornado
+from .plots import file_figure, finish_figure, index_bars, plain_text, tornado
 
 
 def _unit(output: str) -> str:
@@ -39,7 +38,7 @@ def write_sensitivity(scenario: Scenario, table: pd.DataFrame, out_dir: Path, *,
         table.to_csv(tmp / "sensitivity.csv", lineterminator="\n")
         if plots:
             (tmp / "plots").mkdir()
-            fig, ax = plt.subplots(figsize=(9, 0.4 * min(len(table), 15) + 1.8), layout="constrained")
+            fig, ax = file_figure((9, 0.4 * min(len(table), 15) + 1.8))
             plot_sensitivity(table, ax=ax)
             name = {"oat": "tornado", "sobol": "sobol_indices", "morris": "morris_mu_star"}[a["method"]]
             finish_figure(fig, tmp / "plots" / name, plain_text(
