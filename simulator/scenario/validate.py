@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from ..errors import Problem
-from ..core.exchange import stage_order
+from ..core.routes import stage_order
 from .loader import LoadedDocument, display
 from .parameters import GROUPS, NAME_PATTERN, PROFILE_ONLY, SPECS, ParamSpec
 from .values import Distribution, Fixed, describe_type, is_number, parse_distribution, parse_path
