@@ -115,10 +115,11 @@ def test_labels_must_match_the_scenarios(cli):
 
 # --- the same run options on every verb that runs the model, each defined once -------------------
 
-OPTIONS = {"run": {"--draws", "--seed", "--sampler", "--block-size", "--threads"},
-           "compare": {"--draws", "--seed", "--sampler", "--block-size", "--threads"},
-           "sensitivity": {"--seed", "--block-size", "--threads"},
-           "flows": {"--seed", "--sampler", "--block-size"}}
+OPTIONS = {"run": {"--draws", "--seed", "--sampler", "--block-size", "--threads", "--strict"},
+           "compare": {"--draws", "--seed", "--sampler", "--block-size", "--threads", "--strict"},
+           "sensitivity": {"--seed", "--block-size", "--threads", "--strict"},
+           "flows": {"--seed", "--sampler", "--block-size", "--strict"},
+           "validate": {"--strict"}}
 SETTING = {"--draws": "scenario.draws", "--seed": "scenario.seed", "--sampler": "sampling.method",
            "--block-size": "sampling.block_size"}
 

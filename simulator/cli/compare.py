@@ -11,7 +11,7 @@ from rich.markup import escape
 from ..errors import ScenarioError, UserError
 from .group import cli
 from .options import (SCENARIO, _parallel, _threads, out, output_options, overrides_of, parallel_options,
-                      run_options, threads_option)
+                      report_warnings, run_options, strict_option, threads_option)
 from .progress import progress
 
 
@@ -24,8 +24,9 @@ from .progress import progress
 @output_options("results/compare-<A>-<B>...")
 @parallel_options
 @threads_option
+@strict_option
 def compare(scenario_files, labels, draws, seed, sampler, block_size, out_dir, force, no_plots, quiet, workers,
-            scheduler, threads) -> None:
+            scheduler, threads, strict) -> None:
     """Compare scenarios with common random numbers; the first is the reference.
 
     Each SCENARIO is a file or the name of a shipped scenario. All run with the reference's seed,
@@ -55,6 +56,7 @@ def compare(scenario_files, labels, draws, seed, sampler, block_size, out_dir, f
             problems += exc.problems
     if problems:
         raise ScenarioError(problems)
+    report_warnings(scenarios, strict, quiet)
     settings = overrides_of(draws=draws, seed=seed, sampler=sampler, block_size=block_size)
     try:
         common_settings(scenarios, **settings)

@@ -8,7 +8,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from .group import cli
-from .options import SCENARIO, _parallel, configure, out, output_options, overrides_of, parallel_options, run_options
+from .options import (SCENARIO, _parallel, configure, out, output_options, overrides_of, parallel_options,
+                      report_warnings, run_options, strict_option)
 from .progress import progress
 
 
@@ -19,8 +20,9 @@ from .progress import progress
 @run_options("--seed", "--sampler", "--block-size")
 @output_options("results/<scenario name>-flows")
 @parallel_options
+@strict_option
 def flows(scenario_file: Path, replications, seed, sampler, block_size, out_dir, force, no_plots, quiet, workers,
-          scheduler) -> None:
+          scheduler, strict) -> None:
     """Simulate the people exchange person by person (simpy) and write per-stage waits and backlogs.
 
     Replication r uses draw r of the scenario's parameters (so --sampler and --block-size choose
@@ -34,6 +36,7 @@ def flows(scenario_file: Path, replications, seed, sampler, block_size, out_dir,
 
     scenario = configure(load_scenario(scenario_file), **overrides_of(seed=seed, sampler=sampler,
                                                                        block_size=block_size))
+    report_warnings([scenario], strict, quiet, only=("exchange",))  # it simulates nothing else
     parallel = _parallel(workers, scheduler)
     out_dir = out_dir or Path("results") / f"{scenario.name}-flows"
     check_target(out_dir, force)

@@ -91,6 +91,26 @@ def configure(scenario, **overrides):
                              for p in exc.problems]) from None
 
 
+def strict_option(f):
+    """--strict: warnings (settings that change nothing) stop the command like errors."""
+    return click.option("--strict", is_flag=True,
+                        help="Treat warnings (settings that cannot change any output, model blocks left at their "
+                             "defaults) as errors: report them, run nothing, exit 2.")(f)
+
+
+def report_warnings(scenarios, strict: bool, quiet: bool, only: tuple[str, ...] = ()) -> None:
+    """Print each scenario's warnings on stderr (not with --quiet), or with --strict raise them as
+    problems, so that nothing runs. `only`: the model blocks the command uses (flows: the exchange)."""
+    from rich.markup import escape
+
+    warnings = [w for s in scenarios for w in s.warnings() if not only or w.key.split(".")[0] in only]
+    if strict and warnings:
+        raise ScenarioError(warnings)
+    if not quiet:
+        for w in warnings:
+            err.print(escape(f"warning: {w}"))
+
+
 def parallel_options(f):
     """--workers / --scheduler: the same results on Dask (docs/scaling.md); neither means one process."""
     f = click.option("--scheduler", metavar="ADDRESS",

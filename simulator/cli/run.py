@@ -11,7 +11,7 @@ from rich.markup import escape
 
 from .group import cli
 from .options import (SCENARIO, _parallel, _threads, configure, out, output_options, overrides_of, parallel_options,
-                      run_options, threads_option)
+                      report_warnings, run_options, strict_option, threads_option)
 from .progress import progress
 
 
@@ -21,8 +21,9 @@ from .progress import progress
 @output_options("results/<scenario name>")
 @parallel_options
 @threads_option
+@strict_option
 def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, no_plots, quiet, workers,
-        scheduler, threads) -> None:
+        scheduler, threads, strict) -> None:
     """Run SCENARIO (a file, or the name of a shipped scenario such as `baseline`) and write
     summary.csv, iamc.csv, ensemble.nc, probabilities.csv, manifest.json and plots/."""
     from .. import engine
@@ -32,6 +33,7 @@ def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, n
 
     overrides = overrides_of(draws=draws, seed=seed, sampler=sampler, block_size=block_size)
     scenario = configure(load_scenario(scenario_file), **overrides)
+    report_warnings([scenario], strict, quiet)
     parallel = _parallel(workers, scheduler)
     parallel["threads"] = _threads(threads, parallel)
     out_dir = out_dir or Path("results") / scenario.name

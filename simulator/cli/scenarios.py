@@ -10,20 +10,25 @@ from rich.table import Table
 
 from ..errors import ScenarioError
 from .group import cli
-from .options import SCENARIO, err, out
+from .options import SCENARIO, err, out, strict_option
 
 
 @cli.command()
 @click.argument("scenario_files", metavar="SCENARIO...", nargs=-1, required=True, type=SCENARIO)
-def validate(scenario_files: tuple[Path, ...]) -> None:
+@strict_option
+def validate(scenario_files: tuple[Path, ...], strict: bool) -> None:
     """Check scenario files (or shipped scenarios by name); report every problem, then how many.
-    Exit 0 if all are valid, 2 otherwise."""
+    Warnings (settings that cannot change any output, model blocks left at their defaults) are
+    reported too, and fail the check only with --strict. Exit 0 if all are valid, 2 otherwise."""
     from ..scenario import load_scenario
 
-    problems = failed = 0
+    problems = failed = warned = 0
     for path in scenario_files:
         try:
             s = load_scenario(path)
+            warnings = s.warnings()
+            if strict and warnings:
+                raise ScenarioError(warnings)
         except ScenarioError as exc:
             failed += 1
             problems += len(exc.problems)
@@ -31,6 +36,11 @@ def validate(scenario_files: tuple[Path, ...]) -> None:
                 err.print(escape(str(problem)))
         else:
             out.print(f"ok  {escape(str(path))}  ({escape(s.name)}: {escape(s.title)})")
+            warned += len(warnings)
+            for warning in warnings:
+                err.print(escape(f"warning: {warning}"))
+    if warned:
+        err.print(f"{warned} warning{'s' if warned != 1 else ''} (--strict makes them errors)")
     if failed:
         files = f" in {failed} of {len(scenario_files)} files" if len(scenario_files) > 1 else ""
         err.print(f"{problems} problem{'s' if problems != 1 else ''} found{files}")

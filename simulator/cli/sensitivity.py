@@ -11,7 +11,7 @@ from rich.table import Table
 
 from .group import cli
 from .options import (SCENARIO, _parallel, _threads, configure, out, output_options, overrides_of, parallel_options,
-                      run_options, threads_option)
+                      report_warnings, run_options, strict_option, threads_option)
 from .progress import progress
 
 
@@ -27,8 +27,9 @@ from .progress import progress
 @output_options("results/<scenario>-sensitivity-<method>", "Skip the plot.")
 @parallel_options
 @threads_option
+@strict_option
 def sensitivity(scenario_file, output, year, method, n, seed, block_size, out_dir, force, no_plots, quiet, workers,
-                scheduler, threads) -> None:
+                scheduler, threads, strict) -> None:
     """Rank the uncertain inputs of SCENARIO (a file or a shipped scenario's name) by their
     influence on one output in one year.
 
@@ -44,6 +45,7 @@ def sensitivity(scenario_file, output, year, method, n, seed, block_size, out_di
     from ..scenario import load_scenario
 
     scenario = configure(load_scenario(scenario_file), **overrides_of(block_size=block_size))
+    report_warnings([scenario], strict, quiet)
     if n is not None and method == "sobol" and n & (n - 1):
         raise click.BadParameter(f"{n} is not a power of two (Sobol' sampling needs one)", param_hint="--n")
     out_dir = out_dir or Path("results") / f"{scenario.name}-sensitivity-{method}"

@@ -77,6 +77,13 @@ class Scenario:
         # the same document gives the same Scenario.
         return (_rebuild, (dict(self.document), self.path, self.files, dict(self.sha256), dict(self.origins)))
 
+    def warnings(self) -> list[Problem]:
+        """Settings that cannot change any output, and model blocks left at their neutral defaults
+        (`ijsim validate` and `run` print them; `--strict` makes them errors). Empty if none."""
+        from .inert import scenario_warnings
+
+        return scenario_warnings(self)
+
     def origin(self, path: str) -> str | None:
         """The file that set a key ('<overrides>' for `with_params`), or None for a registry default.
         One stage's pass rate (`...pass_rates.visa`) was set with its stream's table."""
