@@ -10,7 +10,7 @@ from rich.table import Table
 
 from ..errors import UserError
 from .group import cli
-from .options import out
+from .options import SCENARIO, out, output_options
 
 
 def history_options(f):
@@ -123,7 +123,7 @@ def calibrate(history_path, include_unverified, base_year, draws, seed, out_dir,
 
 
 @cli.command()
-@click.argument("scenario_file", type=click.Path(path_type=Path))
+@click.argument("scenario_file", metavar="SCENARIO", type=SCENARIO)
 @history_options
 @click.option("--origins", metavar="FIRST:LAST", help="Origin years (fiscal years) [default: every year with "
               "enough history before it and data after it].")
@@ -131,14 +131,10 @@ def calibrate(history_path, include_unverified, base_year, draws, seed, out_dir,
 @click.option("--draws", type=click.IntRange(100, 1_000_000), default=2000, show_default=True,
               help="Draws per model and origin.")
 @click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True)
-@click.option("--out", "out_dir", type=click.Path(path_type=Path),
-              help="Results folder [default: results/<scenario>-backtest].")
-@click.option("--force", is_flag=True, help="Replace the results folder if ijsim wrote it.")
-@click.option("--no-plots", is_flag=True, help="Skip the plots.")
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@output_options("results/<scenario>-backtest")
 def backtest(scenario_file, history_path, include_unverified, origins, horizons, draws, seed, out_dir, force,
              no_plots, quiet) -> None:
-    """Rolling-origin hindcasts of the trade flows: the scenario's process beside the candidates.
+    """Rolling-origin hindcasts of the trade flows: SCENARIO's process beside the candidates.
 
     At each origin every model is re-estimated on the history up to that year only and projects
     1-5 years ahead; the forecasts are scored against what happened (coverage, interval score,

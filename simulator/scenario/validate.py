@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from ..errors import Problem
-from ..core.exchange import stage_order
+from ..core.routes import stage_order
 from .loader import LoadedDocument, display
 from .parameters import GROUPS, NAME_PATTERN, PROCESS_ONLY, PROFILE_ONLY, SPECS, ParamSpec
 from .values import Distribution, Fixed, describe_type, is_number, parse_distribution, parse_path
@@ -210,13 +210,25 @@ def _instances(doc: dict, group: str, problem) -> list[tuple[str, dict]]:
     return out
 
 
+def _nearest(loaded: LoadedDocument, keys) -> str:
+    """Of the keys a check involves, the one set nearest the file being checked (an override, then
+    the child, then its parents): the value changed last, so the one to blame."""
+    rank = {display(f): i for i, f in enumerate(loaded.files)}
+    rank["<overrides>"] = -1
+    return min(keys, key=lambda k: rank.get(loaded.origins.get(k), len(rank)))
+
+
 def check_document(loaded: LoadedDocument) -> tuple[dict[str, Any], list[Problem]]:
     """Parse every key of the merged document; return parsed values (dotted path -> value) and problems."""
     main = display(loaded.path)
     problems: list[Problem] = []
 
-    def problem(key: str, message: str) -> None:
-        problems.append(Problem(loaded.origins.get(key, main), key, message))
+    def problem(key: str, message: str, *involved: str) -> None:
+        """A problem with `key`, reported in the file that set it or, if the check also involves
+        other keys, in the file nearest the child among theirs (a child's new base year is the
+        child's fault, not the parent's horizon)."""
+        blamed = _nearest(loaded, (key, *involved))
+        problems.append(Problem(loaded.origins.get(blamed, main), key, message))
 
     values: dict[str, Any] = {}
     roots = sorted({g.split(".")[0] for g in GROUPS})
@@ -256,8 +268,8 @@ def check_document(loaded: LoadedDocument) -> tuple[dict[str, Any], list[Problem
 def _cross_checks(loaded: LoadedDocument, values: dict[str, Any]) -> list[tuple[str, str]]:
     problems = []
 
-    def problem(key: str, message: str) -> tuple[str, str]:
-        return key, message
+    def problem(key: str, message: str, *involved: str) -> tuple[str, ...]:
+        return key, message, *involved
     if values.get("scenario.name") == "":
         problems.append(problem("scenario.name", "must not be empty"))
     disb, _ = _table(loaded.doc, "investment.disbursement")
@@ -266,7 +278,8 @@ def _cross_checks(loaded: LoadedDocument, values: dict[str, Any]) -> list[tuple[
         for key, only in PROFILE_ONLY.items():
             if key in disb and profile != only:
                 problems.append(problem(f"investment.disbursement.{key}",
-                                        f"only used with profile = '{only}' (profile is '{profile}')"))
+                                        f"only used with profile = '{only}' (profile is '{profile}')",
+                                        "investment.disbursement.profile"))
     process = values.get("trade.process", SPECS["trade.process"].default)
     process_origin = loaded.origins.get("trade.process")
     for key, allowed in PROCESS_ONLY.items():
@@ -277,7 +290,8 @@ def _cross_checks(loaded: LoadedDocument, values: dict[str, Any]) -> list[tuple[
         if f"trade.{key}" in values and process not in allowed and origin is not None and (
                 origin == process_origin or (process_origin is None and "trade.process" not in values)):
             problems.append(problem(f"trade.{key}", f"only used with process = "
-                                    f"{' or '.join(repr(a) for a in allowed)} (process is '{process}')"))
+                                    f"{' or '.join(repr(a) for a in allowed)} (process is '{process}')",
+                                    "trade.process"))
     pledge_years = values.get("investment.pledge_years", SPECS["investment.pledge_years"].default_value())
     if profile == "explicit":
         shares = values.get("investment.disbursement.shares")
@@ -286,23 +300,24 @@ def _cross_checks(loaded: LoadedDocument, values: dict[str, Any]) -> list[tuple[
         elif shares is not None and len(shares) != pledge_years:
             problems.append(problem("investment.disbursement.shares",
                                     f"has {len(shares)} entries; one per pledge year is needed "
-                                    f"(investment.pledge_years = {pledge_years})"))
+                                    f"(investment.pledge_years = {pledge_years})", "investment.pledge_years"))
     base_year = values.get("trade.base_year", SPECS["trade.base_year"].default_value())
     horizon_start = values.get("scenario.horizon_start", SPECS["scenario.horizon_start"].default_value())
     if horizon_start <= base_year:
-        key = "scenario.horizon_start" if "scenario.horizon_start" in values else "trade.base_year"
+        key = _nearest(loaded, [k for k in ("scenario.horizon_start", "trade.base_year") if k in values]
+                       or ["trade.base_year"])
         problems.append(problem(key, f"the horizon must start after the trade base year "
                                      f"(horizon_start = {horizon_start}, trade.base_year = {base_year})"))
     midpoint = values.get("investment.disbursement.midpoint_years")
     if midpoint is not None and midpoint.support()[1] > pledge_years:
         problems.append(problem("investment.disbursement.midpoint_years",
                                 f"can reach {midpoint.support()[1]:g}, beyond the pledge period of "
-                                f"{pledge_years} years"))
+                                f"{pledge_years} years", "investment.pledge_years"))
     problems += _exchange_checks(loaded, values)
     return problems
 
 
-def _exchange_checks(loaded: LoadedDocument, values: dict[str, Any]) -> list[tuple[str, str]]:
+def _exchange_checks(loaded: LoadedDocument, values: dict[str, Any]) -> list[tuple[str, ...]]:
     """Streams must name defined stages, and pass rates only for their own stages."""
     out = []
     stages_table, _ = _table(loaded.doc, "exchange.stages")
@@ -311,7 +326,8 @@ def _exchange_checks(loaded: LoadedDocument, values: dict[str, Any]) -> list[tup
     routes = [values.get(f"exchange.streams.{name}.stages", ()) for name in streams] if isinstance(streams, dict) else []
     if stage_order(routes) is None:
         out.append(("exchange.streams", "streams pass their stages in conflicting orders (one has a before b, "
-                                        "another b before a); shared stages need one order"))
+                                        "another b before a); shared stages need one order",
+                    *[f"exchange.streams.{name}.stages" for name in streams]))
     for name in streams if isinstance(streams, dict) else []:
         path = f"exchange.streams.{name}"
         used = values.get(f"{path}.stages", ())
@@ -324,5 +340,5 @@ def _exchange_checks(loaded: LoadedDocument, values: dict[str, Any]) -> list[tup
         for stage in values.get(f"{path}.pass_rates", {}):
             if stage not in used:
                 out.append((f"{path}.pass_rates", f"{stage!r} is not one of this stream's stages "
-                                                  f"({', '.join(used) or 'none'})"))
+                                                  f"({', '.join(used) or 'none'})", f"{path}.stages"))
     return out

@@ -11,13 +11,16 @@ the validator can report every problem of a file at once.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from typing import Any
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-from scipy import stats
+if TYPE_CHECKING:
+    import numpy as np
 
-from .inverse_cdf import inverse_cdf
+# numpy, scipy and the compiled inverse CDFs are imported when a distribution is first sampled, not when a
+# file is checked: `ijsim validate` answers without them.
+_BUILDING = threading.Lock()
 
 # family -> (required keys, optional keys with defaults)
 DIST_FAMILIES: dict[str, tuple[tuple[str, ...], dict[str, float]]] = {
@@ -55,9 +58,13 @@ class Fixed:
 
     def cdf(self, x: np.ndarray) -> np.ndarray:
         """A point mass: everyone takes exactly `value`."""
+        import numpy as np
+
         return (np.asarray(x) >= self.value).astype(float)
 
     def sample(self, rng: np.random.Generator, size=None):
+        import numpy as np
+
         return np.full(size, self.value) if size is not None else self.value
 
     def to_toml(self) -> float:
@@ -68,8 +75,30 @@ class Fixed:
 class Distribution:
     family: str
     params: tuple[tuple[str, float], ...]
-    frozen: Any = field(compare=False, repr=False)
-    inverse: Any = field(default=None, compare=False, repr=False)  # fast F^-1 (`inverse_cdf`)
+
+    def _built(self) -> tuple[Any, Any]:
+        """(scipy distribution, fast F^-1 from `inverse_cdf`), made on first use, once even when
+        threads ask at the same time."""
+        built = self.__dict__.get("_built_")
+        if built is None:
+            with _BUILDING:
+                built = self.__dict__.get("_built_")
+                if built is None:
+                    from .inverse_cdf import inverse_cdf
+
+                    params = dict(self.params)
+                    frozen = _scipy_distribution(self.family, params)
+                    built = (frozen, inverse_cdf(self.family, params, frozen))
+                    self.__dict__["_built_"] = built  # a cache, not state: equality ignores it
+        return built
+
+    @property
+    def frozen(self):
+        return self._built()[0]
+
+    @property
+    def inverse(self):
+        return self._built()[1]
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
         """Inverse CDF: maps uniforms in (0, 1) to draws, so any sampler (MC, LHS, Sobol) can feed it.
@@ -77,8 +106,13 @@ class Distribution:
         return self.frozen.ppf(u) if self.inverse is None else self.inverse(u)
 
     def support(self) -> tuple[float, float]:
-        lo, hi = self.frozen.support()
-        return float(lo), float(hi)
+        """The values it can take, from its parameters alone (validation needs no scipy)."""
+        p = dict(self.params)
+        if self.family == "normal":
+            return -math.inf, math.inf
+        if self.family in ("exponential", "lognormal"):
+            return 0.0, math.inf
+        return p["min"], p["max"]  # truncnormal, uniform, triangular, pert, beta
 
     def mean(self) -> float:
         return float(self.frozen.mean())
@@ -100,6 +134,8 @@ class Path:
 
     def at(self, years: np.ndarray) -> np.ndarray:
         """Value in each year: before the first point the first value holds, after the last the last."""
+        import numpy as np
+
         xs = np.array([y for y, _ in self.points], dtype=float)
         ys = np.array([v for _, v in self.points], dtype=float)
         years = np.asarray(years, dtype=float)
@@ -119,8 +155,8 @@ class Path:
 ParamValue = Fixed | Distribution | Path
 
 
-def _frozen(family: str, p: dict[str, float]) -> tuple[Any, list[str]]:
-    """Build the scipy distribution, or say what is wrong with its parameters."""
+def _check(family: str, p: dict[str, float]) -> list[str]:
+    """What is wrong with a distribution's parameters, if anything."""
     errs: list[str] = []
     if family == "exponential" and p["mean"] <= 0:
         errs.append(f"mean must be > 0, got {p['mean']}")
@@ -139,29 +175,34 @@ def _frozen(family: str, p: dict[str, float]) -> tuple[Any, list[str]]:
         errs.append(f"lambda must be > 0, got {p['lambda']}")
     if family == "beta" and (p["alpha"] <= 0 or p["beta"] <= 0):
         errs.append(f"alpha and beta must be > 0, got alpha = {p['alpha']}, beta = {p['beta']}")
-    if errs:
-        return None, errs
+    return errs
+
+
+def _scipy_distribution(family: str, p: dict[str, float]) -> Any:
+    """The scipy distribution of parameters that passed `_check`."""
+    from scipy import stats
+
     if family == "normal":
-        return stats.norm(p["mean"], p["sd"]), []
+        return stats.norm(p["mean"], p["sd"])
     if family == "exponential":
-        return stats.expon(scale=p["mean"]), []
+        return stats.expon(scale=p["mean"])
     if family == "truncnormal":
         a, b = (p["min"] - p["mean"]) / p["sd"], (p["max"] - p["mean"]) / p["sd"]
-        return stats.truncnorm(a, b, loc=p["mean"], scale=p["sd"]), []
+        return stats.truncnorm(a, b, loc=p["mean"], scale=p["sd"])
     if family == "lognormal":
-        return stats.lognorm(s=p["sigma"], scale=p["median"]), []
+        return stats.lognorm(s=p["sigma"], scale=p["median"])
     if family == "uniform":
-        return stats.uniform(p["min"], p["max"] - p["min"]), []
+        return stats.uniform(p["min"], p["max"] - p["min"])
     width = p["max"] - p["min"]
     if family == "triangular":
-        return stats.triang((p["mode"] - p["min"]) / width, loc=p["min"], scale=width), []
+        return stats.triang((p["mode"] - p["min"]) / width, loc=p["min"], scale=width)
     if family == "pert":
         # Beta-PERT (Vose 2008, "Risk Analysis: A Quantitative Guide", 3rd ed.): shape from mode and lambda.
         lam = p["lambda"]
         a = 1 + lam * (p["mode"] - p["min"]) / width
         b = 1 + lam * (p["max"] - p["mode"]) / width
-        return stats.beta(a, b, loc=p["min"], scale=width), []
-    return stats.beta(p["alpha"], p["beta"], loc=p["min"], scale=width), []
+        return stats.beta(a, b, loc=p["min"], scale=width)
+    return stats.beta(p["alpha"], p["beta"], loc=p["min"], scale=width)
 
 
 def parse_distribution(raw: dict) -> tuple[Distribution | None, list[str]]:
@@ -183,11 +224,11 @@ def parse_distribution(raw: dict) -> tuple[Distribution | None, list[str]]:
             params[k] = float(v)
     if errs:
         return None, errs
-    frozen, errs = _frozen(family, params)
+    errs = _check(family, params)
     if errs:
         return None, [f"{family} distribution: {e}" for e in errs]
     ordered = tuple((k, params[k]) for k in required + tuple(optional))
-    return Distribution(family, ordered, frozen, inverse_cdf(family, params, frozen)), []
+    return Distribution(family, ordered), []
 
 
 def parse_path(raw: dict) -> tuple[Path | None, list[str]]:
