@@ -55,7 +55,7 @@ def test_params_of_a_scenario_give_its_value_and_the_file_that_set_it(cli):
     code, out, _ = cli("params", SCENARIOS / "us-tariffs-persist.toml", "--csv")
     assert code == 0
     rows = _csv(out)
-    assert rows["tariffs.us_on_india"]["value"] == "{2023: 0, 2025: 0.311, 2026: 0.5}"
+    assert rows["tariffs.us_on_india"]["value"] == "{2023: 0, 2025: 0.2938, 2026: 0.25}"
     assert rows["tariffs.us_on_india"]["set_by"].endswith("us-tariffs-persist.toml")  # the child changes it
     assert rows["investment.realisation_rate"]["value"] == "pert(0.1, 0.8, 1, 4)"
     assert rows["investment.realisation_rate"]["set_by"].endswith("baseline.toml")  # inherited from the parent
