@@ -105,3 +105,15 @@ def test_parameter_table_is_readable_at_1280_px(reports, tmp_path):
             assert (tmp_path / "parameters.png").stat().st_size > 20_000
         finally:
             browser.close()
+
+
+def test_report_tables_read_like_the_console(reports):
+    html = reports["run"].read_text(encoding="utf-8")
+    headline = html[html.index("Headline numbers"):html.index("Plots")]
+    assert "US$ bn" in headline and "usd_bn" not in headline
+    assert "FY2030-31" in headline and "FY2034-35" in headline
+    people = re.findall(r"People exchanged to date</td><td>people</td><td[^>]*>2030</td><td[^>]*>([^<]+)<", headline)
+    assert people and re.fullmatch(r"\d{1,3}(,\d{3})+", people[0])
+    diffs = reports["comparison"].read_text(encoding="utf-8")
+    diffs = diffs[diffs.index("Paired differences"):diffs.index("Events: how likely")]
+    assert "-0.00" not in diffs and re.search(r">0\.0\d\d", diffs)  # small differences keep their digits

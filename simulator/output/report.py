@@ -19,6 +19,7 @@ from .._version import __version__
 from ..errors import UserError
 from ..result import headline_years
 from ..variables import VARIABLES
+from .labels import format_value, unit_label, year_label
 from .report_sections import comparison_probabilities
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
@@ -91,7 +92,8 @@ def _provenance(manifest: dict) -> str:
 
 
 def _fmt(x: float, unit: str = "") -> str:
-    return f"{x:,.0f}" if unit == "people" or abs(x) >= 1e5 else f"{x:,.2f}"
+    """As the console shows numbers: whole people, enough digits for small differences, never '-0'."""
+    return format_value(x, unit)
 
 
 def _run_body(folder: Path, manifest: dict) -> str:
@@ -105,12 +107,13 @@ def _run_body(folder: Path, manifest: dict) -> str:
             r = summary[(summary.variable == name) & (summary.year == y)]
             if len(r):
                 r = r.iloc[0]
-                rows.append([info.label, r.unit, y, _fmt(r.p50, r.unit), f"{_fmt(r.p05, r.unit)} – {_fmt(r.p95, r.unit)}"])
+                rows.append([info.label, unit_label(r.unit), year_label(name, y), _fmt(r.p50, r.unit), f"{_fmt(r.p05, r.unit)} – {_fmt(r.p95, r.unit)}"])
     parts = [f"<h2>Headline numbers</h2>{_table(['variable', 'unit', 'year', 'median', '90% interval'], rows, {2, 3, 4})}"]
     if (folder / "probabilities.csv").exists():
         prob = pd.read_csv(folder / "probabilities.csv")
         parts.append(_table(["event", "year", "probability"],
-                            [[r.event, r.year, f"{r.probability:.0%}"] for r in prob.itertuples()], {1, 2}))
+                            [[r.event, year_label(r.variable, r.year), f"{r.probability:.0%}"]
+                             for r in prob.itertuples()], {1, 2}))
     params = manifest.get("parameters", {})
     # "set by" names the file, not its whole path (the provenance below has the paths)
     assumptions = [[_breakable(path), _value(p["value"]), p.get("unit", ""), Path(p.get("from", "")).name or p.get("from", ""),
@@ -129,7 +132,8 @@ def _comparison_body(folder: Path, manifest: dict) -> str:
                         for s in manifest.get("scenarios", []))
     diff = pd.read_csv(folder / "headline_differences.csv")
     diff = diff[(diff.diff_p05 != 0) | (diff.diff_p95 != 0)]
-    rows = [[r.scenario, VARIABLES[r.variable].label if r.variable in VARIABLES else r.variable, r.unit, r.year,
+    rows = [[r.scenario, VARIABLES[r.variable].label if r.variable in VARIABLES else r.variable, unit_label(r.unit),
+             year_label(r.variable, r.year),
              _fmt(r.diff_p50, r.unit), f"{_fmt(r.diff_p05, r.unit)} – {_fmt(r.diff_p95, r.unit)}", f"{r.p_greater:.0%}"]
             for r in diff.itertuples()]
     return (f"<h2>Scenarios</h2>{scenarios}<h2>Paired differences against {escape(manifest['reference'])}</h2>"
