@@ -36,4 +36,4 @@ def backtest_body(folder: Path, manifest: dict) -> str:
         + "<h2>Coverage by horizon (both flows)</h2>"
         + _table(["model", "years ahead", "scored", "50% cover", "90% cover"], horizon_rows, {1, 2, 3, 4})
         + (f"<h2>Notes</h2><ul>{notes}</ul>" if notes else "")
-        + "<h2>Plots</h2>" + _figures(folder))
+        + "<h2>Plots</h2>" + _figures(folder, manifest))

@@ -73,7 +73,7 @@ def write_flows(result: FlowsResult, out_dir: Path, *, force: bool = False, plot
             write_flow_plots(result, tmp / "plots", progress=progress)
         files = {str(p.relative_to(tmp)): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
         s = result.scenario
-        doc = {"kind": "flows", "scenario": s.name, "model": "simpy individual-level", "scenario_sha256": next(iter(s.sha256.values()), None),
+        doc = {"kind": "flows", "scenario": s.name, "title": s.title, "description": s.description, "model": "simpy individual-level", "scenario_sha256": next(iter(s.sha256.values()), None),
                "scenario_files": dict(s.sha256), "seed": s.seed, "replications": int(result.dataset.sizes["replication"]),
                "sampler": s.sampler, "block_size": s.block_size, "version": __version__, "versions": versions(),
                "events": result.events, "elapsed_s": round(result.elapsed_s, 3), "files": files}

@@ -62,7 +62,8 @@ def write_sensitivity(scenario: Scenario, table: pd.DataFrame, out_dir: Path, *,
             finish_figure(fig, tmp / "plots" / name, plain_text(
                 f"ijsim {__version__} · scenario '{scenario.name}' · {a['evaluations']:,} model evaluations, seed {a['seed']}"))
         files = {str(p.relative_to(tmp)): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
-        doc = {"kind": "sensitivity", "scenario": scenario.name, "scenario_files": dict(scenario.sha256),
+        doc = {"kind": "sensitivity", "scenario": scenario.name, "title": scenario.title,
+               "description": scenario.description, "scenario_files": dict(scenario.sha256),
                "method": a["method"], "output": a["output"], "year": a["year"], "evaluations": a["evaluations"],
                "seed": a["seed"], "version": __version__, "versions": versions(),
                "elapsed_s": round(elapsed_s if started is None else time.perf_counter() - started, 3),
