@@ -114,9 +114,10 @@ INVESTMENT = (
     ParamSpec("investment", "depreciation_rate", "Annual rate at which the FDI stock wears down", "1/year",
               "number", default=0.0, low=0, high=1, uncertain=True,
               description="Stands for divestment, write-downs and repatriated capital."),
-    ParamSpec("investment", "fdi_stock_start_usd_bn", "Japanese FDI stock in India at the start",
+    ParamSpec("investment", "fdi_stock_start_usd_bn", "Cumulative Japanese FDI in India at the start",
               "usd_bn", "number", seed="fdi_stock_usd_bn", low=0, low_open=True, uncertain=True,
-              description="Must be > 0: the FDI-trade linkage is relative to it."),
+              description="The article's US$43 bn: Japanese FDI equity inflows since 2000 (DPIIT), not a "
+                          "position. Must be > 0: the FDI-trade linkage is relative to it."),
     ParamSpec("investment", "other_inflows_usd_bn", "Japanese FDI inflows outside the pledge", "usd_bn/year",
               "number", default=0.0, low=0, uncertain=True, time_varying=True,
               description="b_t; 0 counts the pledge as Japan's whole new investment."),
