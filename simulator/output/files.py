@@ -31,11 +31,34 @@ IAMC_STATISTICS = {"mean": "Mean", "p05": "5.0th Percentile", "p50": "50.0th Per
 
 
 def check_target(out_dir: Path, force: bool) -> None:
-    """Fail early (before any work) if the results folder exists and replacing it was not asked for."""
+    """Fail early (before any work) if the results folder exists and replacing it was not asked for,
+    or if it is not a folder that --force may replace (`replaceable`)."""
     if out_dir.exists() and not force:
         raise OutputExistsError(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise UserError(f"{out_dir}: exists and is not a folder")
+    if out_dir.exists() and not replaceable(out_dir):
+        raise UserError(f"{out_dir}: --force replaces only an empty folder or a results folder that ijsim wrote "
+                        "(its manifest.json lists every file in it); this folder holds other files, so it was "
+                        "left untouched: choose another --out")
+
+
+# Files ijsim adds to a results folder after its manifest is written.
+_ADDED_LATER = {"manifest.json", "report.html"}
+
+
+def replaceable(folder: Path) -> bool:
+    """True for an empty folder, or one whose every file ijsim's manifest lists: --force must never
+    delete a user's own files (a scenario folder, the working directory, notes kept in results)."""
+    files = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if not p.is_dir()}
+    if not files:
+        return True
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    listed = manifest.get("files") if isinstance(manifest, dict) else None
+    return isinstance(listed, dict) and files <= set(listed) | _ADDED_LATER
 
 
 @contextmanager
