@@ -48,10 +48,7 @@ class Result:
                 coords[info.extra_dim] = labels[info.extra_dim]
             data_vars[name] = xr.Variable(dims, values, attrs={"unit": info.unit, "long_name": info.label,
                                                                "description": info.description})
-        attrs = {"scenario": scenario.name, "title": scenario.title, "seed": scenario.seed,
-                 "draws": scenario.draws, "sampler": scenario.sampler, "block_size": scenario.block_size,
-                 "ijsim_version": __version__}
-        return cls(scenario, xr.Dataset(data_vars, coords=coords, attrs=attrs))
+        return cls(scenario, xr.Dataset(data_vars, coords=coords, attrs=dataset_attrs(scenario)))
 
     def __getitem__(self, name: str) -> xr.DataArray:
         return self.dataset[name]
@@ -73,6 +70,25 @@ class Result:
             else:
                 out.append((name, da.attrs["unit"], da))
         return out
+
+    def labels(self, dim: str) -> list[str]:
+        """The entries of a third dimension (sector, stream, stage)."""
+        return [str(x) for x in self.dataset[dim].values]
+
+    def bands(self, name: str) -> pd.DataFrame:
+        """Quantiles p05..p95 by year of a variable or of one entry ``<variable>.<entry>``."""
+        if name in self.dataset:
+            da = self.dataset[name]
+        else:
+            base, _, label = name.rpartition(".")
+            da = self.dataset[base].sel({VARIABLES[base].extra_dim: label}, drop=True)
+        q = np.quantile(da.transpose("draw", "year").values, list(QUANTILES.values()), axis=0)
+        return pd.DataFrame(q.T, index=da["year"].values, columns=list(QUANTILES))
+
+    def base_balance(self) -> float:
+        """India's balance with Japan in the base year (median over draws), the level line of the
+        balance chart."""
+        return float((self.dataset["trade.balance"] - self.dataset["trade.balance_change"]).median())
 
     def summary(self) -> pd.DataFrame:
         """Long table: variable, unit, year, mean, sd, p05, p25, p50, p75, p95.
@@ -103,26 +119,45 @@ class Result:
 
     def probabilities(self, years: list[int] | None = None) -> pd.DataFrame:
         """Headline probabilities (share of draws) in 2030 (if simulated) and the final year."""
-        all_years = [int(y) for y in self.dataset["year"].values]
-        if years is None:
-            years = headline_years(all_years)
-        base = int(self.scenario.params["trade.base_year"])
         rows = []
-        change = self.dataset["trade.balance_change"]
-        for y in years:
-            rows.append({"event": f"India's deficit with Japan narrower than in FY{base}-{(base + 1) % 100:02d}",
-                         "variable": "trade.balance_change", "year": y,
-                         "probability": float((change.sel(year=y).values > 0).mean())})
-        if self.scenario.names("exchange.streams"):
-            p = self.scenario.params
-            target_year = min(int(self.scenario.years[0]) + p["exchange.target_years"] - 1, all_years[-1])
-            for var, target, what in (("exchange.cumulative_total", p["exchange.target_people"], "people exchanged"),
-                                      ("exchange.skilled_cumulative", p["exchange.target_skilled"],
-                                       "skilled workers to Japan")):
-                reached = self.dataset[var].sel(year=target_year).values >= target
-                rows.append({"event": f"{target:,} {what} by {target_year}", "variable": var,
-                             "year": target_year, "probability": float(reached.mean())})
+        for event in probability_events(self.scenario, years):
+            values = self.dataset[event["variable"]].sel(year=event["year"]).values
+            rows.append({k: event[k] for k in ("event", "variable", "year")}
+                        | {"probability": float(happens(event, values).mean())})
         return pd.DataFrame(rows)
+
+
+def dataset_attrs(scenario: "Scenario") -> dict:
+    """The run settings every ensemble carries."""
+    return {"scenario": scenario.name, "title": scenario.title, "seed": scenario.seed,
+            "draws": scenario.draws, "sampler": scenario.sampler, "block_size": scenario.block_size,
+            "ijsim_version": __version__}
+
+
+def probability_events(scenario: "Scenario", years: list[int] | None = None) -> list[dict]:
+    """The headline events: (event, variable, year, above, threshold, inclusive), counted over draws
+    by `happens`; in 2030 (if simulated) and the final year, and the exchange targets' year."""
+    all_years = [int(y) for y in scenario.years]
+    if years is None:
+        years = headline_years(all_years)
+    base = int(scenario.params["trade.base_year"])
+    events = [{"event": f"India's deficit with Japan narrower than in FY{base}-{(base + 1) % 100:02d}",
+               "variable": "trade.balance_change", "year": y, "threshold": 0.0, "inclusive": False}
+              for y in years]
+    if scenario.names("exchange.streams"):
+        p = scenario.params
+        target_year = min(int(scenario.years[0]) + p["exchange.target_years"] - 1, all_years[-1])
+        for var, target, what in (("exchange.cumulative_total", p["exchange.target_people"], "people exchanged"),
+                                  ("exchange.skilled_cumulative", p["exchange.target_skilled"],
+                                   "skilled workers to Japan")):
+            events.append({"event": f"{target:,} {what} by {target_year}", "variable": var, "year": target_year,
+                           "threshold": target, "inclusive": True})
+    return events
+
+
+def happens(event: dict, values: np.ndarray) -> np.ndarray:
+    """Whether each draw's value meets the event."""
+    return values >= event["threshold"] if event["inclusive"] else values > event["threshold"]
 
 
 def summarise(name: str, unit: str, da: xr.DataArray) -> pd.DataFrame:

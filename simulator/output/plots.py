@@ -88,10 +88,10 @@ def sector_stack(result: Result, *, ax=None):
     the median of the total)."""
     if ax is None:
         ax = new_axes()
-    da = result["investment.disbursed_by_sector"].median("draw")
-    years = da["year"].values
-    ax.stackplot(years, [da.sel(sector=k).values for k in da["sector"].values],
-                 labels=[str(k).replace("_", " ") for k in da["sector"].values], alpha=0.85)
+    sectors = result.labels("sector")
+    medians = [result.bands(f"investment.disbursed_by_sector.{k}")["p50"] for k in sectors]
+    years = medians[0].index.values
+    ax.stackplot(years, [m.values for m in medians], labels=[str(k).replace("_", " ") for k in sectors], alpha=0.85)
     ax.set(ylabel=axis_unit("usd_bn"), title="Pledge disbursed by sector (medians)")
     year_axis(ax)
     ax.legend(fontsize=7, frameon=False, loc="upper left", ncol=2)
@@ -106,7 +106,7 @@ def trade_panel(result: Result, *, ax=None):
     for name, color, label in (("trade.exports_india_to_japan", "C2", "India → Japan"),
                                ("trade.exports_japan_to_india", "C1", "Japan → India"),
                                ("trade.balance", "C3", "balance (India)")):
-        bands = fan_bands(result[name])
+        bands = result.bands(name)
         ax.fill_between(bands.index, bands["p05"], bands["p95"], color=color, alpha=0.15, linewidth=0)
         ax.plot(bands.index, bands["p50"], color=color, linewidth=2, label=label)
     ax.axhline(0, color="0.5", linewidth=0.8)
@@ -125,7 +125,7 @@ def exchange_panel(result: Result, *, ax=None):
     target_year = int(result.scenario.years[0]) + p["exchange.target_years"] - 1
     for name, color, target in (("exchange.cumulative_total", "C0", p["exchange.target_people"]),
                                 ("exchange.skilled_cumulative", "C4", p["exchange.target_skilled"])):
-        bands = fan_bands(result[name])
+        bands = result.bands(name)
         ax.fill_between(bands.index, bands["p05"], bands["p95"], color=color, alpha=0.15, linewidth=0)
         ax.plot(bands.index, bands["p50"], color=color, linewidth=2, label=VARIABLES[name].label)
         ax.plot([target_year], [target], marker="*", markersize=12, color=color, linestyle="none",
@@ -145,7 +145,7 @@ def comparison_fan(results, variable: str, *, ax=None, labels=None):
         ax = new_axes()
     labels = labels or [r.scenario.name for r in results]
     for i, (r, label) in enumerate(zip(results, labels)):
-        bands = fan_bands(r[variable])
+        bands = r.bands(variable)
         ax.fill_between(bands.index, bands["p05"], bands["p95"], color=f"C{i}", alpha=0.15, linewidth=0)
         ax.plot(bands.index, bands["p50"], color=f"C{i}", linewidth=2, label=plain_text(label))
     info = VARIABLES[variable]
@@ -238,11 +238,10 @@ def write_fan_charts(result: Result, folder: Path, progress=None) -> list[Path]:
         info = VARIABLES[name]
         fig, ax = file_figure()
         subtitle = textwrap.shorten(result.scenario.title, width=95, placeholder=" …")
-        fan_chart(fan_bands(result[name]), ax=ax, unit=info.unit, title=f"{info.label}\n{subtitle}",
+        fan_chart(result.bands(name), ax=ax, unit=info.unit, title=f"{info.label}\n{subtitle}",
                   fiscal=is_fiscal(name))
         if name == "trade.balance":
-            base = result["trade.balance"] - result["trade.balance_change"]
-            ax.axhline(float(base.median()), color="0.3", linestyle="--", linewidth=1,
+            ax.axhline(result.base_balance(), color="0.3", linestyle="--", linewidth=1,
                        label=f"{fiscal_year(result.scenario.params['trade.base_year'])} level")
             ax.axhline(0.0, color="0.6", linewidth=0.8)
             ax.legend(loc="best", fontsize=8, frameon=False)

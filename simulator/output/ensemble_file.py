@@ -1,0 +1,146 @@
+"""The ensemble on disk: NetCDF4 (HDF5) written block by block, and exact summaries read back from it.
+
+Why NetCDF4 through h5netcdf (docs/scaling.md): the file stays `ensemble.nc`, opened by
+`xarray.open_dataset` with its named dimensions as before; HDF5 writes any slice of a variable in
+place, so a block of draws goes to the file as it completes and is then forgotten; it has 64-bit
+integers (seeds up to 2^63 - 1 are stored as numbers); and h5netcdf needs only h5py, with no
+compiled netCDF library of its own.
+
+Layout, chosen for what is done with the file:
+* one chunk per block of draws and per year (and sector, stream or stage): a block is written as
+  whole chunks, and one column (a variable's values in one year) is read without its neighbours;
+* all chunks are allocated when the file is created and never filled first, so the file's bytes do
+  not depend on the order in which blocks arrive (identical files for any number of workers).
+"""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+
+ENSEMBLE_DTYPES = {"full": np.float64, "float32": np.float32}
+_SLAB = 1 << 15  # draws per read in the summary passes
+
+
+class EnsembleWriter:
+    """Creates `path` for `scenario`'s draws with the variables of `example` (a block: name ->
+    (draws, year[, extra]) array) and writes blocks into it; `labels` names the extra dimensions."""
+
+    def __init__(self, path: Path, scenario, example: dict[str, np.ndarray], labels: dict[str, list[str]],
+                 dtype=np.float64, chunk_draws: int | None = None):
+        import h5netcdf
+        import h5py
+
+        from ..result import dataset_attrs
+        from ..variables import variable
+
+        self.path = Path(path)
+        self.dtype = np.dtype(dtype)
+        self._lock = threading.Lock()
+        self.file = h5netcdf.File(self.path, "w")
+        n, years = scenario.draws, np.asarray(scenario.years)
+        chunk = max(1, min(chunk_draws or scenario.block_size, n))
+        dims = {"draw": n, "year": len(years)}
+        self.dims: dict[str, tuple[str, ...]] = {}
+        for name in example:
+            extra = variable(name).extra_dim
+            self.dims[name] = ("draw", "year") + ((extra,) if extra else ())
+            if extra:
+                dims[extra] = len(labels[extra])
+        self.file.dimensions = dims
+        draw = self.file.create_variable("draw", ("draw",), np.int64)
+        for lo in range(0, n, 1 << 20):
+            draw[lo:min(n, lo + (1 << 20))] = np.arange(lo, min(n, lo + (1 << 20)), dtype=np.int64)
+        self.file.create_variable("year", ("year",), data=years.astype(np.int64))
+        for dim in dims:
+            if dim not in ("draw", "year"):
+                self.file.create_variable(dim, (dim,), data=np.array(labels[dim], dtype=object),
+                                          dtype=h5py.string_dtype())
+        self.variables = {}
+        for name, dim_names in self.dims.items():
+            dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
+            dcpl.set_alloc_time(h5py.h5d.ALLOC_TIME_EARLY)  # byte layout independent of write order
+            dcpl.set_fill_time(h5py.h5d.FILL_TIME_NEVER)    # every chunk is written once, by its block
+            info = variable(name)
+            v = self.file.create_variable(name, dim_names, self.dtype, chunks=(chunk,) + (1,) * (len(dim_names) - 1),
+                                          dcpl=dcpl)
+            v.attrs.update({"unit": info.unit, "long_name": info.label, "description": info.description})
+            self.variables[name] = v
+        self.file.attrs.update(dataset_attrs(scenario))
+
+    def write(self, lo: int, block: dict[str, np.ndarray]) -> None:
+        """Store a block's draws [lo, lo + n); safe from several threads."""
+        converted = {k: np.asarray(v, dtype=self.dtype) for k, v in block.items()}
+        with self._lock:
+            for name, values in converted.items():
+                self.variables[name][lo:lo + len(values)] = values
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def write_dataset(dataset, path: Path, scenario, dtype=np.float64) -> None:
+    """Write an in-memory run's dataset in the same format as a streamed run (one call, one file)."""
+    names = list(dataset.data_vars)
+    labels = {d: [str(x) for x in dataset[d].values] for d in dataset.dims if d not in ("draw", "year")}
+    example = {k: dataset[k].values[:1] for k in names}
+    writer = EnsembleWriter(path, scenario, example, labels, dtype)
+    try:
+        n = dataset.sizes["draw"]
+        step = max(1, scenario.block_size)
+        for lo in range(0, n, step):
+            writer.write(lo, {k: dataset[k].values[lo:lo + step] for k in names})
+    finally:
+        writer.close()
+
+
+def columns_of(shape: tuple[int, ...]) -> list[tuple]:
+    """Index tuples (after the draw axis) of every column: (year,) or (year, label)."""
+    return list(np.ndindex(*shape))
+
+
+def exact_summaries(path: Path, quantiles: list[float]) -> dict[str, dict[str, np.ndarray]]:
+    """Mean, sd and quantiles per variable of the ensemble at `path`, computed in float64 exactly as
+    numpy does on the whole array in memory (`result.summarise`), holding at most one column (the
+    draws of one variable in one year) and a slab of draws at a time.
+
+    numpy sums a (draws, years) array over draws row after row, so the sums here run over slabs
+    in draw order, carrying the running sum as the slab's first row (the same additions in the same
+    order); the quantiles are np.quantile of each column on its own, which equals the column of
+    np.quantile over the array."""
+    import h5py
+
+    out: dict[str, dict[str, np.ndarray]] = {}
+    with h5py.File(path, "r") as f:
+        for name, ds in f.items():
+            if ds.ndim < 2:
+                continue
+            n, tail = ds.shape[0], ds.shape[1:]
+            width = int(np.prod(tail))
+            total = np.zeros(width)
+            for lo in range(0, n, _SLAB):
+                slab = _read(ds, lo, min(n, lo + _SLAB)).reshape(-1, width)
+                total = np.add.reduce(np.concatenate([total[None], slab]), axis=0)
+            mean = np.true_divide(total, n)
+            squares = np.zeros(width)
+            for lo in range(0, n, _SLAB):
+                deviation = _read(ds, lo, min(n, lo + _SLAB)).reshape(-1, width) - mean
+                np.multiply(deviation, deviation, out=deviation)
+                squares = np.add.reduce(np.concatenate([squares[None], deviation]), axis=0)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                sd = np.sqrt(squares / max(n - 1, 0)) if n > 1 else np.zeros(width)
+            q = np.empty((len(quantiles), width))
+            column = np.empty(n)
+            for j, index in enumerate(columns_of(tail)):
+                ds.read_direct(column, np.s_[(slice(None),) + index])
+                q[:, j] = np.quantile(column, quantiles, overwrite_input=True)
+            out[name] = {"shape": tail, "mean": mean.reshape(tail), "sd": sd.reshape(tail),
+                         "quantiles": q.reshape((len(quantiles),) + tail)}
+    return out
+
+
+def _read(ds, lo: int, hi: int) -> np.ndarray:
+    buffer = np.empty((hi - lo,) + ds.shape[1:])
+    ds.read_direct(buffer, np.s_[lo:hi])
+    return buffer
