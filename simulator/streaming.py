@@ -77,6 +77,24 @@ def run_into(scenario, folder: Path, *, ensemble: str = "full", progress: Callab
                       quantile_method="log-histogram" if writer is None else "exact")
 
 
+def check_disk(scenario, out_dir: Path, ensemble: str, fraction: float = 0.9) -> None:
+    """Refuse, before any work, an ensemble that the results folder's disk cannot hold."""
+    import shutil
+
+    from .engine import bytes_per_draw
+
+    if ensemble == "none":
+        return
+    folder = next((p for p in (Path(out_dir), *Path(out_dir).parents) if p.exists()), Path("."))
+    free = shutil.disk_usage(folder).free
+    needed = bytes_per_draw(scenario) * scenario.draws * (4 if ensemble == "float32" else 8) // 8
+    if needed > fraction * free:
+        raise UserError(f"{scenario.draws:,} draws need about {needed / 2**30:.1f} GiB for ensemble.nc "
+                        f"({ensemble}), more than the disk of {folder} has free ({free / 2**30:.1f} GiB); "
+                        "use --ensemble float32 (half the size) or --ensemble none (no ensemble, "
+                        "quantiles within 0.05%), or fewer --draws")
+
+
 def _block_task(scenario, sizes: dict[int, int], index: int):
     return simulate_block(scenario, index, sizes[index])
 

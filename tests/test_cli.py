@@ -43,7 +43,7 @@ def test_summary_csv(baseline_run):
 
 
 def test_ensemble_matches_summary(baseline_run):
-    ds = xr.open_dataset(baseline_run / "ensemble.nc", engine="scipy")
+    ds = xr.open_dataset(baseline_run / "ensemble.nc")
     assert ds["investment.fdi_stock"].dims == ("draw", "year")
     assert ds.sizes["draw"] == 600
     assert ds["investment.fdi_stock"].attrs["unit"] == "usd_bn"

@@ -120,12 +120,6 @@ def test_serial_run_does_not_import_dask_distributed(tmp_path):
     assert out.stdout.split() == ["False"], out.stderr
 
 
-def test_too_many_draws_is_refused_before_work(cli, tmp_path, monkeypatch):
-    real = os.sysconf
-    monkeypatch.setattr(os, "sysconf", lambda name: 1000 if name == "SC_AVPHYS_PAGES" else real(name))
-    code, _, err = cli("run", SCENARIOS / "baseline.toml", "--draws", "2000000", "--out", "big")
-    assert code == 2 and "2,000,000 draws need about" in err and "--draws" in err
-    assert not (tmp_path / "big").exists()
 
 
 def test_workers_and_scheduler_are_exclusive(cli):

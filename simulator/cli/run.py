@@ -43,6 +43,7 @@ def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, n
     parallel["threads"] = _threads(threads, parallel)
     out_dir = out_dir or Path("results") / scenario.name
     check_target(out_dir, force)
+    streaming.check_disk(scenario, out_dir, ensemble)
 
     started = time.perf_counter()
     with progress(quiet) as task, atomic_folder(out_dir, force) as tmp:
