@@ -126,3 +126,14 @@ def test_workers_and_scheduler_are_exclusive(cli):
     code, _, err = cli("run", SCENARIOS / "baseline.toml", "--workers", "2", "--scheduler", "tcp://127.0.0.1:1",
                        "--out", "x")
     assert code == 2 and "not both" in err
+
+
+def test_streamed_run_on_dask_writes_identical_files(scenario, client, tmp_path):
+    from simulator import streaming
+
+    (tmp_path / "serial").mkdir()
+    (tmp_path / "dask").mkdir()
+    serial = streaming.run_into(scenario, tmp_path / "serial")
+    on_dask = streaming.run_into(scenario, tmp_path / "dask", client=client)
+    assert serial.summary().equals(on_dask.summary())
+    assert (tmp_path / "serial" / "ensemble.nc").read_bytes() == (tmp_path / "dask" / "ensemble.nc").read_bytes()
