@@ -215,6 +215,8 @@ def save(fig, path_without_suffix: Path, formats=("png", "svg")) -> list[Path]:
         metadata = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
         fig.savefig(path, dpi=110, metadata=metadata)
         written.append(path)
+        # The layout is in figure coordinates: computed once, for the first format, and kept.
+        fig.set_layout_engine("none")
     return written
 
 
@@ -224,37 +226,69 @@ def source_line(result: Result) -> str:
                       "base figures: seeds/article_figures.toml and docs/model.md")
 
 
-def write_fan_charts(result: Result, folder: Path, progress=None) -> list[Path]:
+def write_fan_charts(result: Result, folder: Path, progress=None, processes: int | None = None) -> list[Path]:
     """A fan chart per headline variable, and the sector, trade and exchange panels (PNG and SVG).
-    `progress(done, total)` is called as each plot is written."""
+    `progress(done, total)` is called as each plot is written. The plots are drawn on `processes`
+    processes (by default one per CPU available; forked, so they start at once and share the
+    result without copying it): drawing is pure Python, so threads would not help."""
+    import multiprocessing
+
+    from ..parallel import available_cpus
+
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
     headline = [name for name in result.variables if VARIABLES[name].headline]
-    panels = [(name, draw) for name, draw in (("investment_by_sector", sector_stack), ("trade", trade_panel),
-                                              ("exchange", exchange_panel))
+    panels = [name for name in ("investment_by_sector", "trade", "exchange")
               if name != "exchange" or result.scenario.names("exchange.streams")]
-    total = len(headline) + len(panels)
-    for done, name in enumerate(headline, start=1):
-        info = VARIABLES[name]
-        fig, ax = file_figure()
-        subtitle = textwrap.shorten(result.scenario.title, width=95, placeholder=" …")
-        fan_chart(result.bands(name), ax=ax, unit=info.unit, title=f"{info.label}\n{subtitle}",
-                  fiscal=is_fiscal(name))
-        if name == "trade.balance":
-            ax.axhline(result.base_balance(), color="0.3", linestyle="--", linewidth=1,
-                       label=f"{fiscal_year(result.scenario.params['trade.base_year'])} level")
-            ax.axhline(0.0, color="0.6", linewidth=0.8)
-            ax.legend(loc="best", fontsize=8, frameon=False)
-        written += finish_figure(fig, folder / name, source_line(result))
-        if progress is not None:
-            progress(done, total)
-    for done, (name, draw) in enumerate(panels, start=len(headline) + 1):
-        fig, ax = file_figure()
-        draw(result, ax=ax)
-        written += finish_figure(fig, folder / name, source_line(result))
-        if progress is not None:
-            progress(done, total)
-    return written
+    jobs = [("fan", name) for name in headline] + [("panel", name) for name in panels]
+    processes = min(available_cpus(), len(jobs)) if processes is None else processes
+    done, written = 0, {}
+    if processes > 1 and "fork" in multiprocessing.get_all_start_methods():
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        global _SHARED
+        _SHARED = (result, folder)
+        try:
+            with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
+                futures = {pool.submit(_render_shared, job): job for job in jobs}
+                for future in as_completed(futures):
+                    written[futures[future]] = future.result()
+                    done += 1
+                    if progress is not None:
+                        progress(done, len(jobs))
+        finally:
+            _SHARED = None
+    else:
+        for job in jobs:
+            written[job] = _render(result, folder, job)
+            done += 1
+            if progress is not None:
+                progress(done, len(jobs))
+    return [path for job in jobs for path in written[job]]
+
+
+_SHARED = None  # (result, folder) for forked plotting processes
+_PANELS = {"investment_by_sector": sector_stack, "trade": trade_panel, "exchange": exchange_panel}
+
+
+def _render_shared(job) -> list[Path]:
+    return _render(*_SHARED, job)
+
+
+def _render(result, folder: Path, job) -> list[Path]:
+    kind, name = job
+    fig, ax = file_figure()
+    if kind == "panel":
+        _PANELS[name](result, ax=ax)
+        return finish_figure(fig, folder / name, source_line(result))
+    info = VARIABLES[name]
+    subtitle = textwrap.shorten(result.scenario.title, width=95, placeholder=" …")
+    fan_chart(result.bands(name), ax=ax, unit=info.unit, title=f"{info.label}\n{subtitle}", fiscal=is_fiscal(name))
+    if name == "trade.balance":
+        ax.axhline(result.base_balance(), color="0.3", linestyle="--", linewidth=1,
+                   label=f"{fiscal_year(result.scenario.params['trade.base_year'])} level")
+        ax.axhline(0.0, color="0.6", linewidth=0.8)
+        ax.legend(loc="best", fontsize=8, frameon=False)
+    return finish_figure(fig, folder / name, source_line(result))
 
 
 def finish_figure(fig, path_without_suffix: Path, source: str) -> list[Path]:
