@@ -137,3 +137,13 @@ def test_streamed_run_on_dask_writes_identical_files(scenario, client, tmp_path)
     on_dask = streaming.run_into(scenario, tmp_path / "dask", client=client)
     assert serial.summary().equals(on_dask.summary())
     assert (tmp_path / "serial" / "ensemble.nc").read_bytes() == (tmp_path / "dask" / "ensemble.nc").read_bytes()
+
+
+def test_simpy_replications_on_processes_match_one_process():
+    small = simulator.load_scenario(SMALL_EXCHANGE)
+    calls = []
+    one = run_flows(small, replications=3, processes=1)
+    two = run_flows(small, replications=3, processes=2, progress=lambda d, t: calls.append((d, t)))
+    assert one.dataset.equals(two.dataset)
+    assert one.stage_stats.equals(two.stage_stats)
+    assert calls[-1] == (3.0, 3) and all(b[0] >= a[0] for a, b in zip(calls, calls[1:]))

@@ -228,50 +228,53 @@ def source_line(result: Result) -> str:
 
 def write_fan_charts(result: Result, folder: Path, progress=None, processes: int | None = None) -> list[Path]:
     """A fan chart per headline variable, and the sector, trade and exchange panels (PNG and SVG).
-    `progress(done, total)` is called as each plot is written. The plots are drawn on `processes`
-    processes (by default one per CPU available; forked, so they start at once and share the
-    result without copying it): drawing is pure Python, so threads would not help."""
-    import multiprocessing
-
-    from ..parallel import available_cpus
-
+    `progress(done, total)` is called as each plot is written; `processes` as in `draw_all`."""
     folder.mkdir(parents=True, exist_ok=True)
     headline = [name for name in result.variables if VARIABLES[name].headline]
     panels = [name for name in ("investment_by_sector", "trade", "exchange")
               if name != "exchange" or result.scenario.names("exchange.streams")]
     jobs = [("fan", name) for name in headline] + [("panel", name) for name in panels]
+    return draw_all(jobs, lambda job: _render(result, folder, job), progress, processes)
+
+
+def draw_all(jobs: list, render, progress=None, processes: int | None = None) -> list[Path]:
+    """render(job) -> files for every job, in the jobs' order, on `processes` processes (by default
+    one per CPU available). Drawing is pure Python, so threads would not help; the processes are
+    forked, so they start at once and share `render` and its data without copying or pickling."""
+    import multiprocessing
+
+    from ..parallel import available_cpus
+
     processes = min(available_cpus(), len(jobs)) if processes is None else processes
-    done, written = 0, {}
+    written: dict[int, list[Path]] = {}
     if processes > 1 and "fork" in multiprocessing.get_all_start_methods():
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
-        global _SHARED
-        _SHARED = (result, folder)
+        global _RENDER
+        _RENDER = render
         try:
             with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
-                futures = {pool.submit(_render_shared, job): job for job in jobs}
+                futures = {pool.submit(_render_forked, job): i for i, job in enumerate(jobs)}
                 for future in as_completed(futures):
                     written[futures[future]] = future.result()
-                    done += 1
                     if progress is not None:
-                        progress(done, len(jobs))
+                        progress(len(written), len(jobs))
         finally:
-            _SHARED = None
+            _RENDER = None
     else:
-        for job in jobs:
-            written[job] = _render(result, folder, job)
-            done += 1
+        for i, job in enumerate(jobs):
+            written[i] = render(job)
             if progress is not None:
-                progress(done, len(jobs))
-    return [path for job in jobs for path in written[job]]
+                progress(len(written), len(jobs))
+    return [path for i in range(len(jobs)) for path in written[i]]
 
 
-_SHARED = None  # (result, folder) for forked plotting processes
+_RENDER = None  # the render function forked plotting processes inherit
 _PANELS = {"investment_by_sector": sector_stack, "trade": trade_panel, "exchange": exchange_panel}
 
 
-def _render_shared(job) -> list[Path]:
-    return _render(*_SHARED, job)
+def _render_forked(job) -> list[Path]:
+    return _RENDER(job)
 
 
 def _render(result, folder: Path, job) -> list[Path]:
