@@ -11,8 +11,9 @@ from typing import Any, Mapping
 import numpy as np
 
 from ..errors import Problem, ScenarioError
-from .loader import LoadedDocument, load_document, merge
+from .loader import LoadedDocument, display, load_document, merge
 from .parameters import GROUPS, SPECS, model_specs, spec_for
+from .checks import notes
 from .validate import check_document
 from .values import Distribution, Fixed, Path as ValuePath
 
@@ -34,6 +35,7 @@ class Scenario:
     files: tuple[Path, ...] = ()
     sha256: Mapping[str, str] = field(default_factory=dict, repr=False)
     explicit: frozenset[str] = frozenset()  # parameters set by a file (the rest are registry defaults)
+    notes: tuple[Problem, ...] = ()  # allowed values that deserve a warning (checks.notes)
 
     @functools.cached_property
     def derived(self) -> dict[str, Any]:
@@ -151,6 +153,8 @@ def _build(loaded: LoadedDocument) -> Scenario:
         block_size=setting("sampling.block_size"), params=MappingProxyType(params),
         document=MappingProxyType(loaded.doc), path=loaded.path, files=tuple(loaded.files),
         sha256=MappingProxyType(dict(loaded.sha256)), explicit=frozenset(values),
+        notes=tuple(Problem(loaded.origins.get(key, display(loaded.path)), key, message)
+                    for key, message in notes(loaded, values)),
     )
 
 

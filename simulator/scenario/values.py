@@ -11,6 +11,7 @@ the validator can report every problem of a file at once.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,11 +32,42 @@ DIST_FAMILIES: dict[str, tuple[tuple[str, ...], dict[str, float]]] = {
     "beta": (("alpha", "beta"), {"min": 0.0, "max": 1.0}),
 }
 INTERPOLATIONS = ("step", "linear")
+# The smallest and largest uniforms the samplers produce (their clip, simulator.sampling._EPS): a
+# distribution's draws range from ppf(EXTREME_U) to ppf(1 - EXTREME_U), never beyond.
+EXTREME_U = 2.0 ** -53
+# Distribution parameters beyond this overflow scipy's set-up (min - max, mode - min) long before any
+# parameter's own range is checked; every real parameter range lies far inside it.
+MAX_PARAMETER = 1e15
+_YEAR = re.compile(r"[0-9]{4}")  # ASCII digits only: str.isdigit() also accepts '²' and '２'
 
 
 def is_number(x: Any) -> bool:
     # TOML booleans are Python bools, which are ints: a `true` where a number belongs is a mistake.
     return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def finite_number(x: Any) -> bool:
+    """A number that floats can hold: TOML integers can have hundreds of digits (math.isfinite raises)."""
+    if not is_number(x):
+        return False
+    try:
+        return math.isfinite(x)
+    except OverflowError:
+        return False
+
+
+def show(x: Any, limit: int = 40) -> str:
+    """A value from a file as a message shows it: a huge integer by its size, long text cut short."""
+    if is_number(x) and isinstance(x, int) and abs(x) >= 10**18:
+        try:
+            return f"an integer of {len(str(abs(x)))} digits"
+        except ValueError:  # beyond sys.get_int_max_str_digits() (a document built in Python)
+            return f"an integer of about {int(x.bit_length() * 0.30103) + 1} digits"
+    try:
+        text = repr(x)
+    except ValueError:  # an integer inside beyond sys.get_int_max_str_digits() (a document built in Python)
+        return describe_type(x)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def describe_type(x: Any) -> str:
@@ -164,21 +196,25 @@ def _frozen(family: str, p: dict[str, float]) -> tuple[Any, list[str]]:
     return stats.beta(p["alpha"], p["beta"], loc=p["min"], scale=width), []
 
 
-def parse_distribution(raw: dict) -> tuple[Distribution | None, list[str]]:
+def parse_distribution(raw: dict, allowed_values: str = "") -> tuple[Distribution | None, list[str]]:
+    """`allowed_values` ends the message about a parameter too large to handle: the key's own range."""
     family = raw.get("dist")
     if not isinstance(family, str) or family not in DIST_FAMILIES:
-        return None, [f"unknown distribution {family!r}; allowed: {', '.join(DIST_FAMILIES)}"]
+        return None, [f"unknown distribution {show(family)}; allowed: {', '.join(DIST_FAMILIES)}"]
     required, optional = DIST_FAMILIES[family]
     allowed = set(required) | set(optional) | {"dist"}
-    errs = [f"'{k}' is not a parameter of the {family} distribution; it takes "
+    errs = [f"{show(k)} is not a parameter of the {family} distribution; it takes "
             f"{', '.join(required + tuple(optional))}" for k in raw if k not in allowed]
     errs += [f"the {family} distribution needs '{k}'" for k in required if k not in raw]
     params: dict[str, float] = dict(optional)
     for k, v in raw.items():
         if k == "dist" or k not in allowed:
             continue
-        if not is_number(v) or not math.isfinite(v):
-            errs.append(f"'{k}' must be a finite number, got {v!r}")
+        if not finite_number(v):
+            errs.append(f"'{k}' must be a finite number, got {show(v)}")
+        elif abs(v) > MAX_PARAMETER:
+            errs.append(f"'{k}' is {show(v)}; distribution parameters must lie within ±{MAX_PARAMETER:g}"
+                        f"{allowed_values}")
         else:
             params[k] = float(v)
     if errs:
@@ -187,22 +223,32 @@ def parse_distribution(raw: dict) -> tuple[Distribution | None, list[str]]:
     if errs:
         return None, [f"{family} distribution: {e}" for e in errs]
     ordered = tuple((k, params[k]) for k in required + tuple(optional))
-    return Distribution(family, ordered, frozen, inverse_cdf(family, params, frozen)), []
+    value = Distribution(family, ordered, frozen, inverse_cdf(family, params, frozen))
+    try:  # extreme shapes overflow inside scipy (boost raises OverflowError): find out now, not mid-run
+        with np.errstate(all="ignore"):
+            median, mean = float(value.ppf(np.array([0.5, EXTREME_U, 1 - EXTREME_U]))[0]), value.mean()
+    except (ArithmeticError, ValueError) as exc:
+        return None, [f"{family} distribution: these parameters are too extreme to compute with "
+                      f"({type(exc).__name__}); choose less extreme ones"]
+    if not (math.isfinite(median) and math.isfinite(mean)):
+        return None, [f"{family} distribution: these parameters are too extreme to compute with "
+                      "(its median or mean is not a finite number); choose less extreme ones"]
+    return value, []
 
 
 def parse_path(raw: dict) -> tuple[Path | None, list[str]]:
     errs: list[str] = []
     interpolation = raw.get("interpolation", "step")
     if interpolation not in INTERPOLATIONS:
-        errs.append(f"interpolation must be one of {', '.join(INTERPOLATIONS)}, got {interpolation!r}")
+        errs.append(f"interpolation must be one of {', '.join(INTERPOLATIONS)}, got {show(interpolation)}")
     points: list[tuple[int, float]] = []
     for k, v in raw.items():
         if k == "interpolation":
             continue
-        if not (k.isdigit() and len(k) == 4):
-            errs.append(f"path keys are four-digit years (or 'interpolation'), got {k!r}")
-        elif not is_number(v) or not math.isfinite(v):
-            errs.append(f"value for {k} must be a finite number, got {describe_type(v)} {v!r}")
+        if not _YEAR.fullmatch(k):
+            errs.append(f"path keys are four-digit years in ASCII digits (or 'interpolation'), got {show(k)}")
+        elif not finite_number(v):
+            errs.append(f"value for {k} must be a finite number, got {describe_type(v)} {show(v)}")
         else:
             points.append((int(k), float(v)))
     if not points and not errs:
