@@ -5,12 +5,12 @@ import time
 from pathlib import Path
 
 import click
-from rich.markup import escape
 from rich.table import Table
 
 from ..errors import ScenarioError, UserError
 from .group import cli
-from .options import _parallel, _threads, out, output_options, parallel_options, threads_option
+from .options import (_parallel, _threads, out, output_options, parallel_options, safe, threads_option,
+                      warn)
 
 @cli.command()
 @click.argument("scenario_files", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -43,6 +43,8 @@ def compare(scenario_files, draws, seed, out_dir, force, no_plots, quiet, worker
             problems += exc.problems
     if problems:
         raise ScenarioError(problems)
+    for scenario in scenarios:
+        warn(scenario, quiet)
     try:
         common_settings(scenarios, draws=draws, seed=seed)
     except ValueError as exc:
@@ -59,15 +61,15 @@ def compare(scenario_files, draws, seed, out_dir, force, no_plots, quiet, worker
     for name in comparison.names[1:]:
         rows = headline[headline.scenario == name]
         changed = rows[(rows.diff_p05 != 0) | (rows.diff_p95 != 0)]
-        table = Table(title=escape(f"{name} minus {comparison.names[0]}: paired differences "
+        table = Table(title=safe(f"{name} minus {comparison.names[0]}: paired differences "
                                    f"({comparison.reference.scenario.draws:,} common draws)"), title_justify="left")
         for col in ("variable", "year", "median", "90% interval", "P(higher)"):
             table.add_column(col, justify="left" if col == "variable" else "right")
         for row in changed.itertuples():
-            table.add_row(escape(f"{VARIABLES[row.variable].label} ({row.unit})"), str(row.year),
+            table.add_row(safe(f"{VARIABLES[row.variable].label} ({row.unit})"), str(row.year),
                           f"{row.diff_p50:,.2f}", f"{row.diff_p05:,.2f} – {row.diff_p95:,.2f}", f"{row.p_greater:.0%}")
         out.print(table)
         same = sorted(set(rows.variable) - set(changed.variable))
         if same:
             out.print("unchanged in every draw: " + ", ".join(same))
-    out.print(f"results written to {escape(str(out_dir))}/")
+    out.print(f"results written to {safe(str(out_dir))}/")

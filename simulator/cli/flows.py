@@ -4,11 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.markup import escape
 from rich.table import Table
 
 from .group import cli
-from .options import _parallel, err, out, output_options, parallel_options
+from .options import _parallel, err, out, output_options, parallel_options, safe, warn
 
 @cli.command()
 @click.argument("scenario_file", type=click.Path(path_type=Path))
@@ -31,6 +30,7 @@ def flows(scenario_file: Path, replications, seed, out_dir, force, no_plots, qui
     from ..scenario import load_scenario
 
     scenario = engine.configure(load_scenario(scenario_file), seed=seed)
+    warn(scenario, quiet)
     parallel = _parallel(workers, scheduler)
     out_dir = out_dir or Path("results") / f"{scenario.name}-flows"
     check_target(out_dir, force)
@@ -45,12 +45,12 @@ def flows(scenario_file: Path, replications, seed, out_dir, force, no_plots, qui
     write_flows(result, out_dir, force=force, plots=not no_plots)
     if quiet:
         return
-    table = Table(title=escape(f"{scenario.title}: simpy model, {replications} replications"), title_justify="left")
+    table = Table(title=safe(f"{scenario.title}: simpy model, {replications} replications"), title_justify="left")
     for col in ("stage", "served", "mean wait (months)", "p95 wait (months)", "mean queue", "utilisation"):
         table.add_column(col, justify="left" if col == "stage" else "right")
     for row in result.stage_table().itertuples():
-        table.add_row(escape(row.stage), f"{row.served:,.0f}",
+        table.add_row(safe(row.stage), f"{row.served:,.0f}",
                       f"{row.mean_wait_months:.3f} ± {row.mean_wait_months_ci95:.3f}",
                       f"{row.p95_wait_months:.3f}", f"{row.mean_queue:,.1f}", f"{row.utilisation:.0%}")
     out.print(table)
-    out.print(f"{result.events:,} events in {result.elapsed_s:.1f} s; results written to {escape(str(out_dir))}/")
+    out.print(f"{result.events:,} events in {result.elapsed_s:.1f} s; results written to {safe(str(out_dir))}/")

@@ -12,7 +12,7 @@ import traceback
 import click
 from rich.markup import escape
 
-from ..errors import ScenarioError, UserError
+from ..errors import ScenarioError, UserError, printable
 from .group import cli
 from .options import err
 
@@ -58,7 +58,7 @@ def _main(argv: list[str] | None) -> int:
         err.print(f"{n} problem{'s' if n != 1 else ''} found; nothing was run or written")
         return 2
     except UserError as exc:
-        err.print(f"ijsim: {escape(str(exc))}")
+        err.print(f"ijsim: {escape(printable(str(exc)))}")
         return 2
     except KeyboardInterrupt:
         err.print("ijsim: interrupted; no results were written")
@@ -69,7 +69,7 @@ def _main(argv: list[str] | None) -> int:
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 1
     except Exception as exc:  # a bug, not the user's fault: say so and how to report it
-        err.print(f"ijsim: internal error: {escape(type(exc).__name__)}: {escape(str(exc))}")
+        err.print(f"ijsim: internal error: {escape(type(exc).__name__)}: {escape(printable(str(exc)))}")
         if os.environ.get("IJSIM_DEBUG"):
             err.print(escape(traceback.format_exc()))
         else:

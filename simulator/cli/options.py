@@ -5,9 +5,25 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
+
+from ..errors import printable
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
+
+
+def safe(text: str) -> str:
+    """Text from a file or the command line for the console: no markup, control characters escaped
+    (a title can hold a newline or an ANSI escape sequence)."""
+    return escape(printable(text))
+
+
+def warn(scenario, quiet: bool = False) -> None:
+    """The scenario's warnings (allowed values that change what the results mean), on stderr."""
+    if not quiet:
+        for note in scenario.notes:
+            err.print(f"warning: {safe(str(note))}")
 
 def parallel_options(f):
     """--workers / --scheduler: the same results on Dask (docs/scaling.md); neither means one process."""

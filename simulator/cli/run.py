@@ -5,10 +5,10 @@ import time
 from pathlib import Path
 
 import click
-from rich.markup import escape
 
 from .group import cli
-from .options import _parallel, _threads, err, out, output_options, parallel_options, threads_option
+from .options import (_parallel, _threads, err, out, output_options, parallel_options, safe, threads_option,
+                      warn)
 
 @cli.command()
 @click.argument("scenario_file", type=click.Path(path_type=Path))
@@ -31,6 +31,7 @@ def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, n
     overrides = {k: v for k, v in (("draws", draws), ("seed", seed), ("sampler", sampler),
                                    ("block_size", block_size)) if v is not None}
     scenario = engine.configure(scenario, **overrides)
+    warn(scenario, quiet)
     parallel = _parallel(workers, scheduler)
     parallel["threads"] = _threads(threads, parallel)
     out_dir = out_dir or Path("results") / scenario.name
@@ -55,4 +56,4 @@ def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, n
                   elapsed_s=time.perf_counter() - started, plot_writer=plot_writer)
     if not quiet:
         print_headline(result, out)
-        out.print(f"results written to {escape(str(out_dir))}/ in {time.perf_counter() - started:.1f} s")
+        out.print(f"results written to {safe(str(out_dir))}/ in {time.perf_counter() - started:.1f} s")

@@ -5,12 +5,11 @@ import json
 from pathlib import Path
 
 import click
-from rich.markup import escape
 from rich.table import Table
 
 from ..errors import ScenarioError
 from .group import cli
-from .options import err, out
+from .options import err, out, safe, warn
 
 @cli.command()
 @click.argument("scenario_files", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -25,9 +24,10 @@ def validate(scenario_files: tuple[Path, ...]) -> None:
         except ScenarioError as exc:
             failed = True
             for problem in exc.problems:
-                err.print(escape(str(problem)))
+                err.print(safe(str(problem)))
         else:
-            out.print(f"ok  {escape(str(path))}  ({escape(s.name)}: {escape(s.title)})")
+            out.print(f"ok  {safe(str(path))}  ({safe(s.name)}: {safe(s.title)})")
+            warn(s)
     if failed:
         raise SystemExit(2)
 
@@ -45,9 +45,9 @@ def list_scenarios() -> None:
     for path in shipped_scenarios():
         try:
             s = load_scenario(path)
-            table.add_row(escape(path.name), escape(s.name), escape(s.title))
+            table.add_row(safe(path.name), safe(s.name), safe(s.title))
         except ScenarioError:
-            table.add_row(escape(path.name), "", "[red](invalid: run ijsim validate)[/red]")
+            table.add_row(safe(path.name), "", "[red](invalid: run ijsim validate)[/red]")
     out.print(table)
 
 

@@ -5,11 +5,10 @@ import time
 from pathlib import Path
 
 import click
-from rich.markup import escape
 from rich.table import Table
 
 from .group import cli
-from .options import _parallel, out, output_options, parallel_options
+from .options import _parallel, out, output_options, parallel_options, safe, warn
 
 @cli.command()
 @click.argument("scenario_file", type=click.Path(path_type=Path))
@@ -35,6 +34,7 @@ def sensitivity(scenario_file, output, year, method, n, seed, out_dir, force, no
     from ..scenario import load_scenario
 
     scenario = load_scenario(scenario_file)
+    warn(scenario, quiet)
     if n is not None and method == "sobol" and n & (n - 1):
         raise click.BadParameter(f"{n} is not a power of two (Sobol' sampling needs one)", param_hint="--n")
     out_dir = out_dir or Path("results") / f"{scenario.name}-sensitivity-{method}"
@@ -48,7 +48,7 @@ def sensitivity(scenario_file, output, year, method, n, seed, out_dir, force, no
         return
     main_col = {"sobol": "ST", "morris": "mu_star", "oat": "swing"}[method]
     extra = {"sobol": ("S1", "ST"), "morris": ("mu_star", "sigma"), "oat": ("low", "high")}[method]
-    ranking = Table(title=escape(f"{scenario.name}: sensitivity of {output} in {table.attrs['year']} "
+    ranking = Table(title=safe(f"{scenario.name}: sensitivity of {output} in {table.attrs['year']} "
                                  f"({method}, {table.attrs['evaluations']:,} model evaluations)"), title_justify="left")
     for col in ("rank", "input", *extra, main_col if main_col not in extra else None):
         if col:
@@ -59,6 +59,6 @@ def sensitivity(scenario_file, output, year, method, n, seed, out_dir, force, no
             cells.append(f"{row[main_col]:,.3g}")
         if method == "sobol":
             cells = [f"{row['S1']:.3f} ± {row['S1_conf']:.3f}", f"{row['ST']:.3f} ± {row['ST_conf']:.3f}"]
-        ranking.add_row(str(rank), escape(row["label"]), *cells)
+        ranking.add_row(str(rank), safe(row["label"]), *cells)
     out.print(ranking)
-    out.print(f"results written to {escape(str(out_dir))}/ in {time.perf_counter() - started:.1f} s")
+    out.print(f"results written to {safe(str(out_dir))}/ in {time.perf_counter() - started:.1f} s")

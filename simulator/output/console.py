@@ -5,12 +5,13 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from ..errors import printable
 from ..result import Result
 
 
 def headline_table(result: Result) -> Table:
     s = result.scenario
-    table = Table(title=escape(f"{s.title}  ({s.draws:,} draws, seed {s.seed})"), title_justify="left")
+    table = Table(title=escape(printable(f"{s.title}  ({s.draws:,} draws, seed {s.seed})")), title_justify="left")
     for col, justify in (("variable", "left"), ("unit", "left"), ("year", "right"),
                          ("median", "right"), ("90% interval", "right")):
         table.add_column(col, justify=justify)
