@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+import warnings
 
 import click
 from rich.markup import escape
@@ -41,7 +42,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None) -> int:
     try:
-        cli.main(args=argv, prog_name="ijsim", standalone_mode=False)
+        with warnings.catch_warnings():
+            # numpy's overflow warnings name source lines, not the scenario: values that overflow are
+            # refused at validation, and results with inf or NaN are refused before writing.
+            warnings.simplefilter("ignore", RuntimeWarning)
+            cli.main(args=argv, prog_name="ijsim", standalone_mode=False)
         return 0
     except click.exceptions.Exit as exc:
         return exc.exit_code

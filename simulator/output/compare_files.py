@@ -10,7 +10,8 @@ import pandas as pd
 from .._version import __version__
 from ..compare import Comparison
 from ..variables import VARIABLES
-from .files import atomic_folder, sha256_file, versions
+from ..scenario.loader import display
+from .files import atomic_folder, check_finite, sha256_file, versions
 from .plots import finish_figure, comparison_fan, difference_fan, plain_text
 
 
@@ -41,6 +42,8 @@ def write_comparison_plots(comparison: Comparison, folder: Path) -> list[Path]:
 
 def write_comparison(comparison: Comparison, out_dir: Path, *, force: bool = False, plots: bool = True,
                      elapsed_s: float = 0.0) -> Path:
+    for r in comparison.results:
+        check_finite(r.dataset, display(r.scenario.files[0]) if r.scenario.files else r.scenario.name)
     with atomic_folder(Path(out_dir), force) as tmp:
         comparison.table().to_csv(tmp / "comparison.csv", index=False, lineterminator="\n")
         summaries = [r.summary().assign(scenario=r.scenario.name) for r in comparison.results]

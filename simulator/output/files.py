@@ -17,11 +17,14 @@ from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Callable, Iterator
 
+import numpy as np
 import pandas as pd
+import xarray as xr
 
 from .._version import __version__
 from ..errors import OutputExistsError, UserError
 from ..result import Result
+from ..scenario.loader import display
 from ..variables import VARIABLES
 
 IAMC_MODEL = "ijsim"
@@ -74,6 +77,28 @@ def atomic_folder(out_dir: Path, force: bool) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def check_finite(dataset: xr.Dataset, source: str) -> None:
+    """Refuse results with inf or NaN: they come from values too extreme for floating point."""
+    for name, da in dataset.data_vars.items():
+        finite = np.isfinite(da.values)
+        if finite.all():
+            continue
+        index = tuple(int(i) for i in np.argwhere(~finite)[0])
+        where = ", ".join(f"{dim} {da[dim].values[i]}" if dim in da.coords else f"{dim} {i}"
+                          for dim, i in zip(da.dims, index))
+        raise UserError(f"{source}: the results are not finite ({name} is {da.values[index]} for {where}): "
+                        "the scenario's values are too extreme for floating point; nothing was written")
+
+
+def for_netcdf3(dataset: xr.Dataset) -> xr.Dataset:
+    """The dataset with its seed as text: NetCDF3 has no 64-bit integers, and seeds go up to 2**63 - 1."""
+    if "seed" not in dataset.attrs:
+        return dataset
+    out = dataset.copy(deep=False)
+    out.attrs = {**dataset.attrs, "seed": str(dataset.attrs["seed"])}
+    return out
 
 
 def sha256_file(path: Path) -> str:
@@ -146,12 +171,17 @@ def write_results(result: Result, out_dir: Path, *, force: bool = False, plots: 
                   plot_writer: Callable[[Result, Path], list[Path]] | None = None) -> Path:
     """Write summary.csv, iamc.csv, ensemble.nc, plots/ and manifest.json into `out_dir` atomically."""
     out_dir = Path(out_dir)
+    scenario = result.scenario
+    source = display(scenario.files[0]) if scenario.files else scenario.name
+    check_finite(result.dataset, source)
+    summary = result.summary()
+    check_finite(xr.Dataset.from_dataframe(summary.select_dtypes("number")), source)
     with atomic_folder(out_dir, force) as tmp:
-        result.summary().to_csv(tmp / "summary.csv", index=False, lineterminator="\n")
+        summary.to_csv(tmp / "summary.csv", index=False, lineterminator="\n")
         iamc_table(result).to_csv(tmp / "iamc.csv", index=False, lineterminator="\n")
         # netCDF3 (64-bit offsets: ensembles above 2 GiB) through scipy: no extra dependency, and
         # byte-identical files for identical data.
-        result.dataset.to_netcdf(tmp / "ensemble.nc", engine="scipy", format="NETCDF3_64BIT")
+        for_netcdf3(result.dataset).to_netcdf(tmp / "ensemble.nc", engine="scipy", format="NETCDF3_64BIT")
         result.probabilities().to_csv(tmp / "probabilities.csv", index=False, lineterminator="\n")
         if plots and plot_writer is not None:
             plot_writer(result, tmp / "plots")
