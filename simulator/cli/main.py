@@ -13,16 +13,11 @@ import warnings
 import click
 from rich.markup import escape
 
+# The handlers and exception the command has from its first line on (simulator/_start.py).
+from .._start import Terminated, checkpoint, forget_signals, on_sigint, on_sigterm
 from ..errors import ScenarioError, UserError, printable
 from .group import cli
 from .options import err
-
-class Terminated(BaseException):
-    """SIGTERM, turned into an exception so that partial results are cleaned up as for Ctrl-C."""
-
-
-def _on_sigterm(signum, frame):  # noqa: ARG001
-    raise Terminated()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,14 +25,16 @@ def main(argv: list[str] | None = None) -> int:
     import signal
     import threading
 
-    previous = None
+    previous = {}
     if threading.current_thread() is threading.main_thread():
-        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+        previous = {signal.SIGTERM: signal.signal(signal.SIGTERM, on_sigterm),
+                    signal.SIGINT: signal.signal(signal.SIGINT, on_sigint)}
     try:
         return _main(argv)
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        forget_signals()  # handled: a next call in this process (tests, notebooks) starts afresh
 
 
 def _main(argv: list[str] | None) -> int:
@@ -46,6 +43,7 @@ def _main(argv: list[str] | None) -> int:
             # numpy's overflow warnings name source lines, not the scenario: values that overflow are
             # refused at validation, and results with inf or NaN are refused before writing.
             warnings.simplefilter("ignore", RuntimeWarning)
+            checkpoint()
             cli.main(args=argv, prog_name="ijsim", standalone_mode=False)
         return 0
     except click.exceptions.Exit as exc:

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from .. import _testhooks
+from .._start import checkpoint
 from .group import cli
 from .options import (_parallel, _threads, err, out, output_options, parallel_options, safe, threads_option,
                       warn)
@@ -38,6 +40,8 @@ def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, n
     check_target(out_dir, force)
     engine.check_memory(scenario)
 
+    checkpoint()  # a signal whose exception an import swallowed ends the run here, before the work
+    _testhooks.reached("compute")
     started = time.perf_counter()
     n_blocks = len(engine.block_plan(scenario))
     show_bar = not quiet and n_blocks > 1 and err.is_terminal
