@@ -37,7 +37,20 @@ def main(argv: list[str] | None = None) -> int:
         forget_signals()  # handled: a next call in this process (tests, notebooks) starts afresh
 
 
+def _stopped(word: str) -> str:
+    """What an interrupt left: the results folders are either in place or not written at all."""
+    from ..output import commit
+
+    done = commit.published()
+    if done:
+        return f"ijsim: {word} after the results were written to {escape(', '.join(printable(str(p)) for p in done))}"
+    return f"ijsim: {word}; no results were written"
+
+
 def _main(argv: list[str] | None) -> int:
+    from ..output import commit
+
+    commit.forget()
     try:
         with warnings.catch_warnings():
             # numpy's overflow warnings name source lines, not the scenario: values that overflow are
@@ -52,7 +65,7 @@ def _main(argv: list[str] | None) -> int:
         exc.show(file=sys.stderr)
         return 2
     except click.Abort:  # click's form of KeyboardInterrupt
-        err.print("ijsim: interrupted; no results were written")
+        err.print(_stopped("interrupted"))
         return 130
     except ScenarioError as exc:
         for problem in exc.problems:
@@ -64,10 +77,10 @@ def _main(argv: list[str] | None) -> int:
         err.print(f"ijsim: {escape(printable(str(exc)))}")
         return 2
     except KeyboardInterrupt:
-        err.print("ijsim: interrupted; no results were written")
+        err.print(_stopped("interrupted"))
         return 130
     except Terminated:
-        err.print("ijsim: terminated; no results were written")
+        err.print(_stopped("terminated"))
         return 143
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 1
@@ -78,6 +91,8 @@ def _main(argv: list[str] | None) -> int:
         else:
             err.print("Please report this with the command you ran; set IJSIM_DEBUG=1 to see the traceback.")
         return 1
+    finally:
+        commit.release_all()  # reserved results folders that were never written
 
 
 def entry() -> None:

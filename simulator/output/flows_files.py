@@ -67,7 +67,7 @@ def write_flows(result: FlowsResult, out_dir: Path, *, force: bool = False, plot
         if plots:
             write_flow_plots(result, tmp / "plots")
         files = {str(p.relative_to(tmp)): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
-        doc = {"scenario": s.name, "model": "simpy individual-level", "scenario_sha256": next(iter(s.sha256.values()), None),
+        doc = {"kind": "flows", "scenario": s.name, "model": "simpy individual-level", "scenario_sha256": next(iter(s.sha256.values()), None),
                "scenario_files": dict(s.sha256), "seed": s.seed, "replications": int(result.dataset.sizes["replication"]),
                "sampler": s.sampler, "block_size": s.block_size, "version": __version__, "versions": versions(),
                "events": result.events, "elapsed_s": round(result.elapsed_s, 3), "files": files}
