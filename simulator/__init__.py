@@ -4,31 +4,39 @@
     >>> scenario = simulator.load_scenario("scenarios/baseline.toml")
     >>> result = simulator.run(scenario, draws=1000, seed=1)
     >>> result.summary()                     # doctest: +SKIP
+    >>> simulator.save_results(result, "results/my-run")  # doctest: +SKIP
+
+The names below are imported on first use (PEP 562), so that `import simulator` and the `ijsim`
+command start without numba, scipy or pandas until a run needs them (and a Ctrl-C during those
+imports gets its quiet exit 130 from simulator/_start.py, not a traceback). Comparisons:
+`from simulator.compare import compare` (a module of that name, so not re-exported here).
 """
+from __future__ import annotations
+
+import importlib
+
 from ._version import __version__
 
-# The names below load on first use (PEP 562): `import simulator` stays cheap, so the `ijsim`
-# command's own code runs before numpy, scipy and numba load, and a Ctrl-C during those imports
-# gets its quiet exit 130 instead of a traceback (simulator/_start.py).
+# public name -> module that defines it
 _EXPORTS = {
-    "run": ".engine", "Problem": ".errors", "ScenarioError": ".errors", "UserError": ".errors",
-    "Result": ".result", "Scenario": ".scenario", "load_scenario": ".scenario",
-    "scenario_from_dict": ".scenario", "seed_figures": ".seeds", "VARIABLES": ".variables",
+    "load_scenario": ".scenario", "scenario_from_dict": ".scenario", "Scenario": ".scenario",
+    "run": ".engine", "Result": ".result",
+    "save_results": ".saving", "list_parameters": ".scenario.inventory",
+    "ScenarioError": ".errors", "UserError": ".errors", "Problem": ".errors",
+    "VARIABLES": ".variables", "seed_figures": ".seeds",
+    "load_history": ".history", "calibrate_trade": ".calibrate", "run_backtest": ".backtest",
 }
 
-__all__ = ["__version__", "load_scenario", "scenario_from_dict", "run", "Scenario", "Result",
-           "ScenarioError", "UserError", "Problem", "VARIABLES", "seed_figures"]
+__all__ = ["__version__", *_EXPORTS]
 
 
 def __getattr__(name: str):
-    if name in _EXPORTS:
-        import importlib
-
-        value = getattr(importlib.import_module(_EXPORTS[name], __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'simulator' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_EXPORTS[name], __name__), name)
+    globals()[name] = value  # once imported, an ordinary attribute
+    return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+    return sorted(set(globals()) | set(__all__))

@@ -26,6 +26,12 @@ COMPARISON_COLUMNS = ["variable", "unit", "year", "scenario", "reference", "mean
 @dataclass(frozen=True)
 class Comparison:
     results: tuple[Result, ...]  # the first is the reference
+    labels: tuple[str, ...] = ()  # what people call the scenarios in tables and plots; their names by default
+
+    def __post_init__(self):
+        labels = tuple(self.labels) or tuple(r.scenario.name for r in self.results)
+        check_labels(labels, len(self.results))
+        object.__setattr__(self, "labels", labels)
 
     @property
     def reference(self) -> Result:
@@ -75,6 +81,13 @@ class Comparison:
         return rows[["variable", "unit", "year", "scenario", "diff_p50", "diff_p05", "diff_p95", "p_greater"]]
 
 
+def check_labels(labels, n: int) -> None:
+    if len(labels) != n:
+        raise ValueError(f"{len(labels)} labels for {n} scenarios: give one label per scenario, in order")
+    if len(set(labels)) != len(labels) or not all(str(label).strip() for label in labels):
+        raise ValueError(f"labels must be distinct and not empty, got {list(labels)}")
+
+
 def _sd(values: np.ndarray) -> np.ndarray:
     return sample_sd(values)
 
@@ -101,11 +114,15 @@ def common_settings(scenarios: Sequence[Scenario], *, draws=None, seed=None, sam
 
 def compare(scenarios: Sequence[Scenario], *, draws: int | None = None, seed: int | None = None,
             sampler: str | None = None, block_size: int | None = None, progress=None, client=None,
-            workers: int | None = None, scheduler: str | None = None, threads: int = 1) -> Comparison:
+            workers: int | None = None, scheduler: str | None = None, threads: int = 1,
+            labels: Sequence[str] | None = None) -> Comparison:
     """Run every scenario with common random numbers; the first is the reference. Dask and thread
-    options as in `engine.run` (one cluster serves every scenario)."""
+    options as in `engine.run` (one cluster serves every scenario). `labels` name the scenarios in
+    tables and plots (their names by default)."""
     from .parallel import dask_client
 
+    if labels:
+        check_labels(labels, len(scenarios))
     configured = common_settings(scenarios, draws=draws, seed=seed, sampler=sampler, block_size=block_size)
     results = []
     with dask_client(workers, scheduler, client) as c:
@@ -113,4 +130,4 @@ def compare(scenarios: Sequence[Scenario], *, draws: int | None = None, seed: in
             results.append(engine.run(s, client=c, threads=threads))
             if progress is not None:
                 progress(i + 1, len(configured))
-    return Comparison(tuple(results))
+    return Comparison(tuple(results), tuple(labels or ()))

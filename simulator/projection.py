@@ -12,7 +12,10 @@ from .core import investment as inv
 from .core import pipeline as pl
 from .core import tariffs as tr_tariffs
 from .core import trade as tr
+from .core import trade_drivers as td
+from .core import trade_process as tp
 from .draws import DrawnParameters, trade_years
+from .scenario import Fixed
 
 Block = dict[str, np.ndarray]
 
@@ -74,33 +77,35 @@ def _trade(d: DrawnParameters, investment: Block) -> Block:
     horizon = slice(len(all_years) - T, None)
     since_base = years - all_years[0]
 
-    def multiplier(path: str) -> np.ndarray:
+    def multiplier(path: str, relative_to: str | None = None) -> np.ndarray:
         return tr_tariffs.tariff_multiplier(
             d.over_years(path, all_years), d.scalar("tariffs.elasticity_short_run"),
-            d.scalar("tariffs.elasticity_long_run"), d.scalar("tariffs.years_to_long_run"))[..., horizon]
+            d.scalar("tariffs.elasticity_long_run"), d.scalar("tariffs.years_to_long_run"),
+            relative_to=None if relative_to is None else d.over_years(relative_to, all_years))[..., horizon]
 
     zeros = np.zeros((n, len(all_years) - 1))
     z_x = d.shocks("trade.shock_india_to_japan")
     z_m = d.shocks("trade.shock_japan_to_india")
     z_x, z_m = tr.correlated_shocks(zeros if z_x is None else z_x, zeros if z_m is None else z_m,
                                     d.scalar("trade.shock_correlation"))
-    stock, k0 = investment["investment.fdi_stock"], d.scalar("investment.fdi_stock_start_usd_bn")
+    k0 = d.scalar("investment.fdi_stock_start_usd_bn")
     x0 = d.scalar("trade.exports_india_to_japan_base_usd_bn")
     m0 = d.scalar("trade.exports_japan_to_india_base_usd_bn")
 
+    exports_trend, imports_trend = _bilateral_process(d, x0, m0, z_x, z_m, since_base)
+    exports_trend, imports_trend = _macro_drivers(d, exports_trend, imports_trend, investment, since_base)
+    export_base, import_base = _fdi_bases(d, investment)
     exports_bilateral = (
-        tr.grown_flow(x0, d.scalar("trade.growth_india_to_japan"), d.scalar("trade.volatility_india_to_japan"),
-                      z_x, since_base)
-        * tr.fdi_linkage(stock, k0, d.scalar("trade.fdi_elasticity_exports"), d.scalar("trade.fdi_lag_exports_years"))
+        exports_trend
+        * tr.fdi_linkage(export_base, k0, d.scalar("trade.fdi_elasticity_exports"), d.scalar("trade.fdi_lag_exports_years"))
         * multiplier("tariffs.japan_on_india"))
     imports = (
-        tr.grown_flow(m0, d.scalar("trade.growth_japan_to_india"), d.scalar("trade.volatility_japan_to_india"),
-                      z_m, since_base)
-        * tr.fdi_linkage(stock, k0, d.scalar("trade.fdi_elasticity_imports"), d.scalar("trade.fdi_lag_imports_years"))
+        imports_trend
+        * tr.fdi_linkage(import_base, k0, d.scalar("trade.fdi_elasticity_imports"), d.scalar("trade.fdi_lag_imports_years"))
         * multiplier("tariffs.india_on_japan"))
     us_before_tariff = tr.grown_flow(d.scalar("trade.exports_india_to_us_base_usd_bn"),
                                      d.scalar("trade.growth_india_to_us"), 0.0, zeros, since_base)
-    us_multiplier = multiplier("tariffs.us_on_india")
+    us_multiplier = multiplier("tariffs.us_on_india", relative_to="tariffs.us_on_competitors")
     diverted = tr_tariffs.diverted_exports(us_before_tariff, us_multiplier, d.scalar("trade.us_tariff_coverage"))
     to_japan = np.broadcast_to(np.asarray(d.scalar("trade.diversion_share_to_japan"))[..., None] * diverted, (n, T))
     exports = np.broadcast_to(exports_bilateral + to_japan, (n, T))
@@ -118,6 +123,80 @@ def _trade(d: DrawnParameters, investment: Block) -> Block:
         "trade.exports_india_to_us": np.broadcast_to(
             us_before_tariff - diverted, (n, T)).copy(),
     }
+
+
+def _bilateral_process(d: DrawnParameters, x0, m0, z_x, z_m, since_base) -> tuple[np.ndarray, np.ndarray]:
+    """Both flows before FDI and tariffs, for the horizon years: the scenario's `trade.process`."""
+    if d["trade.process"] == "random_walk":
+        return (tr.grown_flow(x0, d.scalar("trade.growth_india_to_japan"), d.scalar("trade.volatility_india_to_japan"),
+                              z_x, since_base),
+                tr.grown_flow(m0, d.scalar("trade.growth_japan_to_india"), d.scalar("trade.volatility_japan_to_india"),
+                              z_m, since_base))
+    flows = ("india_to_japan", "japan_to_india")
+    var1 = d["trade.process"] == "var1"
+    transition = tp.transition_matrix(
+        d.scalar("trade.persistence_india_to_japan"), d.scalar("trade.persistence_japan_to_india"),
+        d.scalar("trade.spillover_to_india_to_japan") if var1 else 0.0,
+        d.scalar("trade.spillover_to_japan_to_india") if var1 else 0.0)
+    innovations = tp.scaled_innovations(z_x, z_m,
+                                        d.scalar("trade.volatility_india_to_japan"),
+                                        d.scalar("trade.volatility_japan_to_india"))
+    pair = lambda key: np.stack(np.broadcast_arrays(*(np.asarray(d.scalar(f"trade.{key}_{f}"), dtype=float)
+                                                      for f in flows)), axis=-1)
+    gap = tp.gap_from_first_year_growth(pair("trend_growth"), pair("first_year_growth"), transition)
+    growth = tp.trend_reverting_growth(pair("trend_growth"), gap, transition, innovations)
+    picked = growth[:, np.asarray(since_base) - 1]  # the horizon years among base+1 .. last
+    return (np.asarray(x0, dtype=float)[..., None] * picked[..., 0],
+            np.asarray(m0, dtype=float)[..., None] * picked[..., 1])
+
+
+def _fdi_bases(d: DrawnParameters, investment: Block) -> tuple[np.ndarray, np.ndarray]:
+    """What the FDI linkage compares with the starting figure K_0, for exports and for imports.
+
+    stock: the FDI stock K_t for both. excess: K_0 plus the accumulated investment above business
+    as usual, e_t = I_t + b_t - B_t; for exports it wears down with the stock's rate delta (the
+    affiliates stay), for imports with 1 - persistence (the tranche's purchase of machinery and
+    inputs is done). A pledge at the business-as-usual rate leaves both at K_0: no trade effect.
+    """
+    if d["trade.fdi_linkage"] == "stock":
+        stock = investment["investment.fdi_stock"]
+        return stock, stock
+    k0 = np.asarray(d.scalar("investment.fdi_stock_start_usd_bn"), dtype=float)[..., None]
+    excess = (investment["investment.disbursed"] + d.over_years("investment.other_inflows_usd_bn")
+              - d.over_years("investment.bau_inflows_usd_bn"))
+    floor = 1e-6 * k0  # a pledge far below business as usual cannot take trade below zero
+    exports = np.maximum(k0 + inv.fdi_stock(excess, 0.0, d.scalar("investment.depreciation_rate")), floor)
+    fade = 1.0 - np.asarray(d.scalar("trade.fdi_import_persistence"), dtype=float)
+    imports = np.maximum(k0 + inv.fdi_stock(excess, 0.0, fade), floor)
+    return exports, imports
+
+
+def _macro_drivers(d: DrawnParameters, exports, imports, investment: Block, since_base):
+    """The importers' GDP and the yen (core.trade_drivers); skipped where the elasticity is exactly 0."""
+    after_base = trade_years(d.scenario)[1:]
+    pick = np.asarray(since_base) - 1  # horizon years among the years after the base year
+
+    def income(country: str, elasticity: str) -> np.ndarray | float:
+        if _is_zero(d.scenario.params[elasticity]):
+            return 1.0
+        return td.income_multiplier(d.over_years(f"macro.gdp_growth_{country}", after_base),
+                                    d.over_years(f"macro.gdp_reference_growth_{country}", after_base),
+                                    d.scalar(elasticity))[..., pick]
+
+    def yen(elasticity: str, sign: float) -> np.ndarray | float:
+        if _is_zero(d.scenario.params[elasticity]):
+            return 1.0
+        return td.exchange_rate_multiplier(investment["investment.fx_jpy_per_usd"],
+                                           d.scalar("trade.fx_reference_jpy_per_usd"),
+                                           sign * np.asarray(d.scalar(elasticity)))
+    return (exports * income("japan", "trade.income_elasticity_india_to_japan")
+            * yen("trade.fx_elasticity_india_to_japan", -1.0),
+            imports * income("india", "trade.income_elasticity_japan_to_india")
+            * yen("trade.fx_elasticity_japan_to_india", +1.0))
+
+
+def _is_zero(value) -> bool:
+    return isinstance(value, Fixed) and value.value == 0
 
 
 def _exchange(d: DrawnParameters) -> Block:

@@ -27,3 +27,14 @@ def scenarios_dir() -> Path:
 
 def shipped_scenarios() -> list[Path]:
     return sorted(scenarios_dir().glob("*.toml"))
+
+
+def looks_like_a_path(text: str) -> bool:
+    """'scenarios/x.toml', 'x.toml', './x': a path; 'baseline': perhaps the name of a shipped scenario."""
+    return "/" in text or "\\" in text or text.endswith(".toml") or text.startswith(".")
+
+
+def shipped_scenario(name: str) -> Path | None:
+    """The shipped scenario file called `name` (`ijsim run baseline`), or None."""
+    path = scenarios_dir() / f"{name}.toml"
+    return path if path in shipped_scenarios() else None

@@ -23,9 +23,10 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
     Variable("investment.cumulative_disbursed", "usd_bn", "Pledge disbursed to date",
              "Investment|Japan to India|Pledge|Cumulative Disbursed", "billion USD", headline=True,
              description="Sum of I_t from the first simulated year"),
-    Variable("investment.fdi_stock", "usd_bn", "Japanese FDI stock in India",
+    Variable("investment.fdi_stock", "usd_bn", "Japanese FDI in India, cumulative",
              "Investment|Japan to India|FDI Stock", "billion USD", headline=True,
-             description="K_t = (1 - delta) K_{t-1} + I_t + b_t"),
+             description="K_t = (1 - delta) K_{t-1} + I_t + b_t from K_0, the article's US$43 bn of "
+                         "equity inflows since 2000 (DPIIT): cumulative inflows less wear, not a measured position"),
     Variable("investment.disbursed_by_sector", "usd_bn", "Pledge disbursed in the year, by sector",
              "Investment|Japan to India|Pledge|Disbursed", "billion USD/yr",
              description="I_t,k = s_k I_t over the article's sectors", extra_dim="sector"),

@@ -93,7 +93,7 @@ def test_existing_folder_kept_without_force_and_replaced_with_it(cli, tmp_path):
 def test_console_headline(cli):
     code, out, _ = cli("run", BASELINE, "--draws", "200", "--no-plots", "--out", "r")
     assert code == 0
-    assert "Japanese FDI stock in India" in out and "2030" in out and "2034" in out and "90% interval" in out
+    assert "Japanese FDI in India, cumulative" in out and "2030" in out and "2034" in out and "90% interval" in out
 
 
 def test_validate_list_schema(cli):

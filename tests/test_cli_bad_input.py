@@ -124,7 +124,7 @@ def test_folder_instead_of_file(cli, tmp_path):
     (["run", "s.toml", "--draws", "0"], "--draws"),
     (["run", "s.toml", "--seed", "-1"], "--seed"),
     (["run", "s.toml", "--sampler", "halton"], "--sampler"),
-    (["run"], "SCENARIO_FILE"),
+    (["run"], "Missing argument 'SCENARIO'"),
     (["frobnicate"], "No such command"),
 ])
 def test_usage_errors_exit_2(args, fragment, cli, write):

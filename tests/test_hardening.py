@@ -106,7 +106,8 @@ def test_output_below_a_file_is_a_clear_error(cli, tmp_path):
 
 EDGE_CASES = {
     "zero pledge": {"investment": {"pledge_jpy_tn": 0.0}},
-    "zero growth": {"trade": {"growth_india_to_japan": 0.0, "growth_japan_to_india": 0.0}},
+    "zero growth": {"trade": {"trend_growth_india_to_japan": 0.0, "trend_growth_japan_to_india": 0.0,
+                              "first_year_growth_india_to_japan": 0.0, "first_year_growth_japan_to_india": 0.0}},
     "full realisation": {"investment": {"realisation_rate": 1.0}},
     "tariffs of 0": {"tariffs": {"japan_on_india": 0.0, "india_on_japan": 0.0, "us_on_india": 0.0}},
     "tariffs of 1000%": {"tariffs": {"japan_on_india": {"2023": 0.0, "2026": 10.0},
@@ -159,3 +160,31 @@ def test_scenario_text_is_escaped_on_the_console_and_in_plots(cli, write, tmp_pa
     assert any(p.suffix == ".png" for p in (tmp_path / "o" / "plots").iterdir())
     code, out, _ = cli("validate", "odd.toml")
     assert code == 0 and "[bold red]" in out
+
+
+@pytest.mark.parametrize("place", ["cwd", "scenario-folder", "results-with-notes"])
+def test_force_never_deletes_a_folder_ijsim_did_not_write(cli, tmp_path, place):
+    """--force may replace only an empty folder or one whose every file ijsim's manifest lists."""
+    scenario = tmp_path / "scen" / "mine.toml"
+    scenario.parent.mkdir()
+    scenario.write_text(BASELINE.read_text(encoding="utf-8").replace('name = "baseline"', 'name = "mine"'))
+    (tmp_path / "scen" / "extra.toml").write_text("# the user's other file\n")
+    (tmp_path / "notes.txt").write_text("keep me\n")
+    out = {"cwd": tmp_path, "scenario-folder": tmp_path / "scen", "results-with-notes": tmp_path / "res"}[place]
+    if place == "results-with-notes":
+        assert cli("run", scenario, "--draws", "20", "--no-plots", "--quiet", "--out", out)[0] == 0
+        (out / "my-notes.txt").write_text("analysis notes\n")
+    before = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
+    code, _, err = cli("run", scenario, "--draws", "20", "--no-plots", "--quiet", "--out", out, "--force")
+    assert code == 2 and "left untouched" in err and "Traceback" not in err
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == before
+
+
+def test_force_replaces_what_ijsim_wrote_and_an_empty_folder(cli, tmp_path):
+    scenario = BASELINE
+    assert cli("run", scenario, "--draws", "20", "--no-plots", "--quiet", "--out", "r")[0] == 0
+    assert cli("report", tmp_path / "r")[0] == 0  # report.html joins the folder after the manifest
+    assert cli("run", scenario, "--draws", "30", "--no-plots", "--quiet", "--out", "r", "--force")[0] == 0
+    (tmp_path / "empty").mkdir()
+    assert cli("run", scenario, "--draws", "20", "--no-plots", "--quiet", "--out", "empty", "--force")[0] == 0
+    assert (tmp_path / "empty" / "manifest.json").is_file()

@@ -15,7 +15,7 @@ import pytest
 import tomli_w
 import xarray as xr
 
-from simulator.scenario.parameters import SPECS
+from simulator.scenario.parameters import PROCESS_ONLY, SPECS
 
 from .conftest import SCENARIOS
 
@@ -29,6 +29,9 @@ COMPANIONS = {
                                                "investment.pledge_years": 50},
     "investment.disbursement.steepness": {"investment.disbursement.profile": "s_curve"},
 }
+# Trade keys read only by one process: their ends are run with that process.
+PROCESS_OF = {**{f"trade.growth_{f}": "random_walk" for f in ("india_to_japan", "japan_to_india")},
+              **{f"trade.spillover_to_{f}": "var1" for f in ("india_to_japan", "japan_to_india")}}
 # Ends not run: 10 million draws need tens of GiB (checked by validation and the memory check instead).
 NOT_RUN = {("scenario.draws", "high")}
 
@@ -65,10 +68,20 @@ def _set(doc: dict, dotted: str, value) -> None:
     doc[last] = value
 
 
+def _with_process(doc: dict, process: str) -> None:
+    """The baseline switched to another trade process, without the keys that process ignores."""
+    doc["trade"]["process"] = process
+    for key, allowed in PROCESS_ONLY.items():
+        if process not in allowed:
+            doc["trade"].pop(key, None)
+
+
 def _document(path: str, value) -> dict:
     import copy
     doc = copy.deepcopy(BASE)
     doc["scenario"]["name"] = "ends"
+    if path in PROCESS_OF:
+        _with_process(doc, PROCESS_OF[path])
     key = _concrete(path)
     if SPECS[path].kind == "rate_table":
         key += ".coe"  # one entry of the skilled workers' pass rates
@@ -124,6 +137,7 @@ def test_every_limit_at_its_worst_end_at_once_stays_finite(cli, tmp_path):
     import copy
     doc = copy.deepcopy(BASE)
     doc["scenario"].update(name="worst", horizon_start=2100, horizon_years=50, draws=500)
+    _with_process(doc, "random_walk")
     doc["investment"].update(pledge_jpy_tn=1000.0, pledge_start_year=2100, pledge_years=50, fx_jpy_per_usd=1.0,
                              fx_log_volatility=1.0, realisation_rate=1.0, depreciation_rate=0.0,
                              fdi_stock_start_usd_bn=0.01, other_inflows_usd_bn=1e5)
@@ -159,3 +173,34 @@ def test_results_with_inf_or_nan_are_refused_before_writing(cli, tmp_path, monke
     assert "the results are not finite (trade.cover_ratio is inf for draw 1, year 2034)" in err
     assert "nothing was written" in err and "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("process", ["ar1", "var1"])
+def test_trend_processes_and_channels_at_their_worst_ends_are_finite_or_refused(process, cli, tmp_path):
+    """The trend-reverting processes and the growth and yen channels at their steepest trends, most
+    persistent gaps, largest spillovers and elasticities, widest growth and exchange-rate gaps, all at
+    once over 150 years from a base year of 2000. Their ranges were set one by one (each end alone runs
+    finite, above), not jointly: together they overflow India's cover ratio. What must hold is the last
+    safeguard: exit 2 naming the cause, nothing written, never inf or NaN in a file (docs/errors.md)."""
+    import copy
+    doc = copy.deepcopy(BASE)
+    doc["scenario"].update(name="worst", horizon_start=2100, horizon_years=50, draws=500)
+    _with_process(doc, process)
+    doc["investment"].update(fx_jpy_per_usd=1.0, fx_log_volatility=1.0)
+    trade = dict(base_year=2000, exports_india_to_japan_base_usd_bn=1e5, exports_japan_to_india_base_usd_bn=0.001,
+                 trend_growth_india_to_japan=0.5, trend_growth_japan_to_india=-0.5,
+                 first_year_growth_india_to_japan=1.0, first_year_growth_japan_to_india=-1.0,
+                 persistence_india_to_japan=0.99, persistence_japan_to_india=0.99,
+                 volatility_india_to_japan=1.0, volatility_japan_to_india=1.0, shock_correlation=-1.0,
+                 income_elasticity_india_to_japan=5.0, income_elasticity_japan_to_india=-1.0,
+                 fx_elasticity_india_to_japan=-3.0, fx_elasticity_japan_to_india=3.0, fx_reference_jpy_per_usd=1000.0)
+    if process == "var1":
+        trade.update(spillover_to_india_to_japan=1.0, spillover_to_japan_to_india=-1.0)
+    doc["trade"].update(trade)
+    doc["macro"] = {"gdp_growth_india": 0.5, "gdp_reference_growth_india": -0.5,
+                    "gdp_growth_japan": 0.5, "gdp_reference_growth_japan": -0.5}
+    (tmp_path / "worst.toml").write_text(tomli_w.dumps(doc), encoding="utf-8")
+    code, _, err = cli("run", "worst.toml", "--no-plots", "--quiet", "--out", "out")
+    assert code == 2 and "Traceback" not in err, err
+    assert "worst.toml: the results are not finite" in err and "nothing was written" in err
+    assert not (tmp_path / "out").exists()

@@ -183,7 +183,8 @@ def test_direction_higher_japanese_tariff_lowers_exports_to_japan():
 
 
 def test_direction_stronger_fdi_linkage_raises_imports_from_japan():
-    base = simulator.load_scenario(SCENARIOS / "baseline.toml")
+    # Investment above business as usual (all of it, with no business-as-usual flow) moves imports.
+    base = simulator.load_scenario(SCENARIOS / "baseline.toml").with_params({"investment.bau_inflows_usd_bn": 0.0})
     stronger = base.with_params({"trade.fdi_elasticity_imports": 1.0})
     weaker = base.with_params({"trade.fdi_elasticity_imports": 0.1})
     a = simulator.run(weaker, draws=500, seed=3)["trade.exports_japan_to_india"].sel(year=2032).values

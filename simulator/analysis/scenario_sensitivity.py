@@ -92,10 +92,11 @@ def _batch_task(scenario: Scenario, output: str, year: int, part: np.ndarray) ->
     return _selector(scenario, output, year)(block)
 
 
-def model_function(scenario: Scenario, output: str, year: int, client=None):
+def model_function(scenario: Scenario, output: str, year: int, client=None, threads: int = 1, progress=None):
     """f(U) for U of shape (n, d) in quantile space, columns in `sampling_dimensions` order.
 
-    Evaluated in batches of the scenario's block size, on the Dask client if one is given."""
+    Evaluated in batches of the scenario's block size, on the Dask client if one is given, else on
+    `threads` threads; `progress(done, total)` counts batches. Neither changes the numbers."""
     from functools import partial
 
     from ..parallel import map_indexed
@@ -107,7 +108,8 @@ def model_function(scenario: Scenario, output: str, year: int, client=None):
     def f(U: np.ndarray) -> np.ndarray:
         U = np.clip(U, 1e-9, 1 - 1e-9)
         parts = {i: U[start:start + batch] for i, start in enumerate(range(0, len(U), batch))}
-        results = map_indexed(partial(_batch_task, scenario, output, year), range(len(parts)), client, args=parts)
+        results = map_indexed(partial(_batch_task, scenario, output, year), range(len(parts)), client, progress,
+                              args=parts, threads=threads)
         return np.concatenate([results[i] for i in range(len(parts))]) if parts else np.zeros(0)
 
     return f, dims
@@ -135,13 +137,18 @@ def _oat_ends(dims: list[str], groups: dict[str, str]) -> tuple[dict, dict]:
 
 def sensitivity(scenario: Scenario, output: str = "trade.balance", year: int | None = None,
                 method: str = "sobol", n: int | None = None, seed: int | None = None, *, client=None,
-                workers: int | None = None, scheduler: str | None = None) -> pd.DataFrame:
+                workers: int | None = None, scheduler: str | None = None, threads: int = 1,
+                progress=None) -> pd.DataFrame:
     """Rank the scenario's uncertain inputs by their influence on `output` in `year`.
 
     method "sobol": S1, S1_conf, ST, ST_conf (n a power of two; n * (factors + 2) evaluations);
     "morris": mu_star, mu_star_conf, sigma per unit of quantile range (n trajectories);
     "oat": output at each input's 5% and 95% quantile with the others at their medians.
     Returns a DataFrame indexed by input, with a `label` column, sorted by importance.
+    The model runs in batches of the scenario's block size, on Dask (`client`, `workers`,
+    `scheduler`) or on `threads` threads; `progress(done, total)` counts batches. The methods
+    choose their own points, so the scenario's sampler plays no part; neither do the batch size
+    or the threads.
     """
     if method not in METHODS:
         raise UserError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
@@ -150,11 +157,11 @@ def sensitivity(scenario: Scenario, output: str = "trade.balance", year: int | N
     year = int(scenario.years[-1]) if year is None else int(year)
     _selector(scenario, output, year)  # a wrong output or year fails before any cluster starts
     with dask_client(workers, scheduler, client) as c:
-        return _sensitivity(scenario, output, year, method, n, seed, c)
+        return _sensitivity(scenario, output, year, method, n, seed, c, threads, progress)
 
 
-def _sensitivity(scenario, output, year, method, n, seed, client) -> pd.DataFrame:
-    f, dims = model_function(scenario, output, year, client)
+def _sensitivity(scenario, output, year, method, n, seed, client, threads=1, progress=None) -> pd.DataFrame:
+    f, dims = model_function(scenario, output, year, client, threads=threads, progress=progress)
     if not dims:
         raise UserError(f"{scenario.name}: the scenario has no uncertain inputs to analyse")
     seed = scenario.seed if seed is None else seed

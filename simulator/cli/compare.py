@@ -1,39 +1,50 @@
 """`ijsim compare`: scenarios side by side with common random numbers."""
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
 import click
-from rich.table import Table
-
 from ..errors import ScenarioError, UserError
 from .group import cli
-from .options import (_parallel, _threads, out, output_options, parallel_options, safe, threads_option,
-                      warn)
+from .options import (SCENARIO, _parallel, _threads, out, output_options, overrides_of, parallel_options,
+                      report_warnings, run_options, safe, strict_option, threads_option)
+from .progress import progress
+
 
 @cli.command()
-@click.argument("scenario_files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--draws", type=click.IntRange(1), help="Draws for every scenario (overrides the reference's).")
-@click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Root seed for every scenario.")
+@click.argument("scenario_files", metavar="SCENARIO...", nargs=-1, required=True, type=SCENARIO)
+@click.option("--label", "labels", multiple=True, metavar="TEXT",
+              help="What to call each scenario in tables and plots, once per scenario in order "
+                   "[default: their names].")
+@run_options("--draws", "--seed", "--sampler", "--block-size")
 @output_options("results/compare-<A>-<B>...")
 @parallel_options
 @threads_option
-def compare(scenario_files, draws, seed, out_dir, force, no_plots, quiet, workers, scheduler, threads) -> None:
+@strict_option
+def compare(scenario_files, labels, draws, seed, sampler, block_size, out_dir, force, no_plots, quiet, workers,
+            scheduler, threads, strict) -> None:
     """Compare scenarios with common random numbers; the first is the reference.
 
-    All run with the reference's seed, draws and sampler, so inputs they share take the same values
-    draw by draw and the paired difference shows only what the scenarios change.
+    Each SCENARIO is a file or the name of a shipped scenario. All run with the reference's seed,
+    draws, sampler and block size (after the options here), so inputs they share take the same
+    values draw by draw and the paired difference shows only what the scenarios change.
     """
-    from ..compare import common_settings
+    from ..compare import check_labels, common_settings
     from ..compare import compare as run_comparison
-    from ..variables import VARIABLES
     from ..output.compare_files import write_comparison
+    from ..output.console import print_comparison
     from ..output.files import check_target
     from ..scenario import load_scenario
 
     if len(scenario_files) < 2:
         raise click.UsageError("compare needs at least two scenario files")
+    if labels:
+        try:
+            check_labels(labels, len(scenario_files))
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--label") from None
     problems = []
     scenarios = []
     for path in scenario_files:  # report the problems of every file, not only the first bad one
@@ -43,33 +54,23 @@ def compare(scenario_files, draws, seed, out_dir, force, no_plots, quiet, worker
             problems += exc.problems
     if problems:
         raise ScenarioError(problems)
-    for scenario in scenarios:
-        warn(scenario, quiet)
+    report_warnings(scenarios, strict, quiet)
+    settings = overrides_of(draws=draws, seed=seed, sampler=sampler, block_size=block_size)
     try:
-        common_settings(scenarios, draws=draws, seed=seed)
+        common_settings(scenarios, **settings)
     except ValueError as exc:
         raise UserError(str(exc)) from None
     out_dir = out_dir or Path("results") / ("compare-" + "-".join(s.name for s in scenarios))
     check_target(out_dir, force)
     started = time.perf_counter()
     parallel = _parallel(workers, scheduler)
-    comparison = run_comparison(scenarios, draws=draws, seed=seed, threads=_threads(threads, parallel), **parallel)
-    write_comparison(comparison, out_dir, force=force, plots=not no_plots, elapsed_s=time.perf_counter() - started)
+    with progress(quiet) as task:
+        comparison = run_comparison(scenarios, threads=_threads(threads, parallel), labels=labels or None,
+                                    progress=task(f"{len(scenarios)} scenarios"), **settings, **parallel)
+        write_comparison(comparison, out_dir, force=force, plots=not no_plots, started=started,
+                         progress=task("writing plots"))
     if quiet:
         return
-    headline = comparison.headline()
-    for name in comparison.names[1:]:
-        rows = headline[headline.scenario == name]
-        changed = rows[(rows.diff_p05 != 0) | (rows.diff_p95 != 0)]
-        table = Table(title=safe(f"{name} minus {comparison.names[0]}: paired differences "
-                                   f"({comparison.reference.scenario.draws:,} common draws)"), title_justify="left")
-        for col in ("variable", "year", "median", "90% interval", "P(higher)"):
-            table.add_column(col, justify="left" if col == "variable" else "right")
-        for row in changed.itertuples():
-            table.add_row(safe(f"{VARIABLES[row.variable].label} ({row.unit})"), str(row.year),
-                          f"{row.diff_p50:,.2f}", f"{row.diff_p05:,.2f} – {row.diff_p95:,.2f}", f"{row.p_greater:.0%}")
-        out.print(table)
-        same = sorted(set(rows.variable) - set(changed.variable))
-        if same:
-            out.print("unchanged in every draw: " + ", ".join(same))
-    out.print(f"results written to {safe(str(out_dir))}/")
+    print_comparison(comparison, out)
+    elapsed = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))["elapsed_s"]
+    out.print(f"results written to {safe(str(out_dir))}/ in {elapsed:.1f} s")

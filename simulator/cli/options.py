@@ -1,13 +1,21 @@
-"""Options shared by the verbs, and the two consoles (results on stdout, messages on stderr)."""
+"""Options shared by the verbs, one definition each, and the two consoles (results on stdout,
+messages on stderr).
+
+The run settings (--draws, --seed, --sampler, --block-size) take their allowed values from the
+scenario registry, so a bad value is refused by name ("Invalid value for '--draws'") before any
+work, with the same limits as in a file.
+"""
 from __future__ import annotations
 
+import difflib
+import os
 from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.markup import escape
 
-from ..errors import printable
+from ..errors import Problem, ScenarioError, printable
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
@@ -19,11 +27,96 @@ def safe(text: str) -> str:
     return escape(printable(text))
 
 
-def warn(scenario, quiet: bool = False) -> None:
-    """The scenario's warnings (allowed values that change what the results mean), on stderr."""
+# Option -> the scenario setting it overrides (engine.configure's keyword, registry path).
+RUN_SETTINGS = {"--draws": ("draws", "scenario.draws"), "--seed": ("seed", "scenario.seed"),
+                "--sampler": ("sampler", "sampling.method"), "--block-size": ("block_size", "sampling.block_size")}
+RUN_HELP = {
+    "--draws": "Number of Monte Carlo draws [default: the scenario's].",
+    "--seed": "Root random seed [default: the scenario's].",
+    "--sampler": "Sampling method: mc (Monte Carlo), lhs (Latin hypercube), sobol (scrambled Sobol') "
+                 "[default: the scenario's].",
+    "--block-size": "Draws per seeded block [default: the scenario's]; part of what defines the draws.",
+}
+
+
+class ScenarioArgument(click.ParamType):
+    """A scenario file, or the name of a shipped scenario: `ijsim run baseline`."""
+
+    name = "scenario"
+
+    def convert(self, value, param, ctx):
+        from ..shipped import looks_like_a_path, shipped_scenario, shipped_scenarios
+
+        if isinstance(value, Path):
+            return value
+        path = Path(value)
+        if os.path.lexists(path) or looks_like_a_path(value):  # lexists: a link loop is a file's problem
+            return path  # a missing file is reported by the loader, with the other problems
+        shipped = shipped_scenario(value)
+        if shipped is not None:
+            return shipped
+        names = [p.stem for p in shipped_scenarios()]
+        close = difflib.get_close_matches(value, names, n=1)
+        self.fail(f"{value!r} is neither a file nor a shipped scenario"
+                  + (f"; did you mean {close[0]!r}?" if close else f"; shipped: {', '.join(names)}"), param, ctx)
+
+
+SCENARIO = ScenarioArgument()
+
+
+def _setting_type(path: str):
+    from ..scenario.parameters import SPECS
+
+    spec = SPECS[path]
+    if spec.kind == "choice":
+        return click.Choice(spec.choices)
+    return click.IntRange(None if spec.low is None else int(spec.low), None if spec.high is None else int(spec.high))
+
+
+def run_options(*flags: str):
+    """The run settings among --draws, --seed, --sampler, --block-size that a verb takes."""
+    def wrap(f):
+        for flag in reversed(flags):
+            keyword, path = RUN_SETTINGS[flag]
+            f = click.option(flag, keyword, type=_setting_type(path), help=RUN_HELP[flag])(f)
+        return f
+    return wrap
+
+
+def overrides_of(**values) -> dict:
+    """The run settings given on the command line ({keyword: value}), for configure and manifests."""
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def configure(scenario, **overrides):
+    """engine.configure, with any problem named by the option that caused it (`--draws: ...`)."""
+    from .. import engine
+
+    try:
+        return engine.configure(scenario, **overrides)
+    except ScenarioError as exc:
+        option_of = {path: flag for flag, (_, path) in RUN_SETTINGS.items()}
+        raise ScenarioError([Problem(option_of[p.key], "", p.message) if p.key in option_of else p
+                             for p in exc.problems]) from None
+
+
+def strict_option(f):
+    """--strict: warnings (settings that change nothing) stop the command like errors."""
+    return click.option("--strict", is_flag=True,
+                        help="Treat warnings (settings that cannot change any output, model blocks left at their "
+                             "defaults) as errors: report them, run nothing, exit 2.")(f)
+
+
+def report_warnings(scenarios, strict: bool, quiet: bool, only: tuple[str, ...] = ()) -> None:
+    """Print each scenario's warnings on stderr (not with --quiet), or with --strict raise them as
+    problems, so that nothing runs. `only`: the model blocks the command uses (flows: the exchange)."""
+    warnings = [w for s in scenarios for w in s.warnings() if not only or w.key.split(".")[0] in only]
+    if strict and warnings:
+        raise ScenarioError(warnings)
     if not quiet:
-        for note in scenario.notes:
-            err.print(f"warning: {safe(str(note))}")
+        for w in warnings:
+            err.print(f"warning: {safe(str(w))}")
+
 
 def parallel_options(f):
     """--workers / --scheduler: the same results on Dask (docs/scaling.md); neither means one process."""
@@ -52,7 +145,7 @@ def _threads(threads, parallel: dict) -> int:
 def output_options(default: str, plots_help: str = "Skip the plots."):
     """--out, --force, --no-plots, --quiet: the same four on every command that writes a results folder."""
     def wrap(f):
-        f = click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")(f)
+        f = click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors (no progress either).")(f)
         f = click.option("--no-plots", is_flag=True, help=plots_help)(f)
         f = click.option("--force", is_flag=True, help="Replace the results folder if it exists.")(f)
         return click.option("--out", "out_dir", type=click.Path(path_type=Path),

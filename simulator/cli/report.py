@@ -12,7 +12,8 @@ from .options import out, safe
 @click.argument("results_dir", type=click.Path(path_type=Path))
 @click.option("--out", "out_file", type=click.Path(path_type=Path), help="Where to write [default: RESULTS_DIR/report.html].")
 def report(results_dir: Path, out_file) -> None:
-    """Write a self-contained HTML report (report.html) of a run or comparison folder."""
+    """Write a self-contained HTML report (report.html) of a results folder: a run, a comparison,
+    a flows or a sensitivity folder. Plots come in reading order with captions saying what they show."""
     from ..output.report import write_report
 
     path = write_report(results_dir, out_file)

@@ -1,6 +1,8 @@
 """`ijsim run`: one scenario, its files, plots and headline."""
 from __future__ import annotations
 
+import functools
+import json
 import time
 from pathlib import Path
 
@@ -9,31 +11,30 @@ import click
 from .. import _testhooks
 from .._start import checkpoint
 from .group import cli
-from .options import (_parallel, _threads, err, out, output_options, parallel_options, safe, threads_option,
-                      warn)
+from .options import (SCENARIO, _parallel, _threads, configure, out, output_options, overrides_of, parallel_options,
+                      report_warnings, run_options, safe, strict_option, threads_option)
+from .progress import progress
+
 
 @cli.command()
-@click.argument("scenario_file", type=click.Path(path_type=Path))
-@click.option("--draws", type=click.IntRange(1), help="Number of Monte Carlo draws (overrides the file).")
-@click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Root random seed (overrides the file).")
-@click.option("--sampler", type=click.Choice(["mc", "lhs", "sobol"]), help="Sampling method (overrides the file).")
-@click.option("--block-size", type=click.IntRange(1), help="Draws per seeded block (overrides the file).")
+@click.argument("scenario_file", metavar="SCENARIO", type=SCENARIO)
+@run_options("--draws", "--seed", "--sampler", "--block-size")
 @output_options("results/<scenario name>")
 @parallel_options
 @threads_option
+@strict_option
 def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, no_plots, quiet, workers,
-        scheduler, threads) -> None:
-    """Run SCENARIO_FILE and write summary.csv, iamc.csv, ensemble.nc, manifest.json and plots/."""
+        scheduler, threads, strict) -> None:
+    """Run SCENARIO (a file, or the name of a shipped scenario such as `baseline`) and write
+    summary.csv, iamc.csv, ensemble.nc, probabilities.csv, manifest.json and plots/."""
     from .. import engine
     from ..output.console import print_headline
     from ..output.files import check_target, write_results
     from ..scenario import load_scenario
 
-    scenario = load_scenario(scenario_file)
-    overrides = {k: v for k, v in (("draws", draws), ("seed", seed), ("sampler", sampler),
-                                   ("block_size", block_size)) if v is not None}
-    scenario = engine.configure(scenario, **overrides)
-    warn(scenario, quiet)
+    overrides = overrides_of(draws=draws, seed=seed, sampler=sampler, block_size=block_size)
+    scenario = configure(load_scenario(scenario_file), **overrides)
+    report_warnings([scenario], strict, quiet)
     parallel = _parallel(workers, scheduler)
     parallel["threads"] = _threads(threads, parallel)
     out_dir = out_dir or Path("results") / scenario.name
@@ -43,21 +44,15 @@ def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, n
     checkpoint()  # a signal whose exception an import swallowed ends the run here, before the work
     _testhooks.reached("compute")
     started = time.perf_counter()
-    n_blocks = len(engine.block_plan(scenario))
-    show_bar = not quiet and n_blocks > 1 and err.is_terminal
-    if show_bar:
-        from rich.progress import Progress
-        with Progress(console=err, transient=True) as bar:
-            task = bar.add_task(f"{scenario.name}: {scenario.draws:,} draws", total=n_blocks)
-            result = engine.run(scenario, progress=lambda done, total: bar.update(task, completed=done), **parallel)
-    else:
-        result = engine.run(scenario, **parallel)
-    plot_writer = None
-    if not no_plots:
-        from ..output.plots import write_fan_charts
-        plot_writer = write_fan_charts
-    write_results(result, out_dir, force=force, plots=not no_plots, overrides=overrides,
-                  elapsed_s=time.perf_counter() - started, plot_writer=plot_writer)
+    with progress(quiet) as task:
+        result = engine.run(scenario, progress=task(f"{scenario.name}: {scenario.draws:,} draws"), **parallel)
+        plot_writer = None
+        if not no_plots:
+            from ..output.plots import write_fan_charts
+            plot_writer = functools.partial(write_fan_charts, progress=task("writing plots"))
+        write_results(result, out_dir, force=force, plots=not no_plots, overrides=overrides, started=started,
+                      plot_writer=plot_writer)
     if not quiet:
         print_headline(result, out)
-        out.print(f"results written to {safe(str(out_dir))}/ in {time.perf_counter() - started:.1f} s")
+        elapsed = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))["elapsed_s"]
+        out.print(f"results written to {safe(str(out_dir))}/ in {elapsed:.1f} s")

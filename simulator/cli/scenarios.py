@@ -9,45 +9,60 @@ from rich.table import Table
 
 from ..errors import ScenarioError
 from .group import cli
-from .options import err, out, safe, warn
+from .options import SCENARIO, err, out, safe, strict_option
+
 
 @cli.command()
-@click.argument("scenario_files", nargs=-1, required=True, type=click.Path(path_type=Path))
-def validate(scenario_files: tuple[Path, ...]) -> None:
-    """Check scenario files; report every problem. Exit 0 if all are valid, 2 otherwise."""
+@click.argument("scenario_files", metavar="SCENARIO...", nargs=-1, required=True, type=SCENARIO)
+@strict_option
+def validate(scenario_files: tuple[Path, ...], strict: bool) -> None:
+    """Check scenario files (or shipped scenarios by name); report every problem, then how many.
+    Warnings (settings that cannot change any output, model blocks left at their defaults) are
+    reported too, and fail the check only with --strict. Exit 0 if all are valid, 2 otherwise."""
     from ..scenario import load_scenario
 
-    failed = False
+    problems = failed = warned = 0
     for path in scenario_files:
         try:
             s = load_scenario(path)
+            warnings = s.warnings()
+            if strict and warnings:
+                raise ScenarioError(warnings)
         except ScenarioError as exc:
-            failed = True
+            failed += 1
+            problems += len(exc.problems)
             for problem in exc.problems:
                 err.print(safe(str(problem)))
         else:
             out.print(f"ok  {safe(str(path))}  ({safe(s.name)}: {safe(s.title)})")
-            warn(s)
+            warned += len(warnings)
+            for warning in warnings:
+                err.print(safe(f"warning: {warning}"))
+    if warned:
+        err.print(f"{warned} warning{'s' if warned != 1 else ''} (--strict makes them errors)")
     if failed:
+        files = f" in {failed} of {len(scenario_files)} files" if len(scenario_files) > 1 else ""
+        err.print(f"{problems} problem{'s' if problems != 1 else ''} found{files}")
         raise SystemExit(2)
 
 
 @cli.command(name="list")
 def list_scenarios() -> None:
-    """List the shipped scenarios with their titles."""
+    """List the shipped scenarios: name, title and file. Run one by name: `ijsim run baseline`."""
     from ..scenario import load_scenario
+    from ..scenario.loader import display
     from ..shipped import shipped_scenarios
 
     table = Table(show_edge=False, box=None)
-    table.add_column("file")
-    table.add_column("name")
+    table.add_column("name", no_wrap=True)
     table.add_column("title")
+    table.add_column("file", overflow="fold")  # whole: it is there to be copied
     for path in shipped_scenarios():
         try:
             s = load_scenario(path)
-            table.add_row(safe(path.name), safe(s.name), safe(s.title))
+            table.add_row(safe(s.name), safe(s.title), safe(display(path)))
         except ScenarioError:
-            table.add_row(safe(path.name), "", "[red](invalid: run ijsim validate)[/red]")
+            table.add_row(safe(path.stem), "[red](invalid: run ijsim validate)[/red]", safe(display(path)))
     out.print(table)
 
 

@@ -1,6 +1,7 @@
 """`ijsim sensitivity`: Sobol', Morris or one-at-a-time analysis of one output."""
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -8,47 +9,57 @@ import click
 from rich.table import Table
 
 from .group import cli
-from .options import _parallel, out, output_options, parallel_options, safe, warn
+from .options import (SCENARIO, _parallel, _threads, configure, out, output_options, overrides_of, parallel_options,
+                      report_warnings, run_options, safe, strict_option, threads_option)
+from .progress import progress
+
 
 @cli.command()
-@click.argument("scenario_file", type=click.Path(path_type=Path))
+@click.argument("scenario_file", metavar="SCENARIO", type=SCENARIO)
 @click.option("--output", "output", default="trade.balance", show_default=True,
-              help="Output variable (as in summary.csv), e.g. investment.fdi_stock.")
+              help="Output variable (as in summary.csv; `ijsim variables` lists them), e.g. investment.fdi_stock.")
 @click.option("--year", type=int, help="Year of the output [default: the last year of the horizon].")
 @click.option("--method", type=click.Choice(["sobol", "morris", "oat"]), default="sobol", show_default=True)
 @click.option("--n", "n", type=click.IntRange(2), help="Sobol: base sample (power of two, default 1024); "
               "Morris: trajectories (default 40).")
-@click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Seed [default: the scenario's].")
+@run_options("--seed", "--block-size")
 @output_options("results/<scenario>-sensitivity-<method>", "Skip the plot.")
 @parallel_options
-def sensitivity(scenario_file, output, year, method, n, seed, out_dir, force, no_plots, quiet, workers,
-                scheduler) -> None:
-    """Rank the scenario's uncertain inputs by their influence on one output in one year.
+@threads_option
+@strict_option
+def sensitivity(scenario_file, output, year, method, n, seed, block_size, out_dir, force, no_plots, quiet, workers,
+                scheduler, threads, strict) -> None:
+    """Rank the uncertain inputs of SCENARIO (a file or a shipped scenario's name) by their
+    influence on one output in one year.
 
-    sobol: first-order and total indices with 95% intervals; morris: screening by mean absolute
-    elementary effect; oat: one-at-a-time swings for a tornado chart.
+    sobol: first-order (S1: the input alone) and total (ST: with its interactions) indices with 95%
+    intervals; morris: screening by mean absolute elementary effect; oat: one-at-a-time swings for
+    a tornado chart. The method chooses its own sample points, so there is no --sampler; the model
+    runs in batches of --block-size draws, which changes neither the points nor the result.
     """
     from ..analysis import sensitivity as analyse
     from ..output.files import check_target
-    from ..output.sensitivity_files import write_sensitivity
+    from ..output.labels import format_value
+    from ..output.sensitivity_files import output_label, write_sensitivity
     from ..scenario import load_scenario
 
-    scenario = load_scenario(scenario_file)
-    warn(scenario, quiet)
+    scenario = configure(load_scenario(scenario_file), **overrides_of(block_size=block_size))
+    report_warnings([scenario], strict, quiet)
     if n is not None and method == "sobol" and n & (n - 1):
         raise click.BadParameter(f"{n} is not a power of two (Sobol' sampling needs one)", param_hint="--n")
     out_dir = out_dir or Path("results") / f"{scenario.name}-sensitivity-{method}"
     check_target(out_dir, force)
     started = time.perf_counter()
-    table = analyse(scenario, output=output, year=year, method=method, n=n, seed=seed,
-                    **_parallel(workers, scheduler))
-    write_sensitivity(scenario, table, out_dir, force=force, plots=not no_plots,
-                      elapsed_s=time.perf_counter() - started)
+    parallel = _parallel(workers, scheduler)
+    with progress(quiet) as task:
+        table = analyse(scenario, output=output, year=year, method=method, n=n, seed=seed,
+                        threads=_threads(threads, parallel), progress=task(f"{scenario.name}: model runs"), **parallel)
+        write_sensitivity(scenario, table, out_dir, force=force, plots=not no_plots, started=started)
     if quiet:
         return
     main_col = {"sobol": "ST", "morris": "mu_star", "oat": "swing"}[method]
     extra = {"sobol": ("S1", "ST"), "morris": ("mu_star", "sigma"), "oat": ("low", "high")}[method]
-    ranking = Table(title=safe(f"{scenario.name}: sensitivity of {output} in {table.attrs['year']} "
+    ranking = Table(title=safe(f"{scenario.name}: sensitivity of {output_label(output, table.attrs['year'])} "
                                  f"({method}, {table.attrs['evaluations']:,} model evaluations)"), title_justify="left")
     for col in ("rank", "input", *extra, main_col if main_col not in extra else None):
         if col:
@@ -58,7 +69,12 @@ def sensitivity(scenario_file, output, year, method, n, seed, out_dir, force, no
         if main_col not in extra:
             cells.append(f"{row[main_col]:,.3g}")
         if method == "sobol":
-            cells = [f"{row['S1']:.3f} ± {row['S1_conf']:.3f}", f"{row['ST']:.3f} ± {row['ST_conf']:.3f}"]
+            cells = [f"{format_value(row['S1'])} ± {format_value(row['S1_conf'])}",
+                     f"{format_value(row['ST'])} ± {format_value(row['ST_conf'])}"]
         ranking.add_row(str(rank), safe(row["label"]), *cells)
     out.print(ranking)
-    out.print(f"results written to {safe(str(out_dir))}/ in {time.perf_counter() - started:.1f} s")
+    if method == "sobol":
+        out.print("S1: share of the output's variance due to the input alone; ST: with all its interactions "
+                  "(ST - S1 is what it does together with others). Intervals are 95%.")
+    elapsed = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))["elapsed_s"]
+    out.print(f"results written to {safe(str(out_dir))}/ in {elapsed:.1f} s")

@@ -23,38 +23,17 @@ simulates the same system person by person.
 """
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Callable
 
 import numpy as np
+
+from .routes import stage_order  # noqa: F401  (part of this module's interface)
 
 
 MONTHS_PER_YEAR = 12
 _QUAD = (np.arange(64) + 0.5) / 64  # midpoints for averaging over a uniform position within a month
 
 Cdf = Callable[[np.ndarray], np.ndarray]
-
-
-def stage_order(routes: Sequence[Sequence[str]]) -> list[str] | None:
-    """An order of all stages consistent with every route (topological), or None if routes conflict."""
-    stages = list(dict.fromkeys(s for route in routes for s in route))
-    after = {s: set() for s in stages}
-    for route in routes:
-        for a, b in zip(route, route[1:]):
-            after[a].add(b)
-    indegree = {s: 0 for s in stages}
-    for s in stages:
-        for t in after[s]:
-            indegree[t] += 1
-    ready = [s for s in stages if indegree[s] == 0]
-    order = []
-    while ready:
-        s = ready.pop(0)
-        order.append(s)
-        for t in sorted(after[s], key=stages.index):
-            indegree[t] -= 1
-            if indegree[t] == 0:
-                ready.append(t)
-    return order if len(order) == len(stages) else None
 
 
 def service_kernel(cdf: Cdf, mean_months: float) -> np.ndarray:

@@ -34,15 +34,25 @@ def elasticity_phase_in(years_since: np.ndarray, short_run, long_run, years_to_l
     return sr + (lr - sr) * np.minimum(h / H[..., None], 1.0)
 
 
-def tariff_multiplier(tariff_path: np.ndarray, short_run, long_run, years_to_long_run) -> np.ndarray:
+def tariff_multiplier(tariff_path: np.ndarray, short_run, long_run, years_to_long_run,
+                      relative_to: np.ndarray | None = None) -> np.ndarray:
     """m_t for a yearly tariff path (fractions: 0.5 is 50%) whose first entry is the base year.
 
-    Returns the multiplier for every year of the path (1 in the base year), shape (n, T) or (T,).
+    `relative_to`: the tariff that competitors pay in the same market; then the change of
+    (1 + tau) / (1 + tau_competitors) is what moves the flow (the same rise for every exporter
+    moves nothing). Returns the multiplier for every year of the path (1 in the base year),
+    shape (n, T) or (T,).
     """
     tau = np.asarray(tariff_path, dtype=float)
     if np.any(tau <= -1):
         raise ValueError("tariffs must be > -100%")
-    steps = np.diff(np.log1p(tau))  # change entering in year c = 1..T-1
+    log_tariff = np.log1p(tau)
+    if relative_to is not None:
+        rivals = np.asarray(relative_to, dtype=float)
+        if np.any(rivals <= -1):
+            raise ValueError("tariffs must be > -100%")
+        log_tariff = log_tariff - np.log1p(rivals)  # exactly the same numbers when rivals pay 0
+    steps = np.diff(log_tariff)  # change entering in year c = 1..T-1
     T = tau.shape[-1]
     log_m = np.zeros(np.broadcast_shapes(np.shape(short_run), np.shape(long_run),
                                          np.shape(years_to_long_run)) + (T,))

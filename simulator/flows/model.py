@@ -89,8 +89,11 @@ def arrival_times(rate_by_year: np.ndarray, process: str, rng: np.random.Generat
 
 
 def run_replication(scenario: Scenario, values: dict, rng: np.random.Generator,
-                    monitor: bool = True) -> Replication:
-    """Simulate one replication with parameter values `values` (path -> number for this replication)."""
+                    monitor: bool = True, on_month=None) -> Replication:
+    """Simulate one replication with parameter values `values` (path -> number for this replication).
+
+    `on_month(m, months)` is called at the end of each simulated month (when monitoring), so that a
+    replication of a million people can show its progress."""
     p = scenario.params
     years = scenario.years
     horizon = len(years) * MONTHS_PER_YEAR
@@ -160,6 +163,8 @@ def run_replication(scenario: Scenario, values: dict, rng: np.random.Generator,
         for m in range(horizon):
             yield env.timeout(1.0)
             backlog[m] = [len(stages[k].queue) for k in stage_names]
+            if on_month is not None:
+                on_month(m + 1, horizon)
 
     for plan in plans:
         times = arrival_times(plan.monthly_rate_by_year, plan.arrival_process, rng)

@@ -52,11 +52,13 @@ def replication_rng(seed: int, replication: int) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(FLOWS_KEY, replication))))
 
 
-def simulate_replication(scenario: Scenario, replication: int, values: dict | None = None) -> Replication:
-    """One replication, computable anywhere from (scenario, replication) alone."""
+def simulate_replication(scenario: Scenario, replication: int, values: dict | None = None,
+                         on_month=None) -> Replication:
+    """One replication, computable anywhere from (scenario, replication) alone; `on_month(m, months)`
+    as in `run_replication`."""
     if values is None:
         values = replication_values(scenario, replication + 1)[replication]
-    return run_replication(scenario, values, replication_rng(scenario.seed, replication))
+    return run_replication(scenario, values, replication_rng(scenario.seed, replication), on_month=on_month)
 
 
 @dataclass(frozen=True)
@@ -102,17 +104,18 @@ def _yearly(rep: Replication, scenario: Scenario) -> dict[str, np.ndarray]:
     stock = np.stack([((rep.arrival_times[j][:, None] < ends) & (rep.departure_times[j][:, None] >= ends)).sum(axis=0)
                       if len(rep.arrival_times[j]) else np.zeros(T) for j in names], axis=-1).astype(float)
     skilled = np.array([bool(scenario.params[f"exchange.streams.{j}.skilled"]) for j in names])
-    out = {
+    out = {}
+    if rep.stage_names:  # the pipeline's order: waiting at the stages, arriving, then staying
+        out["exchange.backlog_by_stage"] = rep.backlog[MONTHS_PER_YEAR - 1::MONTHS_PER_YEAR]
+    out |= {
+        "exchange.arrivals_by_stream": arrivals,
         "exchange.arrivals_total": arrivals.sum(axis=-1),
         "exchange.cumulative_total": np.cumsum(arrivals.sum(axis=-1)),
         "exchange.skilled_arrivals": arrivals[:, skilled].sum(axis=-1),
         "exchange.skilled_cumulative": np.cumsum(arrivals[:, skilled].sum(axis=-1)),
-        "exchange.skilled_stock": stock[:, skilled].sum(axis=-1),
-        "exchange.arrivals_by_stream": arrivals,
         "exchange.stock_by_stream": stock,
+        "exchange.skilled_stock": stock[:, skilled].sum(axis=-1),
     }
-    if rep.stage_names:
-        out["exchange.backlog_by_stage"] = rep.backlog[MONTHS_PER_YEAR - 1::MONTHS_PER_YEAR]
     return out
 
 
@@ -157,6 +160,9 @@ def run_flows(scenario: Scenario, replications: int = DEFAULT_REPLICATIONS,
     """Run `replications` seeded replications of the simpy model, serially or on Dask (identical results).
 
     Each Dask task builds its own simpy environment from (scenario, replication) and returns arrays.
+    `progress(done, total)` counts replications; in this process `done` also moves within a
+    replication, month by simulated month (2.5 = half way through the third), since one replication
+    of the baseline takes a minute or more. On Dask it moves as replications finish.
     """
     import time
     from functools import partial
@@ -169,6 +175,14 @@ def run_flows(scenario: Scenario, replications: int = DEFAULT_REPLICATIONS,
     started = time.perf_counter()
     values = replication_values(scenario, replications)
     with dask_client(workers, scheduler, client) as c:
-        reps = map_indexed(partial(_replication_task, scenario), range(replications), c, progress,
-                           args={r: (r, values[r]) for r in range(replications)})
+        if c is None and progress is not None:
+            reps = {}
+            for r in range(replications):
+                def on_month(m: int, months: int, r: int = r) -> None:
+                    progress(r + m / months, replications)
+                reps[r] = simulate_replication(scenario, r, values[r], on_month=on_month)
+                progress(r + 1, replications)
+        else:
+            reps = map_indexed(partial(_replication_task, scenario), range(replications), c, progress,
+                               args={r: (r, values[r]) for r in range(replications)})
     return assemble_flows(scenario, [reps[r] for r in range(replications)], elapsed_s=time.perf_counter() - started)

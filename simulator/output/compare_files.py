@@ -1,18 +1,20 @@
-"""Writing a scenario comparison: tables, overlaid and difference fan charts, manifest."""
+"""Writing a scenario comparison: tables, every scenario's IAMC rows and draws, overlaid and
+difference fan charts, manifest."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pandas as pd
+import xarray as xr
 
 from .._version import __version__
 from ..compare import Comparison
 from ..variables import VARIABLES
 from ..scenario.loader import display
-from .files import atomic_folder, check_finite, sha256_file, versions
-from .plots import finish_figure, comparison_fan, difference_fan, plain_text
+from .files import atomic_folder, check_finite, iamc_table, sha256_file, versions
+from .plots import comparison_fan, difference_fan, file_figure, finish_figure, plain_text
 
 
 def _source(comparison: Comparison) -> str:
@@ -21,27 +23,52 @@ def _source(comparison: Comparison) -> str:
                       f"draws ({s.sampler}), seed {s.seed}")
 
 
-def write_comparison_plots(comparison: Comparison, folder: Path) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
+def comparison_plots(comparison: Comparison) -> list[tuple[str, str, str | None]]:
+    """(file name, variable, other scenario or None for the overlay) of every plot a comparison
+    writes, in reading order: each headline variable's overlay, then its differences that are not
+    zero in every draw."""
+    plots = []
     for variable, info in VARIABLES.items():
         if not info.headline or variable not in comparison.reference.variables:
             continue
-        fig, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
-        comparison_fan(comparison.results, variable, ax=ax)
-        written += finish_figure(fig, folder / f"compare_{variable}", _source(comparison))
+        plots.append((f"compare_{variable}", variable, None))
         for other in comparison.names[1:]:
-            diff = comparison.difference(variable, other)
-            if float(abs(diff).max()) == 0.0:
-                continue  # the scenarios do not differ in this variable
-            fig, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
-            difference_fan(diff, variable, f"{other} minus {comparison.names[0]} (paired)", ax=ax)
-            written += finish_figure(fig, folder / f"difference_{other}_{variable}", _source(comparison))
+            if float(abs(comparison.difference(variable, other)).max()) > 0.0:
+                plots.append((f"difference_{other}_{variable}", variable, other))
+    return plots
+
+
+def write_comparison_plots(comparison: Comparison, folder: Path, progress=None) -> list[Path]:
+    """The overlays and differences, PNG and SVG; `progress(done, total)` after each one."""
+    folder.mkdir(parents=True, exist_ok=True)
+    label = dict(zip(comparison.names, comparison.labels))
+    plans = comparison_plots(comparison)
+    written = []
+    for done, (name, variable, other) in enumerate(plans, start=1):
+        fig, ax = file_figure()
+        if other is None:
+            comparison_fan(comparison.results, variable, ax=ax, labels=list(comparison.labels))
+        else:
+            difference_fan(comparison.difference(variable, other), variable,
+                           f"{label[other]} minus {comparison.labels[0]} (paired)", ax=ax)
+        written += finish_figure(fig, folder / name, _source(comparison))
+        if progress is not None:
+            progress(done, len(plans))
     return written
 
 
+def ensemble(comparison: Comparison) -> xr.Dataset:
+    """Every scenario's draws in one dataset, with a `scenario` dimension first. Streams or stages
+    that only some scenarios have are NaN in the others."""
+    return xr.concat([r.dataset for r in comparison.results], dim=pd.Index(comparison.names, name="scenario"),
+                     join="outer", combine_attrs="drop_conflicts", coords="minimal", compat="override")
+
+
 def write_comparison(comparison: Comparison, out_dir: Path, *, force: bool = False, plots: bool = True,
-                     elapsed_s: float = 0.0) -> Path:
+                     elapsed_s: float = 0.0, progress=None, started: float | None = None) -> Path:
+    """comparison.csv, summaries.csv, headline_differences.csv, probabilities.csv, iamc.csv,
+    ensemble.nc, plots/ and manifest.json, atomically. `started` (a time.perf_counter() reading)
+    makes the manifest's elapsed_s cover everything up to writing it."""
     for r in comparison.results:
         check_finite(r.dataset, display(r.scenario.files[0]) if r.scenario.files else r.scenario.name)
     with atomic_folder(Path(out_dir), force) as tmp:
@@ -49,15 +76,23 @@ def write_comparison(comparison: Comparison, out_dir: Path, *, force: bool = Fal
         summaries = [r.summary().assign(scenario=r.scenario.name) for r in comparison.results]
         pd.concat(summaries, ignore_index=True).to_csv(tmp / "summaries.csv", index=False, lineterminator="\n")
         comparison.headline().to_csv(tmp / "headline_differences.csv", index=False, lineterminator="\n")
+        probabilities = [r.probabilities().assign(scenario=r.scenario.name) for r in comparison.results]
+        pd.concat(probabilities, ignore_index=True).to_csv(tmp / "probabilities.csv", index=False, lineterminator="\n")
+        # One IAMC Scenario per scenario file: pyam reads them as one IamDataFrame.
+        pd.concat([iamc_table(r) for r in comparison.results], ignore_index=True).to_csv(
+            tmp / "iamc.csv", index=False, lineterminator="\n")
+        ensemble(comparison).to_netcdf(tmp / "ensemble.nc", engine="scipy", format="NETCDF3_64BIT")
         if plots:
-            write_comparison_plots(comparison, tmp / "plots")
+            write_comparison_plots(comparison, tmp / "plots", progress=progress)
         files = {str(p.relative_to(tmp)): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
         ref = comparison.reference.scenario
         doc = {"kind": "comparison", "scenarios": [
-                   {"scenario": r.scenario.name, "title": r.scenario.title, "description": r.scenario.description,
-                    "scenario_files": dict(r.scenario.sha256)} for r in comparison.results],
+                   {"scenario": r.scenario.name, "label": label, "title": r.scenario.title,
+                    "description": r.scenario.description, "scenario_files": dict(r.scenario.sha256)}
+                   for r, label in zip(comparison.results, comparison.labels)],
                "reference": ref.name, "seed": ref.seed, "draws": ref.draws, "sampler": ref.sampler,
                "block_size": ref.block_size, "common_random_numbers": True, "version": __version__,
-               "versions": versions(), "elapsed_s": round(elapsed_s, 3), "files": files}
+               "versions": versions(), "files": files,
+               "elapsed_s": round(elapsed_s if started is None else time.perf_counter() - started, 3)}
         (tmp / "manifest.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return Path(out_dir)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib.metadata import version as package_version
@@ -125,7 +126,7 @@ def iamc_table(result: Result) -> pd.DataFrame:
 
 def versions() -> dict[str, str]:
     out = {"ijsim": __version__, "python": platform.python_version()}
-    for pkg in ("numpy", "scipy", "pandas", "xarray", "matplotlib"):
+    for pkg in ("numpy", "scipy", "pandas", "xarray", "matplotlib", "numba", "simpy", "SALib", "dask"):
         out[pkg] = package_version(pkg)
     return out
 
@@ -158,8 +159,11 @@ def manifest(result: Result, files: dict[str, str], elapsed_s: float, overrides:
 
 def write_results(result: Result, out_dir: Path, *, force: bool = False, plots: bool = True,
                   elapsed_s: float = 0.0, overrides: dict | None = None,
-                  plot_writer: Callable[[Result, Path], list[Path]] | None = None) -> Path:
-    """Write summary.csv, iamc.csv, ensemble.nc, plots/ and manifest.json into `out_dir` atomically."""
+                  plot_writer: Callable[[Result, Path], list[Path]] | None = None, started: float | None = None) -> Path:
+    """Write summary.csv, iamc.csv, ensemble.nc, plots/ and manifest.json into `out_dir` atomically.
+
+    `started` (a time.perf_counter() reading from the start of the work) makes the manifest's
+    elapsed_s cover everything up to writing it, plots included, instead of `elapsed_s`."""
     out_dir = Path(out_dir)
     scenario = result.scenario
     source = display(scenario.files[0]) if scenario.files else scenario.name
@@ -176,6 +180,6 @@ def write_results(result: Result, out_dir: Path, *, force: bool = False, plots: 
         if plots and plot_writer is not None:
             plot_writer(result, tmp / "plots")
         files = {str(p.relative_to(tmp)): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
-        doc = manifest(result, files, elapsed_s, overrides or {})
+        doc = manifest(result, files, elapsed_s if started is None else time.perf_counter() - started, overrides or {})
         (tmp / "manifest.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return out_dir

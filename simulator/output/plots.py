@@ -2,26 +2,54 @@
 
 Data preparation (`fan_bands`) is apart from drawing (`fan_chart`), which takes `ax=None` and
 returns the axes, so notebooks can compose figures.
+
+The user's matplotlib backend is never changed. Drawing functions called without `ax` open a
+pyplot figure, which Jupyter shows; figures written to files are plain `Figure` objects
+(`file_figure`), which need no display and never appear in a notebook.
 """
 from __future__ import annotations
 
 import textwrap
 from pathlib import Path
 
-import matplotlib
+import numpy as np
+import pandas as pd
+import xarray as xr
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")  # files only; no display is assumed
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import xarray as xr  # noqa: E402
+from .._version import __version__
+from ..result import Result
+from ..variables import VARIABLES
+from .labels import fiscal_year, is_fiscal, unit_label
 
-from .._version import __version__  # noqa: E402
-from ..result import Result  # noqa: E402
-from ..variables import VARIABLES  # noqa: E402
 
-UNIT_LABELS = {"usd_bn": "US$ billion (nominal)", "jpy_per_usd": "JPY per USD", "people": "people",
-               "ratio": "ratio"}
+def axis_unit(unit: str) -> str:
+    """A unit for an axis label: 'US$ bn (nominal)', 'people', ..."""
+    return "US$ bn (nominal)" if unit == "usd_bn" else unit_label(unit)
+
+
+def year_axis(ax, fiscal: bool = False) -> None:
+    """Whole years on the x axis; trade years as the Indian fiscal years they are (FY2030-31)."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=6 if fiscal else "auto"))
+    if fiscal:
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda y, _: fiscal_year(round(y))))
+    ax.set_xlabel("fiscal year (April-March)" if fiscal else "year")
+
+
+def new_axes(figsize: tuple[float, float] = (7, 4.2)):
+    """Axes on a new pyplot figure: shown by Jupyter, or by `plt.show()`, with the user's backend."""
+    import matplotlib.pyplot as plt  # only when drawing for display
+
+    _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
+def file_figure(figsize: tuple[float, float] = (7, 4.2)):
+    """(figure, axes) for a file: not registered with pyplot, so no backend or display is involved."""
+    fig = Figure(figsize=figsize, layout="constrained")
+    return fig, fig.add_subplot()
 
 
 def plain_text(text: str) -> str:
@@ -37,17 +65,17 @@ def fan_bands(da: xr.DataArray) -> pd.DataFrame:
 
 
 def fan_chart(bands: pd.DataFrame, *, ax=None, label: str = "", unit: str = "", color: str = "C0",
-              title: str | None = None):
+              title: str | None = None, fiscal: bool = False):
+    """Median with 50% and 90% bands; `fiscal` labels the years as Indian fiscal years."""
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
+        ax = new_axes()
     years = bands.index.values
     label = plain_text(label)
     ax.fill_between(years, bands["p05"], bands["p95"], color=color, alpha=0.18, linewidth=0, label="90% band")
     ax.fill_between(years, bands["p25"], bands["p75"], color=color, alpha=0.38, linewidth=0, label="50% band")
     ax.plot(years, bands["p50"], color=color, linewidth=2, label=f"median{' ' + label if label else ''}")
-    ax.set_xlabel("year")
-    ax.set_ylabel(UNIT_LABELS.get(unit, unit))
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    year_axis(ax, fiscal)
+    ax.set_ylabel(axis_unit(unit))
     ax.grid(alpha=0.3)
     if title:
         ax.set_title(plain_text(title), fontsize=10, loc="left")
@@ -59,13 +87,13 @@ def sector_stack(result: Result, *, ax=None):
     """Median disbursement by sector, stacked (the medians of the parts, which need not add up to
     the median of the total)."""
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
+        ax = new_axes()
     da = result["investment.disbursed_by_sector"].median("draw")
     years = da["year"].values
     ax.stackplot(years, [da.sel(sector=k).values for k in da["sector"].values],
                  labels=[str(k).replace("_", " ") for k in da["sector"].values], alpha=0.85)
-    ax.set(xlabel="year", ylabel=UNIT_LABELS["usd_bn"], title="Pledge disbursed by sector (medians)")
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set(ylabel=axis_unit("usd_bn"), title="Pledge disbursed by sector (medians)")
+    year_axis(ax)
     ax.legend(fontsize=7, frameon=False, loc="upper left", ncol=2)
     ax.grid(alpha=0.3)
     return ax
@@ -74,7 +102,7 @@ def sector_stack(result: Result, *, ax=None):
 def trade_panel(result: Result, *, ax=None):
     """India's exports to and imports from Japan, and the balance, with 90% bands."""
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
+        ax = new_axes()
     for name, color, label in (("trade.exports_india_to_japan", "C2", "India → Japan"),
                                ("trade.exports_japan_to_india", "C1", "Japan → India"),
                                ("trade.balance", "C3", "balance (India)")):
@@ -82,8 +110,8 @@ def trade_panel(result: Result, *, ax=None):
         ax.fill_between(bands.index, bands["p05"], bands["p95"], color=color, alpha=0.15, linewidth=0)
         ax.plot(bands.index, bands["p50"], color=color, linewidth=2, label=label)
     ax.axhline(0, color="0.5", linewidth=0.8)
-    ax.set(xlabel="year (fiscal, April-March)", ylabel=UNIT_LABELS["usd_bn"], title="India-Japan goods trade")
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set(ylabel=axis_unit("usd_bn"), title="India-Japan goods trade")
+    year_axis(ax, fiscal=True)
     ax.legend(fontsize=8, frameon=False)
     ax.grid(alpha=0.3)
     return ax
@@ -92,7 +120,7 @@ def trade_panel(result: Result, *, ax=None):
 def exchange_panel(result: Result, *, ax=None):
     """Cumulative people exchanged and skilled workers, with the targets."""
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
+        ax = new_axes()
     p = result.scenario.params
     target_year = int(result.scenario.years[0]) + p["exchange.target_years"] - 1
     for name, color, target in (("exchange.cumulative_total", "C0", p["exchange.target_people"]),
@@ -102,25 +130,27 @@ def exchange_panel(result: Result, *, ax=None):
         ax.plot(bands.index, bands["p50"], color=color, linewidth=2, label=VARIABLES[name].label)
         ax.plot([target_year], [target], marker="*", markersize=12, color=color, linestyle="none",
                 label=f"target {target:,} by {target_year}")
-    ax.set(xlabel="year", ylabel="people", title="People exchange against the Action Plan's targets")
+    ax.set(ylabel="people", title="People exchange against the Action Plan's targets")
     ax.set_yscale("symlog", linthresh=1000)
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    year_axis(ax)
     ax.legend(fontsize=7, frameon=False)
     ax.grid(alpha=0.3)
     return ax
 
 
-def comparison_fan(results, variable: str, *, ax=None):
-    """Overlaid fan charts (median and 90% band) of one variable for several scenarios."""
+def comparison_fan(results, variable: str, *, ax=None, labels=None):
+    """Overlaid fan charts (median and 90% band) of one variable for several scenarios; `labels`
+    name them in the legend (their scenario names by default)."""
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
-    for i, r in enumerate(results):
+        ax = new_axes()
+    labels = labels or [r.scenario.name for r in results]
+    for i, (r, label) in enumerate(zip(results, labels)):
         bands = fan_bands(r[variable])
         ax.fill_between(bands.index, bands["p05"], bands["p95"], color=f"C{i}", alpha=0.15, linewidth=0)
-        ax.plot(bands.index, bands["p50"], color=f"C{i}", linewidth=2, label=plain_text(r.scenario.name))
+        ax.plot(bands.index, bands["p50"], color=f"C{i}", linewidth=2, label=plain_text(label))
     info = VARIABLES[variable]
-    ax.set(xlabel="year", ylabel=UNIT_LABELS.get(info.unit, info.unit), title=f"{info.label}: medians and 90% bands")
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set(ylabel=axis_unit(info.unit), title=f"{info.label}: medians and 90% bands")
+    year_axis(ax, is_fiscal(variable))
     ax.legend(fontsize=8, frameon=False)
     ax.grid(alpha=0.3)
     return ax
@@ -129,7 +159,7 @@ def comparison_fan(results, variable: str, *, ax=None):
 def difference_fan(difference, variable: str, label: str, *, ax=None):
     """Fan chart of a paired difference (scenario - reference), with the zero line."""
     ax = fan_chart(fan_bands(difference), ax=ax, unit=VARIABLES[variable].unit, color="C3",
-                   title=f"{VARIABLES[variable].label}: {label}")
+                   title=f"{VARIABLES[variable].label}: {label}", fiscal=is_fiscal(variable))
     ax.axhline(0, color="0.3", linewidth=1)
     return ax
 
@@ -138,30 +168,36 @@ def tornado(table: pd.DataFrame, *, ax=None, unit: str = "", top: int = 15):
     """One-at-a-time swings: each input from its 5% to its 95% quantile, the others at medians."""
     table = table.head(top).iloc[::-1]
     if ax is None:
-        _, ax = plt.subplots(figsize=(8, 0.4 * len(table) + 1.5), layout="constrained")
+        ax = new_axes((8, 0.4 * len(table) + 1.5))
     base = float(table["base"].iloc[0])
     y = np.arange(len(table))
     ax.barh(y, table["low"] - base, left=base, color="C0", label="input at its 5% quantile")
     ax.barh(y, table["high"] - base, left=base, color="C3", label="input at its 95% quantile")
     ax.axvline(base, color="0.2", linewidth=1)
     ax.set_yticks(y, [plain_text(str(v)) for v in table["label"]], fontsize=8)
-    ax.set_xlabel(UNIT_LABELS.get(unit, unit))
+    ax.set_xlabel(axis_unit(unit))
     ax.legend(fontsize=8, frameon=False)
     ax.grid(axis="x", alpha=0.3)
     return ax
 
 
+INDEX_LEGEND = {"S1": "S1, first order: share of the variance due to this input alone",
+                "ST": "ST, total: this input with all its interactions",
+                "mu_star": "mu*: mean absolute elementary effect"}
+
+
 def index_bars(table: pd.DataFrame, columns: tuple[str, ...], *, ax=None, top: int = 15, xlabel: str = ""):
-    """Horizontal bars of sensitivity indices with their 95% confidence half-widths."""
+    """Horizontal bars of sensitivity indices with their 95% confidence half-widths; the legend says
+    what each index means."""
     table = table.head(top).iloc[::-1]
     if ax is None:
-        _, ax = plt.subplots(figsize=(8, 0.4 * len(table) + 1.5), layout="constrained")
+        ax = new_axes((8, 0.4 * len(table) + 1.5))
     y = np.arange(len(table))
     height = 0.8 / len(columns)
     for i, col in enumerate(columns):
         conf = table.get(f"{col}_conf")
         ax.barh(y + (i - (len(columns) - 1) / 2) * height, table[col], height=height, color=f"C{i}",
-                xerr=None if conf is None else conf.fillna(0), capsize=2, label=col)
+                xerr=None if conf is None else conf.fillna(0), capsize=2, label=INDEX_LEGEND.get(col, col))
     ax.set_yticks(y, [plain_text(str(v)) for v in table["label"]], fontsize=8)
     ax.set_xlabel(xlabel)
     ax.axvline(0, color="0.3", linewidth=0.8)
@@ -179,7 +215,6 @@ def save(fig, path_without_suffix: Path, formats=("png", "svg")) -> list[Path]:
         metadata = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
         fig.savefig(path, dpi=110, metadata=metadata)
         written.append(path)
-    plt.close(fig)
     return written
 
 
@@ -189,30 +224,37 @@ def source_line(result: Result) -> str:
                       "base figures: seeds/article_figures.toml and docs/model.md")
 
 
-def write_fan_charts(result: Result, folder: Path) -> list[Path]:
-    """A fan chart per headline variable, and the sector, trade and exchange panels (PNG and SVG)."""
+def write_fan_charts(result: Result, folder: Path, progress=None) -> list[Path]:
+    """A fan chart per headline variable, and the sector, trade and exchange panels (PNG and SVG).
+    `progress(done, total)` is called as each plot is written."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name in result.variables:
+    headline = [name for name in result.variables if VARIABLES[name].headline]
+    panels = [(name, draw) for name, draw in (("investment_by_sector", sector_stack), ("trade", trade_panel),
+                                              ("exchange", exchange_panel))
+              if name != "exchange" or result.scenario.names("exchange.streams")]
+    total = len(headline) + len(panels)
+    for done, name in enumerate(headline, start=1):
         info = VARIABLES[name]
-        if not info.headline:
-            continue
-        fig, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
+        fig, ax = file_figure()
         subtitle = textwrap.shorten(result.scenario.title, width=95, placeholder=" …")
-        fan_chart(fan_bands(result[name]), ax=ax, unit=info.unit, title=f"{info.label}\n{subtitle}")
+        fan_chart(fan_bands(result[name]), ax=ax, unit=info.unit, title=f"{info.label}\n{subtitle}",
+                  fiscal=is_fiscal(name))
         if name == "trade.balance":
             base = result["trade.balance"] - result["trade.balance_change"]
             ax.axhline(float(base.median()), color="0.3", linestyle="--", linewidth=1,
-                       label=f"FY{result.scenario.params['trade.base_year']} level")
+                       label=f"{fiscal_year(result.scenario.params['trade.base_year'])} level")
             ax.axhline(0.0, color="0.6", linewidth=0.8)
             ax.legend(loc="best", fontsize=8, frameon=False)
         written += finish_figure(fig, folder / name, source_line(result))
-    for name, draw in (("investment_by_sector", sector_stack), ("trade", trade_panel), ("exchange", exchange_panel)):
-        if name == "exchange" and not result.scenario.names("exchange.streams"):
-            continue
-        fig, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
+        if progress is not None:
+            progress(done, total)
+    for done, (name, draw) in enumerate(panels, start=len(headline) + 1):
+        fig, ax = file_figure()
         draw(result, ax=ax)
         written += finish_figure(fig, folder / name, source_line(result))
+        if progress is not None:
+            progress(done, total)
     return written
 
 

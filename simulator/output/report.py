@@ -20,6 +20,8 @@ from ..errors import UserError
 from ..result import headline_years
 from ..variables import VARIABLES
 from .folders import read_manifest, verified
+from .labels import format_value, unit_label, year_label
+from .report_sections import comparison_probabilities
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 GENERATOR = "ijsim report"
@@ -28,8 +30,9 @@ body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1100px;
 color:#222;line-height:1.45}
 h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:1.6em;border-bottom:1px solid #ddd;padding-bottom:.2em}
 table{border-collapse:collapse;margin:.6em 0;font-size:.9em}th,td{border:1px solid #ddd;padding:.3em .6em;
-text-align:left;vertical-align:top;overflow-wrap:anywhere}td.n{text-align:right;font-variant-numeric:tabular-nums}
-th{background:#f4f4f4}.desc{white-space:pre-wrap;color:#444}figure{display:inline-block;margin:.5em}
+text-align:left;vertical-align:top;overflow-wrap:break-word}td.n{text-align:right;font-variant-numeric:tabular-nums}
+table.params td:nth-child(3),table.params td:nth-child(4){white-space:nowrap}
+th{background:#f4f4f4}.desc{white-space:pre-wrap;color:#444}figure{display:inline-block;margin:.5em;vertical-align:top;max-width:520px}
 img{max-width:520px;border:1px solid #eee}.small{color:#666;font-size:.85em}code{font-size:.9em}
 """
 
@@ -51,21 +54,35 @@ def _value(v) -> str:
     return str(v)
 
 
-def _table(headers: list[str], rows: list[list], numeric: set[int] = frozenset()) -> str:
+class _Html(str):
+    """Text already escaped, with markup of our own (never text from a scenario file unescaped)."""
+
+
+def _breakable(name: str) -> _Html:
+    """A dotted name that may break after its dots (and nowhere else) in a narrow column."""
+    return _Html(escape(name).replace(".", ".<wbr>"))
+
+
+def _table(headers: list[str], rows: list[list], numeric: set[int] = frozenset(), css_class: str = "") -> str:
+    def cell(c) -> str:
+        return c if isinstance(c, _Html) else escape(str(c))
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td class=\"n\">{escape(str(c))}</td>" if i in numeric
-                                    else f"<td>{escape(str(c))}</td>" for i, c in enumerate(r)) + "</tr>"
+    body = "".join("<tr>" + "".join(f"<td class=\"n\">{cell(c)}</td>" if i in numeric
+                                    else f"<td>{cell(c)}</td>" for i, c in enumerate(r)) + "</tr>"
                    for r in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    attribute = f' class="{css_class}"' if css_class else ""
+    return f"<table{attribute}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _figures(folder: Path, manifest: dict) -> str:
+    """The plots in reading order, each captioned by what it shows (report_sections)."""
+    from .report_sections import ordered_figures
+
     parts = []
-    for name in sorted(n for n in manifest["files"] if n.startswith("plots/") and n.endswith(".png")):
-        png = verified(folder, manifest, name)
+    for png, caption in ordered_figures(folder, manifest):
         data = base64.b64encode(png.read_bytes()).decode("ascii")
-        parts.append(f'<figure><img src="data:image/png;base64,{data}" alt="{escape(png.stem)}">'
-                     f'<figcaption class="small">{escape(png.stem)}</figcaption></figure>')
+        parts.append(f'<figure><img src="data:image/png;base64,{data}" alt="{escape(caption)}">'
+                     f'<figcaption class="small">{escape(caption)}</figcaption></figure>')
     return "".join(parts) or "<p class=\"small\">No plots in this folder (run without --no-plots).</p>"
 
 
@@ -77,7 +94,8 @@ def _provenance(manifest: dict) -> str:
 
 
 def _fmt(x: float, unit: str = "") -> str:
-    return f"{x:,.0f}" if unit == "people" or abs(x) >= 1e5 else f"{x:,.2f}"
+    """As the console shows numbers: whole people, enough digits for small differences, never '-0'."""
+    return format_value(x, unit)
 
 
 def _run_body(folder: Path, manifest: dict) -> str:
@@ -91,20 +109,22 @@ def _run_body(folder: Path, manifest: dict) -> str:
             r = summary[(summary.variable == name) & (summary.year == y)]
             if len(r):
                 r = r.iloc[0]
-                rows.append([info.label, r.unit, y, _fmt(r.p50, r.unit), f"{_fmt(r.p05, r.unit)} – {_fmt(r.p95, r.unit)}"])
+                rows.append([info.label, unit_label(r.unit), year_label(name, y), _fmt(r.p50, r.unit), f"{_fmt(r.p05, r.unit)} – {_fmt(r.p95, r.unit)}"])
     parts = [f"<h2>Headline numbers</h2>{_table(['variable', 'unit', 'year', 'median', '90% interval'], rows, {2, 3, 4})}"]
     if "probabilities.csv" in manifest["files"]:
         prob = pd.read_csv(verified(folder, manifest, "probabilities.csv"))
         parts.append(_table(["event", "year", "probability"],
-                            [[r.event, r.year, f"{r.probability:.0%}"] for r in prob.itertuples()], {1, 2}))
+                            [[r.event, year_label(r.variable, r.year), f"{r.probability:.0%}"]
+                             for r in prob.itertuples()], {1, 2}))
     params = manifest.get("parameters", {})
-    assumptions = [[path, _value(p["value"]), p.get("unit", ""), p.get("from", ""), p.get("source", "")]
-                   for path, p in params.items()]
+    # "set by" names the file, not its whole path (the provenance below has the paths)
+    assumptions = [[_breakable(path), _value(p["value"]), p.get("unit", ""), Path(p.get("from", "")).name or p.get("from", ""),
+                    p.get("source", "")] for path, p in params.items()]
     parts.append("<h2>Plots</h2>" + _figures(folder, manifest))
     parts.append("<h2>Parameters and their sources</h2><p class=\"small\">Every parameter with the value used, "
                  "where it was set, and its source; 'assumption' marks numbers without one "
                  "(the scenario file's comments say why).</p>"
-                 + _table(["parameter", "value", "unit", "set by", "source"], assumptions))
+                 + _table(["parameter", "value", "unit", "set by", "source"], assumptions, css_class="params"))
     return "".join(parts)
 
 
@@ -114,7 +134,8 @@ def _comparison_body(folder: Path, manifest: dict) -> str:
                         for s in manifest.get("scenarios", []))
     diff = pd.read_csv(verified(folder, manifest, "headline_differences.csv"))
     diff = diff[(diff.diff_p05 != 0) | (diff.diff_p95 != 0)]
-    rows = [[r.scenario, VARIABLES[r.variable].label if r.variable in VARIABLES else r.variable, r.unit, r.year,
+    rows = [[r.scenario, VARIABLES[r.variable].label if r.variable in VARIABLES else r.variable, unit_label(r.unit),
+             year_label(r.variable, r.year),
              _fmt(r.diff_p50, r.unit), f"{_fmt(r.diff_p05, r.unit)} – {_fmt(r.diff_p95, r.unit)}", f"{r.p_greater:.0%}"]
             for r in diff.itertuples()]
     return (f"<h2>Scenarios</h2>{scenarios}<h2>Paired differences against {escape(manifest['reference'])}</h2>"
@@ -122,6 +143,7 @@ def _comparison_body(folder: Path, manifest: dict) -> str:
             "same values, so the difference shows only what the scenarios change.</p>"
             + _table(["scenario", "variable", "unit", "year", "median", "90% interval", "P(higher)"], rows,
                      {3, 4, 5, 6})
+            + comparison_probabilities(folder, manifest, _table)
             + "<h2>Plots</h2>" + _figures(folder, manifest))
 
 
@@ -136,9 +158,21 @@ def build_report(folder: Path) -> str:
             title = manifest.get("title") or manifest.get("scenario", "")
             intro = f"<p class=\"desc\">{escape((manifest.get('description') or '').strip())}</p>"
             body = _run_body(folder, manifest)
+        elif kind in ("flows", "sensitivity"):
+            from .report_sections import flows_body, sensitivity_body
+
+            what = "people exchange, person by person" if kind == "flows" else "sensitivity analysis"
+            title = f"{manifest.get('title') or manifest.get('scenario', '')}: {what}"
+            intro = f"<p class=\"desc\">{escape((manifest.get('description') or '').strip())}</p>"
+            body = ((flows_body if kind == "flows" else sensitivity_body)(folder, manifest, _table)
+                    + "<h2>Plots</h2>" + _figures(folder, manifest))
+        elif kind == "backtest":
+            from .backtest_report import backtest_body
+            title = f"Backtest of the trade process: {manifest.get('scenario')}"
+            intro, body = "", backtest_body(folder, manifest)
         else:
-            raise UserError(f"{folder}: reports are made for 'run' and 'compare' folders, this is a "
-                            f"{json.dumps(kind, ensure_ascii=False)[:40]} folder")
+            raise UserError(f"{folder}: reports are made for run, compare, flows, sensitivity and backtest folders, "
+                            f"this is a {json.dumps(kind, ensure_ascii=False)[:40]} folder")
         provenance = _provenance(manifest)
     except UserError:
         raise

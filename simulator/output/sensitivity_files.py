@@ -2,21 +2,35 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pandas as pd
 
 from .._version import __version__
 from ..scenario import Scenario
 from ..variables import VARIABLES
 from .files import atomic_folder, sha256_file, versions
-from .plots import finish_figure, index_bars, plain_text, tornado
+from .labels import year_label
+from .plots import axis_unit, file_figure, finish_figure, index_bars, plain_text, tornado
 
 
 def _unit(output: str) -> str:
     name = output if output in VARIABLES else output.rsplit(".", 1)[0]
     return VARIABLES[name].unit
+
+
+METHOD_NAMES = {"sobol": "Sobol' indices", "morris": "Morris screening", "oat": "one at a time"}
+
+
+def output_label(output: str, year: int) -> str:
+    """'trade.balance', 2034 -> "India's trade balance with Japan in FY2034-35"."""
+    if output in VARIABLES:
+        label = VARIABLES[output].label
+    else:
+        name, entry = output.rsplit(".", 1)
+        label = f"{VARIABLES[name].label} ({entry.replace('_', ' ')})"
+    return f"{label} in {year_label(output, year)}"
 
 
 def plot_sensitivity(table: pd.DataFrame, ax=None):
@@ -27,27 +41,32 @@ def plot_sensitivity(table: pd.DataFrame, ax=None):
     elif a["method"] == "sobol":
         ax = index_bars(table, ("S1", "ST"), ax=ax, xlabel="Sobol' index (share of output variance)")
     else:
-        ax = index_bars(table, ("mu_star",), ax=ax, xlabel=f"mu* ({unit} per full quantile range)")
-    ax.set_title(plain_text(f"Sensitivity of {a['output']} in {a['year']} ({a['method']})"), fontsize=10)
+        ax = index_bars(table, ("mu_star",), ax=ax, xlabel=f"mu* ({axis_unit(unit)} per full quantile range)")
+    ax.set_title(plain_text(f"Sensitivity of {output_label(a['output'], a['year'])}: {METHOD_NAMES[a['method']]}"),
+                 fontsize=10, loc="left")
     return ax
 
 
 def write_sensitivity(scenario: Scenario, table: pd.DataFrame, out_dir: Path, *, force: bool = False,
-                      plots: bool = True, elapsed_s: float = 0.0) -> Path:
+                      plots: bool = True, elapsed_s: float = 0.0, started: float | None = None) -> Path:
+    """sensitivity.csv, the plot and manifest.json, atomically. `started` (a time.perf_counter()
+    reading) makes the manifest's elapsed_s cover everything up to writing it."""
     a = table.attrs
     with atomic_folder(Path(out_dir), force) as tmp:
         table.to_csv(tmp / "sensitivity.csv", lineterminator="\n")
         if plots:
             (tmp / "plots").mkdir()
-            fig, ax = plt.subplots(figsize=(9, 0.4 * min(len(table), 15) + 1.8), layout="constrained")
+            fig, ax = file_figure((9, 0.4 * min(len(table), 15) + 1.8))
             plot_sensitivity(table, ax=ax)
             name = {"oat": "tornado", "sobol": "sobol_indices", "morris": "morris_mu_star"}[a["method"]]
             finish_figure(fig, tmp / "plots" / name, plain_text(
                 f"ijsim {__version__} · scenario '{scenario.name}' · {a['evaluations']:,} model evaluations, seed {a['seed']}"))
         files = {str(p.relative_to(tmp)): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
-        doc = {"kind": "sensitivity", "scenario": scenario.name, "scenario_files": dict(scenario.sha256),
+        doc = {"kind": "sensitivity", "scenario": scenario.name, "title": scenario.title,
+               "description": scenario.description, "scenario_files": dict(scenario.sha256),
                "method": a["method"], "output": a["output"], "year": a["year"], "evaluations": a["evaluations"],
-               "seed": a["seed"], "version": __version__, "versions": versions(), "elapsed_s": round(elapsed_s, 3),
+               "seed": a["seed"], "version": __version__, "versions": versions(),
+               "elapsed_s": round(elapsed_s if started is None else time.perf_counter() - started, 3),
                "files": files}
         (tmp / "manifest.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return Path(out_dir)

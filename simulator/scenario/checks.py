@@ -7,9 +7,9 @@ import difflib
 from collections import deque
 from typing import Any
 
-from ..core.exchange import stage_order
-from .loader import LoadedDocument
-from .parameters import PROFILE_ONLY, SPECS
+from ..core.routes import stage_order
+from .loader import LoadedDocument, display
+from .parameters import PROCESS_ONLY, PROFILE_ONLY, SPECS
 from .values import show
 
 
@@ -29,11 +29,20 @@ def table(doc: dict, group: str) -> tuple[Any, bool]:
     return node, True
 
 
-def cross_checks(loaded: LoadedDocument, values: dict[str, Any]) -> list[tuple[str, str]]:
+def nearest(loaded: LoadedDocument, keys) -> str:
+    """Of the keys a check involves, the one set nearest the file being checked (an override, then
+    the child, then its parents): the value changed last, so the one to blame."""
+    rank = {display(f): i for i, f in enumerate(loaded.files)}
+    rank["<overrides>"] = -1
+    return min(keys, key=lambda k: rank.get(loaded.origins.get(k), len(rank)))
+
+
+def cross_checks(loaded: LoadedDocument, values: dict[str, Any]) -> list[tuple[str, ...]]:
+    """(key, message, *other keys involved) for each problem that involves more than one key."""
     problems = []
 
-    def problem(key: str, message: str) -> tuple[str, str]:
-        return key, message
+    def problem(key: str, message: str, *involved: str) -> tuple[str, ...]:
+        return key, message, *involved
     if values.get("scenario.name") == "":
         problems.append(problem("scenario.name", "must not be empty"))
     disb, _ = table(loaded.doc, "investment.disbursement")
@@ -42,7 +51,20 @@ def cross_checks(loaded: LoadedDocument, values: dict[str, Any]) -> list[tuple[s
         for key, only in PROFILE_ONLY.items():
             if key in disb and profile != only:
                 problems.append(problem(f"investment.disbursement.{key}",
-                                        f"only used with profile = '{only}' (profile is '{profile}')"))
+                                        f"only used with profile = '{only}' (profile is '{profile}')",
+                                        "investment.disbursement.profile"))
+    process = values.get("trade.process", SPECS["trade.process"].default)
+    process_origin = loaded.origins.get("trade.process")
+    for key, allowed in PROCESS_ONLY.items():
+        # A child that changes the process may inherit its parent's keys for the old one: those are
+        # left alone; a key set in the same file as the process that ignores it (or with no process
+        # set anywhere) is a mistake worth reporting. A document rebuilt in memory has no origins.
+        origin = loaded.origins.get(f"trade.{key}")
+        if f"trade.{key}" in values and process not in allowed and origin is not None and (
+                origin == process_origin or (process_origin is None and "trade.process" not in values)):
+            problems.append(problem(f"trade.{key}", f"only used with process = "
+                                    f"{' or '.join(repr(a) for a in allowed)} (process is '{process}')",
+                                    "trade.process"))
     pledge_years = values.get("investment.pledge_years", SPECS["investment.pledge_years"].default_value())
     if profile == "explicit":
         shares = values.get("investment.disbursement.shares")
@@ -51,23 +73,24 @@ def cross_checks(loaded: LoadedDocument, values: dict[str, Any]) -> list[tuple[s
         elif shares is not None and len(shares) != pledge_years:
             problems.append(problem("investment.disbursement.shares",
                                     f"has {len(shares)} entries; one per pledge year is needed "
-                                    f"(investment.pledge_years = {pledge_years})"))
+                                    f"(investment.pledge_years = {pledge_years})", "investment.pledge_years"))
     base_year = values.get("trade.base_year", SPECS["trade.base_year"].default_value())
     horizon_start = values.get("scenario.horizon_start", SPECS["scenario.horizon_start"].default_value())
     if horizon_start <= base_year:
-        key = "scenario.horizon_start" if "scenario.horizon_start" in values else "trade.base_year"
+        key = nearest(loaded, [k for k in ("scenario.horizon_start", "trade.base_year") if k in values]
+                      or ["trade.base_year"])
         problems.append(problem(key, f"the horizon must start after the trade base year "
                                      f"(horizon_start = {horizon_start}, trade.base_year = {base_year})"))
     midpoint = values.get("investment.disbursement.midpoint_years")
     if midpoint is not None and midpoint.support()[1] > pledge_years:
         problems.append(problem("investment.disbursement.midpoint_years",
                                 f"can reach {midpoint.support()[1]:g}, beyond the pledge period of "
-                                f"{pledge_years} years"))
+                                f"{pledge_years} years", "investment.pledge_years"))
     problems += _exchange_checks(loaded, values)
     return problems
 
 
-def _exchange_checks(loaded: LoadedDocument, values: dict[str, Any]) -> list[tuple[str, str]]:
+def _exchange_checks(loaded: LoadedDocument, values: dict[str, Any]) -> list[tuple[str, ...]]:
     """Streams must name defined stages, and pass rates only for their own stages."""
     out = []
     stages_table, _ = table(loaded.doc, "exchange.stages")
@@ -77,7 +100,7 @@ def _exchange_checks(loaded: LoadedDocument, values: dict[str, Any]) -> list[tup
         if isinstance(streams, dict) else {}
     conflict = order_conflict(routes)
     if conflict:
-        out.append(("exchange.streams", conflict))
+        out.append(("exchange.streams", conflict, *[f"exchange.streams.{name}.stages" for name in routes]))
     for name in streams if isinstance(streams, dict) else []:
         path = f"exchange.streams.{name}"
         used = values.get(f"{path}.stages", ())
@@ -90,7 +113,7 @@ def _exchange_checks(loaded: LoadedDocument, values: dict[str, Any]) -> list[tup
         for stage in values.get(f"{path}.pass_rates", {}):
             if stage not in used:
                 out.append((f"{path}.pass_rates", f"{show(stage)} is not one of this stream's stages "
-                                                  f"({', '.join(used) or 'none'})"))
+                                                  f"({', '.join(used) or 'none'})", f"{path}.stages"))
     return out
 
 

@@ -145,6 +145,8 @@ def _load(path: Path, chain: tuple[Path, ...]) -> tuple[LoadedDocument | None, l
     if isinstance(loaded.doc.get("scenario"), dict):
         loaded.doc["scenario"] = {k: v for k, v in loaded.doc["scenario"].items()
                                   if k not in ("name", "extends", "title", "description")}
+    for key in ("name", "extends", "title", "description"):  # nor does the parent's claim to have set them
+        loaded.origins.pop(f"scenario.{key}", None)
     loaded.doc = merge(loaded.doc, doc)
     _record(doc, "", name, loaded.origins)
     return loaded, problems

@@ -6,12 +6,13 @@ import functools
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 from ..errors import Problem, ScenarioError
-from .loader import LoadedDocument, display, load_document, merge
+from .loader import LoadedDocument, _record, display, load_document, merge
 from .parameters import GROUPS, SPECS, model_specs, spec_for
 from .checks import notes
 from .validate import check_document
@@ -36,6 +37,7 @@ class Scenario:
     sha256: Mapping[str, str] = field(default_factory=dict, repr=False)
     explicit: frozenset[str] = frozenset()  # parameters set by a file (the rest are registry defaults)
     notes: tuple[Problem, ...] = ()  # allowed values that deserve a warning (checks.notes)
+    origins: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)  # key -> file that set it
 
     @functools.cached_property
     def derived(self) -> dict[str, Any]:
@@ -45,6 +47,8 @@ class Scenario:
 
     @property
     def years(self) -> np.ndarray:
+        import numpy as np  # here, not at the top: checking a file needs no numpy
+
         return np.arange(self.horizon_start, self.horizon_start + self.horizon_years)
 
     def uncertain(self) -> list[str]:
@@ -67,13 +71,42 @@ class Scenario:
         loaded = LoadedDocument(path=Path("<overrides>") if self.path is None else self.path,
                                 doc=merge(copy.deepcopy(dict(self.document)), patch),
                                 files=list(self.files), sha256=dict(self.sha256))
-        loaded.origins = {k: "<overrides>" for k in overrides}
+        loaded.origins = {**self.origins, **{k: "<overrides>" for k in overrides}}
         return _build(loaded)
 
     def __reduce__(self):
         # Travels to other processes (Dask workers) as its validated document, rebuilt on arrival:
         # the same document gives the same Scenario.
-        return (_rebuild, (dict(self.document), self.path, self.files, dict(self.sha256)))
+        return (_rebuild, (dict(self.document), self.path, self.files, dict(self.sha256), dict(self.origins)))
+
+    def warnings(self) -> list[Problem]:
+        """Settings that cannot change any output, and model blocks left at their neutral defaults
+        (`ijsim validate` and `run` print them; `--strict` makes them errors). Empty if none."""
+        from .inert import scenario_warnings
+
+        return list(self.notes) + scenario_warnings(self)
+
+    def origin(self, path: str) -> str | None:
+        """The file that set a key ('<overrides>' for `with_params`), or None for a registry default.
+        One stage's pass rate (`...pass_rates.visa`) was set with its stream's table."""
+        while path:
+            if path in self.origins:
+                return self.origins[path]
+            path = path.rpartition(".")[0]
+        return None
+
+    def to_toml(self, path: str | Path | None = None) -> str:
+        """The scenario as a TOML file that stands on its own (its `extends` chain merged in), so a
+        scenario changed with `with_params` can be saved, shared and run: `load_scenario(path)`
+        gives the same parameters. Writes to `path` if given; returns the text either way."""
+        from .writer import document_to_toml
+
+        made_from = ", ".join(self.sha256) or "Python"
+        text = document_to_toml(self.document, header=f"Scenario '{self.name}' written by ijsim from {made_from}; "
+                                                       "anything it extended is merged in.")
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
 
     def names(self, collection: str) -> list[str]:
         """Names of the tables in a collection, in file order: ``names("exchange.streams")``."""
@@ -84,8 +117,8 @@ class Scenario:
         out = {}
         for path, value in self.params.items():
             spec = spec_for(path)
-            origin = "scenario file" if path in self.explicit else (
-                f"seed figure '{spec.seed}'" if spec.seed else "default")
+            origin = self.origin(path) or ("scenario" if path in self.explicit else
+                                           f"seed figure '{spec.seed}'" if spec.seed else "default")
             out[path] = {"value": _plain(value), "unit": spec.unit, "from": origin,
                          "source": f"seeds/article_figures.toml: {spec.seed}" if spec.seed else spec.source}
         return out
@@ -155,12 +188,13 @@ def _build(loaded: LoadedDocument) -> Scenario:
         sha256=MappingProxyType(dict(loaded.sha256)), explicit=frozenset(values),
         notes=tuple(Problem(loaded.origins.get(key, display(loaded.path)), key, message)
                     for key, message in notes(loaded, values)),
+        origins=MappingProxyType(dict(loaded.origins)),
     )
 
 
-def _rebuild(document: dict, path, files, sha256) -> Scenario:
+def _rebuild(document: dict, path, files, sha256, origins=None) -> Scenario:
     loaded = LoadedDocument(path=path if path is not None else Path("<scenario>"), doc=copy.deepcopy(document),
-                            files=list(files), sha256=dict(sha256))
+                            files=list(files), sha256=dict(sha256), origins=dict(origins or {}))
     return replace(_build(loaded), path=path, files=tuple(files))
 
 
@@ -181,6 +215,7 @@ def load_scenario(path: str | Path) -> Scenario:
 def scenario_from_dict(doc: Mapping[str, Any], label: str = "<dict>") -> Scenario:
     """Build a scenario from a document already in memory (a notebook's dict), with the same checks."""
     loaded = LoadedDocument(path=Path(label), doc=copy.deepcopy(dict(doc)))
+    _record(loaded.doc, "", label, loaded.origins)
     return _build(loaded)
 
 

@@ -90,6 +90,7 @@ MIN_STOCK_USD_BN = 0.01  # US$10 million: the FDI linkage divides by the startin
 MAX_DRAWS = 10_000_000
 DISBURSEMENT_PROFILES = ("uniform", "front_loaded", "back_loaded", "s_curve", "explicit")
 SAMPLERS = ("mc", "lhs", "sobol")
+TRADE_PROCESSES = ("random_walk", "ar1", "var1")
 
 # `ijsim` reads the pledge in yen: a yen pledge does not move with the exchange rate, its dollar value does.
 PLEDGE_SOURCE = ("India–Japan Joint Vision for the Next Decade, 15th Annual Summit, Tokyo, 29 Aug 2025: "
@@ -141,13 +142,18 @@ INVESTMENT = (
     ParamSpec("investment", "depreciation_rate", "Annual rate at which the FDI stock wears down", "1/year",
               "number", default=0.0, low=0, high=1, uncertain=True, limits=(None, 0.5),
               description="Stands for divestment, write-downs and repatriated capital."),
-    ParamSpec("investment", "fdi_stock_start_usd_bn", "Japanese FDI stock in India at the start",
+    ParamSpec("investment", "fdi_stock_start_usd_bn", "Cumulative Japanese FDI in India at the start",
               "usd_bn", "number", seed="fdi_stock_usd_bn", low=0, low_open=True, uncertain=True,
               limits=(MIN_STOCK_USD_BN, MAX_FLOW_USD_BN),
-              description="Must be > 0: the FDI-trade linkage is relative to it."),
+              description="The article's US$43 bn: Japanese FDI equity inflows since 2000 (DPIIT), not a "
+                          "position. Must be > 0: the FDI-trade linkage is relative to it."),
     ParamSpec("investment", "other_inflows_usd_bn", "Japanese FDI inflows outside the pledge", "usd_bn/year",
               "number", default=0.0, low=0, uncertain=True, time_varying=True, limits=(None, MAX_FLOW_USD_BN),
               description="b_t; 0 counts the pledge as Japan's whole new investment."),
+    ParamSpec("investment", "bau_inflows_usd_bn", "Japanese FDI inflows that would come without the pledge",
+              "usd_bn/year", "number", default=0.0, low=0, high=1000, uncertain=True, time_varying=True,
+              description="Business as usual, on the basis of the starting figure (DPIIT equity inflows); "
+                          "with trade.fdi_linkage = 'excess' only investment above it moves trade."),
     ParamSpec("investment", "sector_shares", "Split of the disbursed investment by sector", "share", "shares",
               default={k: 1 / 6 for k in sectors()}, choices=tuple(sectors()),
               description="Shares over the article's sectors; they must sum to one."),
@@ -194,16 +200,67 @@ TRADE = (
               "1/sqrt(year)", "number", default=0.0, low=0, high=1, uncertain=True),
     ParamSpec("trade", "shock_correlation", "Correlation of the two flows' yearly shocks", "", "number",
               default=0.0, low=-1, high=1, uncertain=True),
+    ParamSpec("trade", "process", "Stochastic process of the two log trade flows", "", "choice",
+              default="random_walk", choices=TRADE_PROCESSES,
+              description="random_walk: compound growth with random-walk shocks (growth_*, volatility_*); "
+                          "ar1 / var1: trend-stationary, the gap from a log-linear trend reverts "
+                          "(trend_growth_*, first_year_growth_*, persistence_*, spillover_* for var1). "
+                          "Estimated from history by `ijsim calibrate` (docs/model.md)."),
+    *(spec for flow, who in (("india_to_japan", "India's exports to Japan"),
+                             ("japan_to_india", "Japan's exports to India")) for spec in (
+        ParamSpec("trade", f"trend_growth_{flow}", f"Trend growth of log {who} (ar1, var1)", "log points/year",
+                  "number", default=0.0, low=-0.5, high=0.5, uncertain=True,
+                  description="beta: slope of the log-linear trend the flow reverts to."),
+        ParamSpec("trade", f"first_year_growth_{flow}", f"Expected log growth of {who} in the year after the "
+                  "base year (ar1, var1)", "log points/year", "number", default=0.0, low=-1, high=1, uncertain=True,
+                  description="mu_1 = beta - (1 - rho) u_b: where the flow heads next, given how far the base "
+                              "year lies from trend (u_b = (beta - mu_1) / (1 - rho)). Equal to the trend "
+                              "growth when the base year is on the trend."),
+        ParamSpec("trade", f"persistence_{flow}", f"Persistence of {who}' gap from trend (ar1, var1)", "",
+                  "number", default=0.0, low=-0.99, high=0.99, uncertain=True,
+                  description="rho: share of this year's gap left next year; |rho| < 1 (stationary)."),
+    )),
+    ParamSpec("trade", "spillover_to_india_to_japan", "VAR(1): effect of the gap of Japan's exports to India "
+              "on next year's gap of India's exports to Japan", "", "number", default=0.0, low=-1, high=1,
+              uncertain=True, description="Off-diagonal of A (var1 only)."),
+    ParamSpec("trade", "spillover_to_japan_to_india", "VAR(1): effect of the gap of India's exports to Japan "
+              "on next year's gap of Japan's exports to India", "", "number", default=0.0, low=-1, high=1,
+              uncertain=True, description="Off-diagonal of A (var1 only)."),
     ParamSpec("trade", "fdi_elasticity_imports", "Elasticity of Japan's exports to India to the FDI stock",
               "", "number", default=0.0, low=-2, high=3, uncertain=True,
               description="beta_M: capital and intermediate goods follow Japanese investment."),
     ParamSpec("trade", "fdi_elasticity_exports", "Elasticity of India's exports to Japan to the FDI stock",
               "", "number", default=0.0, low=-2, high=3, uncertain=True,
               description="beta_X: output of Japanese affiliates sold back to Japan."),
+    ParamSpec("trade", "fdi_linkage", "What part of Japanese investment moves trade", "", "choice",
+              default="stock", choices=("stock", "excess"),
+              description="stock: the whole FDI stock relative to its start (the first version); excess: only "
+                          "investment above investment.bau_inflows_usd_bn, with a fading import impulse."),
+    ParamSpec("trade", "fdi_import_persistence", "Share of a tranche's import impulse left a year later",
+              "share", "number", default=1.0, low=0, high=1, uncertain=True,
+              description="Only with fdi_linkage = 'excess': Japan's exports to India follow new investment "
+                          "for a while (machinery, inputs), then fade; India's exports to Japan persist."),
     ParamSpec("trade", "fdi_lag_imports_years", "Lag of the FDI effect on imports from Japan", "years",
               "number", default=0.0, low=0, high=20, uncertain=True),
     ParamSpec("trade", "fdi_lag_exports_years", "Lag of the FDI effect on exports to Japan", "years",
               "number", default=0.0, low=0, high=20, uncertain=True),
+    ParamSpec("trade", "income_elasticity_japan_to_india", "Elasticity of Japan's exports to India to India's "
+              "real GDP", "", "number", default=0.0, low=-1, high=5, uncertain=True,
+              description="epsilon_M: on growth above macro.gdp_reference_growth_india (docs/model.md 2.2)."),
+    ParamSpec("trade", "income_elasticity_india_to_japan", "Elasticity of India's exports to Japan to Japan's "
+              "real GDP", "", "number", default=0.0, low=-1, high=5, uncertain=True,
+              description="epsilon_X: on growth above macro.gdp_reference_growth_japan."),
+    ParamSpec("trade", "fx_elasticity_japan_to_india", "Elasticity of Japan's exports to India (US$) to the yen "
+              "per dollar", "", "number", default=0.0, low=-3, high=3, uncertain=True,
+              description="eta_M: a weaker yen (more JPY per USD) raises the flow when > 0; net of valuation."),
+    ParamSpec("trade", "fx_elasticity_india_to_japan", "Elasticity of India's exports to Japan (US$) to the dollar "
+              "per yen", "", "number", default=0.0, low=-3, high=3, uncertain=True,
+              description="eta_X: a weaker yen lowers the flow when > 0; net of valuation."),
+    ParamSpec("trade", "fx_reference_jpy_per_usd", "Exchange rate at which the trend holds", "jpy_per_usd",
+              "number", default=round(10_000 / seed_figure("pledge_usd_bn").value, 2), low=0, low_open=True,
+              high=1000, limits=(1, None),  # as investment.fx_jpy_per_usd: their ratio stays in [1e-3, 1e3]
+              source="derived: JPY 10 trillion / the article's US$68 bn = 147.06 JPY per USD",
+              description="fx_ref: the yen channel acts on the drawn investment.fx_jpy_per_usd relative to it."),
     ParamSpec("trade", "exports_india_to_us_base_usd_bn", "India's exports to the US in the base year",
               "usd_bn", "number", default=0.0, low=0, uncertain=True, limits=(None, MAX_FLOW_USD_BN),
               description="E_US,0: the flow that US tariffs push towards other markets."),
@@ -226,6 +283,10 @@ TARIFFS = (
     ParamSpec("tariffs", "us_on_india", "Additional US tariff on Indian goods", "share", "number",
               default=0.0, low=0, high=10, time_varying=True,
               description="On top of MFN rates, as a fraction: 0.5 = 50%. Path over fiscal years."),
+    ParamSpec("tariffs", "us_on_competitors", "Additional US tariff on India's competitors in the US market",
+              "share", "number", default=0.0, low=0, high=10, time_varying=True,
+              description="On top of MFN, as a fraction. Exports are diverted from the US by India's tariff "
+                          "relative to this one: a tariff every exporter pays diverts nothing."),
     ParamSpec("tariffs", "elasticity_short_run", "Trade elasticity in the year a tariff change takes effect",
               "", "number", default=0.76, low=0, high=20, uncertain=True, source=BOEHM + ": about 0.76 after one year"),
     ParamSpec("tariffs", "elasticity_long_run", "Long-run trade elasticity", "", "number", default=2.0,
@@ -233,6 +294,20 @@ TARIFFS = (
     ParamSpec("tariffs", "years_to_long_run", "Years for the elasticity to reach its long-run value", "years",
               "number", default=8.0, low=0, low_open=True, high=50, uncertain=True,
               source=BOEHM + ": 7-10 years to converge"),
+)
+
+MACRO = (
+    ParamSpec("macro", "gdp_growth_india", "India's real GDP growth", "1/year", "number", default=0.0,
+              low=-0.5, high=0.5, uncertain=True, time_varying=True,
+              description="Fiscal years. Moves Japan's exports to India through trade.income_elasticity_japan_to_india."),
+    ParamSpec("macro", "gdp_growth_japan", "Japan's real GDP growth", "1/year", "number", default=0.0,
+              low=-0.5, high=0.5, uncertain=True, time_varying=True,
+              description="Moves India's exports to Japan through trade.income_elasticity_india_to_japan."),
+    ParamSpec("macro", "gdp_reference_growth_india", "India's growth the trade trend already contains", "1/year",
+              "number", default=0.0, low=-0.5, high=0.5, time_varying=True,
+              description="Only growth above (or below) it moves trade; equal growth paths change nothing."),
+    ParamSpec("macro", "gdp_reference_growth_japan", "Japan's growth the trade trend already contains", "1/year",
+              "number", default=0.0, low=-0.5, high=0.5, time_varying=True),
 )
 
 EXCHANGE = (
@@ -291,6 +366,13 @@ STREAM = (
 
 # Keys that only make sense with one disbursement profile.
 PROFILE_ONLY = {"midpoint_years": "s_curve", "steepness": "s_curve", "shares": "explicit"}
+# Trade keys that only make sense with some processes (volatility_* and shock_correlation serve all).
+PROCESS_ONLY = {
+    **{f"growth_{f}": ("random_walk",) for f in ("india_to_japan", "japan_to_india")},
+    **{f"{k}_{f}": ("ar1", "var1") for k in ("trend_growth", "first_year_growth", "persistence")
+       for f in ("india_to_japan", "japan_to_india")},
+    "spillover_to_india_to_japan": ("var1",), "spillover_to_japan_to_india": ("var1",),
+}
 
 GROUPS: dict[str, tuple[ParamSpec, ...]] = {
     "scenario": SCENARIO,
@@ -299,6 +381,7 @@ GROUPS: dict[str, tuple[ParamSpec, ...]] = {
     "investment.disbursement": DISBURSEMENT,
     "trade": TRADE,
     "tariffs": TARIFFS,
+    "macro": MACRO,
     "exchange": EXCHANGE,
     "exchange.stages.*": STAGE,
     "exchange.streams.*": STREAM,

@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
-from typing import Any
+import statistics
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-from scipy import stats
+if TYPE_CHECKING:
+    import numpy as np
 
-from .inverse_cdf import inverse_cdf
+# numpy, scipy and the compiled inverse CDFs are imported when a distribution is first sampled, not when a
+# file is checked: `ijsim validate` answers without them.
+_BUILDING = threading.Lock()
 
 # family -> (required keys, optional keys with defaults)
 DIST_FAMILIES: dict[str, tuple[tuple[str, ...], dict[str, float]]] = {
@@ -38,7 +42,12 @@ EXTREME_U = 2.0 ** -53
 # Distribution parameters beyond this overflow scipy's set-up (min - max, mode - min) long before any
 # parameter's own range is checked; every real parameter range lies far inside it.
 MAX_PARAMETER = 1e15
+# Beta shapes outside this range make scipy's (boost's) incomplete beta overflow when the inverse CDF
+# is tabulated (alpha = 0.01 with beta = 1 does, found by the fuzzer); the range was probed on a grid
+# of shapes from 1e-8 to 1e6, and every pair inside it computes.
+BETA_SHAPES = (0.05, 1e4)
 _YEAR = re.compile(r"[0-9]{4}")  # ASCII digits only: str.isdigit() also accepts '²' and '２'
+_Z_EXTREME = statistics.NormalDist().inv_cdf(EXTREME_U)  # about -8.2: the most extreme standard normal draw
 
 
 def is_number(x: Any) -> bool:
@@ -87,9 +96,13 @@ class Fixed:
 
     def cdf(self, x: np.ndarray) -> np.ndarray:
         """A point mass: everyone takes exactly `value`."""
+        import numpy as np
+
         return (np.asarray(x) >= self.value).astype(float)
 
     def sample(self, rng: np.random.Generator, size=None):
+        import numpy as np
+
         return np.full(size, self.value) if size is not None else self.value
 
     def to_toml(self) -> float:
@@ -100,8 +113,30 @@ class Fixed:
 class Distribution:
     family: str
     params: tuple[tuple[str, float], ...]
-    frozen: Any = field(compare=False, repr=False)
-    inverse: Any = field(default=None, compare=False, repr=False)  # fast F^-1 (`inverse_cdf`)
+
+    def _built(self) -> tuple[Any, Any]:
+        """(scipy distribution, fast F^-1 from `inverse_cdf`), made on first use, once even when
+        threads ask at the same time."""
+        built = self.__dict__.get("_built_")
+        if built is None:
+            with _BUILDING:
+                built = self.__dict__.get("_built_")
+                if built is None:
+                    from .inverse_cdf import inverse_cdf
+
+                    params = dict(self.params)
+                    frozen = _scipy_distribution(self.family, params)
+                    built = (frozen, inverse_cdf(self.family, params, frozen))
+                    self.__dict__["_built_"] = built  # a cache, not state: equality ignores it
+        return built
+
+    @property
+    def frozen(self):
+        return self._built()[0]
+
+    @property
+    def inverse(self):
+        return self._built()[1]
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
         """Inverse CDF: maps uniforms in (0, 1) to draws, so any sampler (MC, LHS, Sobol) can feed it.
@@ -109,11 +144,58 @@ class Distribution:
         return self.frozen.ppf(u) if self.inverse is None else self.inverse(u)
 
     def support(self) -> tuple[float, float]:
-        lo, hi = self.frozen.support()
-        return float(lo), float(hi)
+        """The values it can take, from its parameters alone (validation needs no scipy)."""
+        p = dict(self.params)
+        if self.family == "normal":
+            return -math.inf, math.inf
+        if self.family in ("exponential", "lognormal"):
+            return 0.0, math.inf
+        return p["min"], p["max"]  # truncnormal, uniform, triangular, pert, beta
 
     def mean(self) -> float:
         return float(self.frozen.mean())
+
+    def extremes(self) -> tuple[float, float]:
+        """The smallest and largest draws any sampler can give, ppf(EXTREME_U) and ppf(1 - EXTREME_U),
+        in closed form for the unbounded families and as the support for the bounded ones (the
+        support's ends are never exceeded): validation needs no scipy. May return inf on overflow."""
+        p = dict(self.params)
+        try:
+            if self.family == "normal":
+                return p["mean"] + _Z_EXTREME * p["sd"], p["mean"] - _Z_EXTREME * p["sd"]
+            if self.family == "lognormal":
+                return (p["median"] * math.exp(_Z_EXTREME * p["sigma"]),
+                        p["median"] * math.exp(-_Z_EXTREME * p["sigma"]))
+            if self.family == "exponential":
+                return -p["mean"] * math.log1p(-EXTREME_U), -p["mean"] * math.log(EXTREME_U)
+        except OverflowError:
+            return -math.inf, math.inf
+        return self.support()
+
+    def closed_form_mean(self) -> float:
+        """The mean without scipy (inf where it overflows); truncnormal by the standard formula."""
+        p = dict(self.params)
+        try:
+            if self.family in ("normal", "exponential"):
+                return p["mean"]
+            if self.family == "lognormal":
+                return p["median"] * math.exp(p["sigma"] ** 2 / 2)
+            if self.family == "uniform":
+                return (p["min"] + p["max"]) / 2
+            if self.family == "triangular":
+                return (p["min"] + p["mode"] + p["max"]) / 3
+            if self.family == "pert":
+                return (p["min"] + p["lambda"] * p["mode"] + p["max"]) / (p["lambda"] + 2)
+            if self.family == "beta":
+                return p["min"] + (p["max"] - p["min"]) * p["alpha"] / (p["alpha"] + p["beta"])
+            std = statistics.NormalDist()
+            a, b = (p["min"] - p["mean"]) / p["sd"], (p["max"] - p["mean"]) / p["sd"]
+            mass = std.cdf(b) - std.cdf(a)
+            if mass <= 0:  # both bounds far in one tail: the mass sits at the nearer bound
+                return p["min"] if a > 0 else p["max"]
+            return min(max(p["mean"] + p["sd"] * (std.pdf(a) - std.pdf(b)) / mass, p["min"]), p["max"])
+        except OverflowError:
+            return math.inf
 
     def cdf(self, x: np.ndarray) -> np.ndarray:
         return self.frozen.cdf(x)
@@ -132,6 +214,8 @@ class Path:
 
     def at(self, years: np.ndarray) -> np.ndarray:
         """Value in each year: before the first point the first value holds, after the last the last."""
+        import numpy as np
+
         xs = np.array([y for y, _ in self.points], dtype=float)
         ys = np.array([v for _, v in self.points], dtype=float)
         years = np.asarray(years, dtype=float)
@@ -151,8 +235,8 @@ class Path:
 ParamValue = Fixed | Distribution | Path
 
 
-def _frozen(family: str, p: dict[str, float]) -> tuple[Any, list[str]]:
-    """Build the scipy distribution, or say what is wrong with its parameters."""
+def _check(family: str, p: dict[str, float]) -> list[str]:
+    """What is wrong with a distribution's parameters, if anything."""
     errs: list[str] = []
     if family == "exponential" and p["mean"] <= 0:
         errs.append(f"mean must be > 0, got {p['mean']}")
@@ -167,33 +251,39 @@ def _frozen(family: str, p: dict[str, float]) -> tuple[Any, list[str]]:
         errs.append(f"min must be < max, got min = {p['min']}, max = {p['max']}")
     if family in ("triangular", "pert") and not p["min"] <= p["mode"] <= p["max"]:
         errs.append(f"mode must lie between min and max, got {p['mode']} outside [{p['min']}, {p['max']}]")
-    if family == "pert" and p["lambda"] <= 0:
-        errs.append(f"lambda must be > 0, got {p['lambda']}")
-    if family == "beta" and (p["alpha"] <= 0 or p["beta"] <= 0):
-        errs.append(f"alpha and beta must be > 0, got alpha = {p['alpha']}, beta = {p['beta']}")
-    if errs:
-        return None, errs
+    if family == "pert" and not 0 < p["lambda"] <= BETA_SHAPES[1]:
+        errs.append(f"lambda must lie in (0, {BETA_SHAPES[1]:g}], got {p['lambda']:g}")
+    if family == "beta" and not all(BETA_SHAPES[0] <= p[k] <= BETA_SHAPES[1] for k in ("alpha", "beta")):
+        errs.append(f"alpha and beta must lie in [{BETA_SHAPES[0]:g}, {BETA_SHAPES[1]:g}], got alpha = "
+                    f"{p['alpha']:g}, beta = {p['beta']:g}: shapes beyond are too extreme to compute with")
+    return errs
+
+
+def _scipy_distribution(family: str, p: dict[str, float]) -> Any:
+    """The scipy distribution of parameters that passed `_check`."""
+    from scipy import stats
+
     if family == "normal":
-        return stats.norm(p["mean"], p["sd"]), []
+        return stats.norm(p["mean"], p["sd"])
     if family == "exponential":
-        return stats.expon(scale=p["mean"]), []
+        return stats.expon(scale=p["mean"])
     if family == "truncnormal":
         a, b = (p["min"] - p["mean"]) / p["sd"], (p["max"] - p["mean"]) / p["sd"]
-        return stats.truncnorm(a, b, loc=p["mean"], scale=p["sd"]), []
+        return stats.truncnorm(a, b, loc=p["mean"], scale=p["sd"])
     if family == "lognormal":
-        return stats.lognorm(s=p["sigma"], scale=p["median"]), []
+        return stats.lognorm(s=p["sigma"], scale=p["median"])
     if family == "uniform":
-        return stats.uniform(p["min"], p["max"] - p["min"]), []
+        return stats.uniform(p["min"], p["max"] - p["min"])
     width = p["max"] - p["min"]
     if family == "triangular":
-        return stats.triang((p["mode"] - p["min"]) / width, loc=p["min"], scale=width), []
+        return stats.triang((p["mode"] - p["min"]) / width, loc=p["min"], scale=width)
     if family == "pert":
         # Beta-PERT (Vose 2008, "Risk Analysis: A Quantitative Guide", 3rd ed.): shape from mode and lambda.
         lam = p["lambda"]
         a = 1 + lam * (p["mode"] - p["min"]) / width
         b = 1 + lam * (p["max"] - p["mode"]) / width
-        return stats.beta(a, b, loc=p["min"], scale=width), []
-    return stats.beta(p["alpha"], p["beta"], loc=p["min"], scale=width), []
+        return stats.beta(a, b, loc=p["min"], scale=width)
+    return stats.beta(p["alpha"], p["beta"], loc=p["min"], scale=width)
 
 
 def parse_distribution(raw: dict, allowed_values: str = "") -> tuple[Distribution | None, list[str]]:
@@ -219,20 +309,15 @@ def parse_distribution(raw: dict, allowed_values: str = "") -> tuple[Distributio
             params[k] = float(v)
     if errs:
         return None, errs
-    frozen, errs = _frozen(family, params)
+    errs = _check(family, params)
     if errs:
         return None, [f"{family} distribution: {e}" for e in errs]
     ordered = tuple((k, params[k]) for k in required + tuple(optional))
-    value = Distribution(family, ordered, frozen, inverse_cdf(family, params, frozen))
-    try:  # extreme shapes overflow inside scipy (boost raises OverflowError): find out now, not mid-run
-        with np.errstate(all="ignore"):
-            median, mean = float(value.ppf(np.array([0.5, EXTREME_U, 1 - EXTREME_U]))[0]), value.mean()
-    except (ArithmeticError, ValueError) as exc:
+    value = Distribution(family, ordered)
+    low, high = value.extremes()
+    if not (math.isfinite(low) and math.isfinite(high) and math.isfinite(value.closed_form_mean())):
         return None, [f"{family} distribution: these parameters are too extreme to compute with "
-                      f"({type(exc).__name__}); choose less extreme ones"]
-    if not (math.isfinite(median) and math.isfinite(mean)):
-        return None, [f"{family} distribution: these parameters are too extreme to compute with "
-                      "(its median or mean is not a finite number); choose less extreme ones"]
+                      "(its most extreme draws or its mean are not finite numbers); choose less extreme ones"]
     return value, []
 
 

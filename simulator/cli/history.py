@@ -1,0 +1,88 @@
+"""`ijsim history`: the historical series, their coverage and the page behind every value."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from .group import cli
+from .options import out, safe
+
+
+@cli.command()
+@click.option("--history", "history_path", type=click.Path(path_type=Path), metavar="PATH",
+              help="A folder with series.toml and one CSV per series, or one series CSV that replaces "
+                   "the shipped one [default: the shipped seeds/history].")
+@click.option("--all", "show_all", is_flag=True,
+              help="Also list the values no page confirms (verified = false), with their notes; "
+                   "calibration leaves them out by default.")
+def history(history_path: Path | None, show_all: bool) -> None:
+    """Show the historical series: coverage, how many values are verified, and each value's source.
+
+    Every file is checked first; a bad file is reported one line per problem (file and row) with
+    exit code 2. Layout and sources: docs/data.md.
+    """
+    from ..history import UNITS, load_history
+
+    series = load_history(history_path)  # raises ScenarioError before anything is printed
+
+    summary = Table(show_edge=False, box=None, title="historical series", title_justify="left")
+    for col in ("series", "unit", "period", "years", "verified"):
+        summary.add_column(col)
+    for s in series.values():
+        summary.add_row(safe(s.name), safe(s.unit), safe(s.period), _coverage(s), _counts(s))
+    out.print(summary)
+
+    for s in series.values():
+        out.print()
+        out.print(f"[bold]{safe(s.name)}[/bold]  {safe(s.title)}")
+        out.print(f"  {safe(UNITS[s.unit][0])}, {safe(s.period)}; {_coverage(s)}; {_counts(s)} verified")
+        out.print(f"  {safe(s.source)}; vintage: {safe(s.vintage)}")
+        if s.caveat:
+            out.print(f"  caveat: {safe(s.caveat)}")
+        rows = s.table if show_all else s.table[s.table["verified"]]
+        table = Table(show_edge=False, box=None, pad_edge=False)
+        table.add_column("year", justify="right")
+        table.add_column("value", justify="right")
+        table.add_column("verified")
+        table.add_column("source", overflow="fold")
+        if show_all:
+            table.add_column("note", overflow="fold")
+        for row in rows.itertuples(index=False):
+            cells = [str(row.year), _number(row.value), "yes" if row.verified else "no", safe(row.source)]
+            table.add_row(*cells, *([safe(row.note)] if show_all else []))
+        out.print(table)
+        hidden = len(s.table) - len(rows)
+        if hidden:
+            out.print(f"  ({hidden} unverified value{'s' if hidden != 1 else ''} not shown; --all shows them)")
+
+
+def _counts(s) -> str:
+    return f"{int(s.table['verified'].sum())} of {len(s.table)}"
+
+
+def _coverage(s) -> str:
+    years = s.years()
+    if not years:
+        return "no values"
+    text = f"{years[0]}-{years[-1]}"
+    gaps = s.gaps()
+    return text + (f" (missing {_ranges(gaps)})" if gaps else "")
+
+
+def _ranges(years: list[int]) -> str:
+    """2001, 2002, 2008, 2010..2014 -> '2001-2002, 2008, 2010-2014'."""
+    parts, start = [], None
+    for i, y in enumerate(years):
+        start = y if start is None else start
+        if i + 1 == len(years) or years[i + 1] != y + 1:
+            parts.append(str(y) if start == y else f"{start}-{y}")
+            start = None
+    return ", ".join(parts)
+
+
+def _number(value: float) -> str:
+    """As written in the file: up to six decimals, no trailing zeros."""
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return text if text not in ("", "-0") else "0"

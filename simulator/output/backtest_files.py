@@ -1,0 +1,125 @@
+"""Writing a backtest or a calibration folder: tables, plots and a manifest, atomically."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from .._version import __version__
+from ..backtest import Backtest
+from .files import atomic_folder, sha256_file, versions
+
+FLOW_LABELS = {"trade.exports_india_to_japan": "India's exports to Japan",
+               "trade.exports_japan_to_india": "Japan's exports to India",
+               "trade.balance": "India's balance with Japan"}
+MODEL_COLOURS = {"scenario": "#1f4e79", "scenario_drivers": "#d68910", "random_walk": "#b03a2e", "ar1": "#1e8449",
+                 "var1": "#7d3c98"}
+
+
+def _fy(year: int) -> str:
+    return f"FY{year}-{(year + 1) % 100:02d}"
+
+
+def hindcast_figure(bt: Backtest, history: pd.DataFrame, models: list[str]) -> Figure:
+    """One panel per model and flow: the actual series and, from each origin, the median and 90% band."""
+    flows = ["trade.exports_india_to_japan", "trade.exports_japan_to_india"]
+    fig = Figure(figsize=(11, 2.8 * len(models) + 0.6), layout="constrained")
+    axes = fig.subplots(len(models), 2, squeeze=False, sharex=True)
+    t = bt.table
+    for r, model in enumerate(models):
+        for c, var in enumerate(flows):
+            ax = axes[r][c]
+            column = history.columns[c]
+            ax.plot(history.index, history[column], "k.-", lw=1.2, ms=4, label="actual", zorder=5)
+            for origin, rows in t[(t.model == model) & (t.variable == var)].groupby("origin"):
+                start = history.loc[origin, column]
+                years = np.r_[origin, rows.origin + rows.horizon]
+                colour = MODEL_COLOURS.get(model, "0.3")
+                ax.fill_between(years, np.r_[start, rows.p05], np.r_[start, rows.p95], color=colour, alpha=0.08, lw=0)
+                ax.plot(years, np.r_[start, rows.p50], color=colour, lw=0.8, alpha=0.7)
+            ax.set_title(f"{FLOW_LABELS[var]}: {model}", fontsize=9)
+            ax.set_ylabel("US$ bn (fiscal year)")
+            ax.grid(alpha=0.3)
+    axes[0][0].legend(fontsize=7, loc="upper left")
+    for ax in axes[-1]:
+        ax.set_xlabel("fiscal year (2015 = FY2015-16); each fan starts at an origin")
+    return fig
+
+
+def coverage_figure(bt: Backtest) -> Figure:
+    """Coverage of the 50% and 90% intervals by horizon, pooled over the two flows, with the nominal line."""
+    cov = bt.coverage()
+    flows = cov[cov.variable.isin(["trade.exports_india_to_japan", "trade.exports_japan_to_india"])]
+    fig = Figure(figsize=(9, 3.6), layout="constrained")
+    axes = fig.subplots(1, 2, sharey=True)
+    for ax, level in zip(axes, (50, 90)):
+        for model, rows in flows.groupby("model", sort=False):
+            pooled = rows.groupby("horizon").apply(
+                lambda g: np.average(g[f"coverage_{level}"], weights=g.n), include_groups=False)
+            ax.plot(pooled.index, pooled.values, "o-", color=MODEL_COLOURS.get(model, "0.3"), label=model)
+        ax.axhline(level / 100, color="k", ls="--", lw=1, label=f"nominal {level}%")
+        ax.set_title(f"{level}% interval: share of actual values inside", fontsize=9)
+        ax.set_xlabel("years ahead")
+        ax.set_xticks(sorted(flows.horizon.unique()))
+        ax.set_ylim(0, 1.02)
+        ax.grid(alpha=0.3)
+    axes[0].set_ylabel("coverage (share of held-out values)")
+    axes[1].legend(fontsize=7, loc="lower left")
+    return fig
+
+
+def _save(fig: Figure, stem: Path, source: str) -> None:
+    fig.text(0.01, 0.005, source, fontsize=6.5, color="0.35", ha="left", va="bottom")
+    fig.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in (".png", ".svg"):
+        fig.savefig(stem.with_suffix(suffix), dpi=130, metadata={"Date": None} if suffix == ".svg" else None)
+
+
+def _manifest(tmp: Path, doc: dict) -> None:
+    files = {str(p.relative_to(tmp)): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
+    doc = {**doc, "version": __version__, "versions": versions(), "files": files}
+    (tmp / "manifest.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def write_backtest(bt: Backtest, history: pd.DataFrame, out_dir: Path, *, scenario=None, force: bool = False,
+                   plots: bool = True, elapsed_s: float = 0.0, history_source: str = "") -> Path:
+    """backtest.csv (one row per model, variable, origin, horizon), coverage.csv, plots/, manifest.json."""
+    with atomic_folder(Path(out_dir), force) as tmp:
+        bt.table.to_csv(tmp / "backtest.csv", index=False, lineterminator="\n", float_format="%.6g")
+        bt.coverage().to_csv(tmp / "coverage.csv", index=False, lineterminator="\n", float_format="%.6g")
+        bt.overall().to_csv(tmp / "scores.csv", index=False, lineterminator="\n", float_format="%.6g")
+        if plots and len(bt.table):
+            source = (f"ijsim {__version__} · rolling-origin hindcasts, origins {bt.origins[0]}-{bt.origins[-1]}, "
+                      f"{bt.draws:,} draws, seed {bt.seed} · history: {history_source or 'seeds/history'}")
+            models = list(dict.fromkeys(bt.table.model))
+            _save(hindcast_figure(bt, history, models), tmp / "plots" / "hindcast_fans", source)
+            _save(coverage_figure(bt), tmp / "plots" / "coverage_by_horizon", source)
+        _manifest(tmp, {
+            "kind": "backtest",
+            "scenario": getattr(scenario, "name", None),
+            "scenario_files": dict(getattr(scenario, "sha256", {}) or {}),
+            "trade_process": scenario.params["trade.process"] if scenario is not None else None,
+            "origins": list(bt.origins), "horizons": list(bt.horizons), "draws": bt.draws, "seed": bt.seed,
+            "history_years": list(bt.history_years), "history": history_source, "notes": list(bt.notes),
+            "elapsed_s": round(elapsed_s, 3)})
+    return Path(out_dir)
+
+
+def write_calibration(estimates: pd.DataFrame, criteria: pd.DataFrame, fragments: dict[str, str], out_dir: Path,
+                      *, force: bool = False, settings: dict | None = None,
+                      drivers: pd.DataFrame | None = None) -> Path:
+    """estimates.csv, criteria.csv, drivers.csv, one scenario fragment per candidate (<process>.toml),
+    manifest.json."""
+    with atomic_folder(Path(out_dir), force) as tmp:
+        if drivers is not None:
+            drivers.to_csv(tmp / "drivers.csv", index=False, lineterminator="\n", float_format="%.6g")
+        estimates.to_csv(tmp / "estimates.csv", index=False, lineterminator="\n", float_format="%.6g")
+        criteria.to_csv(tmp / "criteria.csv", index=False, lineterminator="\n", float_format="%.6g")
+        for process, text in fragments.items():
+            (tmp / f"{process}.toml").write_text(text, encoding="utf-8")
+        _manifest(tmp, {"kind": "calibration", **(settings or {})})
+    return Path(out_dir)

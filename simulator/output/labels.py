@@ -1,0 +1,59 @@
+"""How units, years and numbers are shown to people. Files keep the code names (`usd_bn`, `2030`);
+tables, plots and reports use these.
+
+Trade figures are Indian fiscal years (April to March) labelled by the year they start in, so the
+trade year 2030 is shown as FY2030-31; the pledge and the people exchange run in calendar years.
+"""
+from __future__ import annotations
+
+import math
+
+UNIT_LABELS = {
+    "usd_bn": "US$ bn", "usd_bn/year": "US$ bn a year", "usd/year": "US$ a year", "jpy_tn": "JPY tn",
+    "jpy_per_usd": "JPY per US$", "people": "people", "ratio": "ratio", "share": "share",
+    "1/year": "per year", "1/sqrt(year)": "per √year", "year": "year", "years": "years",
+    "months": "months", "draws": "draws",
+}
+
+
+def unit_label(unit: str) -> str:
+    """'usd_bn' -> 'US$ bn'; unknown units are shown as they are."""
+    return UNIT_LABELS.get(unit, unit)
+
+
+def fiscal_year(year: int) -> str:
+    """2030 -> 'FY2030-31'."""
+    year = int(year)
+    return f"FY{year}-{(year + 1) % 100:02d}"
+
+
+def is_fiscal(variable: str) -> bool:
+    """Whether a variable's years are Indian fiscal years (every trade variable, and their entries)."""
+    return variable.startswith("trade.")
+
+
+def year_label(variable: str, year: int) -> str:
+    """The year as people read it for this variable: 'FY2030-31' for trade, '2030' otherwise."""
+    return fiscal_year(year) if is_fiscal(variable) else str(int(year))
+
+
+def format_value(x: float, unit: str = "") -> str:
+    """A number for a table: people as whole numbers; otherwise two decimals from 1 up and three
+    significant digits below, so that a difference of 0.004 is not shown as 0.00. Never '-0'."""
+    if x != x:  # NaN
+        return "n/a"
+    if math.isinf(x):
+        return "∞" if x > 0 else "-∞"
+    if unit == "people" or unit.startswith("people/"):
+        text = f"{x:,.0f}"
+    elif abs(x) >= 1:
+        text = f"{x:,.2f}"
+    elif x == 0:
+        text = "0"
+    else:
+        text = f"{x:.3g}"
+    return text[1:] if text.startswith("-") and float(text.replace(",", "")) == 0 else text
+
+
+def format_interval(low: float, high: float, unit: str = "") -> str:
+    return f"{format_value(low, unit)} – {format_value(high, unit)}"

@@ -1,0 +1,47 @@
+"""Saving from Python what the command line saves: a run's or a comparison's results folder and
+its HTML report.
+
+    >>> result = simulator.run(scenario, draws=4000, seed=1)
+    >>> simulator.save_results(result, "results/my-run")         # doctest: +SKIP
+    PosixPath('results/my-run')
+
+The folder is the one `ijsim run` (or `ijsim compare`) writes, so `ijsim report` and every tool
+that reads results folders take it as they are.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .compare import Comparison
+    from .result import Result
+
+
+def save_results(result: "Result | Comparison", folder: str | Path, *, plots: bool = True, report: bool = True,
+                 force: bool = False) -> Path:
+    """Write the results folder of a run (`simulator.run`) or a comparison (`simulator.compare.compare`).
+
+    A run gives summary.csv, iamc.csv, ensemble.nc, probabilities.csv, manifest.json and plots/;
+    a comparison gives comparison.csv, summaries.csv, headline_differences.csv, probabilities.csv,
+    iamc.csv, ensemble.nc, manifest.json and plots/. With `report`, report.html as well. Written
+    atomically; an existing folder is replaced only with `force=True` (otherwise
+    `simulator.UserError`). Plots are written as files only: nothing is shown in a notebook.
+    Returns the folder.
+    """
+    from .compare import Comparison
+    from .output.report import write_report
+
+    folder = Path(folder)
+    if isinstance(result, Comparison):
+        from .output.compare_files import write_comparison
+
+        write_comparison(result, folder, force=force, plots=plots)
+    else:
+        from .output.files import write_results
+        from .output.plots import write_fan_charts
+
+        write_results(result, folder, force=force, plots=plots, plot_writer=write_fan_charts if plots else None)
+    if report:
+        write_report(folder)
+    return folder
