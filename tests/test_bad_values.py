@@ -160,3 +160,46 @@ def test_distribution_parameters_of_any_size_do_not_crash(cli, write):
     write("s.toml", BASE + '[investment]\nrealisation_rate = { dist = "pert", min = -1e308, mode = 0, max = 1e308 }\n')
     code, _, err = cli("validate", "s.toml")
     assert code == 2 and "investment.realisation_rate" in err and "within ±1e+15" in err
+
+
+def test_every_beta_shape_validation_allows_computes():
+    """The beta shape range that validation allows ([0.05, 1e4], chosen by probing scipy) is one scipy
+    computes with at every corner and inside: the extreme draws and the mean are finite."""
+    import itertools
+
+    import numpy as np
+
+    from simulator.scenario.values import BETA_SHAPES, EXTREME_U, parse_distribution
+
+    low, high = BETA_SHAPES
+    shapes = [low, 0.1, 1.0, 100.0, high]
+    for alpha, beta in itertools.product(shapes, shapes):
+        value, errs = parse_distribution({"dist": "beta", "alpha": alpha, "beta": beta})
+        assert not errs, (alpha, beta, errs)
+        draws = value.ppf(np.array([EXTREME_U, 0.5, 1 - EXTREME_U]))
+        assert np.isfinite(draws).all() and np.isfinite(value.mean()), (alpha, beta)
+    for outside in (low / 2, high * 2):
+        assert parse_distribution({"dist": "beta", "alpha": outside, "beta": 1.0})[0] is None
+
+
+def test_closed_form_extremes_and_means_agree_with_scipy():
+    """Validation's scipy-free extremes and means are the ones scipy computes."""
+    import numpy as np
+
+    from simulator.scenario.values import EXTREME_U, parse_distribution
+
+    for raw in ({"dist": "normal", "mean": 2.0, "sd": 3.0}, {"dist": "lognormal", "median": 5.0, "sigma": 0.7},
+                {"dist": "exponential", "mean": 4.0},
+                {"dist": "truncnormal", "mean": 0.6, "sd": 0.2, "min": 0.0, "max": 1.0},
+                {"dist": "truncnormal", "mean": -3.0, "sd": 0.5, "min": 0.0, "max": 1.0},
+                {"dist": "pert", "min": 1.0, "mode": 2.0, "max": 6.0}, {"dist": "triangular", "min": 0, "mode": 1, "max": 5},
+                {"dist": "beta", "alpha": 2.0, "beta": 5.0, "min": 1.0, "max": 3.0}, {"dist": "uniform", "min": -1, "max": 2}):
+        value, errs = parse_distribution(raw)
+        assert not errs
+        assert value.closed_form_mean() == pytest.approx(value.mean(), rel=1e-9, abs=1e-12), raw
+        low, high = value.extremes()
+        scipy_low, scipy_high = value.frozen.ppf([EXTREME_U, 1 - EXTREME_U])
+        if raw["dist"] in ("normal", "lognormal", "exponential"):
+            assert (low, high) == pytest.approx((scipy_low, scipy_high), rel=1e-6), raw
+        else:  # bounded: the support, which the draws never leave
+            assert low <= scipy_low and scipy_high <= high, raw

@@ -188,12 +188,15 @@ class Distribution:
                 return (p["min"] + p["lambda"] * p["mode"] + p["max"]) / (p["lambda"] + 2)
             if self.family == "beta":
                 return p["min"] + (p["max"] - p["min"]) * p["alpha"] / (p["alpha"] + p["beta"])
-            std = statistics.NormalDist()
             a, b = (p["min"] - p["mean"]) / p["sd"], (p["max"] - p["mean"]) / p["sd"]
-            mass = std.cdf(b) - std.cdf(a)
+            # Phi by erfc (NormalDist.cdf uses erf, which loses the digits of a tail); in the upper
+            # tail the mirror image keeps them.
+            cdf = lambda x: 0.5 * math.erfc(-x / math.sqrt(2))  # noqa: E731
+            pdf = lambda x: math.exp(-x * x / 2) / math.sqrt(2 * math.pi)  # noqa: E731
+            mass = cdf(-a) - cdf(-b) if a > 0 else cdf(b) - cdf(a)
             if mass <= 0:  # both bounds far in one tail: the mass sits at the nearer bound
                 return p["min"] if a > 0 else p["max"]
-            return min(max(p["mean"] + p["sd"] * (std.pdf(a) - std.pdf(b)) / mass, p["min"]), p["max"])
+            return min(max(p["mean"] + p["sd"] * (pdf(a) - pdf(b)) / mass, p["min"]), p["max"])
         except OverflowError:
             return math.inf
 
