@@ -42,8 +42,11 @@ def _damage(folder, case):
         _rewrite_manifest(folder, lambda d: d.pop("files"))
         return "no table of files"
     if case == "wrong-kind":
+        _rewrite_manifest(folder, lambda d: d.update(kind="mystery"))
+        return "reports are made for run, compare, flows, sensitivity and backtest folders, this is a \"mystery\" folder"
+    if case == "kind-of-another-command":  # a run folder relabelled: the files that kind needs are not vouched for
         _rewrite_manifest(folder, lambda d: d.update(kind="sensitivity"))
-        return "reports are made for 'run' and 'compare' folders"
+        return "sensitivity.csv is not listed in manifest.json, so it cannot be trusted"
     if case == "garbled-csv":
         (folder / "summary.csv").write_bytes(b"\x00\xff,,\n\"unclosed")
         return "summary.csv was changed after ijsim wrote it"
@@ -64,6 +67,7 @@ def _damage(folder, case):
 
 
 CASES = ["missing-summary", "manifest-is-an-array", "manifest-is-garbled", "manifest-without-files", "wrong-kind",
+         "kind-of-another-command",
          "garbled-csv", "edited-number", "replaced-plot", "garbled-csv-with-a-matching-manifest"]
 
 
