@@ -7,11 +7,12 @@ import time
 from pathlib import Path
 
 import click
-from rich.markup import escape
 
+from .. import _testhooks
+from .._start import checkpoint
 from .group import cli
 from .options import (SCENARIO, _parallel, _threads, configure, out, output_options, overrides_of, parallel_options,
-                      report_warnings, run_options, strict_option, threads_option)
+                      report_warnings, run_options, safe, strict_option, threads_option)
 from .progress import progress
 
 
@@ -33,8 +34,11 @@ def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, n
     Draws stream to ensemble.nc as they are computed: memory does not grow with --draws."""
     from .. import streaming
     from ..output.console import print_headline
-    from ..output.files import atomic_folder, check_target, write_run_files
+    import xarray as xr
+
+    from ..output.files import atomic_folder, check_finite, check_target, write_run_files
     from ..scenario import load_scenario
+    from ..scenario.loader import display
 
     overrides = overrides_of(draws=draws, seed=seed, sampler=sampler, block_size=block_size)
     scenario = configure(load_scenario(scenario_file), **overrides)
@@ -45,10 +49,14 @@ def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, n
     check_target(out_dir, force)
     streaming.check_disk(scenario, out_dir, ensemble)
 
+    checkpoint()  # a signal whose exception an import swallowed ends the run here, before the work
+    _testhooks.reached("compute")
     started = time.perf_counter()
     with progress(quiet) as task, atomic_folder(out_dir, force) as tmp:
-        result = streaming.run_into(scenario, tmp, ensemble=ensemble,
+        source = display(scenario.files[0]) if scenario.files else scenario.name
+        result = streaming.run_into(scenario, tmp, ensemble=ensemble, source=source,
                                     progress=task(f"{scenario.name}: {scenario.draws:,} draws"), **parallel)
+        check_finite(xr.Dataset.from_dataframe(result.summary().select_dtypes("number")), source)
         plot_writer = None
         if not no_plots:
             from ..output.plots import write_fan_charts
@@ -58,4 +66,4 @@ def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, n
     if not quiet:
         print_headline(result, out)
         elapsed = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))["elapsed_s"]
-        out.print(f"results written to {escape(str(out_dir))}/ in {elapsed:.1f} s")
+        out.print(f"results written to {safe(str(out_dir))}/ in {elapsed:.1f} s")
