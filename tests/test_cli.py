@@ -106,8 +106,8 @@ def test_validate_list_schema(cli):
 
 
 def test_internal_error_exit_1_without_traceback(cli, monkeypatch):
-    import simulator.engine
-    monkeypatch.setattr(simulator.engine, "run", lambda *a, **k: 1 / 0)
+    import simulator.streaming
+    monkeypatch.setattr(simulator.streaming, "run_into", lambda *a, **k: 1 / 0)
     code, _, err = cli("run", BASELINE, "--draws", "10", "--out", "r")
     assert code == 1 and "internal error" in err and "ZeroDivisionError" in err and "Traceback" not in err
 
