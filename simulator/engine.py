@@ -19,7 +19,7 @@ from .draws import DrawnParameters, sampling_dimensions
 from .errors import UserError
 from .parallel import dask_client, map_indexed
 from .projection import Block, exchange_stages, project
-from .result import Result
+from .result import INPUT_PREFIX, Result
 from .sampling import block_sizes, block_uniforms
 from .scenario import Scenario
 from .seeds import sectors
@@ -27,7 +27,11 @@ from .seeds import sectors
 def simulate_block(scenario: Scenario, block_index: int, n: int) -> Block:
     """Every variable for draws [block_index * block_size, + n) of the scenario's run."""
     u = block_uniforms(sampling_dimensions(scenario), scenario.sampler, scenario.seed, block_index, n)
-    return evaluate(scenario, u, n)
+    d = DrawnParameters(scenario, u, n)
+    block = project(d)
+    # The inputs behind each draw travel with its outputs (after the core: they are its own draws).
+    block.update({f"{INPUT_PREFIX}{name}": values for name, values in d.inputs().items()})
+    return block
 
 
 def evaluate(scenario: Scenario, uniforms: dict, n: int, blocks: tuple[str, ...] | None = None) -> Block:

@@ -13,6 +13,7 @@ import pandas as pd
 import xarray as xr
 
 from ._version import __version__
+from .inputs import INPUT_PREFIX, input_label
 from .variables import VARIABLES, variable
 
 if TYPE_CHECKING:
@@ -42,6 +43,11 @@ class Result:
         coords = {"draw": np.arange(scenario.draws), "year": scenario.years}
         data_vars = {}
         for name, values in arrays.items():
+            if name.startswith(INPUT_PREFIX):
+                label, unit = input_label(name[len(INPUT_PREFIX):])
+                data_vars[name] = xr.Variable(("draw",), values, attrs={
+                    "unit": unit, "long_name": label, "description": "sampled input: its value in each draw"})
+                continue
             info = variable(name)
             dims = ("draw", "year") + ((info.extra_dim,) if info.extra_dim else ())
             if info.extra_dim:
@@ -58,7 +64,18 @@ class Result:
 
     @property
     def variables(self) -> list[str]:
-        return list(self.dataset.data_vars)
+        """The model's output variables (the sampled inputs kept beside them are in `inputs`)."""
+        return [k for k in self.dataset.data_vars if not str(k).startswith(INPUT_PREFIX)]
+
+    @property
+    def inputs(self) -> pd.DataFrame:
+        """Every sampled input's value per draw: one row per draw, one column per input (named as
+        the sampling dimension: 'investment.realisation_rate', 'trade.shock_japan_to_india.2027',
+        'investment.sector_shares.clean_energy'). Empty columns if the scenario has none."""
+        names = [str(k) for k in self.dataset.data_vars if str(k).startswith(INPUT_PREFIX)]
+        frame = pd.DataFrame({k[len(INPUT_PREFIX):]: self.dataset[k].values for k in names},
+                             index=pd.Index(self.dataset["draw"].values, name="draw"))
+        return frame
 
     def flat(self) -> list[tuple[str, str, xr.DataArray]]:
         """(name, unit, draw x year array) for every variable; a third dimension becomes one entry
