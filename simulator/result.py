@@ -118,28 +118,27 @@ class Result:
         return pd.DataFrame(rows)
 
 
-    def probabilities(self, years: list[int] | None = None) -> pd.DataFrame:
-        """Headline probabilities (share of draws) in 2030 (if simulated) and the final year."""
-        all_years = [int(y) for y in self.dataset["year"].values]
-        if years is None:
-            years = headline_years(all_years)
-        base = int(self.scenario.params["trade.base_year"])
-        rows = []
-        change = self.dataset["trade.balance_change"]
-        for y in years:
-            rows.append({"event": f"India's deficit with Japan narrower than in FY{base}-{(base + 1) % 100:02d}",
-                         "variable": "trade.balance_change", "year": y,
-                         "probability": float((change.sel(year=y).values > 0).mean())})
-        if self.scenario.names("exchange.streams"):
-            p = self.scenario.params
-            target_year = min(int(self.scenario.years[0]) + p["exchange.target_years"] - 1, all_years[-1])
-            for var, target, what in (("exchange.cumulative_total", p["exchange.target_people"], "people exchanged"),
-                                      ("exchange.skilled_cumulative", p["exchange.target_skilled"],
-                                       "skilled workers to Japan")):
-                reached = self.dataset[var].sel(year=target_year).values >= target
-                rows.append({"event": f"{target:,} {what} by {target_year}", "variable": var,
-                             "year": target_year, "probability": float(reached.mean())})
-        return pd.DataFrame(rows)
+    def events(self) -> pd.DataFrame:
+        """The scenario's events ([events.<name>] in its file): event, title, year, probability (the
+        share of draws in which it happens) and se (its Monte Carlo standard error), with the
+        variable and whether `year` means "by" that year. What events.csv holds."""
+        from .events import event_table, scenario_parameter
+
+        return event_table(self.dataset, self.scenario.events, scenario_parameter(self.scenario, self.dataset))
+
+    def probabilities(self) -> pd.DataFrame:
+        """The same as `events()` (the name of earlier versions)."""
+        return self.events()
+
+    def event(self, name: str) -> np.ndarray:
+        """Whether the named event happened, one boolean per draw (for `simulator.analysis.discover`)."""
+        from .events import occurred, scenario_parameter
+
+        events = {e.name: e for e in self.scenario.events}
+        if name not in events:
+            raise KeyError(f"no event {name!r} in scenario '{self.scenario.name}'; its events: "
+                           f"{', '.join(events) or '(none)'}")
+        return occurred(self.dataset, events[name], scenario_parameter(self.scenario, self.dataset))
 
 
 def summarise(name: str, unit: str, da: xr.DataArray) -> pd.DataFrame:

@@ -98,11 +98,11 @@ def test_ensemble_holds_every_scenarios_draws(compared):
             assert np.median(draws) == pytest.approx(summaries.loc[(name, "trade.balance", 2034), "p50"], rel=1e-12)
 
 
-def test_manifest_and_probabilities_carry_the_labels(compared):
+def test_manifest_and_events_carry_the_labels(compared):
     folder, _ = compared
     m = json.loads((folder / "manifest.json").read_text())
     assert [s["label"] for s in m["scenarios"]] == ["Baseline", "Tariffs stay"]
-    prob = pd.read_csv(folder / "probabilities.csv")
+    prob = pd.read_csv(folder / "events.csv")
     assert set(prob.scenario) == {"baseline", "us-tariffs-persist"}
 
 

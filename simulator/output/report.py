@@ -20,7 +20,7 @@ from ..errors import UserError
 from ..result import headline_years
 from ..variables import VARIABLES
 from .labels import format_value, unit_label, year_label
-from .report_sections import comparison_probabilities
+from .report_sections import comparison_probabilities, event_year_label
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 STYLE = """
@@ -109,11 +109,14 @@ def _run_body(folder: Path, manifest: dict) -> str:
                 r = r.iloc[0]
                 rows.append([info.label, unit_label(r.unit), year_label(name, y), _fmt(r.p50, r.unit), f"{_fmt(r.p05, r.unit)} – {_fmt(r.p95, r.unit)}"])
     parts = [f"<h2>Headline numbers</h2>{_table(['variable', 'unit', 'year', 'median', '90% interval'], rows, {2, 3, 4})}"]
-    if (folder / "probabilities.csv").exists():
-        prob = pd.read_csv(folder / "probabilities.csv")
-        parts.append(_table(["event", "year", "probability"],
-                            [[r.event, year_label(r.variable, r.year), f"{r.probability:.0%}"]
-                             for r in prob.itertuples()], {1, 2}))
+    if (folder / "events.csv").exists():
+        prob = pd.read_csv(folder / "events.csv")
+        definitions = manifest.get("events", {}) if isinstance(manifest.get("events"), dict) else {}
+        parts.append("<h2>Events</h2><p class=\"small\">The share of draws in which each event happens, ± its "
+                     "Monte Carlo standard error in percentage points.</p>"
+                     + _table(["event", "year", "probability ± se"],
+                              [[r.title, event_year_label(definitions.get(r.event, {}), r.year),
+                                f"{r.probability:.0%} ± {100 * r.se:.1f}"] for r in prob.itertuples()], {1, 2}))
     params = manifest.get("parameters", {})
     # "set by" names the file, not its whole path (the provenance below has the paths)
     assumptions = [[_breakable(path), _value(p["value"]), p.get("unit", ""), Path(p.get("from", "")).name or p.get("from", ""),

@@ -88,22 +88,42 @@ def ordered_figures(folder: Path, manifest: dict) -> list[tuple[Path, str]]:
     return ordered + [(p, stem) for stem, p in files.items()]
 
 
+def event_year_label(definition: dict, year) -> str:
+    """'FY2030-31' or 'by 2029', from an event's definition as the manifest records it."""
+    variable = definition.get("variable", "")
+    return f"{'by ' if 'by' in definition else ''}{year_label(variable, int(year))}"
+
+
 def comparison_probabilities(folder: Path, manifest: dict, table) -> str:
-    """The headline events, one column per scenario (older comparison folders have no file)."""
-    path = folder / "probabilities.csv"
+    """The events, one column per scenario, and the paired differences from the reference (older
+    comparison folders have neither file)."""
+    path = folder / "events.csv"
     if not path.is_file():
         return ""
     prob = pd.read_csv(path)
-    label = {s["scenario"]: s.get("label") or s["scenario"] for s in manifest.get("scenarios", [])}
+    scenarios = manifest.get("scenarios", [])
+    label = {s["scenario"]: s.get("label") or s["scenario"] for s in scenarios}
+    definitions = {}
+    for s in scenarios:
+        definitions.update(s.get("events", {}) if isinstance(s.get("events"), dict) else {})
     names = list(dict.fromkeys(prob.scenario))
-    wide = prob.pivot_table(index=["event", "variable", "year"], columns="scenario", values="probability",
-                            sort=False)
-    rows = [[event, year_label(variable, year)] + [f"{wide.loc[(event, variable, year), n]:.0%}"
-                                                   if pd.notna(wide.loc[(event, variable, year), n]) else "—"
-                                                   for n in names]
-            for event, variable, year in wide.index]
-    return ("<h2>Events: how likely in each scenario</h2>"
+    wide = prob.pivot_table(index=["event", "title", "year"], columns="scenario", values="probability", sort=False)
+    rows = [[title, event_year_label(definitions.get(event, {}), year)]
+            + [f"{wide.loc[(event, title, year), n]:.0%}" if pd.notna(wide.loc[(event, title, year), n]) else "—"
+               for n in names]
+            for event, title, year in wide.index]
+    html = ("<h2>Events: how likely in each scenario</h2>"
             + table(["event", "year", *[label.get(n, n) for n in names]], rows, set(range(1, len(names) + 2))))
+    diff_path = folder / "event_differences.csv"
+    if diff_path.is_file():
+        diff = pd.read_csv(diff_path)
+        rows = [[f"{label.get(r.scenario, r.scenario)} minus {label.get(r.reference, r.reference)}", r.title,
+                 event_year_label(definitions.get(r.event, {}), r.year),
+                 f"{100 * r.difference:+.1f} ± {100 * r.se:.1f} points"] for r in diff.itertuples()]
+        if rows:
+            html += ("<h3>Paired differences (common draws), ± standard error</h3>"
+                     + table(["scenarios", "event", "year", "difference"], rows, {2, 3}))
+    return html
 
 
 def flows_body(folder: Path, manifest: dict, table) -> str:
@@ -134,7 +154,7 @@ def sensitivity_body(folder: Path, manifest: dict, table) -> str:
     ranking = pd.read_csv(folder / "sensitivity.csv")
     method = manifest["method"]
     columns = {"sobol": ["S1", "S1_conf", "ST", "ST_conf"], "morris": ["mu_star", "mu_star_conf", "sigma"],
-               "oat": ["low", "high", "swing"]}[method]
+               "oat": ["low", "high", "swing"], "trees": ["importance", "ST", "ST_conf"]}[method]
     rows = [[i, r["label"], *[format_value(r[c]) for c in columns]] for i, (_, r) in enumerate(ranking.iterrows(), 1)]
     meaning = {"sobol": "S1 is the share of the output's variance due to the input alone, ST the share with all "
                         "its interactions (ST − S1 is what it does together with others); _conf are 95% "
@@ -142,7 +162,10 @@ def sensitivity_body(folder: Path, manifest: dict, table) -> str:
                "morris": "mu* is the mean absolute elementary effect over the input's quantile range (its 95% "
                          "half-width beside it); a large sigma flags nonlinearity or interactions.",
                "oat": "The output with the input at its 5% and at its 95% quantile, the others at their "
-                      "medians; swing is the distance between them."}[method]
+                      "medians; swing is the distance between them.",
+               "trees": "importance is the extra-trees feature score (mean decrease in impurity over 4,096 Monte "
+                        "Carlo runs, summing to 1): a ranking, not a share of variance; ST and its 95% half-width "
+                        "are the Sobol' total index beside it."}[method]
     return (f"<p>{escape(output_label(manifest['output'], manifest['year']))}: {escape(METHOD_NAMES[method])}, "
             f"{manifest.get('evaluations', 0):,} model evaluations, seed {escape(str(manifest.get('seed')))}. "
             f"{escape(meaning)}</p><h2>Inputs by influence</h2>"

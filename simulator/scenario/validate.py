@@ -13,6 +13,7 @@ from typing import Any
 
 from ..errors import Problem
 from ..core.routes import stage_order
+from .events import check_events
 from .loader import LoadedDocument, display
 from .parameters import GROUPS, NAME_PATTERN, PROCESS_ONLY, PROFILE_ONLY, SPECS, ParamSpec
 from .values import Distribution, Fixed, describe_type, is_number, parse_distribution, parse_path
@@ -231,7 +232,7 @@ def check_document(loaded: LoadedDocument) -> tuple[dict[str, Any], list[Problem
         problems.append(Problem(loaded.origins.get(blamed, main), key, message))
 
     values: dict[str, Any] = {}
-    roots = sorted({g.split(".")[0] for g in GROUPS})
+    roots = sorted({g.split(".")[0] for g in GROUPS} | {"events"})
     for key, raw in loaded.doc.items():
         if key not in roots:
             problem(key, f"unknown table [{key}]{_hint(key, roots)}" if isinstance(raw, dict)
@@ -262,6 +263,11 @@ def check_document(loaded: LoadedDocument) -> tuple[dict[str, Any], list[Problem
                     problem(f"{path}.{spec.key}", f"missing: '{spec.key}' is required ({spec.title.lower()})")
     for p in _cross_checks(loaded, values):
         problem(*p)
+    start = values.get("scenario.horizon_start", SPECS["scenario.horizon_start"].default_value())
+    length = values.get("scenario.horizon_years", SPECS["scenario.horizon_years"].default_value())
+    for key, message, *involved in check_events(loaded.doc, (start, start + length - 1))[1]:
+        # An event's keys are not recorded one by one: its table names the file that defined it.
+        problem(key, message, *(involved or [".".join(key.split(".")[:2])]))
     return values, problems
 
 
