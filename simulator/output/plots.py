@@ -183,7 +183,8 @@ def tornado(table: pd.DataFrame, *, ax=None, unit: str = "", top: int = 15):
 
 INDEX_LEGEND = {"S1": "S1, first order: share of the variance due to this input alone",
                 "ST": "ST, total: this input with all its interactions",
-                "mu_star": "mu*: mean absolute elementary effect"}
+                "mu_star": "mu*: mean absolute elementary effect",
+                "importance": "extra-trees importance (sums to 1 over the inputs)"}
 
 
 def index_bars(table: pd.DataFrame, columns: tuple[str, ...], *, ax=None, top: int = 15, xlabel: str = ""):
