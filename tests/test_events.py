@@ -180,6 +180,10 @@ def test_child_that_shortens_the_horizon_is_blamed(cli, write):
     write("c.toml", '[scenario]\nname = "c"\nextends = "p.toml"\nhorizon_years = 5\n')
     code, _, err = cli("validate", "c.toml")
     assert code == 2 and "c.toml: events.e.year: 2033 is outside the scenario's horizon 2025-2029" in err, err
+    assert "write e = false under [events]" in err
+    write("c.toml", '[scenario]\nname = "c"\nextends = "p.toml"\nhorizon_years = 5\n[events]\ne = false\n')
+    code, _, err = cli("validate", "c.toml")
+    assert code == 0, err
     # An event's own mistake is the file's that defined it.
     write("p2.toml", BASE + EVENT.replace('">"', '"!="'))
     write("c2.toml", '[scenario]\nname = "c2"\nextends = "p2.toml"\n')
@@ -195,3 +199,19 @@ def test_child_inherits_and_may_redefine_events(write):
     events = {e.name: e for e in simulator.load_scenario(child).events}
     assert events["e"].variable == "trade.total" and events["e"].threshold == 10  # replaced whole
     assert events["f"].by and events["f"].year == 2028
+
+
+def test_schema_describes_events():
+    import jsonschema
+
+    from simulator.scenario.schema import scenario_schema
+
+    schema = scenario_schema()
+    good = {"scenario": {"name": "x"}, "events": {"e": {"variable": "trade.balance", "by": 2030, "op": ">=",
+                                                        "threshold": "base"}, "dropped": False}}
+    jsonschema.validate(good, schema)
+    for bad in ({"variable": "trade.balance", "year": 2030, "op": "=>", "threshold": 1},
+                {"variable": "trade.balance", "year": 2030, "by": 2031, "op": ">", "threshold": 1},
+                {"variable": "trade.balance", "year": 2030, "op": ">", "threshold": "high"}):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate({"scenario": {"name": "x"}, "events": {"e": bad}}, schema)

@@ -7,6 +7,7 @@
     op = ">"               # <, <=, >, >=
     threshold = "base"     # a number in the variable's unit, or "base": its base-year value
 
+A child drops an event it inherited with `deficit_narrower_2030 = false` under [events].
 Checked with the rest of the file (every problem named by file and key); no numpy here, so
 `ijsim validate` stays fast. `simulator.events` computes the probabilities.
 """
@@ -112,6 +113,8 @@ def check_events(doc: Mapping[str, Any], horizon: tuple[int, int]) -> tuple[list
     events, problems = [], []
     for name, spec in table.items():
         path = f"events.{name}"
+        if spec is False:  # `name = false`: a child drops an event it inherited
+            continue
         if not re.match(NAME_PATTERN, name):
             problems.append((path, f"{name!r} is not a valid name: use letters, digits and '_', starting with a letter"))
             continue
@@ -133,7 +136,8 @@ def check_events(doc: Mapping[str, Any], horizon: tuple[int, int]) -> tuple[list
         elif not isinstance(year, int) or isinstance(year, bool):
             errs.append((f"{path}.{when[0]}", f"expected a year, got {describe_type(year)} {year!r}"))
         elif not first <= year <= last:
-            errs.append((f"{path}.{when[0]}", f"{year} is outside the scenario's horizon {first}-{last}", path,
+            errs.append((f"{path}.{when[0]}", f"{year} is outside the scenario's horizon {first}-{last}; to drop an "
+                         f"inherited event, write {name} = false under [events]", path,
                          "scenario.horizon_start", "scenario.horizon_years"))
         op = spec.get("op")
         if "op" not in spec:

@@ -100,7 +100,7 @@ def _events_schema() -> dict[str, Any]:
                             "threshold": {"anyOf": [{"type": "number"}, {"const": "base"}]}},
              "oneOf": [{"required": ["year"]}, {"required": ["by"]}]}
     return {"type": "object", "title": "Events: yes/no questions answered with a probability",
-            "additionalProperties": event}
+            "additionalProperties": {"anyOf": [event, {"const": False}]}}
 
 
 def scenario_schema() -> dict[str, Any]:
