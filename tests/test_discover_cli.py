@@ -76,3 +76,26 @@ def test_existing_output_needs_force(run_dir, cli, tmp_path):
     (tmp_path / "d" / "mine.txt").write_text("keep")
     code, _, err = cli("discover", run_dir, "--event", "deficit_narrower_2030", "--out", "d", "--quiet")
     assert code == 2 and (tmp_path / "d" / "mine.txt").read_text() == "keep"
+
+
+def test_event_in_no_draw_and_a_comparison_folder_are_refused(cli, write, tmp_path):
+    write("s.toml", """
+        [scenario]
+        name = "s"
+        draws = 50
+        [investment]
+        realisation_rate = { dist = "uniform", min = 0.2, max = 0.9 }
+        [events.huge]
+        variable = "investment.disbursed"
+        year = 2030
+        op = ">"
+        threshold = 1000
+    """)
+    assert cli("run", "s.toml", "--out", "r", "--quiet", "--no-plots")[0] == 0
+    code, _, err = cli("discover", "r", "--event", "huge", "--out", "d")
+    assert code == 2 and "happens in no draw of this run" in err and not (tmp_path / "d").exists()
+    assert cli("compare", "s.toml", "s.toml", "--out", "c", "--quiet")[0] == 2  # same name: refused anyway
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "manifest.json").write_text('{"kind": "comparison"}')
+    code, _, err = cli("discover", "c", "--event", "huge")
+    assert code == 2 and "a 'comparison' folder" in err

@@ -22,14 +22,14 @@ def read_run(folder: Path):
 
     manifest_path = folder / "manifest.json"
     if not folder.is_dir():
-        raise UserError(f"{folder}: not found, or not a folder; give the folder `ijsim run` wrote")
+        raise UserError(f"{folder}: not found, or not a folder; give the folder 'ijsim run' wrote")
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        raise UserError(f"{folder}: no readable manifest.json; give the folder `ijsim run` wrote") from None
+        raise UserError(f"{folder}: no readable manifest.json; give the folder 'ijsim run' wrote") from None
     kind = manifest.get("kind") if isinstance(manifest, dict) else None
     if kind != "run":
-        raise UserError(f"{folder}: a '{kind}' folder; discover works on the folder of one `ijsim run`")
+        raise UserError(f"{folder}: a '{kind}' folder; discover works on the folder of one 'ijsim run'")
     try:
         dataset = xr.open_dataset(folder / "ensemble.nc", engine="scipy").load()
     except (OSError, ValueError) as exc:
