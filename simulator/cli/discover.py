@@ -48,7 +48,7 @@ def discover(run_dir, event_name, method, min_density, holdout, bootstrap, seed,
     from ..scenario.events import Event
 
     started = time.perf_counter()
-    manifest, dataset = read_run(run_dir)
+    manifest, _ = read_run(run_dir, variable="")  # check the folder before anything else
     events = manifest.get("events") or {}
     if event_name not in events:
         raise UserError(f"{run_dir}: no event {event_name!r} in this run; its events: {', '.join(events) or '(none)'}")
@@ -58,6 +58,7 @@ def discover(run_dir, event_name, method, min_density, holdout, bootstrap, seed,
                   definition["threshold"])
     out_dir = out_dir or run_dir.parent / f"{run_dir.name}-discover-{event_name}"
     check_target(out_dir, force)
+    _, dataset = read_run(run_dir, variable=event.variable)
     happened = occurred(dataset, event, manifest_parameter(manifest, dataset))
     if happened.all() or not happened.any():
         raise UserError(f"'{event.title}' happens in {'every' if happened.all() else 'no'} draw of this run: "

@@ -16,8 +16,9 @@ from .files import atomic_folder, sha256_file, versions
 from .plots import file_figure, finish_figure, new_axes, plain_text
 
 
-def read_run(folder: Path):
-    """(manifest, dataset) of an `ijsim run` folder, or a UserError saying what is wrong with it."""
+def read_run(folder: Path, variable: str | None = None):
+    """(manifest, dataset) of an `ijsim run` folder, or a UserError saying what is wrong with it.
+    With `variable`, only it (or the 3-D variable it is an entry of) and the inputs are read."""
     import xarray as xr
 
     manifest_path = folder / "manifest.json"
@@ -31,7 +32,10 @@ def read_run(folder: Path):
     if kind != "run":
         raise UserError(f"{folder}: a '{kind}' folder; discover works on the folder of one 'ijsim run'")
     try:
-        dataset = xr.open_dataset(folder / "ensemble.nc", engine="scipy").load()
+        with xr.open_dataset(folder / "ensemble.nc", engine="scipy") as lazy:
+            keep = [k for k in lazy.data_vars if str(k).startswith(INPUT_PREFIX) or variable is None
+                    or k == variable or variable.startswith(f"{k}.")]
+            dataset = lazy[keep].load()
     except (OSError, ValueError) as exc:
         raise UserError(f"{folder / 'ensemble.nc'}: cannot be read ({exc})") from None
     if not any(str(k).startswith(INPUT_PREFIX) for k in dataset.data_vars):
