@@ -21,13 +21,16 @@ def test_discover_writes_the_box_the_plots_and_a_sentence_naming_the_inputs(run_
     code, out, err = cli("discover", run_dir, "--event", "deficit_narrower_2030", "--out", "d", "--bootstrap", "5")
     assert code == 0, err
     folder = tmp_path / "d"
-    for name in ("boxes.csv", "tradeoff.csv", "scores.csv", "summary.txt", "manifest.json", "plots/tradeoff.png",
+    for name in ("boxes.csv", "tradeoff.csv", "scores.csv", "stability.csv", "summary.txt", "manifest.json", "plots/tradeoff.png",
                  "plots/tradeoff.svg", "plots/box.png", "plots/box.svg"):
         assert (folder / name).is_file(), name
     boxes = pd.read_csv(folder / "boxes.csv", index_col="input")
     assert list(boxes.columns) == ["label", "unit", "low", "high", "quasi_p_low", "quasi_p_high", "bootstrap_share",
                                    "feature_score"]
     assert len(boxes) >= 1
+    stability = pd.read_csv(folder / "stability.csv", index_col="input")
+    assert set(boxes.index) <= set(stability.index) and stability["restricted_share"].between(0, 1).all()
+    assert (stability.loc[boxes.index, "restricted_share"] == boxes["bootstrap_share"]).all()
     summary = (folder / "summary.txt").read_text()
     for label in boxes["label"]:
         assert label in summary and label in out  # the sentence names every restricted input

@@ -1,5 +1,5 @@
 """Reading a run's folder for discovery, and writing what `ijsim discover` finds: boxes.csv,
-tradeoff.csv, scores.csv, the trade-off and restrictions plots, summary.txt and a manifest,
+tradeoff.csv, scores.csv, stability.csv (PRIM), the trade-off and restrictions plots, summary.txt and a manifest,
 atomically like every other results folder."""
 from __future__ import annotations
 
@@ -102,6 +102,10 @@ def write_discovery(found, out_dir: Path, *, run_folder: Path, run_manifest: dic
         scores = found.scores.to_frame()
         scores.insert(0, "label", [found.labels[k][0] for k in scores.index])
         scores.to_csv(tmp / "scores.csv", lineterminator="\n", float_format="%.10g")
+        if d.stability is not None:  # every input any resampled box restricted, with how often
+            stability = d.stability.copy()
+            stability.insert(0, "label", [found.labels[k][0] for k in stability.index])
+            stability.to_csv(tmp / "stability.csv", lineterminator="\n", float_format="%.10g")
         (tmp / "summary.txt").write_text(found.summary() + "\n", encoding="utf-8")
         if plots:
             (tmp / "plots").mkdir()
