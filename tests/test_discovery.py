@@ -162,3 +162,52 @@ def test_feature_scores_of_a_group_are_the_sum_of_its_columns():
     grouped = feature_scores(X, y, seed=2, groups={"x3": "noise", "x4": "noise", "x5": "noise", "x6": "noise"})
     assert grouped["noise"] == pytest.approx(single[["x3", "x4", "x5", "x6"]].sum())
     assert grouped["x1"] == pytest.approx(single["x1"])
+
+
+def reference_peel(X, y, peel_alpha=0.05, mass_min=0.05):
+    """The peeling step written plainly (partition the box's values at every step), to check the
+    fast one against."""
+    n, d = X.shape
+    low, high = np.full(d, -np.inf), np.full(d, np.inf)
+    inside = np.ones(n, dtype=bool)
+    out = [(low.copy(), high.copy(), inside.copy())]
+    while True:
+        idx = np.flatnonzero(inside)
+        m, k = len(idx), int(peel_alpha * len(idx))
+        if k == 0:
+            break
+        best = None
+        for side in (0, 1):
+            for j in range(d):
+                xb = np.sort(X[idx, j])
+                cut = xb[k] if side == 0 else xb[m - 1 - k]
+                keep = X[idx, j] >= cut if side == 0 else X[idx, j] <= cut
+                n_new = keep.sum()
+                if not (n_new < m and n_new >= mass_min * n and n_new > 0):
+                    continue
+                dens = y[idx][keep].mean()
+                if best is None or dens > best[0]:
+                    best = (dens, j, side, cut, keep)
+        if best is None or best[0] <= y[idx].mean():
+            break
+        _, j, side, cut, keep = best
+        (low if side == 0 else high)[j] = cut
+        inside[idx[~keep]] = False
+        out.append((low.copy(), high.copy(), inside.copy()))
+    return out
+
+
+@pytest.mark.parametrize("ties", [False, True])
+def test_fast_peeling_matches_the_plain_algorithm(ties):
+    X, y = synthetic(n=1500, flip=0.1, seed=7)
+    X = X.to_numpy(copy=True)
+    if ties:  # inputs with repeated values: a peel must keep or remove a tie as a whole
+        X[:, 0] = np.round(X[:, 0] * 20) / 20
+        X[:, 3] = np.round(X[:, 3] * 4) / 4
+    fast = prim_module.peel(X, y)
+    plain = reference_peel(X, y)
+    assert len(fast) == len(plain) > 5
+    for box, (low, high, inside) in zip(fast, plain):
+        np.testing.assert_array_equal(box.low, low)
+        np.testing.assert_array_equal(box.high, high)
+        np.testing.assert_array_equal(box.inside, inside)
