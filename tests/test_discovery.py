@@ -110,6 +110,9 @@ def test_seeded_results_are_reproducible():
     b = discover(X, y, seed=5, bootstrap=10)
     pd.testing.assert_frame_equal(a.box, b.box)
     pd.testing.assert_frame_equal(a.stability, b.stability)
+    threaded = discover(X, y, seed=5, bootstrap=10, threads=3)
+    pd.testing.assert_frame_equal(a.stability, threaded.stability)
+    assert a.agreement == threaded.agreement
     c = discover(X, y, method="cart", seed=5)
     pd.testing.assert_frame_equal(c.box, discover(X, y, method="cart", seed=5).box)
 

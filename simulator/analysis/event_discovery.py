@@ -91,17 +91,17 @@ class EventDiscovery:
 
 def discover_event(result: "Result", event: str, *, method: str = "prim", seed: int | None = None,
                    holdout: float = 0.3, bootstrap: int = 30, min_density: float | None = None,
-                   mass_min: float = 0.05) -> EventDiscovery:
+                   mass_min: float = 0.05, threads: int = 1) -> EventDiscovery:
     """Find the inputs under which `event` (a name in the run's scenario) happens; see the module."""
     happened = result.event(event)
     spec = next(e for e in result.scenario.events if e.name == event)
     return discover_outcome(result.inputs, happened, spec, method=method, seed=seed, holdout=holdout,
-                            bootstrap=bootstrap, min_density=min_density, mass_min=mass_min)
+                            bootstrap=bootstrap, min_density=min_density, mass_min=mass_min, threads=threads)
 
 
 def discover_outcome(inputs: pd.DataFrame, happened: np.ndarray, event: "Event", *, method: str = "prim",
                      seed: int | None = None, holdout: float = 0.3, bootstrap: int = 30,
-                     min_density: float | None = None, mass_min: float = 0.05) -> EventDiscovery:
+                     min_density: float | None = None, mass_min: float = 0.05, threads: int = 1) -> EventDiscovery:
     """The same from a run's inputs and the event's outcome per draw (what `ijsim discover` reads
     from a results folder)."""
     if not 0 < holdout < 1:
@@ -114,7 +114,7 @@ def discover_outcome(inputs: pd.DataFrame, happened: np.ndarray, event: "Event",
     n_held_out = int(round(holdout * len(X)))
     test, train = order[:n_held_out], order[n_held_out:]
     found = discover(X.iloc[train], happened[train], method=method, seed=seed, bootstrap=bootstrap,
-                     min_density=min_density, mass_min=mass_min)
+                     min_density=min_density, mass_min=mass_min, threads=threads)
     held_out = found.evaluate(X.iloc[test], happened[test])
     scores = feature_scores(X, happened, seed=seed)
     labels = {k: discovery_label(k) for k in X.columns}

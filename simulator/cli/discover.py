@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from .group import cli
-from .options import out, output_options
+from .options import _threads, out, output_options, threads_option
 
 
 @cli.command()
@@ -29,8 +29,9 @@ from .options import out, output_options
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=None,
               help="Seed of the split, the bootstrap and the trees [default: the run's seed].")
 @output_options("<RUN_DIR>-discover-<event>")
+@threads_option
 def discover(run_dir, event_name, method, min_density, holdout, bootstrap, seed, out_dir, force, no_plots,
-             quiet) -> None:
+             quiet, threads) -> None:
     """Find the inputs under which an event of a run happens, from the draws of RUN_DIR (a folder
     written by `ijsim run`), and say it in a sentence.
 
@@ -69,7 +70,8 @@ def discover(run_dir, event_name, method, min_density, holdout, bootstrap, seed,
                            if str(k).startswith(INPUT_PREFIX)})
     seed = manifest.get("seed") if seed is None else seed
     found = discover_outcome(inputs, happened, event, method=method, seed=seed, holdout=holdout,
-                             bootstrap=bootstrap, min_density=min_density)
+                             bootstrap=bootstrap, min_density=min_density,
+                             threads=_threads(threads, {"workers": None, "scheduler": None}))
     write_discovery(found, out_dir, run_folder=run_dir, run_manifest=manifest,
                     force=force, plots=not no_plots, started=started, seed=seed)
     if quiet:
