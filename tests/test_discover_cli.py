@@ -43,6 +43,11 @@ def test_discover_writes_the_box_the_plots_and_a_sentence_naming_the_inputs(run_
     # The box concentrates the event, on the draws it was not found on too.
     assert manifest["search"]["density"] > 1.5 * manifest["probability"]
     assert held["density"] > 1.5 * manifest["probability"]
+    code, _, err = cli("report", "d")
+    html = (folder / "report.html").read_text()
+    assert code == 0, err
+    assert "The box (prim)" in html and "held out" in html and html.count("<img") == 2
+    assert boxes["label"].iloc[0].replace("'", "&#x27;") in html
 
 
 def test_cart_and_a_seeded_rerun_give_the_same_files(run_dir, cli, tmp_path):

@@ -173,12 +173,18 @@ def build_report(folder: Path) -> str:
         intro = f"<p class=\"desc\">{escape((manifest.get('description') or '').strip())}</p>"
         body = ((flows_body if kind == "flows" else sensitivity_body)(folder, manifest, _table)
                 + "<h2>Plots</h2>" + _figures(folder, manifest))
+    elif kind == "discovery":
+        from .report_sections import discovery_body
+
+        event = manifest.get("event", {})
+        title = f"Under which inputs: {event.get('title', event.get('name', ''))} (run '{manifest.get('scenario')}')"
+        intro, body = "", discovery_body(folder, manifest, _table) + "<h2>Plots</h2>" + _figures(folder, manifest)
     elif kind == "backtest":
         from .backtest_report import backtest_body
         title = f"Backtest of the trade process: {manifest.get('scenario')}"
         intro, body = "", backtest_body(folder, manifest)
     else:
-        raise UserError(f"{folder}: reports are made for run, compare, flows, sensitivity and backtest folders, "
+        raise UserError(f"{folder}: reports are made for run, compare, flows, sensitivity, discover and backtest folders, "
                         f"this is a '{kind}' folder")
     return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">"

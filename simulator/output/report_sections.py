@@ -64,8 +64,33 @@ def sensitivity_plots(manifest: dict) -> list[tuple[str, str]]:
     notes = {"tornado": "each input at its 5% and 95% quantile, the others at their medians",
              "sobol_indices": "S1: share of the variance due to the input alone; ST: with all its interactions; "
                               "bars show 95% intervals",
-             "morris_mu_star": "mu*: mean absolute elementary effect, with its 95% interval"}
+             "morris_mu_star": "mu*: mean absolute elementary effect, with its 95% interval",
+             "feature_scores": "extra-trees importance (sums to 1) beside the Sobol' total index ST with its "
+                               "95% interval"}
     return [(stem, f"{what}. {note}") for stem, note in notes.items()]
+
+
+DISCOVERY_PLOTS = {
+    "tradeoff": "Coverage against density of every box the search passed through; the reported box circled",
+    "box": "The reported box: each restricted input's range within the range of its draws",
+}
+
+
+def discovery_body(folder: Path, manifest: dict, table) -> str:
+    """The answer in words, the box, and its numbers on the search and the held-out draws."""
+    boxes = pd.read_csv(folder / "boxes.csv")
+    rows = [[r["label"], format_value(r["low"]), format_value(r["high"]),
+             *([format_value(r.get("quasi_p_low")), format_value(r.get("quasi_p_high")),
+                format_value(r.get("bootstrap_share"))] if "quasi_p_low" in boxes else []),
+             format_value(r["feature_score"])] for _, r in boxes.iterrows()]
+    extra = ["quasi-p (low)", "quasi-p (high)", "bootstrap share"] if "quasi_p_low" in boxes else []
+    s, h = manifest.get("search", {}), manifest.get("held_out", {})
+    numbers = [[what, f"{part.get('draws', 0):,}", f"{part.get('coverage', 0):.0%}", f"{part.get('density', 0):.0%}",
+                f"{part.get('mass', 0):.0%}"] for what, part in (("search", s), ("held out", h))]
+    return (f"<p>{escape(manifest.get('summary', ''))}</p><h2>The box ({escape(str(manifest.get('method')))})</h2>"
+            + table(["input", "low", "high", *extra, "feature score"], rows, set(range(1, len(extra) + 4)))
+            + "<h2>Coverage, density and mass</h2>"
+            + table(["draws", "number", "coverage", "density", "mass"], numbers, {1, 2, 3, 4}))
 
 
 BACKTEST_PLOTS = {
@@ -82,7 +107,8 @@ def ordered_figures(folder: Path, manifest: dict) -> list[tuple[Path, str]]:
     kind = manifest.get("kind", "run")
     plans = {"run": run_plots, "comparison": comparison_plots, "sensitivity": sensitivity_plots,
              "flows": lambda m: list(FLOWS_PLOTS.items()),
-             "backtest": lambda m: list(BACKTEST_PLOTS.items())}.get(kind, lambda m: [])(manifest)
+             "backtest": lambda m: list(BACKTEST_PLOTS.items()),
+             "discovery": lambda m: list(DISCOVERY_PLOTS.items())}.get(kind, lambda m: [])(manifest)
     files = {p.stem: p for p in sorted((folder / "plots").glob("*.png"))}
     ordered = [(files.pop(stem), caption) for stem, caption in plans if stem in files]
     return ordered + [(p, stem) for stem, p in files.items()]
