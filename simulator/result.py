@@ -148,8 +148,23 @@ def summarise(name: str, unit: str, da: xr.DataArray) -> pd.DataFrame:
     q = np.quantile(values, list(QUANTILES.values()), axis=0)
     frame = pd.DataFrame({
         "variable": name, "unit": unit, "year": da["year"].values.astype(int),
-        "mean": values.mean(axis=0), "sd": values.std(axis=0, ddof=1) if n > 1 else np.zeros(values.shape[1]),
+        "mean": values.mean(axis=0), "sd": sample_sd(values),
     })
     for j, col in enumerate(QUANTILES):
         frame[col] = q[j]
     return frame
+
+
+def sample_sd(values: np.ndarray) -> np.ndarray:
+    """Sample standard deviation over the first axis (0 for one draw), without overflow: squares of
+    values above about 1e154 are infinite, so such columns are computed scaled by their largest value."""
+    if values.shape[0] < 2:
+        return np.zeros(values.shape[1:])
+    with np.errstate(over="ignore", invalid="ignore"):
+        sd = values.std(axis=0, ddof=1)
+        redo = ~np.isfinite(sd) & np.isfinite(values).all(axis=0)
+        if redo.any():
+            part = values[:, redo]
+            scale = np.abs(part).max(axis=0)
+            sd[redo] = (part / scale).std(axis=0, ddof=1) * scale
+    return sd

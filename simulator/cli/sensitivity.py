@@ -6,12 +6,11 @@ import time
 from pathlib import Path
 
 import click
-from rich.markup import escape
 from rich.table import Table
 
 from .group import cli
 from .options import (SCENARIO, _parallel, _threads, configure, out, output_options, overrides_of, parallel_options,
-                      report_warnings, run_options, strict_option, threads_option)
+                      report_warnings, run_options, safe, strict_option, threads_option)
 from .progress import progress
 
 
@@ -62,7 +61,7 @@ def sensitivity(scenario_file, output, year, method, n, seed, block_size, out_di
     main_col = {"sobol": "ST", "morris": "mu_star", "oat": "swing", "trees": "importance"}[method]
     extra = {"sobol": ("S1", "ST"), "morris": ("mu_star", "sigma"), "oat": ("low", "high"),
              "trees": ("importance", "ST")}[method]
-    ranking = Table(title=escape(f"{scenario.name}: sensitivity of {output_label(output, table.attrs['year'])} "
+    ranking = Table(title=safe(f"{scenario.name}: sensitivity of {output_label(output, table.attrs['year'])} "
                                  f"({method}, {table.attrs['evaluations']:,} model evaluations)"), title_justify="left")
     for col in ("rank", "input", *extra, main_col if main_col not in extra else None):
         if col:
@@ -76,7 +75,7 @@ def sensitivity(scenario_file, output, year, method, n, seed, block_size, out_di
                      f"{format_value(row['ST'])} ± {format_value(row['ST_conf'])}"]
         if method == "trees":
             cells = [format_value(row["importance"]), f"{format_value(row['ST'])} ± {format_value(row['ST_conf'])}"]
-        ranking.add_row(str(rank), escape(row["label"]), *cells)
+        ranking.add_row(str(rank), safe(row["label"]), *cells)
     out.print(ranking)
     if method == "trees":
         out.print("importance: extra-trees feature score (mean decrease in impurity, sums to 1), a ranking from "
@@ -85,4 +84,4 @@ def sensitivity(scenario_file, output, year, method, n, seed, block_size, out_di
         out.print("S1: share of the output's variance due to the input alone; ST: with all its interactions "
                   "(ST - S1 is what it does together with others). Intervals are 95%.")
     elapsed = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))["elapsed_s"]
-    out.print(f"results written to {escape(str(out_dir))}/ in {elapsed:.1f} s")
+    out.print(f"results written to {safe(str(out_dir))}/ in {elapsed:.1f} s")

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from ..errors import printable
 from ..result import Result
 from ..variables import VARIABLES
 from .labels import format_interval, format_value, unit_label, year_label
@@ -20,14 +21,19 @@ if TYPE_CHECKING:
     from ..compare import Comparison
 
 
+def safe(text: str) -> str:
+    """Titles and labels come from scenario files: no markup, control characters escaped."""
+    return escape(printable(text))
+
+
 def headline_table(result: Result) -> Table:
     s = result.scenario
-    table = Table(title=escape(f"{s.title}  ({s.draws:,} draws, seed {s.seed})"), title_justify="left")
+    table = Table(title=safe((f"{s.title}  ({s.draws:,} draws, seed {s.seed})")), title_justify="left")
     for col, justify in (("variable", "left"), ("unit", "left"), ("year", "right"),
                          ("median", "right"), ("90% interval", "right")):
         table.add_column(col, justify=justify)
     for row in result.headline().itertuples():
-        table.add_row(escape(row.label), unit_label(row.unit), year_label(row.variable, row.year),
+        table.add_row(safe(row.label), unit_label(row.unit), year_label(row.variable, row.year),
                       format_value(row.p50, row.unit), format_interval(row.p05, row.p95, row.unit))
     return table
 
@@ -50,7 +56,7 @@ def probability_table(result: Result) -> Table:
     table.add_column("year", justify="right")
     table.add_column("probability ± se", justify="right")
     for row in result.events().itertuples():
-        table.add_row(escape(row.title), event_year(row.variable, row.year, row.by),
+        table.add_row(safe(row.title), event_year(row.variable, row.year, row.by),
                       format_probability(row.probability, row.se))
     return table
 
@@ -65,10 +71,10 @@ def print_headline(result: Result, console: Console | None = None) -> None:
 def comparison_values_table(comparison: "Comparison") -> Table:
     """Each scenario's own median and 90% interval for the headline variables."""
     labels = comparison.labels
-    table = Table(title=escape(f"Headline values: median (90% interval), "
+    table = Table(title=safe(f"Headline values: median (90% interval), "
                                f"{comparison.reference.scenario.draws:,} common draws"), title_justify="left")
     for col in ("variable", "unit", "year", *labels):
-        table.add_column(escape(col), justify="left" if col in ("variable", "unit") else "right")
+        table.add_column(safe(col), justify="left" if col in ("variable", "unit") else "right")
     headlines = [r.headline().set_index(["variable", "year"]) for r in comparison.results]
     for (variable, year), row in headlines[0].iterrows():
         cells = []
@@ -78,7 +84,7 @@ def comparison_values_table(comparison: "Comparison") -> Table:
                 continue
             r = h.loc[(variable, year)]
             cells.append(f"{format_value(r.p50, r.unit)} ({format_interval(r.p05, r.p95, r.unit)})")
-        table.add_row(escape(row.label), unit_label(row.unit), year_label(variable, year), *cells)
+        table.add_row(safe(row.label), unit_label(row.unit), year_label(variable, year), *cells)
     return table
 
 
@@ -87,12 +93,12 @@ def comparison_probability_table(comparison: "Comparison") -> Table:
     labels = comparison.labels
     table = Table(show_edge=False, box=None, pad_edge=False)
     for col in ("event", "year", *labels):
-        table.add_column(escape(col), justify="left" if col == "event" else "right")
+        table.add_column(safe(col), justify="left" if col == "event" else "right")
     per = [r.events().set_index("event") for r in comparison.results]
     names = list(dict.fromkeys(k for p in per for k in p.index))
     for name in names:
         row = next(p.loc[name] for p in per if name in p.index)
-        table.add_row(escape(row["title"]), event_year(row["variable"], row["year"], row["by"]),
+        table.add_row(safe(row["title"]), event_year(row["variable"], row["year"], row["by"]),
                       *[format_probability(p.loc[name, "probability"], p.loc[name, "se"]) if name in p.index
                         else "—" for p in per])
     return table
@@ -102,13 +108,13 @@ def event_difference_table(comparison: "Comparison", scenario: str) -> Table:
     """Paired differences of the events' probabilities from the reference (common draws)."""
     i = comparison.names.index(scenario)
     table = Table(show_edge=False, box=None, pad_edge=False,
-                  title=escape(f"{comparison.labels[i]} minus {comparison.labels[0]}: event probabilities, paired"),
+                  title=safe(f"{comparison.labels[i]} minus {comparison.labels[0]}: event probabilities, paired"),
                   title_justify="left")
     for col in ("event", "year", "difference ± se"):
         table.add_column(col, justify="left" if col == "event" else "right")
     rows = comparison.event_differences()
     for row in rows[rows.scenario == scenario].itertuples():
-        table.add_row(escape(row.title), event_year(row.variable, row.year, row.by),
+        table.add_row(safe(row.title), event_year(row.variable, row.year, row.by),
                       f"{100 * row.difference:+.1f} ± {100 * row.se:.1f} points")
     return table
 
@@ -121,12 +127,12 @@ def difference_table(comparison: "Comparison", scenario: str) -> tuple[Table, li
     rows = comparison.headline()
     rows = rows[rows.scenario == scenario]
     changed = rows[(rows.diff_p05 != 0) | (rows.diff_p95 != 0)]
-    table = Table(title=escape(f"{label} minus {reference}: paired differences "
+    table = Table(title=safe(f"{label} minus {reference}: paired differences "
                                f"({comparison.reference.scenario.draws:,} common draws)"), title_justify="left")
     for col in ("variable", "unit", "year", "median", "90% interval", "P(higher)"):
         table.add_column(col, justify="left" if col in ("variable", "unit") else "right")
     for row in changed.itertuples():
-        table.add_row(escape(VARIABLES[row.variable].label), unit_label(row.unit), year_label(row.variable, row.year),
+        table.add_row(safe(VARIABLES[row.variable].label), unit_label(row.unit), year_label(row.variable, row.year),
                       format_value(row.diff_p50, row.unit), format_interval(row.diff_p05, row.diff_p95, row.unit),
                       f"{row.p_greater:.0%}")
     same = [VARIABLES[v].label for v in dict.fromkeys(rows.variable) if v not in set(changed.variable)]
@@ -141,6 +147,6 @@ def print_comparison(comparison: "Comparison", console: Console | None = None) -
         table, same = difference_table(comparison, name)
         console.print(table)
         if same:
-            console.print(escape("unchanged in every draw: " + "; ".join(same)))
+            console.print(safe("unchanged in every draw: " + "; ".join(same)))
         if len(comparison.event_differences()):
             console.print(event_difference_table(comparison, name))
