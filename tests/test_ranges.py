@@ -91,6 +91,8 @@ def _document(path: str, value) -> dict:
         _set(doc, "scenario.horizon_start", min(value + 1, 2100))
     if path == "scenario.horizon_start":
         _set(doc, "trade.base_year", value - 1)
+    if path in ("scenario.horizon_start", "scenario.horizon_years", "trade.base_year"):
+        doc.pop("events", None)  # the baseline's events ask about 2029-2034: a moved horizon refuses them
     _set(doc, key, value)
     return doc
 
@@ -137,6 +139,7 @@ def test_every_limit_at_its_worst_end_at_once_stays_finite(cli, tmp_path):
     import copy
     doc = copy.deepcopy(BASE)
     doc["scenario"].update(name="worst", horizon_start=2100, horizon_years=50, draws=500)
+    doc.pop("events", None)  # the baseline's events ask about 2029-2034, outside this horizon
     _with_process(doc, "random_walk")
     doc["investment"].update(pledge_jpy_tn=1000.0, pledge_start_year=2100, pledge_years=50, fx_jpy_per_usd=1.0,
                              fx_log_volatility=1.0, realisation_rate=1.0, depreciation_rate=0.0,
@@ -185,6 +188,7 @@ def test_trend_processes_and_channels_at_their_worst_ends_are_finite_or_refused(
     import copy
     doc = copy.deepcopy(BASE)
     doc["scenario"].update(name="worst", horizon_start=2100, horizon_years=50, draws=500)
+    doc.pop("events", None)  # the baseline's events ask about 2029-2034, outside this horizon
     _with_process(doc, process)
     doc["investment"].update(fx_jpy_per_usd=1.0, fx_log_volatility=1.0)
     trade = dict(base_year=2000, exports_india_to_japan_base_usd_bn=1e5, exports_japan_to_india_base_usd_bn=0.001,
