@@ -116,7 +116,7 @@ class Result:
         if self.scenario.names("exchange.streams"):
             p = self.scenario.params
             target_year = min(int(self.scenario.years[0]) + p["exchange.target_years"] - 1, all_years[-1])
-            for var, target, what in (("exchange.cumulative_total", p["exchange.target_people"], "people exchanged"),
+            for var, target, what in (("exchange.counted_cumulative", p["exchange.target_people"], "people exchanged"),
                                       ("exchange.skilled_cumulative", p["exchange.target_skilled"],
                                        "skilled workers to Japan")):
                 reached = self.dataset[var].sel(year=target_year).values >= target
