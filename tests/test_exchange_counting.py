@@ -126,3 +126,13 @@ def test_at_trend_is_the_baseline_without_the_plans_ramp():
         key = f"exchange.streams.{stream}.entrants_per_year"
         assert trend.params[key].at([2025])[0] == base.params[key].at([2025])[0]
         assert trend.params[key].at([2029])[0] < base.params[key].at([2029])[0]
+
+
+def test_a_counting_share_outside_0_1_is_refused(cli, write, tmp_path):
+    write("s.toml", f'[scenario]\nname = "s"\nextends = "{(SCENARIOS / "baseline.toml").as_posix()}"\n'
+                    "[exchange.streams.business_visitors]\ncounts_toward_people = 1.5\n")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    code, out, err = cli("run", "s.toml", "--out", "out", "--draws", "5")
+    assert code == 2 and "Traceback" not in err
+    assert "exchange.streams.business_visitors.counts_toward_people: 1.5 is out of range; allowed [0, 1]" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
