@@ -18,7 +18,13 @@ from dataclasses import dataclass
 
 from .history import Series
 
-__all__ = ["growth_rate", "arrivals_for_stock", "entrants_for_stock", "Hindcast", "hindcast_stock"]
+__all__ = ["growth_rate", "arrivals_for_stock", "entrants_for_stock", "Hindcast", "hindcast_stock",
+           "hindcast_table", "HINDCAST_GROWTH_SD"]
+
+# ASSUMPTION: standard deviation of the yearly growth of a resident stock, for the hindcast's 90%
+# interval; three verified year-end totals cannot estimate it (docs/model.md 3.5).
+HINDCAST_GROWTH_SD = 0.05
+RESIDENT_SERIES = "indian_residents_japan_total"
 
 
 def growth_rate(series: Series, start: int, end: int) -> float:
@@ -79,3 +85,22 @@ def hindcast_stock(series: Series, first: int, origin: int, target: int, growth_
         raise ValueError(f"{series.name}: no verified value for {target} to score the hindcast on")
     return Hindcast(origin, target, math.exp(centre), math.exp(centre - spread), math.exp(centre + spread),
                     float(observed[target]))
+
+
+def hindcast_table(history: dict[str, Series], growth_sd: float = HINDCAST_GROWTH_SD):
+    """Every hindcast of the resident stock the verified record allows, as a table (one row per
+    origin and target year): the growth is taken over the verified years up to the origin (the
+    earliest to the origin), the target is every later verified year."""
+    import pandas as pd
+
+    rows = []
+    series = history.get(RESIDENT_SERIES)
+    years = list(series.values(verified_only=True).index) if series is not None else []
+    for i, origin in enumerate(years[1:], start=1):
+        for target in years[i + 1:]:
+            h = hindcast_stock(series, years[0], origin, target, growth_sd)
+            rows.append({"series": RESIDENT_SERIES, "first_year": years[0], "origin": origin, "target": target,
+                         "projected": h.projected, "p05": h.low, "p95": h.high, "observed": h.observed,
+                         "error": h.error, "in_90": h.covered, "growth_sd": growth_sd})
+    return pd.DataFrame(rows, columns=["series", "first_year", "origin", "target", "projected", "p05", "p95",
+                                       "observed", "error", "in_90", "growth_sd"])

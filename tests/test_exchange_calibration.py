@@ -73,3 +73,10 @@ def test_hindcast_of_indian_residents_2024():
     assert h.covered
     tight = cal.hindcast_stock(TOTAL, 2019, 2023, 2024, growth_sd=0.01)
     assert not tight.covered  # the interval is what decides coverage, not a constant
+
+
+def test_hindcast_table_scores_every_pair_the_record_allows():
+    table = cal.hindcast_table(HISTORY)
+    assert list(zip(table.origin, table.target)) == [(2023, 2024)]  # verified year ends: 2019, 2023, 2024
+    assert table.error.iloc[0] == pytest.approx(-0.0362, abs=5e-4)
+    assert cal.hindcast_table({}).empty
