@@ -39,7 +39,7 @@ def test_probabilities_equal_counting_over_the_ensemble(result):
     counts = {
         "deficit_narrower_2030": (ds["trade.balance"].sel(year=2030).values > x0 - m0).sum(),
         "deficit_narrower_2034": (ds["trade.balance"].sel(year=2034).values > x0 - m0).sum(),
-        "people_500k_by_2029": (ds["exchange.cumulative_total"].sel(year=slice(2025, 2029)).values >= 500_000).any(1).sum(),
+        "people_500k_by_2029": (ds["exchange.counted_cumulative"].sel(year=slice(2025, 2029)).values >= 500_000).any(1).sum(),
         "skilled_50k_by_2029": (ds["exchange.skilled_cumulative"].sel(year=slice(2025, 2029)).values >= 50_000).any(1).sum(),
     }
     for name, count in counts.items():
@@ -111,7 +111,7 @@ def test_events_csv_and_manifest(cli, tmp_path):
     assert len(table) == 4 and table["probability"].between(0, 1).all()
     manifest = json.loads((tmp_path / "r" / "manifest.json").read_text())
     assert manifest["events"]["people_500k_by_2029"] == {
-        "title": "500,000 people exchanged by 2029", "variable": "exchange.cumulative_total", "by": 2029,
+        "title": "500,000 people exchanged by 2029", "variable": "exchange.counted_cumulative", "by": 2029,
         "op": ">=", "threshold": 500000.0}
     assert "500,000 people exchanged by 2029" in out and "by 2029" in out and "±" in out
     code, _, err = cli("report", "r")
