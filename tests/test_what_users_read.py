@@ -201,3 +201,10 @@ def test_remittances_by_hand_on_one_stream(write):
     np.testing.assert_allclose(arrivals, [1200, 1200, 1200], rtol=1e-3)
     np.testing.assert_allclose(result["exchange.remittances"].values[0], stock_mean * 6000 / 1e9, rtol=2e-3)
     np.testing.assert_allclose(result["exchange.skilled_stock"].values[0], [1200, 2400, 3600], rtol=2e-3)
+
+
+def test_an_unknown_variable_names_the_known_ones():
+    from simulator.variables import VARIABLES, variable
+    assert variable("trade.balance") is VARIABLES["trade.balance"]
+    with pytest.raises(KeyError, match="unknown variable 'trade.balanse'; known: investment.disbursed, "):
+        variable("trade.balanse")

@@ -1,0 +1,153 @@
+"""simulator.output.files in process and fast: which folders --force may replace, the atomic folder,
+the IAMC table's rows and values, the manifest, and the files a run writes (no plots)."""
+import hashlib
+import json
+import os
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import simulator
+from simulator import engine
+from simulator.errors import OutputExistsError, UserError
+from simulator.output import files
+from simulator.result import Result
+
+from .conftest import SCENARIOS
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    return simulator.load_scenario(SCENARIOS / "baseline.toml")
+
+
+def _manifest(folder, listed):
+    (folder / "manifest.json").write_text(json.dumps({"files": {name: "x" for name in listed}}))
+
+
+def test_replaceable_only_when_every_file_is_listed(tmp_path):
+    assert files.replaceable(tmp_path)  # empty
+    (tmp_path / "plots").mkdir()
+    (tmp_path / "plots" / "a.png").write_bytes(b"png")
+    (tmp_path / "summary.csv").write_text("x")
+    assert not files.replaceable(tmp_path)  # no manifest
+    _manifest(tmp_path, ["summary.csv", "plots/a.png"])
+    assert files.replaceable(tmp_path)
+    (tmp_path / "report.html").write_text("<html>")  # written after the manifest by ijsim report
+    assert files.replaceable(tmp_path)
+    (tmp_path / "notes.txt").write_text("mine")
+    assert not files.replaceable(tmp_path)
+    (tmp_path / "notes.txt").unlink()
+    (tmp_path / "manifest.json").write_text("[1, 2]")
+    assert not files.replaceable(tmp_path)
+    (tmp_path / "manifest.json").write_text('{"files": ["summary.csv"]}')
+    assert not files.replaceable(tmp_path)
+    (tmp_path / "manifest.json").write_text("{not json")
+    assert not files.replaceable(tmp_path)
+
+
+def test_check_target(tmp_path):
+    files.check_target(tmp_path / "new", force=False)
+    files.check_target(tmp_path / "new", force=True)
+    with pytest.raises(OutputExistsError):
+        files.check_target(tmp_path, force=False)
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(UserError, match="not a folder"):
+        files.check_target(tmp_path / "file", force=True)
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "mine.txt").write_text("x")
+    with pytest.raises(UserError, match="left untouched"):
+        files.check_target(tmp_path / "d", force=True)
+    assert (tmp_path / "d" / "mine.txt").exists()
+    files.check_target(tmp_path / "file" / "below", force=False)  # the parent problem is atomic_folder's
+
+
+def test_atomic_folder_appears_whole_or_not_at_all(tmp_path):
+    out = tmp_path / "sub" / "res"
+    with files.atomic_folder(out, force=False) as tmp:
+        (tmp / "a.csv").write_text("1")
+        assert not out.exists() and tmp.parent == out.parent and tmp.name.startswith(".res.partial-")
+    assert (out / "a.csv").read_text() == "1"
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o777 & ~umask
+    _manifest(out, ["a.csv"])
+    with pytest.raises(RuntimeError):
+        with files.atomic_folder(out, force=True) as tmp:
+            (tmp / "b.csv").write_text("2")
+            raise RuntimeError("interrupted")
+    assert sorted(p.name for p in out.iterdir()) == ["a.csv", "manifest.json"]  # the earlier results kept
+    with files.atomic_folder(out, force=True) as tmp:
+        (tmp / "b.csv").write_text("2")
+    assert sorted(p.name for p in out.iterdir()) == ["b.csv"]
+    assert sorted(p.name for p in out.parent.iterdir()) == ["res"]  # no temporary folders left
+    with pytest.raises(OutputExistsError):
+        with files.atomic_folder(out, force=False):
+            pass
+    (tmp_path / "blocker").write_text("x")
+    with pytest.raises(UserError, match="blocker is a file"):
+        with files.atomic_folder(tmp_path / "blocker" / "inner" / "res", force=False):
+            pass
+
+
+def test_atomic_folder_turns_os_errors_into_one_message(tmp_path):
+    out = tmp_path / "res"
+    with pytest.raises(UserError, match="cannot write the results.*nothing was written"):
+        with files.atomic_folder(out, force=False) as tmp:
+            raise OSError(28, "No space left on device")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_sha256_file(tmp_path):
+    (tmp_path / "abc").write_bytes(b"abc")
+    assert files.sha256_file(tmp_path / "abc") == hashlib.sha256(b"abc").hexdigest()
+
+
+def test_iamc_table_rows_names_and_values(baseline):
+    scenario = baseline.with_params({"scenario.draws": 5, "scenario.horizon_years": 2})
+    x = np.array([[1.0, 10.0], [2.0, 20.0], [3.0, 30.0], [4.0, 40.0], [5.0, 50.0]])
+    sectors = ["a", "b"]
+    by_sector = np.stack([x, 2 * x], axis=-1)
+    result = Result.from_arrays(scenario, {"trade.exports_india_to_japan": x,
+                                           "investment.disbursed_by_sector": by_sector}, {"sector": sectors})
+    table = files.iamc_table(result)
+    assert list(table.columns) == ["Model", "Scenario", "Region", "Variable", "Unit", "2025", "2026"]
+    assert set(table.Model) == {"ijsim"} and set(table.Scenario) == {"baseline"} and set(table.Region) == {"India"}
+    rows = table.set_index("Variable")
+    base = "Trade|Exports|India to Japan"
+    assert list(rows.loc[f"{base}|Mean", ["2025", "2026"]]) == [3.0, 30.0]
+    assert list(rows.loc[f"{base}|5.0th Percentile", ["2025", "2026"]]) == pytest.approx([1.2, 12.0])
+    assert list(rows.loc[f"{base}|50.0th Percentile", ["2025", "2026"]]) == [3.0, 30.0]
+    assert list(rows.loc[f"{base}|95.0th Percentile", ["2025", "2026"]]) == pytest.approx([4.8, 48.0])
+    assert rows.loc[f"{base}|Mean", "Unit"] == "billion USD/yr"
+    sector_b = "Investment|Japan to India|Pledge|Disbursed|b"
+    assert list(rows.loc[f"{sector_b}|Mean", ["2025", "2026"]]) == [6.0, 60.0]
+    assert len(table) == 3 * 4  # three series, four statistics each
+
+
+def test_write_results_files_and_manifest(baseline, tmp_path):
+    result = engine.run(baseline, draws=60, seed=5)
+    out = files.write_results(result, tmp_path / "res", elapsed_s=1.23456, overrides={"draws": 60})
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["ensemble.nc", "iamc.csv", "manifest.json", "probabilities.csv", "summary.csv"]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["files"] == {n: files.sha256_file(out / n) for n in names if n != "manifest.json"}
+    assert (manifest["kind"], manifest["scenario"], manifest["seed"], manifest["draws"]) == ("run", "baseline", 5, 60)
+    assert manifest["horizon"] == [2025, 2034] and manifest["elapsed_s"] == 1.235
+    assert manifest["overrides"] == {"draws": 60} and manifest["sampler"] == result.scenario.sampler
+    assert manifest["scenario_sha256"] == files.sha256_file(SCENARIOS / "baseline.toml")
+    assert manifest["versions"]["numpy"] == np.__version__ and "python" in manifest["versions"]
+    assert manifest["block_size"] == result.scenario.block_size and manifest["title"] == baseline.title
+    assert manifest["parameters"]["investment.pledge_jpy_tn"]["value"] == 10.0
+    summary = pd.read_csv(out / "summary.csv")
+    pd.testing.assert_frame_equal(summary, result.summary(), check_dtype=False)
+    probabilities = pd.read_csv(out / "probabilities.csv")
+    assert list(probabilities.probability) == list(result.probabilities().probability)
+    iamc = pd.read_csv(out / "iamc.csv")
+    assert len(iamc) == len(files.iamc_table(result))
+    written = []
+    files.write_results(result, tmp_path / "plotted", plot_writer=lambda r, p: written.append((r, p)) or [])
+    assert len(written) == 1 and written[0][0] is result and written[0][1].name == "plots"
+    files.write_results(result, tmp_path / "none", plots=False, plot_writer=lambda r, p: written.append((r, p)))
+    assert len(written) == 1  # --no-plots: the writer is not called
