@@ -21,6 +21,8 @@ def test_stock_from_arrivals_is_the_convolution_written_out():
     np.testing.assert_allclose(ex.stock_from_arrivals(arrivals, base, renew, share), expected, rtol=1e-12)
     np.testing.assert_allclose(ex.stock_from_arrivals(arrivals, base, renew, 0.5),
                                ex.stock_from_arrivals(arrivals, base, renew, np.full(n, 0.5)), rtol=1e-12)
+    # one path (M,) as well as draws x months
+    np.testing.assert_allclose(ex.stock_from_arrivals(arrivals[1], base, renew, 0.4), expected[1], rtol=1e-12)
 
 
 def test_stock_by_year_and_yearly_helpers_by_hand():
@@ -31,6 +33,8 @@ def test_stock_by_year_and_yearly_helpers_by_hand():
     monthly = ex.stock_from_arrivals(arrivals, base, renew, share)
     end, mean = ex.stock_by_year(arrivals, base, renew, share)
     assert end.shape == mean.shape == (n, 3)
+    one_end, one_mean = ex.stock_by_year(arrivals[0], base, renew, 0.2)  # one path (M,)
+    np.testing.assert_allclose(one_end, monthly[0, [11, 23, 35]], rtol=1e-12)
     np.testing.assert_allclose(end, monthly[:, [11, 23, 35]], rtol=1e-12)
     np.testing.assert_allclose(mean, [[monthly[i, 12 * y:12 * y + 12].mean() for y in range(3)] for i in range(n)],
                                rtol=1e-12)

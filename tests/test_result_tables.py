@@ -69,6 +69,8 @@ def test_headline_shows_headline_variables_only(scenario):
     assert row.label == "India's trade balance with Japan" and row.unit == "usd_bn"
     both = r.headline(years=[2025, 2026])
     assert list(both.year) == [2025, 2026] and both.iloc[0].p50 == 3.0
+    later = result(scenario, trade__total=X + 1, trade__balance=X)  # a non-headline variable first
+    assert list(later.headline().variable) == ["trade.balance"]
 
 
 def test_probabilities_by_counting(scenario):
@@ -106,7 +108,9 @@ def test_comparison_table_numbers(scenario):
     b = result(scenario, "b", trade__balance=X + diff)
     cmp = Comparison((a, b), ("Today", "Later"))
     assert cmp.labels == ("Today", "Later") and cmp.names == ["baseline", "b"] and cmp.reference is a
-    table = cmp.table().set_index(["scenario", "year"])
+    table = cmp.table()
+    assert table.year.dtype.kind == "i" and list(table.year) == [2025, 2026, 2025, 2026]
+    table = table.set_index(["scenario", "year"])
     row = table.loc[("b", 2025)]
     assert row.reference == "baseline" and row.unit == "usd_bn"
     assert (row["mean"], row.diff_mean, row.diff_sd) == pytest.approx((6.0, 3.0, np.sqrt(2.5)))
@@ -123,8 +127,20 @@ def test_comparison_table_numbers(scenario):
     with_total = Comparison((result(scenario, trade__balance=X, trade__total=X),
                              result(scenario, "b", trade__balance=X, trade__total=X)))
     assert list(with_total.headline().variable) == ["trade.balance"]  # total is not a headline variable
-    single = Comparison((result(scenario, trade__balance=X[:1].repeat(5, 0)), b))
-    assert single.table().set_index(["scenario", "year"]).loc[("baseline", 2025), "sd"] == 0.0
+    assert list(cmp.table().index) == list(range(4))  # one table, numbered once
+    same = Comparison((result(scenario, trade__balance=X[:1].repeat(5, 0)), b))
+    assert same.table().set_index(["scenario", "year"]).loc[("baseline", 2025), "sd"] == 0.0
+
+
+@pytest.mark.parametrize("draws", [1, 2])
+def test_comparison_sd_of_one_and_two_draws(scenario, draws):
+    s = scenario.with_params({"scenario.draws": draws})
+    a = Result.from_arrays(s, {"trade.balance": X[:draws]}, {})
+    b = Result.from_arrays(s.with_params({"scenario.name": "b"}), {"trade.balance": X[:draws] * 3}, {})
+    table = Comparison((a, b)).table().set_index(["scenario", "year"])
+    expected = 0.0 if draws == 1 else np.std([1.0, 2.0], ddof=1)  # of draws 1 and 2 in 2025
+    assert table.loc[("baseline", 2025), "sd"] == pytest.approx(expected)
+    assert table.loc[("b", 2025), "diff_sd"] == pytest.approx(2 * expected)  # differences 2 and 4
 
 
 def test_labels_and_settings_are_checked(scenario):

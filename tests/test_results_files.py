@@ -151,3 +151,43 @@ def test_write_results_files_and_manifest(baseline, tmp_path):
     assert len(written) == 1 and written[0][0] is result and written[0][1].name == "plots"
     files.write_results(result, tmp_path / "none", plots=False, plot_writer=lambda r, p: written.append((r, p)))
     assert len(written) == 1  # --no-plots: the writer is not called
+
+
+def test_versions_name_every_package_that_decides_the_numbers():
+    from importlib.metadata import version
+    v = files.versions()
+    assert list(v) == ["ijsim", "python", "numpy", "scipy", "pandas", "xarray", "matplotlib", "numba", "simpy",
+                       "SALib", "dask"]
+    assert v["ijsim"] == simulator.__version__ and v["python"].count(".") == 2
+    assert all(v[p] == version(p) for p in list(v)[2:])
+
+
+def test_manifest_fields(baseline):
+    from datetime import datetime, timedelta, timezone
+    result = Result.from_arrays(baseline.with_params({"scenario.draws": 2, "scenario.horizon_years": 2}),
+                                {"trade.balance": np.zeros((2, 2))}, {})
+    doc = files.manifest(result, {"summary.csv": "abc"}, 2.0004, {"seed": 3})
+    assert doc["description"] == baseline.description and doc["title"] == baseline.title
+    assert doc["scenario_file"] == str(baseline.files[0]) and doc["scenario_file"].endswith("baseline.toml")
+    assert doc["scenario_files"] == dict(baseline.sha256) and len(doc["scenario_files"]) == len(baseline.files)
+    assert doc["version"] == simulator.__version__ and doc["files"] == {"summary.csv": "abc"}
+    assert doc["elapsed_s"] == 2.0 and doc["overrides"] == {"seed": 3} and doc["horizon"] == [2025, 2026]
+    created = datetime.fromisoformat(doc["created_utc"])
+    assert created.utcoffset() == timedelta(0) and created.microsecond == 0
+    assert abs(datetime.now(timezone.utc) - created) < timedelta(minutes=5)
+    from simulator.scenario.model import scenario_from_dict
+    unsaved = scenario_from_dict({"scenario": {"name": "mine", "draws": 2, "horizon_years": 2}})
+    doc = files.manifest(Result.from_arrays(unsaved, {"trade.balance": np.zeros((2, 2))}, {}), {}, 0.0, {})
+    assert doc["scenario_file"] is None and doc["scenario_sha256"] is None and doc["scenario_files"] == {}
+
+
+def test_write_results_defaults_and_force(baseline, tmp_path):
+    result = engine.run(baseline, draws=20, seed=5, block_size=20)
+    out = files.write_results(result, tmp_path / "res", plots=False)
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["elapsed_s"] == 0.0
+    assert (out / "summary.csv").read_bytes().startswith(b"variable,unit,year,mean,sd,p05,")
+    assert b"\r" not in (out / "summary.csv").read_bytes()
+    with pytest.raises(OutputExistsError):
+        files.write_results(result, out, plots=False)  # not replaced without force
+    files.write_results(result, out, force=True, plots=False, elapsed_s=5.0)
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["elapsed_s"] == 5.0
