@@ -1,6 +1,7 @@
 """python -m tests.mutation_score: the score of the last `make mutation`, per module, from mutants/.
 
-Score = (killed + timed out) / (mutants - those judged equivalent), the target being at least 90%.
+Score = (killed + timed out) / (mutants run - those judged equivalent), the target being at least 90%;
+mutants not run yet (a stopped run) are counted apart, in the column "unrun".
 Mutants judged equivalent (no test can tell them from the original: same numbers, same files) are
 listed with the reason in tests/mutation_equivalent.txt, one per line: `<mutant name>  # <why>`;
 docs/testing.md summarises them. Survivors not in that list are printed, so they can be killed or judged.
@@ -52,10 +53,11 @@ def main() -> int:
         if status == "survived" and name in judged:
             status = "equivalent"
         by_module[module][status] += 1
-        if status in ("survived", "no tests", "suspicious", "not checked"):
+        if status in ("survived", "no tests", "suspicious"):
             survivors.append(f"{status:11} {name}")
     total = Counter()
-    print(f"{'module':32} {'mutants':>7} {'killed':>7} {'timeout':>7} {'equiv.':>7} {'survived':>8} {'no tests':>8}  score")
+    print(f"{'module':32} {'mutants':>7} {'killed':>7} {'timeout':>7} {'equiv.':>7} {'survived':>8} {'no tests':>8} "
+          f"{'unrun':>6}  score (of those run)")
     for module, c in sorted(by_module.items()):
         total.update(c)
         print(_row(module, c))
@@ -71,13 +73,13 @@ def main() -> int:
 
 
 def _score(c: Counter) -> float:
-    considered = sum(c.values()) - c["equivalent"] - c["skipped"]
+    considered = sum(c.values()) - c["equivalent"] - c["skipped"] - c["not checked"]
     return (c["killed"] + c["timeout"]) / considered if considered else 1.0
 
 
 def _row(module: str, c: Counter) -> str:
     return (f"{module:32} {sum(c.values()):7} {c['killed']:7} {c['timeout']:7} {c['equivalent']:7} "
-            f"{c['survived']:8} {c['no tests']:8}  {_score(c):.1%}")
+            f"{c['survived']:8} {c['no tests']:8} {c['not checked']:6}  {_score(c):.1%}")
 
 
 if __name__ == "__main__":

@@ -155,3 +155,16 @@ def test_labels_and_settings_are_checked(scenario):
     assert [(s.name, s.draws, s.seed, s.sampler, s.block_size) for s in configured] == [
         ("baseline", 11, 3, scenario.sampler, scenario.block_size), ("other", 11, 3, scenario.sampler, scenario.block_size)]
     assert [s.seed for s in common_settings([other, scenario])] == [99, 99]
+
+
+def test_compare_passes_its_settings_and_labels_on(scenario):
+    from simulator.compare import compare
+    other = scenario.with_params({"scenario.name": "other", "investment.realisation_rate": 0.3})
+    with pytest.raises(ValueError, match="1 labels for 2 scenarios"):
+        compare([scenario, other], labels=["only one"])
+    done = []
+    c = compare([scenario, other], draws=8, seed=2, sampler="lhs", block_size=4, labels=["A", "B"],
+                progress=lambda i, n: done.append((i, n)))
+    assert c.labels == ("A", "B") and done == [(1, 2), (2, 2)]
+    assert [(r.scenario.draws, r.scenario.seed, r.scenario.sampler, r.scenario.block_size) for r in c.results] == \
+        [(8, 2, "lhs", 4)] * 2

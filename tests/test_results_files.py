@@ -3,6 +3,7 @@ the IAMC table's rows and values, the manifest, and the files a run writes (no p
 import hashlib
 import json
 import os
+import time
 
 import numpy as np
 import pandas as pd
@@ -102,6 +103,9 @@ def test_atomic_folder_turns_os_errors_into_one_message(tmp_path):
 def test_sha256_file(tmp_path):
     (tmp_path / "abc").write_bytes(b"abc")
     assert files.sha256_file(tmp_path / "abc") == hashlib.sha256(b"abc").hexdigest()
+    big = bytes(range(256)) * 20_000  # 5 MB: several chunks
+    (tmp_path / "big").write_bytes(big)
+    assert files.sha256_file(tmp_path / "big") == hashlib.sha256(big).hexdigest()
 
 
 def test_iamc_table_rows_names_and_values(baseline):
@@ -185,8 +189,14 @@ def test_write_results_defaults_and_force(baseline, tmp_path):
     result = engine.run(baseline, draws=20, seed=5, block_size=20)
     out = files.write_results(result, tmp_path / "res", plots=False)
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["elapsed_s"] == 0.0
+    assert (out / "manifest.json").read_text(encoding="utf-8").startswith('{\n  "kind": "run",\n  "scenario": ')
     assert (out / "summary.csv").read_bytes().startswith(b"variable,unit,year,mean,sd,p05,")
     assert b"\r" not in (out / "summary.csv").read_bytes()
+    assert (out / "iamc.csv").read_bytes().startswith(b"Model,Scenario,Region,Variable,Unit,2025,")
+    assert (out / "probabilities.csv").read_bytes().startswith(b"event,variable,year,probability\n")
+    started = time.perf_counter() - 2.0  # the work began two seconds ago
+    timed = files.write_results(result, tmp_path / "timed", plots=False, elapsed_s=99.0, started=started)
+    assert 2.0 <= json.loads((timed / "manifest.json").read_text(encoding="utf-8"))["elapsed_s"] < 60.0
     with pytest.raises(OutputExistsError):
         files.write_results(result, out, plots=False)  # not replaced without force
     files.write_results(result, out, force=True, plots=False, elapsed_s=5.0)
