@@ -7,7 +7,8 @@
     >>> simulator.save_results(result, "results/my-run")  # doctest: +SKIP
 
 The names below are imported on first use (PEP 562), so that `import simulator` and the `ijsim`
-command start without numba, scipy or pandas until a run needs them. Comparisons:
+command start without numba, scipy or pandas until a run needs them (and a Ctrl-C during those
+imports gets its quiet exit 130 from simulator/_start.py, not a traceback). Comparisons:
 `from simulator.compare import compare` (a module of that name, so not re-exported here).
 """
 from __future__ import annotations

@@ -1,4 +1,4 @@
 """`python -m simulator` is the same as `ijsim`."""
-from .cli import entry
+from ._start import start
 
-entry()
+start()

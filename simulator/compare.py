@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import engine
-from .result import QUANTILES, Result, headline_years
+from .result import QUANTILES, Result, headline_years, sample_sd
 from .scenario import Scenario
 from .variables import VARIABLES
 
@@ -89,7 +89,7 @@ def check_labels(labels, n: int) -> None:
 
 
 def _sd(values: np.ndarray) -> np.ndarray:
-    return values.std(axis=0, ddof=1) if values.shape[0] > 1 else np.zeros(values.shape[1])
+    return sample_sd(values)
 
 
 def common_settings(scenarios: Sequence[Scenario], *, draws=None, seed=None, sampler=None,

@@ -115,12 +115,14 @@ class Result:
                          "probability": float((change.sel(year=y).values > 0).mean())})
         if self.scenario.names("exchange.streams"):
             p = self.scenario.params
-            target_year = min(int(self.scenario.years[0]) + p["exchange.target_years"] - 1, all_years[-1])
+            due = int(self.scenario.years[0]) + p["exchange.target_years"] - 1
+            target_year = min(due, all_years[-1])  # a target due after the horizon: judged at its end, and said so
+            late = f" (the horizon's end; the target falls due in {due})" if due > target_year else ""
             for var, target, what in (("exchange.cumulative_total", p["exchange.target_people"], "people exchanged"),
                                       ("exchange.skilled_cumulative", p["exchange.target_skilled"],
                                        "skilled workers to Japan")):
                 reached = self.dataset[var].sel(year=target_year).values >= target
-                rows.append({"event": f"{target:,} {what} by {target_year}", "variable": var,
+                rows.append({"event": f"{target:,} {what} by {target_year}{late}", "variable": var,
                              "year": target_year, "probability": float(reached.mean())})
         return pd.DataFrame(rows)
 
@@ -132,8 +134,23 @@ def summarise(name: str, unit: str, da: xr.DataArray) -> pd.DataFrame:
     q = np.quantile(values, list(QUANTILES.values()), axis=0)
     frame = pd.DataFrame({
         "variable": name, "unit": unit, "year": da["year"].values.astype(int),
-        "mean": values.mean(axis=0), "sd": values.std(axis=0, ddof=1) if n > 1 else np.zeros(values.shape[1]),
+        "mean": values.mean(axis=0), "sd": sample_sd(values),
     })
     for j, col in enumerate(QUANTILES):
         frame[col] = q[j]
     return frame
+
+
+def sample_sd(values: np.ndarray) -> np.ndarray:
+    """Sample standard deviation over the first axis (0 for one draw), without overflow: squares of
+    values above about 1e154 are infinite, so such columns are computed scaled by their largest value."""
+    if values.shape[0] < 2:
+        return np.zeros(values.shape[1:])
+    with np.errstate(over="ignore", invalid="ignore"):
+        sd = values.std(axis=0, ddof=1)
+        redo = ~np.isfinite(sd) & np.isfinite(values).all(axis=0)
+        if redo.any():
+            part = values[:, redo]
+            scale = np.abs(part).max(axis=0)
+            sd[redo] = (part / scale).std(axis=0, ddof=1) * scale
+    return sd

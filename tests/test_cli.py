@@ -126,7 +126,8 @@ def test_entry_points(entry, tmp_path):
 
 def test_console_script_installed():
     from importlib.metadata import entry_points
-    assert [e.value for e in entry_points(group="console_scripts") if e.name == "ijsim"] == ["simulator.cli:entry"]
+    # simulator._start: the first code to run handles Ctrl-C and SIGTERM during the imports
+    assert [e.value for e in entry_points(group="console_scripts") if e.name == "ijsim"] == ["simulator._start:start"]
 
 
 def test_flows_command_writes_results(cli, tmp_path):

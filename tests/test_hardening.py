@@ -21,18 +21,57 @@ def _leftovers(folder):
     return sorted(p.name for p in folder.iterdir())
 
 
-@pytest.mark.parametrize("sig,code,word", [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")])
+def _start(args, tmp_path, **env):
+    """`python -m simulator ARGS` in tmp_path/work; it marks the points it reaches in tmp_path/marks
+    (simulator/_testhooks.py), so a test can signal it at a known stage instead of after a sleep."""
+    (tmp_path / "work").mkdir()
+    (tmp_path / "marks").mkdir()
+    return subprocess.Popen([sys.executable, "-m", "simulator", *args], cwd=tmp_path / "work",
+                            env={**os.environ, "IJSIM_TEST_MARKS": str(tmp_path / "marks"), **env},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _wait_for(mark, proc, timeout=120):
+    deadline = time.monotonic() + timeout
+    while not mark.exists():
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, f"{mark.name} not reached in {timeout} s"
+        time.sleep(0.02)
+
+
+SIGNALS = [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")]
+
+
+@pytest.mark.parametrize("sig,code,word", SIGNALS)
 def test_signal_during_run_leaves_nothing(sig, code, word, tmp_path):
-    proc = subprocess.Popen([sys.executable, "-m", "simulator", "run", str(BASELINE), "--draws", "400000",
-                             "--no-plots", "--out", "out"], cwd=tmp_path, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    time.sleep(3.0)  # imports done, the run under way
-    assert proc.poll() is None, proc.communicate()
+    proc = _start(["run", str(BASELINE), "--draws", "400000", "--no-plots", "--out", "out"], tmp_path)
+    _wait_for(tmp_path / "marks" / "compute", proc)  # the computation has begun
     proc.send_signal(sig)
-    _, err = proc.communicate(timeout=60)
+    _, err = proc.communicate(timeout=120)
     assert proc.returncode == code, err
-    assert word in err and "Traceback" not in err
-    assert _leftovers(tmp_path) == []
+    assert f"{word}; no results were written" in err and "Traceback" not in err
+    assert _leftovers(tmp_path / "work") == []
+
+
+@pytest.mark.parametrize("sig,code,word", SIGNALS)
+def test_signal_during_start_up_exits_quietly(sig, code, word, tmp_path):
+    """Sent from outside as soon as the command's first code runs, i.e. during the imports (numpy,
+    scipy, numba: a second or more), or injected at that very point."""
+    proc = _start(["run", str(BASELINE), "--draws", "400000", "--no-plots", "--out", "out"], tmp_path)
+    _wait_for(tmp_path / "marks" / "start", proc)
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == code, err
+    assert err.strip() == f"ijsim: {word}; no results were written"
+    assert _leftovers(tmp_path / "work") == []
+
+
+@pytest.mark.parametrize("sig,code,word", SIGNALS)
+def test_signal_injected_before_the_imports_exits_quietly(sig, code, word, tmp_path):
+    proc = _start(["validate", str(BASELINE)], tmp_path, IJSIM_TEST_SIGNAL=f"start@{sig.name[3:]}")
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == code and out == ""
+    assert err.strip() == f"ijsim: {word}; no results were written"
 
 
 def test_interrupt_while_writing_removes_the_partial_folder(cli, tmp_path, monkeypatch):
@@ -137,7 +176,7 @@ def test_force_never_deletes_a_folder_ijsim_did_not_write(cli, tmp_path, place):
         (out / "my-notes.txt").write_text("analysis notes\n")
     before = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
     code, _, err = cli("run", scenario, "--draws", "20", "--no-plots", "--quiet", "--out", out, "--force")
-    assert code == 2 and "left untouched" in err and "Traceback" not in err
+    assert code == 2 and ("nothing was changed" in err or "will not replace it" in err) and "Traceback" not in err
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == before
 
 

@@ -88,9 +88,11 @@ def test_report_bad_folder_exit_2(make, cli, tmp_path):
 def test_build_report_escapes_parameter_values(tmp_path):
     import json
     (tmp_path / "plots").mkdir()
+    from simulator.output.folders import sha256_file
     (tmp_path / "summary.csv").write_text("variable,unit,year,mean,sd,p05,p25,p50,p75,p95\n")
     (tmp_path / "manifest.json").write_text(json.dumps({
         "kind": "run", "scenario": "x", "title": "t", "description": "d",
+        "files": {"summary.csv": sha256_file(tmp_path / "summary.csv")},
         "parameters": {"a.b": {"value": "<b>v</b>", "unit": "u", "from": "f", "source": "<i>s</i>"}}}))
     html = build_report(tmp_path)
     assert "&lt;b&gt;v&lt;/b&gt;" in html and "&lt;i&gt;s&lt;/i&gt;" in html

@@ -84,8 +84,10 @@ def test_with_params_revalidates(write):
     ({"dist": "truncnormal", "mean": 0.0, "sd": 1.0, "min": 0.0, "max": 50.0}, np.sqrt(2 / np.pi)),
 ])
 def test_distribution_means(dist, mean, write):
-    doc = {"scenario": {"name": "d"}, "investment": {"fdi_stock_start_usd_bn": dist}}
-    value = simulator.scenario_from_dict(doc).params["investment.fdi_stock_start_usd_bn"] \
+    # A key whose range starts at 0 (closed) and has no lower limit: the FDI stock's draws must stay
+    # above US$10 million (ParamSpec.limits), which distributions starting at 0 do not.
+    doc = {"scenario": {"name": "d"}, "trade": {"exports_india_to_us_base_usd_bn": dist}}
+    value = simulator.scenario_from_dict(doc).params["trade.exports_india_to_us_base_usd_bn"] \
         if dist["dist"] != "normal" else None
     if value is None:  # a normal can go negative, which a stock cannot: check it on an unbounded key
         from simulator.scenario.values import parse_distribution

@@ -6,12 +6,10 @@ import time
 from pathlib import Path
 
 import click
-from rich.markup import escape
-
 from ..errors import ScenarioError, UserError
 from .group import cli
 from .options import (SCENARIO, _parallel, _threads, out, output_options, overrides_of, parallel_options,
-                      report_warnings, run_options, strict_option, threads_option)
+                      report_warnings, run_options, safe, strict_option, threads_option)
 from .progress import progress
 
 
@@ -75,4 +73,4 @@ def compare(scenario_files, labels, draws, seed, sampler, block_size, out_dir, f
         return
     print_comparison(comparison, out)
     elapsed = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))["elapsed_s"]
-    out.print(f"results written to {escape(str(out_dir))}/ in {elapsed:.1f} s")
+    out.print(f"results written to {safe(str(out_dir))}/ in {elapsed:.1f} s")

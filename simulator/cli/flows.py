@@ -4,12 +4,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.markup import escape
 from rich.table import Table
 
 from .group import cli
 from .options import (SCENARIO, _parallel, configure, out, output_options, overrides_of, parallel_options,
-                      report_warnings, run_options, strict_option)
+                      report_warnings, run_options, safe, strict_option)
 from .progress import progress
 
 
@@ -53,13 +52,13 @@ def flows(scenario_file: Path, replications, seed, sampler, block_size, out_dir,
         write_flows(result, out_dir, force=force, plots=not no_plots, progress=task("writing plots"))
     if quiet:
         return
-    table = Table(title=escape(f"{scenario.title}: simpy model, {replications} replications"), title_justify="left")
+    table = Table(title=safe(f"{scenario.title}: simpy model, {replications} replications"), title_justify="left")
     for col in ("stage", "served (people)", "mean wait (months)", "p95 wait (months)", "mean queue (people)",
                 "utilisation"):
         table.add_column(col, justify="left" if col == "stage" else "right")
     for row in result.stage_table().itertuples():
-        table.add_row(escape(row.stage), f"{row.served:,.0f}",
+        table.add_row(safe(row.stage), f"{row.served:,.0f}",
                       f"{row.mean_wait_months:.3f} ± {row.mean_wait_months_ci95:.3f}",
                       f"{row.p95_wait_months:.3f}", f"{row.mean_queue:,.0f}", f"{row.utilisation:.0%}")
     out.print(table)
-    out.print(f"{result.events:,} events in {result.elapsed_s:.1f} s; results written to {escape(str(out_dir))}/")
+    out.print(f"{result.events:,} events in {result.elapsed_s:.1f} s; results written to {safe(str(out_dir))}/")

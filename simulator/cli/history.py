@@ -4,11 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.markup import escape
 from rich.table import Table
 
 from .group import cli
-from .options import out
+from .options import out, safe
 
 
 @cli.command()
@@ -32,16 +31,16 @@ def history(history_path: Path | None, show_all: bool) -> None:
     for col in ("series", "unit", "period", "years", "verified"):
         summary.add_column(col)
     for s in series.values():
-        summary.add_row(escape(s.name), escape(s.unit), escape(s.period), _coverage(s), _counts(s))
+        summary.add_row(safe(s.name), safe(s.unit), safe(s.period), _coverage(s), _counts(s))
     out.print(summary)
 
     for s in series.values():
         out.print()
-        out.print(f"[bold]{escape(s.name)}[/bold]  {escape(s.title)}")
-        out.print(f"  {escape(UNITS[s.unit][0])}, {escape(s.period)}; {_coverage(s)}; {_counts(s)} verified")
-        out.print(f"  {escape(s.source)}; vintage: {escape(s.vintage)}")
+        out.print(f"[bold]{safe(s.name)}[/bold]  {safe(s.title)}")
+        out.print(f"  {safe(UNITS[s.unit][0])}, {safe(s.period)}; {_coverage(s)}; {_counts(s)} verified")
+        out.print(f"  {safe(s.source)}; vintage: {safe(s.vintage)}")
         if s.caveat:
-            out.print(f"  caveat: {escape(s.caveat)}")
+            out.print(f"  caveat: {safe(s.caveat)}")
         rows = s.table if show_all else s.table[s.table["verified"]]
         table = Table(show_edge=False, box=None, pad_edge=False)
         table.add_column("year", justify="right")
@@ -51,8 +50,8 @@ def history(history_path: Path | None, show_all: bool) -> None:
         if show_all:
             table.add_column("note", overflow="fold")
         for row in rows.itertuples(index=False):
-            cells = [str(row.year), _number(row.value), "yes" if row.verified else "no", escape(row.source)]
-            table.add_row(*cells, *([escape(row.note)] if show_all else []))
+            cells = [str(row.year), _number(row.value), "yes" if row.verified else "no", safe(row.source)]
+            table.add_row(*cells, *([safe(row.note)] if show_all else []))
         out.print(table)
         hidden = len(s.table) - len(rows)
         if hidden:

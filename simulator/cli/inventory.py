@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import click
-from rich.markup import escape
 from rich.table import Table
 
 from .group import cli
-from .options import SCENARIO, err, out
+from .options import SCENARIO, err, out, safe
 
 
 def _print(columns: list[str], rows: list[list[str]], as_csv: bool, fold: tuple[str, ...] = ()) -> None:
@@ -23,7 +22,7 @@ def _print(columns: list[str], rows: list[list[str]], as_csv: bool, fold: tuple[
     for col in columns:
         table.add_column(col, overflow="fold" if col in fold else "ellipsis", no_wrap=col == columns[0])
     for row in rows:
-        table.add_row(*[escape(str(c)) for c in row])
+        table.add_row(*[safe(str(c)) for c in row])
     out.print(table)
 
 
@@ -70,7 +69,7 @@ def params(scenario_file, search, as_csv) -> None:
     scenario = load_scenario(scenario_file) if scenario_file is not None else None
     rows = list_parameters(scenario, search)
     if not rows:
-        err.print(f"no parameter matches {escape(search)!r}")
+        err.print(f"no parameter matches {safe(search)!r}")
         return
     columns = ["parameter", "meaning", "unit", "range", "default"]
     columns += ["value", "set by"] if scenario else ["source of the default"]

@@ -8,20 +8,16 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+import warnings
 
 import click
 from rich.markup import escape
 
-from ..errors import ScenarioError, UserError
+# The handlers and exception the command has from its first line on (simulator/_start.py).
+from .._start import Terminated, checkpoint, forget_signals, on_sigint, on_sigterm
+from ..errors import ScenarioError, UserError, printable
 from .group import cli
 from .options import err
-
-class Terminated(BaseException):
-    """SIGTERM, turned into an exception so that partial results are cleaned up as for Ctrl-C."""
-
-
-def _on_sigterm(signum, frame):  # noqa: ARG001
-    raise Terminated()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,19 +25,39 @@ def main(argv: list[str] | None = None) -> int:
     import signal
     import threading
 
-    previous = None
+    previous = {}
     if threading.current_thread() is threading.main_thread():
-        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+        previous = {signal.SIGTERM: signal.signal(signal.SIGTERM, on_sigterm),
+                    signal.SIGINT: signal.signal(signal.SIGINT, on_sigint)}
     try:
         return _main(argv)
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        forget_signals()  # handled: a next call in this process (tests, notebooks) starts afresh
+
+
+def _stopped(word: str) -> str:
+    """What an interrupt left: the results folders are either in place or not written at all."""
+    from ..output import commit
+
+    done = commit.published()
+    if done:
+        return f"ijsim: {word} after the results were written to {escape(', '.join(printable(str(p)) for p in done))}"
+    return f"ijsim: {word}; no results were written"
 
 
 def _main(argv: list[str] | None) -> int:
+    from ..output import commit
+
+    commit.forget()
     try:
-        cli.main(args=argv, prog_name="ijsim", standalone_mode=False)
+        with warnings.catch_warnings():
+            # numpy's overflow warnings name source lines, not the scenario: values that overflow are
+            # refused at validation, and results with inf or NaN are refused before writing.
+            warnings.simplefilter("ignore", RuntimeWarning)
+            checkpoint()
+            cli.main(args=argv, prog_name="ijsim", standalone_mode=False)
         return 0
     except click.exceptions.Exit as exc:
         return exc.exit_code
@@ -49,7 +65,7 @@ def _main(argv: list[str] | None) -> int:
         exc.show(file=sys.stderr)
         return 2
     except click.Abort:  # click's form of KeyboardInterrupt
-        err.print("ijsim: interrupted; no results were written")
+        err.print(_stopped("interrupted"))
         return 130
     except ScenarioError as exc:
         for problem in exc.problems:
@@ -58,23 +74,25 @@ def _main(argv: list[str] | None) -> int:
         err.print(f"{n} problem{'s' if n != 1 else ''} found; nothing was run or written")
         return 2
     except UserError as exc:
-        err.print(f"ijsim: {escape(str(exc))}")
+        err.print(f"ijsim: {escape(printable(str(exc)))}")
         return 2
     except KeyboardInterrupt:
-        err.print("ijsim: interrupted; no results were written")
+        err.print(_stopped("interrupted"))
         return 130
     except Terminated:
-        err.print("ijsim: terminated; no results were written")
+        err.print(_stopped("terminated"))
         return 143
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 1
     except Exception as exc:  # a bug, not the user's fault: say so and how to report it
-        err.print(f"ijsim: internal error: {escape(type(exc).__name__)}: {escape(str(exc))}")
+        err.print(f"ijsim: internal error: {escape(type(exc).__name__)}: {escape(printable(str(exc)))}")
         if os.environ.get("IJSIM_DEBUG"):
             err.print(escape(traceback.format_exc()))
         else:
             err.print("Please report this with the command you ran; set IJSIM_DEBUG=1 to see the traceback.")
         return 1
+    finally:
+        commit.release_all()  # reserved results folders that were never written
 
 
 def entry() -> None:

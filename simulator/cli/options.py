@@ -8,15 +8,24 @@ work, with the same limits as in a file.
 from __future__ import annotations
 
 import difflib
+import os
 from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
-from ..errors import Problem, ScenarioError
+from ..errors import Problem, ScenarioError, printable
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
+
+
+def safe(text: str) -> str:
+    """Text from a file or the command line for the console: no markup, control characters escaped
+    (a title can hold a newline or an ANSI escape sequence)."""
+    return escape(printable(text))
+
 
 # Option -> the scenario setting it overrides (engine.configure's keyword, registry path).
 RUN_SETTINGS = {"--draws": ("draws", "scenario.draws"), "--seed": ("seed", "scenario.seed"),
@@ -41,7 +50,7 @@ class ScenarioArgument(click.ParamType):
         if isinstance(value, Path):
             return value
         path = Path(value)
-        if path.exists() or looks_like_a_path(value):
+        if os.path.lexists(path) or looks_like_a_path(value):  # lexists: a link loop is a file's problem
             return path  # a missing file is reported by the loader, with the other problems
         shipped = shipped_scenario(value)
         if shipped is not None:
@@ -101,14 +110,12 @@ def strict_option(f):
 def report_warnings(scenarios, strict: bool, quiet: bool, only: tuple[str, ...] = ()) -> None:
     """Print each scenario's warnings on stderr (not with --quiet), or with --strict raise them as
     problems, so that nothing runs. `only`: the model blocks the command uses (flows: the exchange)."""
-    from rich.markup import escape
-
     warnings = [w for s in scenarios for w in s.warnings() if not only or w.key.split(".")[0] in only]
     if strict and warnings:
         raise ScenarioError(warnings)
     if not quiet:
         for w in warnings:
-            err.print(escape(f"warning: {w}"))
+            err.print(f"warning: {safe(str(w))}")
 
 
 def parallel_options(f):

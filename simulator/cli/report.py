@@ -4,10 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.markup import escape
 
 from .group import cli
-from .options import out
+from .options import out, safe
 
 @cli.command()
 @click.argument("results_dir", type=click.Path(path_type=Path))
@@ -18,4 +17,4 @@ def report(results_dir: Path, out_file) -> None:
     from ..output.report import write_report
 
     path = write_report(results_dir, out_file)
-    out.print(f"report written to {escape(str(path))}")
+    out.print(f"report written to {safe(str(path))}")

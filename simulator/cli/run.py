@@ -7,11 +7,12 @@ import time
 from pathlib import Path
 
 import click
-from rich.markup import escape
 
+from .. import _testhooks
+from .._start import checkpoint
 from .group import cli
 from .options import (SCENARIO, _parallel, _threads, configure, out, output_options, overrides_of, parallel_options,
-                      report_warnings, run_options, strict_option, threads_option)
+                      report_warnings, run_options, safe, strict_option, threads_option)
 from .progress import progress
 
 
@@ -40,6 +41,8 @@ def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, n
     check_target(out_dir, force)
     engine.check_memory(scenario)
 
+    checkpoint()  # a signal whose exception an import swallowed ends the run here, before the work
+    _testhooks.reached("compute")
     started = time.perf_counter()
     with progress(quiet) as task:
         result = engine.run(scenario, progress=task(f"{scenario.name}: {scenario.draws:,} draws"), **parallel)
@@ -52,4 +55,4 @@ def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, n
     if not quiet:
         print_headline(result, out)
         elapsed = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))["elapsed_s"]
-        out.print(f"results written to {escape(str(out_dir))}/ in {elapsed:.1f} s")
+        out.print(f"results written to {safe(str(out_dir))}/ in {elapsed:.1f} s")

@@ -5,12 +5,11 @@ import json
 from pathlib import Path
 
 import click
-from rich.markup import escape
 from rich.table import Table
 
 from ..errors import ScenarioError
 from .group import cli
-from .options import SCENARIO, err, out, strict_option
+from .options import SCENARIO, err, out, safe, strict_option
 
 
 @cli.command()
@@ -33,12 +32,12 @@ def validate(scenario_files: tuple[Path, ...], strict: bool) -> None:
             failed += 1
             problems += len(exc.problems)
             for problem in exc.problems:
-                err.print(escape(str(problem)))
+                err.print(safe(str(problem)))
         else:
-            out.print(f"ok  {escape(str(path))}  ({escape(s.name)}: {escape(s.title)})")
+            out.print(f"ok  {safe(str(path))}  ({safe(s.name)}: {safe(s.title)})")
             warned += len(warnings)
             for warning in warnings:
-                err.print(escape(f"warning: {warning}"))
+                err.print(safe(f"warning: {warning}"))
     if warned:
         err.print(f"{warned} warning{'s' if warned != 1 else ''} (--strict makes them errors)")
     if failed:
@@ -61,9 +60,9 @@ def list_scenarios() -> None:
     for path in shipped_scenarios():
         try:
             s = load_scenario(path)
-            table.add_row(escape(s.name), escape(s.title), escape(display(path)))
+            table.add_row(safe(s.name), safe(s.title), safe(display(path)))
         except ScenarioError:
-            table.add_row(escape(path.stem), "[red](invalid: run ijsim validate)[/red]", escape(display(path)))
+            table.add_row(safe(path.stem), "[red](invalid: run ijsim validate)[/red]", safe(display(path)))
     out.print(table)
 
 

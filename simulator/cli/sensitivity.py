@@ -6,12 +6,11 @@ import time
 from pathlib import Path
 
 import click
-from rich.markup import escape
 from rich.table import Table
 
 from .group import cli
 from .options import (SCENARIO, _parallel, _threads, configure, out, output_options, overrides_of, parallel_options,
-                      report_warnings, run_options, strict_option, threads_option)
+                      report_warnings, run_options, safe, strict_option, threads_option)
 from .progress import progress
 
 
@@ -60,7 +59,7 @@ def sensitivity(scenario_file, output, year, method, n, seed, block_size, out_di
         return
     main_col = {"sobol": "ST", "morris": "mu_star", "oat": "swing"}[method]
     extra = {"sobol": ("S1", "ST"), "morris": ("mu_star", "sigma"), "oat": ("low", "high")}[method]
-    ranking = Table(title=escape(f"{scenario.name}: sensitivity of {output_label(output, table.attrs['year'])} "
+    ranking = Table(title=safe(f"{scenario.name}: sensitivity of {output_label(output, table.attrs['year'])} "
                                  f"({method}, {table.attrs['evaluations']:,} model evaluations)"), title_justify="left")
     for col in ("rank", "input", *extra, main_col if main_col not in extra else None):
         if col:
@@ -72,10 +71,10 @@ def sensitivity(scenario_file, output, year, method, n, seed, block_size, out_di
         if method == "sobol":
             cells = [f"{format_value(row['S1'])} ± {format_value(row['S1_conf'])}",
                      f"{format_value(row['ST'])} ± {format_value(row['ST_conf'])}"]
-        ranking.add_row(str(rank), escape(row["label"]), *cells)
+        ranking.add_row(str(rank), safe(row["label"]), *cells)
     out.print(ranking)
     if method == "sobol":
         out.print("S1: share of the output's variance due to the input alone; ST: with all its interactions "
                   "(ST - S1 is what it does together with others). Intervals are 95%.")
     elapsed = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))["elapsed_s"]
-    out.print(f"results written to {escape(str(out_dir))}/ in {elapsed:.1f} s")
+    out.print(f"results written to {safe(str(out_dir))}/ in {elapsed:.1f} s")

@@ -5,12 +5,11 @@ import time
 from pathlib import Path
 
 import click
-from rich.markup import escape
 from rich.table import Table
 
 from ..errors import UserError
 from .group import cli
-from .options import SCENARIO, out, output_options
+from .options import SCENARIO, out, output_options, safe
 
 
 def history_options(f):
@@ -47,11 +46,11 @@ def _levels(history_path, include_unverified):
 
 
 def _score_table(title: str, rows, first: str) -> Table:
-    table = Table(title=escape(title), title_justify="left")
+    table = Table(title=safe(title), title_justify="left")
     for col in (first, "scored", "50% cover", "90% cover", "interval score", "CRPS"):
         table.add_column(col, justify="left" if col == first else "right")
     for r in rows:
-        table.add_row(escape(str(r[0])), f"{int(r[1])}", f"{r[2]:.0%}", f"{r[3]:.0%}", f"{r[4]:.3f}", f"{r[5]:.3f}")
+        table.add_row(safe(str(r[0])), f"{int(r[1])}", f"{r[2]:.0%}", f"{r[3]:.0%}", f"{r[4]:.3f}", f"{r[5]:.3f}")
     return table
 
 
@@ -108,7 +107,7 @@ def calibrate(history_path, include_unverified, base_year, draws, seed, out_dir,
     for col in ("process", "parameter", "estimate"):
         params.add_column(col, justify="right" if col == "estimate" else "left")
     for r in est.itertuples():
-        params.add_row(r.process, escape(r.parameter), f"{r.estimate:.4g} ± {r.se:.2g}")
+        params.add_row(r.process, safe(r.parameter), f"{r.estimate:.4g} ± {r.se:.2g}")
     out.print(params)
     if len(drivers):
         table = Table(title="can the history identify the trade channels? (AR(1) with trend and drivers; "
@@ -119,7 +118,7 @@ def calibrate(history_path, include_unverified, base_year, draws, seed, out_dir,
             table.add_row(r.flow, r.driver, str(r.n_obs), f"{r.long_run_elasticity:.2f} ± {r.long_run_se:.2f}",
                           f"{r.p_value:.2f}", f"{r.corr_with_trend:.2f}")
         out.print(table)
-    out.print(f"results written to {escape(str(out_dir))}/ (scenario fragments: <process>.toml)")
+    out.print(f"results written to {safe(str(out_dir))}/ (scenario fragments: <process>.toml)")
 
 
 @cli.command()
@@ -180,5 +179,5 @@ def backtest(scenario_file, history_path, include_unverified, origins, horizons,
         f"horizons {result.horizons[0]}-{result.horizons[-1]}, both flows (US$ bn)",
         pooled.itertuples(), "model"))
     for note in result.notes:
-        out.print(f"note: {escape(note)}")
-    out.print(f"results written to {escape(str(out_dir))}/ in {time.perf_counter() - started:.1f} s")
+        out.print(f"note: {safe(note)}")
+    out.print(f"results written to {safe(str(out_dir))}/ in {time.perf_counter() - started:.1f} s")

@@ -6,14 +6,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from .folders import verified
 from .report import _figures, _table
 
 FLOWS = ("trade.exports_india_to_japan", "trade.exports_japan_to_india")
 
 
 def backtest_body(folder: Path, manifest: dict) -> str:
-    scores = pd.read_csv(folder / "scores.csv")
-    coverage = pd.read_csv(folder / "coverage.csv")
+    scores = pd.read_csv(verified(folder, manifest, "scores.csv"))
+    coverage = pd.read_csv(verified(folder, manifest, "coverage.csv"))
     rows = [[r.model, r.variable, r.n, f"{r.coverage_50:.0%}", f"{r.coverage_90:.0%}", f"{r.interval_score:.3f}",
              f"{r.crps:.3f}", f"{r.bias_p50:+.3f}"] for r in scores.itertuples()]
     flows = coverage[coverage.variable.isin(FLOWS)]

@@ -12,7 +12,8 @@ import xarray as xr
 from .._version import __version__
 from ..compare import Comparison
 from ..variables import VARIABLES
-from .files import atomic_folder, iamc_table, sha256_file, versions
+from ..scenario.loader import display
+from .files import atomic_folder, check_finite, iamc_table, sha256_file, versions
 from .plots import comparison_fan, difference_fan, file_figure, finish_figure, plain_text
 
 
@@ -68,6 +69,8 @@ def write_comparison(comparison: Comparison, out_dir: Path, *, force: bool = Fal
     """comparison.csv, summaries.csv, headline_differences.csv, probabilities.csv, iamc.csv,
     ensemble.nc, plots/ and manifest.json, atomically. `started` (a time.perf_counter() reading)
     makes the manifest's elapsed_s cover everything up to writing it."""
+    for r in comparison.results:
+        check_finite(r.dataset, display(r.scenario.files[0]) if r.scenario.files else r.scenario.name)
     with atomic_folder(Path(out_dir), force) as tmp:
         comparison.table().to_csv(tmp / "comparison.csv", index=False, lineterminator="\n")
         summaries = [r.summary().assign(scenario=r.scenario.name) for r in comparison.results]

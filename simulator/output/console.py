@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from ..errors import printable
 from ..result import Result
 from ..variables import VARIABLES
 from .labels import format_interval, format_value, unit_label, year_label
@@ -20,14 +21,19 @@ if TYPE_CHECKING:
     from ..compare import Comparison
 
 
+def safe(text: str) -> str:
+    """Titles and labels come from scenario files: no markup, control characters escaped."""
+    return escape(printable(text))
+
+
 def headline_table(result: Result) -> Table:
     s = result.scenario
-    table = Table(title=escape(f"{s.title}  ({s.draws:,} draws, seed {s.seed})"), title_justify="left")
+    table = Table(title=safe((f"{s.title}  ({s.draws:,} draws, seed {s.seed})")), title_justify="left")
     for col, justify in (("variable", "left"), ("unit", "left"), ("year", "right"),
                          ("median", "right"), ("90% interval", "right")):
         table.add_column(col, justify=justify)
     for row in result.headline().itertuples():
-        table.add_row(escape(row.label), unit_label(row.unit), year_label(row.variable, row.year),
+        table.add_row(safe(row.label), unit_label(row.unit), year_label(row.variable, row.year),
                       format_value(row.p50, row.unit), format_interval(row.p05, row.p95, row.unit))
     return table
 
@@ -38,7 +44,7 @@ def probability_table(result: Result) -> Table:
     table.add_column("year", justify="right")
     table.add_column("probability", justify="right")
     for row in result.probabilities().itertuples():
-        table.add_row(escape(row.event), year_label(row.variable, row.year), f"{row.probability:.0%}")
+        table.add_row(safe(row.event), year_label(row.variable, row.year), f"{row.probability:.0%}")
     return table
 
 
@@ -51,10 +57,10 @@ def print_headline(result: Result, console: Console | None = None) -> None:
 def comparison_values_table(comparison: "Comparison") -> Table:
     """Each scenario's own median and 90% interval for the headline variables."""
     labels = comparison.labels
-    table = Table(title=escape(f"Headline values: median (90% interval), "
+    table = Table(title=safe(f"Headline values: median (90% interval), "
                                f"{comparison.reference.scenario.draws:,} common draws"), title_justify="left")
     for col in ("variable", "unit", "year", *labels):
-        table.add_column(escape(col), justify="left" if col in ("variable", "unit") else "right")
+        table.add_column(safe(col), justify="left" if col in ("variable", "unit") else "right")
     headlines = [r.headline().set_index(["variable", "year"]) for r in comparison.results]
     for (variable, year), row in headlines[0].iterrows():
         cells = []
@@ -64,7 +70,7 @@ def comparison_values_table(comparison: "Comparison") -> Table:
                 continue
             r = h.loc[(variable, year)]
             cells.append(f"{format_value(r.p50, r.unit)} ({format_interval(r.p05, r.p95, r.unit)})")
-        table.add_row(escape(row.label), unit_label(row.unit), year_label(variable, year), *cells)
+        table.add_row(safe(row.label), unit_label(row.unit), year_label(variable, year), *cells)
     return table
 
 
@@ -73,12 +79,12 @@ def comparison_probability_table(comparison: "Comparison") -> Table:
     labels = comparison.labels
     table = Table(show_edge=False, box=None, pad_edge=False)
     for col in ("event", "year", *labels):
-        table.add_column(escape(col), justify="left" if col == "event" else "right")
+        table.add_column(safe(col), justify="left" if col == "event" else "right")
     per = [r.probabilities().set_index(["event", "year"]) for r in comparison.results]
     keys = list(dict.fromkeys(k for p in per for k in p.index))
     for event, year in keys:
         variable = next(p.loc[(event, year), "variable"] for p in per if (event, year) in p.index)
-        table.add_row(escape(event), year_label(variable, year),
+        table.add_row(safe(event), year_label(variable, year),
                       *[f"{p.loc[(event, year), 'probability']:.0%}" if (event, year) in p.index else "—"
                         for p in per])
     return table
@@ -92,12 +98,12 @@ def difference_table(comparison: "Comparison", scenario: str) -> tuple[Table, li
     rows = comparison.headline()
     rows = rows[rows.scenario == scenario]
     changed = rows[(rows.diff_p05 != 0) | (rows.diff_p95 != 0)]
-    table = Table(title=escape(f"{label} minus {reference}: paired differences "
+    table = Table(title=safe(f"{label} minus {reference}: paired differences "
                                f"({comparison.reference.scenario.draws:,} common draws)"), title_justify="left")
     for col in ("variable", "unit", "year", "median", "90% interval", "P(higher)"):
         table.add_column(col, justify="left" if col in ("variable", "unit") else "right")
     for row in changed.itertuples():
-        table.add_row(escape(VARIABLES[row.variable].label), unit_label(row.unit), year_label(row.variable, row.year),
+        table.add_row(safe(VARIABLES[row.variable].label), unit_label(row.unit), year_label(row.variable, row.year),
                       format_value(row.diff_p50, row.unit), format_interval(row.diff_p05, row.diff_p95, row.unit),
                       f"{row.p_greater:.0%}")
     same = [VARIABLES[v].label for v in dict.fromkeys(rows.variable) if v not in set(changed.variable)]
@@ -112,4 +118,4 @@ def print_comparison(comparison: "Comparison", console: Console | None = None) -
         table, same = difference_table(comparison, name)
         console.print(table)
         if same:
-            console.print(escape("unchanged in every draw: " + "; ".join(same)))
+            console.print(safe("unchanged in every draw: " + "; ".join(same)))

@@ -1,16 +1,15 @@
-"""Writing a run's results folder: atomically, and never over earlier results unless asked.
+"""Writing a run's results folder: atomically, and never over anything but earlier results, if asked.
 
-All files are written into a hidden temporary folder next to the target, which is renamed into
-place only when complete; an interrupted or failed run leaves no results folder behind.
+All files are written into a hidden folder next to the target, reserved before the computation
+and put in place only when complete (`commit`: crash-safe at every step); an interrupted or
+failed run leaves no results folder behind. `--force` replaces only an empty folder or one
+ijsim wrote (`folders.why_not_ours`), and results with inf or NaN in them are never written.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import platform
-import shutil
-import tempfile
 import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -18,94 +17,87 @@ from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Callable, Iterator
 
+import numpy as np
 import pandas as pd
+import xarray as xr
 
 from .._version import __version__
 from ..errors import OutputExistsError, UserError
 from ..result import Result
+from ..scenario.loader import display
 from ..variables import VARIABLES
+from . import commit
+from .folders import sha256_file, why_not_ours
+
+__all__ = ["atomic_folder", "check_target", "check_finite", "sha256_file", "write_results"]
 
 IAMC_MODEL = "ijsim"
 IAMC_REGION = "India"
 IAMC_STATISTICS = {"mean": "Mean", "p05": "5.0th Percentile", "p50": "50.0th Percentile", "p95": "95.0th Percentile"}
 
 
-def check_target(out_dir: Path, force: bool) -> None:
-    """Fail early (before any work) if the results folder exists and replacing it was not asked for,
-    or if it is not a folder that --force may replace (`replaceable`)."""
-    if out_dir.exists() and not force:
+def _may_write(out_dir: Path, force: bool) -> None:
+    """Raise unless `out_dir` is free, or `force` is given and it is empty or a folder ijsim wrote."""
+    if not os.path.lexists(out_dir):
+        return
+    if not force:
         raise OutputExistsError(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
+    if out_dir.is_symlink():
+        raise UserError(f"{out_dir}: is a symbolic link; --force replaces only a folder ijsim wrote")
+    if not out_dir.is_dir():
         raise UserError(f"{out_dir}: exists and is not a folder")
-    if out_dir.exists() and not replaceable(out_dir):
-        raise UserError(f"{out_dir}: --force replaces only an empty folder or a results folder that ijsim wrote "
-                        "(its manifest.json lists every file in it); this folder holds other files, so it was "
-                        "left untouched: choose another --out")
+    here = Path.cwd().resolve()
+    if out_dir.resolve() == here or out_dir.resolve() in here.parents:
+        raise UserError(f"{out_dir}: is the current folder or contains it; --force will not replace it")
+    if not any(out_dir.iterdir()):
+        return
+    why = why_not_ours(out_dir)
+    if why:
+        raise UserError(f"{out_dir}: not replaced: --force replaces only an empty folder or one ijsim wrote, "
+                        f"and {why}; nothing was changed")
 
 
-# Files ijsim adds to a results folder after its manifest is written.
-_ADDED_LATER = {"manifest.json", "report.html"}
-
-
-def replaceable(folder: Path) -> bool:
-    """True for an empty folder, or one whose every file ijsim's manifest lists: --force must never
-    delete a user's own files (a scenario folder, the working directory, notes kept in results)."""
-    files = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if not p.is_dir()}
-    if not files:
-        return True
-    try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    listed = manifest.get("files") if isinstance(manifest, dict) else None
-    return isinstance(listed, dict) and files <= set(listed) | _ADDED_LATER
+def check_target(out_dir: Path, force: bool) -> None:
+    """Fail early (before any work) unless `out_dir` may be written, and reserve it for this run:
+    another run aiming at it is refused until this one ends (`commit.release`)."""
+    out_dir = Path(out_dir)
+    commit.reserve(out_dir, lambda: _may_write(out_dir, force))
 
 
 @contextmanager
 def atomic_folder(out_dir: Path, force: bool) -> Iterator[Path]:
     """Yield a temporary folder; on success it becomes `out_dir` (replacing it only if `force`)."""
-    check_target(out_dir, force)
-    parent = out_dir.parent
-    blocking = next((p for p in (parent, *parent.parents) if p.exists() and not p.is_dir()), None)
-    if blocking is not None:
-        raise UserError(f"{out_dir}: cannot create the results folder: {blocking} is a file, not a folder")
+    out_dir = Path(out_dir)
+    reservation = commit.reserve(out_dir, lambda: _may_write(out_dir, force))
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=parent))
-        umask = os.umask(0)
-        os.umask(umask)
-        tmp.chmod(0o777 & ~umask)  # mkdtemp's private 0700 is not what a results folder should have
-    except OSError as exc:
-        raise UserError(f"{out_dir}: cannot create the results folder: {exc.strerror or exc}") from None
-    try:
-        yield tmp
-        check_target(out_dir, force)  # someone may have created it while we ran
-        if out_dir.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=parent))
-            os.replace(out_dir, old / "previous")
-            try:
-                os.replace(tmp, out_dir)
-            except OSError:
-                os.replace(old / "previous", out_dir)  # put the earlier results back
-                shutil.rmtree(old, ignore_errors=True)
-                raise
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, out_dir)
+        yield reservation.partial
+        commit.publish(out_dir, lambda: _may_write(out_dir, force))  # someone may have created it meanwhile
     except OSError as exc:  # disk full, quota, a file where a folder should be, ...
-        shutil.rmtree(tmp, ignore_errors=True)
         raise UserError(f"{out_dir}: cannot write the results: {exc.strerror or exc}; nothing was written") from None
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    finally:
+        commit.release(out_dir)
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+def check_finite(dataset: xr.Dataset, source: str) -> None:
+    """Refuse results with inf or NaN: they come from values too extreme for floating point."""
+    for name, da in dataset.data_vars.items():
+        finite = np.isfinite(da.values)
+        if finite.all():
+            continue
+        index = tuple(int(i) for i in np.argwhere(~finite)[0])
+        where = ", ".join(f"{dim} {da[dim].values[i]}" if dim in da.coords else f"{dim} {i}"
+                          for dim, i in zip(da.dims, index))
+        raise UserError(f"{source}: the results are not finite ({name} is {da.values[index]} for {where}): "
+                        "the scenario's values are too extreme for floating point; nothing was written")
+
+
+def for_netcdf3(dataset: xr.Dataset) -> xr.Dataset:
+    """The dataset with its seed as text: NetCDF3 has no 64-bit integers, and seeds go up to 2**63 - 1."""
+    if "seed" not in dataset.attrs:
+        return dataset
+    out = dataset.copy(deep=False)
+    out.attrs = {**dataset.attrs, "seed": str(dataset.attrs["seed"])}
+    return out
 
 
 def iamc_table(result: Result) -> pd.DataFrame:
@@ -173,12 +165,17 @@ def write_results(result: Result, out_dir: Path, *, force: bool = False, plots: 
     `started` (a time.perf_counter() reading from the start of the work) makes the manifest's
     elapsed_s cover everything up to writing it, plots included, instead of `elapsed_s`."""
     out_dir = Path(out_dir)
+    scenario = result.scenario
+    source = display(scenario.files[0]) if scenario.files else scenario.name
+    check_finite(result.dataset, source)
+    summary = result.summary()
+    check_finite(xr.Dataset.from_dataframe(summary.select_dtypes("number")), source)
     with atomic_folder(out_dir, force) as tmp:
-        result.summary().to_csv(tmp / "summary.csv", index=False, lineterminator="\n")
+        summary.to_csv(tmp / "summary.csv", index=False, lineterminator="\n")
         iamc_table(result).to_csv(tmp / "iamc.csv", index=False, lineterminator="\n")
         # netCDF3 (64-bit offsets: ensembles above 2 GiB) through scipy: no extra dependency, and
         # byte-identical files for identical data.
-        result.dataset.to_netcdf(tmp / "ensemble.nc", engine="scipy", format="NETCDF3_64BIT")
+        for_netcdf3(result.dataset).to_netcdf(tmp / "ensemble.nc", engine="scipy", format="NETCDF3_64BIT")
         result.probabilities().to_csv(tmp / "probabilities.csv", index=False, lineterminator="\n")
         if plots and plot_writer is not None:
             plot_writer(result, tmp / "plots")

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from .._version import __version__
 from ..flows.runner import FlowsResult
-from .files import atomic_folder, sha256_file, versions
+from ..scenario.loader import display
+from .files import atomic_folder, check_finite, for_netcdf3, sha256_file, versions
 from .plots import fan_bands, fan_chart, file_figure, plain_text, year_axis
 
 
@@ -64,15 +65,16 @@ def write_flows(result: FlowsResult, out_dir: Path, *, force: bool = False, plot
                 progress=None) -> Path:
     """flows_summary.csv, stage_stats.csv, stage_stats_by_replication.csv, flows.nc, plots/ and
     manifest.json, atomically; stages and variables in the order people pass through them."""
+    s = result.scenario
+    check_finite(result.dataset, display(s.files[0]) if s.files else s.name)
     with atomic_folder(Path(out_dir), force) as tmp:
         result.summary().to_csv(tmp / "flows_summary.csv", index=False, lineterminator="\n")
         result.stage_table().to_csv(tmp / "stage_stats.csv", index=False, lineterminator="\n")
         result.stage_stats.to_csv(tmp / "stage_stats_by_replication.csv", index=False, lineterminator="\n")
-        result.dataset.to_netcdf(tmp / "flows.nc", engine="scipy")
+        for_netcdf3(result.dataset).to_netcdf(tmp / "flows.nc", engine="scipy")
         if plots:
             write_flow_plots(result, tmp / "plots", progress=progress)
         files = {str(p.relative_to(tmp)): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
-        s = result.scenario
         doc = {"kind": "flows", "scenario": s.name, "title": s.title, "description": s.description, "model": "simpy individual-level", "scenario_sha256": next(iter(s.sha256.values()), None),
                "scenario_files": dict(s.sha256), "seed": s.seed, "replications": int(result.dataset.sizes["replication"]),
                "sampler": s.sampler, "block_size": s.block_size, "version": __version__, "versions": versions(),

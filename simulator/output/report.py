@@ -19,10 +19,12 @@ from .._version import __version__
 from ..errors import UserError
 from ..result import headline_years
 from ..variables import VARIABLES
+from .folders import read_manifest, verified
 from .labels import format_value, unit_label, year_label
 from .report_sections import comparison_probabilities
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+GENERATOR = "ijsim report"
 STYLE = """
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;
 color:#222;line-height:1.45}
@@ -97,7 +99,7 @@ def _fmt(x: float, unit: str = "") -> str:
 
 
 def _run_body(folder: Path, manifest: dict) -> str:
-    summary = pd.read_csv(folder / "summary.csv")
+    summary = pd.read_csv(verified(folder, manifest, "summary.csv"))
     keep = headline_years(sorted(summary.year.unique()))
     rows = []
     for name, info in VARIABLES.items():
@@ -109,8 +111,8 @@ def _run_body(folder: Path, manifest: dict) -> str:
                 r = r.iloc[0]
                 rows.append([info.label, unit_label(r.unit), year_label(name, y), _fmt(r.p50, r.unit), f"{_fmt(r.p05, r.unit)} – {_fmt(r.p95, r.unit)}"])
     parts = [f"<h2>Headline numbers</h2>{_table(['variable', 'unit', 'year', 'median', '90% interval'], rows, {2, 3, 4})}"]
-    if (folder / "probabilities.csv").exists():
-        prob = pd.read_csv(folder / "probabilities.csv")
+    if "probabilities.csv" in manifest["files"]:
+        prob = pd.read_csv(verified(folder, manifest, "probabilities.csv"))
         parts.append(_table(["event", "year", "probability"],
                             [[r.event, year_label(r.variable, r.year), f"{r.probability:.0%}"]
                              for r in prob.itertuples()], {1, 2}))
@@ -130,7 +132,7 @@ def _comparison_body(folder: Path, manifest: dict) -> str:
     scenarios = "".join(f"<h3>{escape(s['scenario'])}: {escape(s.get('title', ''))}</h3>"
                         f"<p class=\"desc\">{escape(s.get('description', '').strip())}</p>"
                         for s in manifest.get("scenarios", []))
-    diff = pd.read_csv(folder / "headline_differences.csv")
+    diff = pd.read_csv(verified(folder, manifest, "headline_differences.csv"))
     diff = diff[(diff.diff_p05 != 0) | (diff.diff_p95 != 0)]
     rows = [[r.scenario, VARIABLES[r.variable].label if r.variable in VARIABLES else r.variable, unit_label(r.unit),
              year_label(r.variable, r.year),
@@ -146,60 +148,82 @@ def _comparison_body(folder: Path, manifest: dict) -> str:
 
 
 def build_report(folder: Path) -> str:
-    manifest_path = folder / "manifest.json"
-    if not manifest_path.is_file():
-        raise UserError(f"{folder}: not a results folder (no manifest.json); give a folder written by "
-                        "'ijsim run' or 'ijsim compare'")
+    manifest = read_manifest(folder)
+    kind = manifest.get("kind", "run")  # manifests of the first versions had no kind: runs
     try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise UserError(f"{manifest_path}: unreadable manifest ({exc})") from None
-    kind = manifest.get("kind", "run")
-    if kind == "comparison":
-        title = "Comparison: " + " vs ".join(s["scenario"] for s in manifest.get("scenarios", []))
-        intro, body = "", _comparison_body(folder, manifest)
-    elif kind == "run":
-        title = manifest.get("title") or manifest.get("scenario", "")
-        intro = f"<p class=\"desc\">{escape((manifest.get('description') or '').strip())}</p>"
-        body = _run_body(folder, manifest)
-    elif kind in ("flows", "sensitivity"):
-        from .report_sections import flows_body, sensitivity_body
+        if kind == "comparison":
+            title = "Comparison: " + " vs ".join(s["scenario"] for s in manifest.get("scenarios", []))
+            intro, body = "", _comparison_body(folder, manifest)
+        elif kind == "run":
+            title = manifest.get("title") or manifest.get("scenario", "")
+            intro = f"<p class=\"desc\">{escape((manifest.get('description') or '').strip())}</p>"
+            body = _run_body(folder, manifest)
+        elif kind in ("flows", "sensitivity"):
+            from .report_sections import flows_body, sensitivity_body
 
-        what = "people exchange, person by person" if kind == "flows" else "sensitivity analysis"
-        title = f"{manifest.get('title') or manifest.get('scenario', '')}: {what}"
-        intro = f"<p class=\"desc\">{escape((manifest.get('description') or '').strip())}</p>"
-        body = ((flows_body if kind == "flows" else sensitivity_body)(folder, manifest, _table)
-                + "<h2>Plots</h2>" + _figures(folder, manifest))
-    elif kind == "backtest":
-        from .backtest_report import backtest_body
-        title = f"Backtest of the trade process: {manifest.get('scenario')}"
-        intro, body = "", backtest_body(folder, manifest)
-    else:
-        raise UserError(f"{folder}: reports are made for run, compare, flows, sensitivity and backtest folders, "
-                        f"this is a '{kind}' folder")
+            what = "people exchange, person by person" if kind == "flows" else "sensitivity analysis"
+            title = f"{manifest.get('title') or manifest.get('scenario', '')}: {what}"
+            intro = f"<p class=\"desc\">{escape((manifest.get('description') or '').strip())}</p>"
+            body = ((flows_body if kind == "flows" else sensitivity_body)(folder, manifest, _table)
+                    + "<h2>Plots</h2>" + _figures(folder, manifest))
+        elif kind == "backtest":
+            from .backtest_report import backtest_body
+            title = f"Backtest of the trade process: {manifest.get('scenario')}"
+            intro, body = "", backtest_body(folder, manifest)
+        else:
+            raise UserError(f"{folder}: reports are made for run, compare, flows, sensitivity and backtest folders, "
+                            f"this is a {json.dumps(kind, ensure_ascii=False)[:40]} folder")
+        provenance = _provenance(manifest)
+    except UserError:
+        raise
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+        # Only a manifest edited along with the files gets here (every file read is checked against it).
+        raise UserError(f"{folder}: a damaged results folder ({type(exc).__name__}: {str(exc)[:200]})") from None
     return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">"
+            f"<meta name=\"generator\" content=\"{GENERATOR} {escape(__version__)}\">"
             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>"
-            f"<h1>{escape(title)}</h1>{intro}{body}"
-            f"<h2>Provenance</h2>{_provenance(manifest)}"
+            f"<title>{escape(str(title))}</title><style>{STYLE}</style></head><body>"
+            f"<h1>{escape(str(title))}</h1>{intro}{body}"
+            f"<h2>Provenance</h2>{provenance}"
             f"<p class=\"small\">Made by ijsim {escape(__version__)}. Model and sources: docs/model.md.</p>"
             "</body></html>\n")
 
 
+def _ours(path: Path) -> bool:
+    """A report ijsim wrote (recognised by its head), which a new report may replace."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096).decode("utf-8", "replace")
+    except OSError:
+        return False
+    return f'content="{GENERATOR} ' in head or f'content="{CSP}"' in head
+
+
 def write_report(folder: Path, out: Path | None = None) -> Path:
-    """Write report.html into the results folder (or to `out`), atomically."""
+    """Write report.html into the results folder (or to `out`), atomically; never over a file
+    that is not an earlier report."""
     folder = Path(folder)
     if not folder.is_dir():
         raise UserError(f"{folder}: no such results folder")
     html = build_report(folder)
     target = Path(out) if out else folder / "report.html"
-    fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".html", dir=target.parent)
+    if target.is_dir():
+        raise UserError(f"{target}: is a folder; give --out a file name such as report.html")
+    if os.path.lexists(target) and not (target.is_file() and _ours(target)):
+        raise UserError(f"{target}: exists and is not a report ijsim wrote; choose another --out")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".html", dir=target.parent)
+    except OSError as exc:
+        raise UserError(f"{target}: cannot write the report: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(html)
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise UserError(f"{target}: cannot write the report: {exc.strerror or exc}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

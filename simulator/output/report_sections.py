@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..variables import VARIABLES
+from .folders import verified
 from .labels import format_value, is_fiscal, year_label
 
 PANELS = {  # run plots that are not one variable's fan chart, each after the block it belongs to
@@ -83,17 +84,18 @@ def ordered_figures(folder: Path, manifest: dict) -> list[tuple[Path, str]]:
     plans = {"run": run_plots, "comparison": comparison_plots, "sensitivity": sensitivity_plots,
              "flows": lambda m: list(FLOWS_PLOTS.items()),
              "backtest": lambda m: list(BACKTEST_PLOTS.items())}.get(kind, lambda m: [])(manifest)
-    files = {p.stem: p for p in sorted((folder / "plots").glob("*.png"))}
+    # Only plots the manifest lists, each checked against its sha256: a report shows what ijsim wrote.
+    files = {Path(name).stem: verified(folder, manifest, name)
+             for name in sorted(manifest["files"]) if name.startswith("plots/") and name.endswith(".png")}
     ordered = [(files.pop(stem), caption) for stem, caption in plans if stem in files]
     return ordered + [(p, stem) for stem, p in files.items()]
 
 
 def comparison_probabilities(folder: Path, manifest: dict, table) -> str:
     """The headline events, one column per scenario (older comparison folders have no file)."""
-    path = folder / "probabilities.csv"
-    if not path.is_file():
+    if "probabilities.csv" not in manifest["files"]:
         return ""
-    prob = pd.read_csv(path)
+    prob = pd.read_csv(verified(folder, manifest, "probabilities.csv"))
     label = {s["scenario"]: s.get("label") or s["scenario"] for s in manifest.get("scenarios", [])}
     names = list(dict.fromkeys(prob.scenario))
     wide = prob.pivot_table(index=["event", "variable", "year"], columns="scenario", values="probability",
@@ -108,7 +110,7 @@ def comparison_probabilities(folder: Path, manifest: dict, table) -> str:
 
 def flows_body(folder: Path, manifest: dict, table) -> str:
     """Per-stage waits, queues and utilisation, and the exchange's yearly figures across replications."""
-    stages = pd.read_csv(folder / "stage_stats.csv")
+    stages = pd.read_csv(verified(folder, manifest, "stage_stats.csv"))
     rows = [[r.stage, f"{r.served:,.0f}", f"{r.mean_wait_months:.2f} ± {r.mean_wait_months_ci95:.2f}",
              f"{r.p95_wait_months:.2f}", f"{r.mean_queue:,.0f}", f"{r.utilisation:.0%}"] for r in stages.itertuples()]
     parts = [f"<p>{manifest.get('replications', '')} replications of the person-level (simpy) model, "
@@ -116,7 +118,7 @@ def flows_body(folder: Path, manifest: dict, table) -> str:
              "confidence half-width across replications.</p>",
              "<h2>Stages</h2>" + table(["stage", "served (people)", "mean wait (months)", "p95 wait (months)",
                                          "mean queue (people)", "utilisation"], rows, {1, 2, 3, 4, 5})]
-    summary = pd.read_csv(folder / "flows_summary.csv")
+    summary = pd.read_csv(verified(folder, manifest, "flows_summary.csv"))
     keep = [v for v in ("exchange.cumulative_total", "exchange.skilled_cumulative", "exchange.skilled_stock")
             if v in set(summary.variable)]
     rows = [[VARIABLES[r.variable].label, r.year, format_value(r.p50, "people"),
@@ -131,7 +133,7 @@ def sensitivity_body(folder: Path, manifest: dict, table) -> str:
     """The ranking of the inputs, with what the numbers mean."""
     from .sensitivity_files import METHOD_NAMES, output_label
 
-    ranking = pd.read_csv(folder / "sensitivity.csv")
+    ranking = pd.read_csv(verified(folder, manifest, "sensitivity.csv"))
     method = manifest["method"]
     columns = {"sobol": ["S1", "S1_conf", "ST", "ST_conf"], "morris": ["mu_star", "mu_star_conf", "sigma"],
                "oat": ["low", "high", "swing"]}[method]

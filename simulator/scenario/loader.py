@@ -13,8 +13,10 @@ from pathlib import Path
 
 from ..errors import Problem
 from .parameters import group_pattern, is_collection
+from .reading import parse_toml, read_limited, unreadable
 
 _LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
+MAX_CHAIN = 32  # files in one `extends` chain: real ones have two or three; each level is a recursion
 
 
 @dataclass
@@ -32,20 +34,15 @@ def display(path: Path) -> str:
     """How a file is named in messages: as the user would type it, relative where that is shorter."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # elsewhere, or a loop of symbolic links (RuntimeError before 3.13)
         return str(path)
 
 
 def read_toml(path: Path) -> tuple[dict | None, bytes | None, list[Problem]]:
     name = display(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return None, None, [Problem(name, "", "file not found")]
-    except IsADirectoryError:
-        return None, None, [Problem(name, "", "is a folder, not a scenario file")]
-    except OSError as exc:
-        return None, None, [Problem(name, "", f"cannot read file: {exc.strerror or exc}")]
+    data, problem = read_limited(path)
+    if problem:
+        return None, None, [Problem(name, "", problem)]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -53,12 +50,15 @@ def read_toml(path: Path) -> tuple[dict | None, bytes | None, list[Problem]]:
         return None, None, [Problem(name, "", f"line {line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); "
                                                "save the file as UTF-8")]
     try:
-        return tomllib.loads(text), data, []
+        doc, key, problem = parse_toml(text)
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         m = _LINE.search(msg)
         where = f"line {m.group(1)}, column {m.group(2)}: " if m else ""
         return None, None, [Problem(name, "", f"{where}invalid TOML: {_LINE.sub('', msg).strip()}")]
+    if problem:
+        return None, None, [Problem(name, key, problem)]
+    return doc, data, []
 
 
 def _is_group(path: str) -> bool:
@@ -96,6 +96,31 @@ def load_document(path: str | Path) -> tuple[LoadedDocument | None, list[Problem
     return _load(Path(path), chain=())
 
 
+def _load_parent(path: Path, parent_ref: str, chain: tuple[Path, ...]) -> tuple[LoadedDocument | None, list[Problem]]:
+    """The parent named by `extends`; a parent that cannot be one is a problem of this file's key."""
+    name = display(path)
+
+    def problem(message: str) -> tuple[None, list[Problem]]:
+        return None, [Problem(name, "scenario.extends", message)]
+    parent_path = path.parent / parent_ref
+    if len(chain) + 1 >= MAX_CHAIN:
+        return problem(f"the extends chain is longer than {MAX_CHAIN} files, the most allowed")
+    why = unreadable(parent_path)
+    if why == "file not found":
+        return problem(f"parent scenario {parent_ref!r} not found (looked for {display(parent_path)})")
+    if why:
+        return problem(f"parent scenario {parent_ref!r} {why}")
+    try:
+        resolved = parent_path.resolve(strict=True)
+        seen = [p.resolve() for p in chain] + [path.resolve()]
+    except (OSError, RuntimeError):  # a link changed or looped since it was checked
+        return problem(f"parent scenario {parent_ref!r} cannot be read: its path cannot be resolved")
+    if resolved in seen:
+        cycle = " -> ".join(display(p) for p in (*chain, path, parent_path))
+        return problem(f"cycle in extends: {cycle}")
+    return _load(parent_path, (*chain, path))
+
+
 def _load(path: Path, chain: tuple[Path, ...]) -> tuple[LoadedDocument | None, list[Problem]]:
     doc, data, problems = read_toml(path)
     if doc is None:
@@ -109,23 +134,13 @@ def _load(path: Path, chain: tuple[Path, ...]) -> tuple[LoadedDocument | None, l
             problems.append(Problem(name, "scenario.extends", "must be a non-empty string: the path of a parent "
                                                               "scenario file, relative to this file"))
         else:
-            parent_path = (path.parent / parent_ref)
-            resolved = parent_path.resolve()
-            seen = [p.resolve() for p in chain] + [path.resolve()]
-            if resolved in seen:
-                cycle = " -> ".join(display(p) for p in (*chain, path, parent_path))
-                problems.append(Problem(name, "scenario.extends", f"cycle in extends: {cycle}"))
-            elif not parent_path.is_file() and not parent_path.exists():
-                problems.append(Problem(name, "scenario.extends",
-                                        f"parent scenario {parent_ref!r} not found (looked for {display(parent_path)})"))
-            else:
-                parent, parent_problems = _load(parent_path, (*chain, path))
-                problems += parent_problems
-                if parent is not None:
-                    loaded.doc = parent.doc
-                    loaded.origins = parent.origins
-                    loaded.files += parent.files
-                    loaded.sha256.update(parent.sha256)
+            parent, parent_problems = _load_parent(path, parent_ref, chain)
+            problems += parent_problems
+            if parent is not None:
+                loaded.doc = parent.doc
+                loaded.origins = parent.origins
+                loaded.files += parent.files
+                loaded.sha256.update(parent.sha256)
     # The parent's identity never carries over: each file names itself and has its own parent.
     if isinstance(loaded.doc.get("scenario"), dict):
         loaded.doc["scenario"] = {k: v for k, v in loaded.doc["scenario"].items()

@@ -12,8 +12,9 @@ if TYPE_CHECKING:
     import numpy as np
 
 from ..errors import Problem, ScenarioError
-from .loader import LoadedDocument, _record, load_document, merge
+from .loader import LoadedDocument, _record, display, load_document, merge
 from .parameters import GROUPS, SPECS, model_specs, spec_for
+from .checks import notes
 from .validate import check_document
 from .values import Distribution, Fixed, Path as ValuePath
 
@@ -35,6 +36,7 @@ class Scenario:
     files: tuple[Path, ...] = ()
     sha256: Mapping[str, str] = field(default_factory=dict, repr=False)
     explicit: frozenset[str] = frozenset()  # parameters set by a file (the rest are registry defaults)
+    notes: tuple[Problem, ...] = ()  # allowed values that deserve a warning (checks.notes)
     origins: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)  # key -> file that set it
 
     @functools.cached_property
@@ -82,7 +84,7 @@ class Scenario:
         (`ijsim validate` and `run` print them; `--strict` makes them errors). Empty if none."""
         from .inert import scenario_warnings
 
-        return scenario_warnings(self)
+        return list(self.notes) + scenario_warnings(self)
 
     def origin(self, path: str) -> str | None:
         """The file that set a key ('<overrides>' for `with_params`), or None for a registry default.
@@ -184,6 +186,8 @@ def _build(loaded: LoadedDocument) -> Scenario:
         block_size=setting("sampling.block_size"), params=MappingProxyType(params),
         document=MappingProxyType(loaded.doc), path=loaded.path, files=tuple(loaded.files),
         sha256=MappingProxyType(dict(loaded.sha256)), explicit=frozenset(values),
+        notes=tuple(Problem(loaded.origins.get(key, display(loaded.path)), key, message)
+                    for key, message in notes(loaded, values)),
         origins=MappingProxyType(dict(loaded.origins)),
     )
 

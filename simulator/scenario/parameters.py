@@ -36,6 +36,10 @@ class ParamSpec:
     seed: str | None = None  # id of the article figure giving the default
     source: str = ASSUMPTION
     description: str = ""
+    # Values beyond these overflow some output to inf or NaN, or make a kernel too large to hold,
+    # even where the quantity itself could be larger (an FDI stock). Fixed values and paths must
+    # lie inside; so must a distribution's most extreme draws (its mean, for a person's time).
+    limits: tuple[float | None, float | None] = (None, None)
 
     @property
     def path(self) -> str:
@@ -47,18 +51,42 @@ class ParamSpec:
             return int(value) if self.kind == "integer" else value
         return self.default
 
+    @property
+    def lowest(self) -> tuple[float | None, bool]:
+        """The lower end of the values allowed for a fixed number, and whether it is open."""
+        floor = self.limits[0]
+        if floor is not None and (self.low is None or floor > self.low or (floor == self.low and not self.low_open)):
+            return floor, False
+        return self.low, self.low_open
+
+    @property
+    def highest(self) -> float | None:
+        """The upper end (always closed) of the values allowed for a fixed number."""
+        values = [x for x in (self.high, self.limits[1]) if x is not None]
+        return min(values) if values else None
+
     def range_text(self) -> str:
-        lo = "-inf" if self.low is None else _num(self.low)
-        hi = "inf" if self.high is None else _num(self.high)
-        return f"{'(' if self.low_open or self.low is None else '['}{lo}, {hi}{']' if self.high is not None else ')'}"
+        low, low_open = self.lowest
+        high = self.highest
+        lo = "-inf" if low is None else _num(low)
+        hi = "inf" if high is None else _num(high)
+        return f"{'(' if low_open or low is None else '['}{lo}, {hi}{']' if high is not None else ')'}"
 
     def in_range(self, x: float) -> bool:
-        if self.low is not None and (x <= self.low if self.low_open else x < self.low):
+        low, low_open = self.lowest
+        if low is not None and (x <= low if low_open else x < low):
             return False
-        return self.high is None or x <= self.high
+        return self.highest is None or x <= self.highest
 
 
 MAX_HORIZON_YEARS = 50  # beyond this the model's constant elasticities and shares mean little
+# Limits that keep every output finite (ParamSpec.limits), with room for any real scenario: the
+# pledge is 10 trillion yen, the flows and stocks tens of billions of dollars. At these ends, with
+# every other parameter at its own worst end, the trade ratios stay below about 1e250 (tested).
+MAX_PLEDGE_JPY_TN = 1000.0  # about 1.6 times Japan's GDP
+MAX_FLOW_USD_BN = 100_000.0  # US$100 trillion: world GDP
+MIN_FLOW_USD_BN = 0.001  # US$1 million
+MIN_STOCK_USD_BN = 0.01  # US$10 million: the FDI linkage divides by the starting stock
 MAX_DRAWS = 10_000_000
 DISBURSEMENT_PROFILES = ("uniform", "front_loaded", "back_loaded", "s_curve", "explicit")
 SAMPLERS = ("mc", "lhs", "sobol")
@@ -78,7 +106,7 @@ SCENARIO = (
     ParamSpec("scenario", "extends", "Parent scenario file, relative to this file", "", "string",
               description="The child overrides the parent key by key; a parameter value replaces the parent's whole."),
     ParamSpec("scenario", "horizon_start", "First simulated year", "year", "integer", default=2025,
-              low=2000, high=2100),
+              low=2001, high=2100, description="After trade.base_year (at least 2000)."),
     ParamSpec("scenario", "horizon_years", "Number of simulated years", "years", "integer", default=10,
               low=1, high=MAX_HORIZON_YEARS),
     ParamSpec("scenario", "draws", "Monte Carlo draws", "draws", "integer", default=10_000, low=1, high=MAX_DRAWS),
@@ -97,14 +125,14 @@ SAMPLING = (
 
 INVESTMENT = (
     ParamSpec("investment", "pledge_jpy_tn", "Japan's investment pledge", "jpy_tn", "number", default=10.0,
-              low=0, uncertain=True, source=PLEDGE_SOURCE),
+              low=0, uncertain=True, source=PLEDGE_SOURCE, limits=(None, MAX_PLEDGE_JPY_TN)),
     ParamSpec("investment", "pledge_start_year", "First year of the pledge period", "year", "integer",
               default=2025, low=2000, high=2100, source="source article: pledge made at the August 2025 summit"),
     ParamSpec("investment", "pledge_years", "Length of the pledge period", "years", "integer",
               seed="pledge_years", low=1, high=MAX_HORIZON_YEARS),
     ParamSpec("investment", "fx_jpy_per_usd", "Exchange rate", "jpy_per_usd", "number",
               default=round(10_000 / seed_figure("pledge_usd_bn").value, 2), low=0, low_open=True, high=1000,
-              uncertain=True, time_varying=True,
+              uncertain=True, time_varying=True, limits=(1, None),
               source="derived: JPY 10 trillion / the article's US$68 bn = 147.06 JPY per USD"),
     ParamSpec("investment", "fx_log_volatility", "Annual volatility of the log exchange rate", "1/sqrt(year)",
               "number", default=0.0, low=0, high=1, uncertain=True,
@@ -112,14 +140,15 @@ INVESTMENT = (
     ParamSpec("investment", "realisation_rate", "Share of the pledge that arrives", "share", "number",
               default=1.0, low=0, high=1, uncertain=True),
     ParamSpec("investment", "depreciation_rate", "Annual rate at which the FDI stock wears down", "1/year",
-              "number", default=0.0, low=0, high=1, uncertain=True,
+              "number", default=0.0, low=0, high=1, uncertain=True, limits=(None, 0.5),
               description="Stands for divestment, write-downs and repatriated capital."),
     ParamSpec("investment", "fdi_stock_start_usd_bn", "Cumulative Japanese FDI in India at the start",
               "usd_bn", "number", seed="fdi_stock_usd_bn", low=0, low_open=True, uncertain=True,
+              limits=(MIN_STOCK_USD_BN, MAX_FLOW_USD_BN),
               description="The article's US$43 bn: Japanese FDI equity inflows since 2000 (DPIIT), not a "
                           "position. Must be > 0: the FDI-trade linkage is relative to it."),
     ParamSpec("investment", "other_inflows_usd_bn", "Japanese FDI inflows outside the pledge", "usd_bn/year",
-              "number", default=0.0, low=0, uncertain=True, time_varying=True,
+              "number", default=0.0, low=0, uncertain=True, time_varying=True, limits=(None, MAX_FLOW_USD_BN),
               description="b_t; 0 counts the pledge as Japan's whole new investment."),
     ParamSpec("investment", "bau_inflows_usd_bn", "Japanese FDI inflows that would come without the pledge",
               "usd_bn/year", "number", default=0.0, low=0, high=1000, uncertain=True, time_varying=True,
@@ -129,7 +158,7 @@ INVESTMENT = (
               default={k: 1 / 6 for k in sectors()}, choices=tuple(sectors()),
               description="Shares over the article's sectors; they must sum to one."),
     ParamSpec("investment", "sector_concentration", "Dirichlet concentration of the sector shares", "",
-              "number", default=0.0, low=0,
+              "number", default=0.0, low=0, high=1e6,
               description="0 keeps the shares fixed; c > 0 draws Dirichlet(c * shares): larger c, less spread."),
 )
 
@@ -141,6 +170,7 @@ DISBURSEMENT = (
               description="Only with profile = 's_curve'; defaults to half the pledge period."),
     ParamSpec("investment.disbursement", "steepness", "S-curve: logistic steepness", "1/year", "number",
               default=1.0, low=0, low_open=True, high=20, uncertain=True,
+              limits=(0.01, None),  # flatter curves lose the shares to rounding (0/0 below about 1e-300)
               description="Only with profile = 's_curve'."),
     ParamSpec("investment.disbursement", "shares", "Explicit yearly shares of the pledge", "share",
               "share_list", description="Only with profile = 'explicit'; one share per pledge year, summing to one."),
@@ -151,13 +181,15 @@ BOEHM = ("Boehm, Levchenko & Pandalai-Nayar (2023), 'The Long and Short (Run) of
 
 TRADE = (
     ParamSpec("trade", "base_year", "Base year of the trade figures (fiscal year starting April)", "year",
-              "integer", default=2023, low=2000, high=2100,
+              "integer", default=2023, low=2000, high=2099,
               source="source article: FY2023-24 trade figures (seeds exports_*_usd_bn)",
               description="Trade years are Indian fiscal years labelled by the year they start in: 2023 = FY2023-24."),
     ParamSpec("trade", "exports_india_to_japan_base_usd_bn", "India's exports to Japan in the base year",
-              "usd_bn", "number", seed="exports_india_to_japan_usd_bn", low=0, low_open=True, uncertain=True),
+              "usd_bn", "number", seed="exports_india_to_japan_usd_bn", low=0, low_open=True, uncertain=True,
+              limits=(MIN_FLOW_USD_BN, MAX_FLOW_USD_BN)),
     ParamSpec("trade", "exports_japan_to_india_base_usd_bn", "Japan's exports to India in the base year",
-              "usd_bn", "number", seed="exports_japan_to_india_usd_bn", low=0, low_open=True, uncertain=True),
+              "usd_bn", "number", seed="exports_japan_to_india_usd_bn", low=0, low_open=True, uncertain=True,
+              limits=(MIN_FLOW_USD_BN, MAX_FLOW_USD_BN)),
     ParamSpec("trade", "growth_india_to_japan", "Median annual growth of India's exports to Japan", "1/year",
               "number", default=0.0, low=-0.5, high=1.0, uncertain=True),
     ParamSpec("trade", "growth_japan_to_india", "Median annual growth of Japan's exports to India", "1/year",
@@ -226,10 +258,11 @@ TRADE = (
               description="eta_X: a weaker yen lowers the flow when > 0; net of valuation."),
     ParamSpec("trade", "fx_reference_jpy_per_usd", "Exchange rate at which the trend holds", "jpy_per_usd",
               "number", default=round(10_000 / seed_figure("pledge_usd_bn").value, 2), low=0, low_open=True,
-              high=1000, source="derived: JPY 10 trillion / the article's US$68 bn = 147.06 JPY per USD",
+              high=1000, limits=(1, None),  # as investment.fx_jpy_per_usd: their ratio stays in [1e-3, 1e3]
+              source="derived: JPY 10 trillion / the article's US$68 bn = 147.06 JPY per USD",
               description="fx_ref: the yen channel acts on the drawn investment.fx_jpy_per_usd relative to it."),
     ParamSpec("trade", "exports_india_to_us_base_usd_bn", "India's exports to the US in the base year",
-              "usd_bn", "number", default=0.0, low=0, uncertain=True,
+              "usd_bn", "number", default=0.0, low=0, uncertain=True, limits=(None, MAX_FLOW_USD_BN),
               description="E_US,0: the flow that US tariffs push towards other markets."),
     ParamSpec("trade", "growth_india_to_us", "Annual growth of India's exports to the US before tariffs",
               "1/year", "number", default=0.0, low=-0.5, high=1.0, uncertain=True),
@@ -292,9 +325,10 @@ STAGE = (
               "people", "number", default=1.0, low=0, high=10_000_000, time_varying=True,
               description="A path raises or lowers capacity from a year on, e.g. a new consulate."),
     ParamSpec("exchange.stages.*", "service_months", "Time one person spends being served", "months",
-              "person_time", default=1.0, low=0, low_open=True,
+              "person_time", default=1.0, low=0, low_open=True, limits=(0.01, 600),
               description="A number (everyone the same) or a distribution of person-to-person variation "
-                          "(exponential makes the stage a Markovian queue)."),
+                          "(exponential makes the stage a Markovian queue); a distribution's mean must lie "
+                          "in the range."),
 )
 
 STREAM = (

@@ -16,10 +16,11 @@ SCHEMA_ID = "https://github.com/ijsim/ijsim/scenario.schema.json"
 
 def _range(spec: ParamSpec) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    if spec.low is not None:
-        out["exclusiveMinimum" if spec.low_open else "minimum"] = spec.low
-    if spec.high is not None:
-        out["maximum"] = spec.high
+    low, low_open = spec.lowest
+    if low is not None:
+        out["exclusiveMinimum" if low_open else "minimum"] = low
+    if spec.highest is not None:
+        out["maximum"] = spec.highest
     return out
 
 

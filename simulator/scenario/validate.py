@@ -6,42 +6,55 @@ checks that involve two keys at once.
 """
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from typing import Any
 
 from ..errors import Problem
-from ..core.routes import stage_order
+from .checks import cross_checks, hint as _hint, nearest as _nearest, table as _table
 from .loader import LoadedDocument, display
-from .parameters import GROUPS, NAME_PATTERN, PROCESS_ONLY, PROFILE_ONLY, SPECS, ParamSpec
-from .values import Distribution, Fixed, describe_type, is_number, parse_distribution, parse_path
+from .parameters import GROUPS, NAME_PATTERN, PROFILE_ONLY, SPECS, ParamSpec
+from .values import (Distribution, Fixed, describe_type, finite_number, is_number, parse_distribution,
+                     parse_path, show)
 
 SHARE_TOLERANCE = 1e-6
 # Keys people put in the wrong table.
 MOVED = {"scenario.sampler": "[sampling] as method", "scenario.method": "[sampling] as method",
          "scenario.block_size": "[sampling] as block_size", "investment.profile": "[investment.disbursement]"}
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-
-
-def _hint(key: str, candidates: list[str]) -> str:
-    close = difflib.get_close_matches(key, candidates, n=1, cutoff=0.6)
-    if close:
-        return f"; did you mean '{close[0]}'?"
-    return f"; allowed: {', '.join(sorted(candidates))}"
+# Matched with fullmatch: with re.match, "$" also matches before a final newline ("name\n").
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 
 def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
-def parse_number(spec: ParamSpec, raw: Any) -> tuple[Any, list[str]]:
+def _beyond_limits(spec: ParamSpec, value: Distribution, by_mean: bool) -> str | None:
+    """Why a distribution's draws (or, for a person's time, its mean) leave the spec's limits, or None."""
+    lo, hi = spec.limits
+    if lo is None and hi is None:
+        return None
+    # Closed forms (no scipy: `ijsim validate` stays quick); an overflow comes back as inf and is refused.
+    points = [value.closed_form_mean()] if by_mean else list(value.extremes())
+    inside = all(math.isfinite(x) and (lo is None or x >= lo) and (hi is None or x <= hi) for x in points)
+    if inside:
+        return None
+    if by_mean:
+        return f"the distribution's mean is {_fmt(points[0])}; it must lie in {spec.range_text()} ({spec.unit})"
+    return (f"the distribution's most extreme draws reach [{_fmt(points[0])}, {_fmt(points[-1])}], beyond "
+            f"{spec.range_text()}, the range that keeps every result finite")
+
+
+def parse_number(spec: ParamSpec, raw: Any, by_mean: bool = False) -> tuple[Any, list[str]]:
+    """A number, distribution or path; `by_mean`: a distribution's mean (not its draws) must keep to
+    the spec's limits (a person's time, whose kernels grow with the mean)."""
     forms = ["a number"] + (["a distribution"] if spec.uncertain else []) + (["a path"] if spec.time_varying else [])
     if isinstance(raw, dict):
         if "dist" in raw:
             if not spec.uncertain:
                 return None, ["must be a fixed number: this parameter cannot be a distribution"]
-            value, errs = parse_distribution(raw)
+            value, errs = parse_distribution(raw, f" ({'the mean' if by_mean else 'values'} must lie in "
+                                                  f"{spec.range_text()})")
         elif spec.time_varying:
             value, errs = parse_path(raw)
         else:
@@ -63,11 +76,13 @@ def parse_number(spec: ParamSpec, raw: Any) -> tuple[Any, list[str]]:
             tip = " (use truncnormal, beta, pert or uniform to bound it)" if isinstance(value, Distribution) else ""
             return None, [f"the {what} in [{_fmt(lo)}, {_fmt(hi)}], outside the allowed range "
                           f"{spec.range_text()}{tip}"]
-        return value, []
+        beyond = _beyond_limits(spec, value, by_mean) if isinstance(value, Distribution) else None
+        return (None, [beyond]) if beyond else (value, [])
     if not is_number(raw):
-        return None, [f"expected {' or '.join(forms)}, got {describe_type(raw)} {raw!r}"]
-    if not math.isfinite(raw):
-        return None, [f"must be finite, got {raw!r}"]
+        return None, [f"expected {' or '.join(forms)}, got {describe_type(raw)} {show(raw)}"]
+    if not finite_number(raw):
+        return None, [f"must be finite, got {show(raw)}" if isinstance(raw, float) else
+                      f"{show(raw)} is out of range; allowed {spec.range_text()}"]
     if not spec.in_range(raw):
         return None, [f"{_fmt(raw)} is out of range; allowed {spec.range_text()}"]
     return Fixed(float(raw)), []
@@ -78,20 +93,20 @@ def parse_value(spec: ParamSpec, raw: Any) -> tuple[Any, list[str]]:
         return parse_number(spec, raw)
     if spec.kind == "integer":
         if not isinstance(raw, int) or isinstance(raw, bool):
-            return None, [f"expected an integer, got {describe_type(raw)} {raw!r}"]
+            return None, [f"expected an integer, got {describe_type(raw)} {show(raw)}"]
         if not spec.in_range(raw):
-            return None, [f"{raw} is out of range; allowed {spec.range_text()}"]
+            return None, [f"{show(raw)} is out of range; allowed {spec.range_text()}"]
         return raw, []
     if spec.kind == "string":
         if not isinstance(raw, str):
-            return None, [f"expected a string, got {describe_type(raw)} {raw!r}"]
-        if spec.path == "scenario.name" and not _NAME.match(raw):
-            return None, [f"{raw!r} is not a valid name: use letters, digits, '-', '_' and '.', "
+            return None, [f"expected a string, got {describe_type(raw)} {show(raw)}"]
+        if spec.path == "scenario.name" and not _NAME.fullmatch(raw):
+            return None, [f"{show(raw)} is not a valid name: use letters, digits, '-', '_' and '.', "
                           "starting with a letter or digit"]
         return raw, []
     if spec.kind == "choice":
         if not isinstance(raw, str) or raw not in spec.choices:
-            got = f"{raw!r}" if isinstance(raw, str) else f"{describe_type(raw)} {raw!r}"
+            got = show(raw) if isinstance(raw, str) else f"{describe_type(raw)} {show(raw)}"
             hint = _hint(raw, list(spec.choices)) if isinstance(raw, str) else ""
             return None, [f"{got} is not allowed; choose one of {', '.join(spec.choices)}{hint}"]
         return raw, []
@@ -99,11 +114,11 @@ def parse_value(spec: ParamSpec, raw: Any) -> tuple[Any, list[str]]:
         return _parse_shares(spec, raw)
     if spec.kind == "bool":
         if not isinstance(raw, bool):
-            return None, [f"expected true or false, got {describe_type(raw)} {raw!r}"]
+            return None, [f"expected true or false, got {describe_type(raw)} {show(raw)}"]
         return raw, []
     if spec.kind == "string_list":
         if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
-            return None, [f"expected an array of names, such as [\"visa\"], got {describe_type(raw)} {raw!r}"]
+            return None, [f"expected an array of names, such as [\"visa\"], got {describe_type(raw)} {show(raw)}"]
         return tuple(raw), []
     if spec.kind == "rate_table":
         return _parse_rate_table(spec, raw)
@@ -130,8 +145,8 @@ def _parse_rate_table(spec: ParamSpec, raw: Any) -> tuple[Any, list[str]]:
 def _parse_person_time(spec: ParamSpec, raw: Any) -> tuple[Any, list[str]]:
     """A time that varies from person to person: a number (the same for all) or a distribution."""
     as_number = ParamSpec(spec.group, spec.key, spec.title, spec.unit, "number", low=spec.low,
-                          low_open=spec.low_open, high=spec.high, uncertain=True)
-    return parse_number(as_number, raw)
+                          low_open=spec.low_open, high=spec.high, uncertain=True, limits=spec.limits)
+    return parse_number(as_number, raw, by_mean=True)
 
 
 def _parse_shares(spec: ParamSpec, raw: Any) -> tuple[Any, list[str]]:
@@ -142,9 +157,9 @@ def _parse_shares(spec: ParamSpec, raw: Any) -> tuple[Any, list[str]]:
     shares = {}
     for k, v in raw.items():
         if k not in spec.choices:
-            errs.append(f"unknown sector {k!r}{_hint(k, list(spec.choices))}")
-        elif not is_number(v) or not math.isfinite(v) or not 0 <= v <= 1:
-            errs.append(f"share of {k!r} must be a number in [0, 1], got {v!r}")
+            errs.append(f"unknown sector {show(k)}{_hint(k, list(spec.choices))}")
+        elif not finite_number(v) or not 0 <= v <= 1:
+            errs.append(f"share of {k!r} must be a number in [0, 1], got {show(v)}")
         else:
             shares[k] = float(v)
     if not errs:
@@ -159,22 +174,13 @@ def _parse_shares(spec: ParamSpec, raw: Any) -> tuple[Any, list[str]]:
 def _parse_share_list(raw: Any) -> tuple[Any, list[str]]:
     if not isinstance(raw, list) or not raw:
         return None, [f"expected a non-empty array of shares, got {describe_type(raw)}"]
-    bad = [i for i, v in enumerate(raw) if not is_number(v) or not math.isfinite(v) or not 0 <= v <= 1]
+    bad = [i for i, v in enumerate(raw) if not finite_number(v) or not 0 <= v <= 1]
     if bad:
-        return None, [f"every share must be a number in [0, 1]; entries {bad} are not"]
+        return None, [f"every share must be a number in [0, 1]; entries {show(bad)} are not"]
     total = float(sum(raw))
     if abs(total - 1) > SHARE_TOLERANCE:
         return None, [f"shares must sum to 1, they sum to {total:.6g}"]
     return tuple(float(v) for v in raw), []
-
-
-def _table(doc: dict, group: str) -> tuple[Any, bool]:
-    node: Any = doc
-    for part in group.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None, False
-        node = node[part]
-    return node, True
 
 
 def _children(group: str) -> list[str]:
@@ -201,21 +207,13 @@ def _instances(doc: dict, group: str, problem) -> list[tuple[str, dict]]:
     out = []
     for name, entry in table.items():
         path = f"{container}.{name}"
-        if not re.match(NAME_PATTERN, name):
-            problem(path, f"{name!r} is not a valid name: use letters, digits and '_', starting with a letter")
+        if not re.fullmatch(NAME_PATTERN, name):
+            problem(path, f"{show(name)} is not a valid name: use letters, digits and '_', starting with a letter")
         elif not isinstance(entry, dict):
             problem(path, f"expected a table [{path}], got {describe_type(entry)}")
         else:
             out.append((path, entry))
     return out
-
-
-def _nearest(loaded: LoadedDocument, keys) -> str:
-    """Of the keys a check involves, the one set nearest the file being checked (an override, then
-    the child, then its parents): the value changed last, so the one to blame."""
-    rank = {display(f): i for i, f in enumerate(loaded.files)}
-    rank["<overrides>"] = -1
-    return min(keys, key=lambda k: rank.get(loaded.origins.get(k), len(rank)))
 
 
 def check_document(loaded: LoadedDocument) -> tuple[dict[str, Any], list[Problem]]:
@@ -260,85 +258,6 @@ def check_document(loaded: LoadedDocument) -> tuple[dict[str, Any], list[Problem
             for spec in specs:
                 if spec.required and spec.key not in table:
                     problem(f"{path}.{spec.key}", f"missing: '{spec.key}' is required ({spec.title.lower()})")
-    for p in _cross_checks(loaded, values):
+    for p in cross_checks(loaded, values):
         problem(*p)
     return values, problems
-
-
-def _cross_checks(loaded: LoadedDocument, values: dict[str, Any]) -> list[tuple[str, str]]:
-    problems = []
-
-    def problem(key: str, message: str, *involved: str) -> tuple[str, ...]:
-        return key, message, *involved
-    if values.get("scenario.name") == "":
-        problems.append(problem("scenario.name", "must not be empty"))
-    disb, _ = _table(loaded.doc, "investment.disbursement")
-    profile = values.get("investment.disbursement.profile", SPECS["investment.disbursement.profile"].default)
-    if isinstance(disb, dict):
-        for key, only in PROFILE_ONLY.items():
-            if key in disb and profile != only:
-                problems.append(problem(f"investment.disbursement.{key}",
-                                        f"only used with profile = '{only}' (profile is '{profile}')",
-                                        "investment.disbursement.profile"))
-    process = values.get("trade.process", SPECS["trade.process"].default)
-    process_origin = loaded.origins.get("trade.process")
-    for key, allowed in PROCESS_ONLY.items():
-        # A child that changes the process may inherit its parent's keys for the old one: those are
-        # left alone; a key set in the same file as the process that ignores it (or with no process
-        # set anywhere) is a mistake worth reporting. A document rebuilt in memory has no origins.
-        origin = loaded.origins.get(f"trade.{key}")
-        if f"trade.{key}" in values and process not in allowed and origin is not None and (
-                origin == process_origin or (process_origin is None and "trade.process" not in values)):
-            problems.append(problem(f"trade.{key}", f"only used with process = "
-                                    f"{' or '.join(repr(a) for a in allowed)} (process is '{process}')",
-                                    "trade.process"))
-    pledge_years = values.get("investment.pledge_years", SPECS["investment.pledge_years"].default_value())
-    if profile == "explicit":
-        shares = values.get("investment.disbursement.shares")
-        if shares is None and not (isinstance(disb, dict) and "shares" in disb):
-            problems.append(problem("investment.disbursement.shares", "profile = 'explicit' needs 'shares'"))
-        elif shares is not None and len(shares) != pledge_years:
-            problems.append(problem("investment.disbursement.shares",
-                                    f"has {len(shares)} entries; one per pledge year is needed "
-                                    f"(investment.pledge_years = {pledge_years})", "investment.pledge_years"))
-    base_year = values.get("trade.base_year", SPECS["trade.base_year"].default_value())
-    horizon_start = values.get("scenario.horizon_start", SPECS["scenario.horizon_start"].default_value())
-    if horizon_start <= base_year:
-        key = _nearest(loaded, [k for k in ("scenario.horizon_start", "trade.base_year") if k in values]
-                       or ["trade.base_year"])
-        problems.append(problem(key, f"the horizon must start after the trade base year "
-                                     f"(horizon_start = {horizon_start}, trade.base_year = {base_year})"))
-    midpoint = values.get("investment.disbursement.midpoint_years")
-    if midpoint is not None and midpoint.support()[1] > pledge_years:
-        problems.append(problem("investment.disbursement.midpoint_years",
-                                f"can reach {midpoint.support()[1]:g}, beyond the pledge period of "
-                                f"{pledge_years} years", "investment.pledge_years"))
-    problems += _exchange_checks(loaded, values)
-    return problems
-
-
-def _exchange_checks(loaded: LoadedDocument, values: dict[str, Any]) -> list[tuple[str, ...]]:
-    """Streams must name defined stages, and pass rates only for their own stages."""
-    out = []
-    stages_table, _ = _table(loaded.doc, "exchange.stages")
-    defined = sorted(stages_table) if isinstance(stages_table, dict) else []
-    streams, _ = _table(loaded.doc, "exchange.streams")
-    routes = [values.get(f"exchange.streams.{name}.stages", ()) for name in streams] if isinstance(streams, dict) else []
-    if stage_order(routes) is None:
-        out.append(("exchange.streams", "streams pass their stages in conflicting orders (one has a before b, "
-                                        "another b before a); shared stages need one order",
-                    *[f"exchange.streams.{name}.stages" for name in streams]))
-    for name in streams if isinstance(streams, dict) else []:
-        path = f"exchange.streams.{name}"
-        used = values.get(f"{path}.stages", ())
-        for stage in used:
-            if stage not in defined:
-                hint = _hint(stage, defined) if defined else "; no [exchange.stages.<name>] tables are defined"
-                out.append((f"{path}.stages", f"unknown stage {stage!r}{hint}"))
-        if len(set(used)) != len(used):
-            out.append((f"{path}.stages", "a stage is listed twice"))
-        for stage in values.get(f"{path}.pass_rates", {}):
-            if stage not in used:
-                out.append((f"{path}.pass_rates", f"{stage!r} is not one of this stream's stages "
-                                                  f"({', '.join(used) or 'none'})", f"{path}.stages"))
-    return out

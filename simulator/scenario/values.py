@@ -11,6 +11,8 @@ the validator can report every problem of a file at once.
 from __future__ import annotations
 
 import math
+import re
+import statistics
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -34,11 +36,47 @@ DIST_FAMILIES: dict[str, tuple[tuple[str, ...], dict[str, float]]] = {
     "beta": (("alpha", "beta"), {"min": 0.0, "max": 1.0}),
 }
 INTERPOLATIONS = ("step", "linear")
+# The smallest and largest uniforms the samplers produce (their clip, simulator.sampling._EPS): a
+# distribution's draws range from ppf(EXTREME_U) to ppf(1 - EXTREME_U), never beyond.
+EXTREME_U = 2.0 ** -53
+# Distribution parameters beyond this overflow scipy's set-up (min - max, mode - min) long before any
+# parameter's own range is checked; every real parameter range lies far inside it.
+MAX_PARAMETER = 1e15
+# Beta shapes outside this range make scipy's (boost's) incomplete beta overflow when the inverse CDF
+# is tabulated (alpha = 0.01 with beta = 1 does, found by the fuzzer); the range was probed on a grid
+# of shapes from 1e-8 to 1e6, and every pair inside it computes.
+BETA_SHAPES = (0.05, 1e4)
+_YEAR = re.compile(r"[0-9]{4}")  # ASCII digits only: str.isdigit() also accepts '²' and '２'
+_Z_EXTREME = statistics.NormalDist().inv_cdf(EXTREME_U)  # about -8.2: the most extreme standard normal draw
 
 
 def is_number(x: Any) -> bool:
     # TOML booleans are Python bools, which are ints: a `true` where a number belongs is a mistake.
     return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def finite_number(x: Any) -> bool:
+    """A number that floats can hold: TOML integers can have hundreds of digits (math.isfinite raises)."""
+    if not is_number(x):
+        return False
+    try:
+        return math.isfinite(x)
+    except OverflowError:
+        return False
+
+
+def show(x: Any, limit: int = 40) -> str:
+    """A value from a file as a message shows it: a huge integer by its size, long text cut short."""
+    if is_number(x) and isinstance(x, int) and abs(x) >= 10**18:
+        try:
+            return f"an integer of {len(str(abs(x)))} digits"
+        except ValueError:  # beyond sys.get_int_max_str_digits() (a document built in Python)
+            return f"an integer of about {int(x.bit_length() * 0.30103) + 1} digits"
+    try:
+        text = repr(x)
+    except ValueError:  # an integer inside beyond sys.get_int_max_str_digits() (a document built in Python)
+        return describe_type(x)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def describe_type(x: Any) -> str:
@@ -117,6 +155,51 @@ class Distribution:
     def mean(self) -> float:
         return float(self.frozen.mean())
 
+    def extremes(self) -> tuple[float, float]:
+        """The smallest and largest draws any sampler can give, ppf(EXTREME_U) and ppf(1 - EXTREME_U),
+        in closed form for the unbounded families and as the support for the bounded ones (the
+        support's ends are never exceeded): validation needs no scipy. May return inf on overflow."""
+        p = dict(self.params)
+        try:
+            if self.family == "normal":
+                return p["mean"] + _Z_EXTREME * p["sd"], p["mean"] - _Z_EXTREME * p["sd"]
+            if self.family == "lognormal":
+                return (p["median"] * math.exp(_Z_EXTREME * p["sigma"]),
+                        p["median"] * math.exp(-_Z_EXTREME * p["sigma"]))
+            if self.family == "exponential":
+                return -p["mean"] * math.log1p(-EXTREME_U), -p["mean"] * math.log(EXTREME_U)
+        except OverflowError:
+            return -math.inf, math.inf
+        return self.support()
+
+    def closed_form_mean(self) -> float:
+        """The mean without scipy (inf where it overflows); truncnormal by the standard formula."""
+        p = dict(self.params)
+        try:
+            if self.family in ("normal", "exponential"):
+                return p["mean"]
+            if self.family == "lognormal":
+                return p["median"] * math.exp(p["sigma"] ** 2 / 2)
+            if self.family == "uniform":
+                return (p["min"] + p["max"]) / 2
+            if self.family == "triangular":
+                return (p["min"] + p["mode"] + p["max"]) / 3
+            if self.family == "pert":
+                return (p["min"] + p["lambda"] * p["mode"] + p["max"]) / (p["lambda"] + 2)
+            if self.family == "beta":
+                return p["min"] + (p["max"] - p["min"]) * p["alpha"] / (p["alpha"] + p["beta"])
+            a, b = (p["min"] - p["mean"]) / p["sd"], (p["max"] - p["mean"]) / p["sd"]
+            # Phi by erfc (NormalDist.cdf uses erf, which loses the digits of a tail); in the upper
+            # tail the mirror image keeps them.
+            cdf = lambda x: 0.5 * math.erfc(-x / math.sqrt(2))  # noqa: E731
+            pdf = lambda x: math.exp(-x * x / 2) / math.sqrt(2 * math.pi)  # noqa: E731
+            mass = cdf(-a) - cdf(-b) if a > 0 else cdf(b) - cdf(a)
+            if mass <= 0:  # both bounds far in one tail: the mass sits at the nearer bound
+                return p["min"] if a > 0 else p["max"]
+            return min(max(p["mean"] + p["sd"] * (pdf(a) - pdf(b)) / mass, p["min"]), p["max"])
+        except OverflowError:
+            return math.inf
+
     def cdf(self, x: np.ndarray) -> np.ndarray:
         return self.frozen.cdf(x)
 
@@ -171,10 +254,11 @@ def _check(family: str, p: dict[str, float]) -> list[str]:
         errs.append(f"min must be < max, got min = {p['min']}, max = {p['max']}")
     if family in ("triangular", "pert") and not p["min"] <= p["mode"] <= p["max"]:
         errs.append(f"mode must lie between min and max, got {p['mode']} outside [{p['min']}, {p['max']}]")
-    if family == "pert" and p["lambda"] <= 0:
-        errs.append(f"lambda must be > 0, got {p['lambda']}")
-    if family == "beta" and (p["alpha"] <= 0 or p["beta"] <= 0):
-        errs.append(f"alpha and beta must be > 0, got alpha = {p['alpha']}, beta = {p['beta']}")
+    if family == "pert" and not 0 < p["lambda"] <= BETA_SHAPES[1]:
+        errs.append(f"lambda must lie in (0, {BETA_SHAPES[1]:g}], got {p['lambda']:g}")
+    if family == "beta" and not all(BETA_SHAPES[0] <= p[k] <= BETA_SHAPES[1] for k in ("alpha", "beta")):
+        errs.append(f"alpha and beta must lie in [{BETA_SHAPES[0]:g}, {BETA_SHAPES[1]:g}], got alpha = "
+                    f"{p['alpha']:g}, beta = {p['beta']:g}: shapes beyond are too extreme to compute with")
     return errs
 
 
@@ -205,21 +289,25 @@ def _scipy_distribution(family: str, p: dict[str, float]) -> Any:
     return stats.beta(p["alpha"], p["beta"], loc=p["min"], scale=width)
 
 
-def parse_distribution(raw: dict) -> tuple[Distribution | None, list[str]]:
+def parse_distribution(raw: dict, allowed_values: str = "") -> tuple[Distribution | None, list[str]]:
+    """`allowed_values` ends the message about a parameter too large to handle: the key's own range."""
     family = raw.get("dist")
     if not isinstance(family, str) or family not in DIST_FAMILIES:
-        return None, [f"unknown distribution {family!r}; allowed: {', '.join(DIST_FAMILIES)}"]
+        return None, [f"unknown distribution {show(family)}; allowed: {', '.join(DIST_FAMILIES)}"]
     required, optional = DIST_FAMILIES[family]
     allowed = set(required) | set(optional) | {"dist"}
-    errs = [f"'{k}' is not a parameter of the {family} distribution; it takes "
+    errs = [f"{show(k)} is not a parameter of the {family} distribution; it takes "
             f"{', '.join(required + tuple(optional))}" for k in raw if k not in allowed]
     errs += [f"the {family} distribution needs '{k}'" for k in required if k not in raw]
     params: dict[str, float] = dict(optional)
     for k, v in raw.items():
         if k == "dist" or k not in allowed:
             continue
-        if not is_number(v) or not math.isfinite(v):
-            errs.append(f"'{k}' must be a finite number, got {v!r}")
+        if not finite_number(v):
+            errs.append(f"'{k}' must be a finite number, got {show(v)}")
+        elif abs(v) > MAX_PARAMETER:
+            errs.append(f"'{k}' is {show(v)}; distribution parameters must lie within ±{MAX_PARAMETER:g}"
+                        f"{allowed_values}")
         else:
             params[k] = float(v)
     if errs:
@@ -228,22 +316,27 @@ def parse_distribution(raw: dict) -> tuple[Distribution | None, list[str]]:
     if errs:
         return None, [f"{family} distribution: {e}" for e in errs]
     ordered = tuple((k, params[k]) for k in required + tuple(optional))
-    return Distribution(family, ordered), []
+    value = Distribution(family, ordered)
+    low, high = value.extremes()
+    if not (math.isfinite(low) and math.isfinite(high) and math.isfinite(value.closed_form_mean())):
+        return None, [f"{family} distribution: these parameters are too extreme to compute with "
+                      "(its most extreme draws or its mean are not finite numbers); choose less extreme ones"]
+    return value, []
 
 
 def parse_path(raw: dict) -> tuple[Path | None, list[str]]:
     errs: list[str] = []
     interpolation = raw.get("interpolation", "step")
     if interpolation not in INTERPOLATIONS:
-        errs.append(f"interpolation must be one of {', '.join(INTERPOLATIONS)}, got {interpolation!r}")
+        errs.append(f"interpolation must be one of {', '.join(INTERPOLATIONS)}, got {show(interpolation)}")
     points: list[tuple[int, float]] = []
     for k, v in raw.items():
         if k == "interpolation":
             continue
-        if not (k.isdigit() and len(k) == 4):
-            errs.append(f"path keys are four-digit years (or 'interpolation'), got {k!r}")
-        elif not is_number(v) or not math.isfinite(v):
-            errs.append(f"value for {k} must be a finite number, got {describe_type(v)} {v!r}")
+        if not _YEAR.fullmatch(k):
+            errs.append(f"path keys are four-digit years in ASCII digits (or 'interpolation'), got {show(k)}")
+        elif not finite_number(v):
+            errs.append(f"value for {k} must be a finite number, got {describe_type(v)} {show(v)}")
         else:
             points.append((int(k), float(v)))
     if not points and not errs:
