@@ -179,7 +179,7 @@ seed = 1
 
 [exchange.stages.visa]
 servers = 1000000
-service_months = {{ dist = "exponential", mean = 0.002 }}
+service_months = {{ dist = "exponential", mean = 0.01 }}
 
 [exchange.streams.workers]
 skilled = true
@@ -192,7 +192,8 @@ remittance_usd_per_year = {usd}
 
 
 def test_remittances_by_hand_on_one_stream(write):
-    """1,200 arrive a year, 100 a month (the visa takes seconds), nobody leaves: at the end of month m
+    """1,200 arrive a year, 100 a month (the visa takes a third of a day, the shortest allowed: 1% of a
+    month's entrants arrive in the next month, inside the tolerances), nobody leaves: at the end of month m
     of year k, 1200 (k - 1) + 100 m people are there, so the year's mean over its twelve month ends is
     1200 (k - 1) + 650, each sending US$6,000 a year: 3.9, 11.1 and 18.3 US$ million."""
     result = simulator.run(simulator.load_scenario(write("one.toml", ONE_STREAM.format(usd=6000))))
