@@ -118,7 +118,7 @@ class Result:
             due = int(self.scenario.years[0]) + p["exchange.target_years"] - 1
             target_year = min(due, all_years[-1])  # a target due after the horizon: judged at its end, and said so
             late = f" (the horizon's end; the target falls due in {due})" if due > target_year else ""
-            for var, target, what in (("exchange.cumulative_total", p["exchange.target_people"], "people exchanged"),
+            for var, target, what in (("exchange.counted_cumulative", p["exchange.target_people"], "people exchanged"),
                                       ("exchange.skilled_cumulative", p["exchange.target_skilled"],
                                        "skilled workers to Japan")):
                 reached = self.dataset[var].sel(year=target_year).values >= target

@@ -123,7 +123,7 @@ def exchange_panel(result: Result, *, ax=None):
         ax = new_axes()
     p = result.scenario.params
     target_year = int(result.scenario.years[0]) + p["exchange.target_years"] - 1
-    for name, color, target in (("exchange.cumulative_total", "C0", p["exchange.target_people"]),
+    for name, color, target in (("exchange.counted_cumulative", "C0", p["exchange.target_people"]),
                                 ("exchange.skilled_cumulative", "C4", p["exchange.target_skilled"])):
         bands = fan_bands(result[name])
         ax.fill_between(bands.index, bands["p05"], bands["p95"], color=color, alpha=0.15, linewidth=0)
