@@ -78,17 +78,17 @@ def test_probabilities_by_counting(scenario):
     n = 5
     cumulative = np.array([[4e5, 5e5], [5e5, 6e5], [6e5, 7e5], [1e5, 2e5], [4.99e5, 5e5]])
     skilled = np.array([[4e4, 5e4], [6e4, 6e4], [1e4, 2e4], [5e4, 5e4], [7e4, 7e4]])
-    r = result(scenario, trade__balance_change=change, exchange__cumulative_total=cumulative,
+    r = result(scenario, trade__balance_change=change, exchange__counted_cumulative=cumulative,
                exchange__skilled_cumulative=skilled)
     table = r.probabilities(years=[2025, 2026]).set_index(["variable", "year"])
     assert table.loc[("trade.balance_change", 2025), "probability"] == 2 / n  # 0 is not narrower
     assert table.loc[("trade.balance_change", 2026), "probability"] == 2 / n
     assert table.loc[("trade.balance_change", 2025), "event"] == "India's deficit with Japan narrower than in FY2023-24"
     # the targets' year: the first year + target_years - 1, here beyond the horizon, so its last year
-    assert table.loc[("exchange.cumulative_total", 2026), "probability"] == 4 / n  # reaching 500,000 counts
+    assert table.loc[("exchange.counted_cumulative", 2026), "probability"] == 4 / n  # reaching 500,000 counts
     assert table.loc[("exchange.skilled_cumulative", 2026), "probability"] == 4 / n
     late = " (the horizon's end; the target falls due in 2029)"
-    assert table.loc[("exchange.cumulative_total", 2026), "event"] == "500,000 people exchanged by 2026" + late
+    assert table.loc[("exchange.counted_cumulative", 2026), "event"] == "500,000 people exchanged by 2026" + late
     assert table.loc[("exchange.skilled_cumulative", 2026), "event"] == "50,000 skilled workers to Japan by 2026" + late
     assert list(r.probabilities().year) == [2026, 2026, 2026]
 

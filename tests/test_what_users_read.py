@@ -145,7 +145,7 @@ def test_headline_probabilities_are_counts_over_the_ensemble(run_folder):
         assert row.probability == narrower / n, row.event
         assert "narrower" in row.event and "FY2023-24" in row.event
     targets = probabilities[probabilities.variable != "trade.balance_change"].set_index("variable")
-    for variable, target in (("exchange.cumulative_total", 500_000), ("exchange.skilled_cumulative", 50_000)):
+    for variable, target in (("exchange.counted_cumulative", 500_000), ("exchange.skilled_cumulative", 50_000)):
         row = targets.loc[variable]
         assert row.year == 2029 and f"{target:,}" in row.event
         reached = int(np.sum(ensemble[variable].sel(year=2029).values >= target))
