@@ -12,7 +12,7 @@ import xarray as xr
 from simulator.output.labels import format_value
 from simulator.scenario.parameters import SPECS
 
-from .conftest import SCENARIOS
+from .conftest import SCENARIOS, require_module
 
 PAIR = [SCENARIOS / "baseline.toml", SCENARIOS / "us-tariffs-persist.toml"]
 
@@ -77,7 +77,7 @@ def test_format_value_people_are_whole_and_never_negative_zero():
 
 
 def test_iamc_csv_has_one_scenario_per_file(compared):
-    pyam = pytest.importorskip("pyam")
+    pyam = require_module("pyam")
     folder, _ = compared
     df = pyam.IamDataFrame(folder / "iamc.csv")
     assert sorted(df.scenario) == ["baseline", "us-tariffs-persist"]

@@ -13,9 +13,9 @@ from simulator.analysis import sensitivity
 from simulator.flows import run_flows
 from simulator.output.files import write_results
 
-from .conftest import SCENARIOS
+from .conftest import SCENARIOS, require_module
 
-distributed = pytest.importorskip("distributed")
+distributed = require_module("distributed")
 
 SMALL_EXCHANGE = SCENARIOS.parent / "tests" / "scenarios" / "small_exchange.toml"
 
