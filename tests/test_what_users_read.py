@@ -46,6 +46,8 @@ def flat_ensemble(ensemble: xr.Dataset) -> dict[str, np.ndarray]:
     """draw x year arrays keyed as summary.csv names them (<variable>.<entry> for a third dimension)."""
     out = {}
     for name, da in ensemble.data_vars.items():
+        if "year" not in da.dims:  # input.* variables: one value per draw (the sampled inputs)
+            continue
         extra = [d for d in da.dims if d not in ("draw", "year")]
         if extra:
             for label in da[extra[0]].values:
@@ -132,31 +134,34 @@ def test_the_two_trade_directions_carry_their_own_flows(run_folder):
 
 
 def test_headline_probabilities_are_counts_over_the_ensemble(run_folder):
+    """events.csv against counting by hand, with the baseline's definitions written out here (so a
+    wrong sign, threshold or year in the scenario file or the code is caught, not copied)."""
     out, ensemble = run_folder
-    probabilities = pd.read_csv(out / "probabilities.csv")
+    events = pd.read_csv(out / "events.csv").set_index("event")
     n = ensemble.sizes["draw"]
     base_balance = 5.15 - 17.69  # FY2023-24, the baseline's base year (seeds/article_figures.toml)
-    deficit = probabilities[probabilities.variable == "trade.balance_change"]
-    assert list(deficit.year) == [2030, 2034]
-    for row in deficit.itertuples():
-        balance = ensemble["trade.balance"].sel(year=row.year).values
+    for year in (2030, 2034):
+        row = events.loc[f"deficit_narrower_{year}"]
+        balance = ensemble["trade.balance"].sel(year=year).values
         narrower = int(np.sum(balance > base_balance + 1e-9))  # balance is negative: narrower is larger
         assert 0 < narrower < n  # the test means something only if both outcomes occur
-        assert row.probability == narrower / n, row.event
-        assert "narrower" in row.event and "FY2023-24" in row.event
-    targets = probabilities[probabilities.variable != "trade.balance_change"].set_index("variable")
-    for variable, target in (("exchange.counted_cumulative", 500_000), ("exchange.skilled_cumulative", 50_000)):
-        row = targets.loc[variable]
-        assert row.year == 2029 and f"{target:,}" in row.event
-        reached = int(np.sum(ensemble[variable].sel(year=2029).values >= target))
-        assert row.probability == reached / n
+        assert row.year == year and row.probability == narrower / n
+        assert "narrower" in row.title and "FY2023-24" in row.title
+    for name, variable, target in (("people_500k_by_2029", "exchange.counted_cumulative", 500_000),
+                                   ("skilled_50k_by_2029", "exchange.skilled_cumulative", 50_000)):
+        row = events.loc[name]
+        by_2029 = ensemble[variable].sel(year=slice(None, 2029)).max("year").values  # "by": in any year up to
+        assert row.year == 2029 and f"{target:,}" in row.title
+        assert row.probability == np.sum(by_2029 >= target) / n
+        assert row.se == pytest.approx(np.sqrt(row.probability * (1 - row.probability) / n))
 
 
 def test_p_greater_does_not_count_ties():
     a = np.array([[1.0, 5.0], [2.0, 5.0], [3.0, 5.0], [4.0, 5.0]])
     b = np.array([[2.0, 5.0], [2.0, 5.0], [2.0, 5.0], [4.0, 6.0]])  # year 1: one greater, two ties, one less
-    scenario = simulator.load_scenario(SCENARIOS / "baseline.toml").with_params(
-        {"scenario.draws": 4, "scenario.horizon_years": 2})
+    baseline = simulator.load_scenario(SCENARIOS / "baseline.toml")
+    scenario = baseline.with_params({"scenario.draws": 4, "scenario.horizon_years": 2,  # its events lie beyond
+                                     **{f"events.{name}": False for name in baseline.names("events")}})
     other = scenario.with_params({"scenario.name": "other"})
     comparison = Comparison((Result.from_arrays(scenario, {"trade.balance": a}, {}),
                              Result.from_arrays(other, {"trade.balance": b}, {})))

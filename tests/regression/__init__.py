@@ -56,7 +56,7 @@ def compute() -> dict[str, float]:
         for year in YEARS:
             for stat in STATISTICS:
                 values[f"{name}|{year}|{stat}"] = float(summary.loc[(name, year), stat])
-    for row in result.probabilities(years=list(YEARS)).itertuples():
+    for row in result.events().itertuples():  # the scenario's [events] (issue 17)
         values[f"probability|{row.event}|{row.year}"] = float(row.probability)
     return values
 
