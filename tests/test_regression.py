@@ -24,7 +24,9 @@ def test_every_headline_variable_and_probability_is_pinned(pinned, current):
     assert headline <= pinned_variables
     assert {"trade.total", "trade.balance_change", "exchange.remittances"} <= pinned_variables
     events = [k for k in pinned["values"] if k.startswith("probability|")]
-    assert len(events) == len(regression.YEARS) + 2  # the deficit event in every year, and the two targets
+    import simulator
+    assert len(events) == len(simulator.load_scenario(regression.SCENARIO).events)  # every event of the baseline
+    assert len(events) == 4
     assert (pinned["draws"], pinned["seed"]) == (regression.DRAWS, regression.SEED)
 
 
