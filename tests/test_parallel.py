@@ -121,8 +121,9 @@ def test_serial_run_does_not_import_dask_distributed(tmp_path):
 
 
 def test_too_many_draws_is_refused_before_work(cli, tmp_path, monkeypatch):
-    real = os.sysconf
-    monkeypatch.setattr(os, "sysconf", lambda name: 1000 if name == "SC_AVPHYS_PAGES" else real(name))
+    from simulator import engine
+
+    monkeypatch.setattr(engine, "available_memory", lambda: 1000 * 4096)
     code, _, err = cli("run", SCENARIOS / "baseline.toml", "--draws", "2000000", "--out", "big")
     assert code == 2 and "2,000,000 draws need about" in err and "--draws" in err
     assert not (tmp_path / "big").exists()
@@ -132,3 +133,14 @@ def test_workers_and_scheduler_are_exclusive(cli):
     code, _, err = cli("run", SCENARIOS / "baseline.toml", "--workers", "2", "--scheduler", "tcp://127.0.0.1:1",
                        "--out", "x")
     assert code == 2 and "not both" in err
+
+
+def test_available_memory_counts_what_the_kernel_can_free():
+    """MemAvailable (free pages plus reclaimable cache), never less than the free pages alone: a large
+    file cache must not make a run look too big for the machine."""
+    from simulator.engine import available_memory
+
+    available = available_memory()
+    assert available is not None and available > 0
+    if os.path.exists("/proc/meminfo"):
+        assert available >= os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") * 0.9
