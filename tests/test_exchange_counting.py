@@ -39,7 +39,15 @@ def test_a_stream_not_counted_leaves_the_target_probability_where_it_was(write):
     # (A target the baseline meets in some draws and not others, so that a move would show.)
     path = write("base.toml", (SCENARIOS / "baseline.toml").read_text())
     middle = write("middle.toml", f'[scenario]\nname = "middle"\nextends = "{path.name}"\n'
-                                  "[exchange]\ntarget_people = 400000\ntarget_skilled = 45000\n")
+                                  "[exchange]\ntarget_people = 400000\ntarget_skilled = 45000\n"
+                                      # the probabilities are the scenario's events (issue 17): move their thresholds too
+                                      "[events]\npeople_500k_by_2029 = false\nskilled_50k_by_2029 = false\n"
+                                      "[events.people_400k]\ntitle = \"400,000 people by 2029\"\n"
+                                      "variable = \"exchange.counted_cumulative\"\nby = 2029\nop = \">=\"\n"
+                                      "threshold = 400000\n"
+                                      "[events.skilled_45k]\ntitle = \"45,000 skilled by 2029\"\n"
+                                      "variable = \"exchange.skilled_cumulative\"\nby = 2029\nop = \">=\"\n"
+                                      "threshold = 45000\n")
 
     def with_tourists(counts):
         return write(f"t{counts}.toml", f'[scenario]\nname = "t"\nextends = "{middle.name}"\n'
