@@ -92,3 +92,9 @@ def cli(capsys, monkeypatch, tmp_path):
         captured = capsys.readouterr()
         return code, captured.out, captured.err
     return _run
+
+
+def no_events(scenario) -> dict:
+    """with_params entries that drop a scenario's events: for tests that shorten the horizon below
+    the baseline's event years (2029-2034), which would otherwise be refused (issue 17)."""
+    return {f"events.{name}": False for name in scenario.names("events")}

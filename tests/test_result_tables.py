@@ -8,15 +8,15 @@ import simulator
 from simulator.compare import Comparison, check_labels, common_settings
 from simulator.result import Result, headline_years, summarise
 
-from .conftest import SCENARIOS
+from .conftest import SCENARIOS, no_events
 
 X = np.array([[1.0, 10.0], [2.0, 20.0], [3.0, 30.0], [4.0, 40.0], [5.0, 50.0]])  # 5 draws x 2025, 2026
 
 
 @pytest.fixture(scope="module")
 def scenario():
-    return simulator.load_scenario(SCENARIOS / "baseline.toml").with_params(
-        {"scenario.draws": 5, "scenario.horizon_years": 2})
+    baseline = simulator.load_scenario(SCENARIOS / "baseline.toml")
+    return baseline.with_params({"scenario.draws": 5, "scenario.horizon_years": 2, **no_events(baseline)})
 
 
 def result(scenario, name="baseline", **arrays):
@@ -74,23 +74,29 @@ def test_headline_shows_headline_variables_only(scenario):
 
 
 def test_probabilities_by_counting(scenario):
+    """Event probabilities (events.csv) are counts over the draws: strict > does not count ties, 'by'
+    means in any year up to it, and se is the binomial standard error."""
     change = np.array([[-1.0, 0.0], [0.0, 1.0], [2.0, 3.0], [-3.0, -1.0], [0.5, 0.0]])
     n = 5
     cumulative = np.array([[4e5, 5e5], [5e5, 6e5], [6e5, 7e5], [1e5, 2e5], [4.99e5, 5e5]])
     skilled = np.array([[4e4, 5e4], [6e4, 6e4], [1e4, 2e4], [5e4, 5e4], [7e4, 7e4]])
-    r = result(scenario, trade__balance_change=change, exchange__counted_cumulative=cumulative,
+
+    def event(variable, op, threshold, **when):
+        return {"title": variable, "variable": variable, "op": op, "threshold": threshold, **when}
+    with_events = scenario.with_params({
+        "events.narrower_2025": event("trade.balance_change", ">", 0, year=2025),
+        "events.narrower_2026": event("trade.balance_change", ">", 0, year=2026),
+        "events.people": event("exchange.counted_cumulative", ">=", 500_000, by=2026),
+        "events.skilled": event("exchange.skilled_cumulative", ">=", 50_000, by=2026)})
+    r = result(with_events, trade__balance_change=change, exchange__counted_cumulative=cumulative,
                exchange__skilled_cumulative=skilled)
-    table = r.probabilities(years=[2025, 2026]).set_index(["variable", "year"])
-    assert table.loc[("trade.balance_change", 2025), "probability"] == 2 / n  # 0 is not narrower
-    assert table.loc[("trade.balance_change", 2026), "probability"] == 2 / n
-    assert table.loc[("trade.balance_change", 2025), "event"] == "India's deficit with Japan narrower than in FY2023-24"
-    # the targets' year: the first year + target_years - 1, here beyond the horizon, so its last year
-    assert table.loc[("exchange.counted_cumulative", 2026), "probability"] == 4 / n  # reaching 500,000 counts
-    assert table.loc[("exchange.skilled_cumulative", 2026), "probability"] == 4 / n
-    late = " (the horizon's end; the target falls due in 2029)"
-    assert table.loc[("exchange.counted_cumulative", 2026), "event"] == "500,000 people exchanged by 2026" + late
-    assert table.loc[("exchange.skilled_cumulative", 2026), "event"] == "50,000 skilled workers to Japan by 2026" + late
-    assert list(r.probabilities().year) == [2026, 2026, 2026]
+    table = r.events().set_index("event")
+    assert table.loc["narrower_2025", "probability"] == 2 / n  # 0 is not narrower
+    assert table.loc["narrower_2026", "probability"] == 2 / n
+    assert table.loc["people", "probability"] == 4 / n  # reaching 500,000 counts
+    assert table.loc["skilled", "probability"] == 4 / n
+    assert table.loc["people", "se"] == pytest.approx(np.sqrt(0.8 * 0.2 / n))
+    assert list(table.year) == [2025, 2026, 2026, 2026]
 
 
 def test_comparison_keeps_variables_every_scenario_has(scenario):

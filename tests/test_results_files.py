@@ -15,7 +15,7 @@ from simulator.errors import OutputExistsError, UserError
 from simulator.output import files
 from simulator.result import Result
 
-from .conftest import SCENARIOS
+from .conftest import SCENARIOS, no_events
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +86,7 @@ def test_sha256_file(tmp_path):
 
 
 def test_iamc_table_rows_names_and_values(baseline):
-    scenario = baseline.with_params({"scenario.draws": 5, "scenario.horizon_years": 2})
+    scenario = baseline.with_params({"scenario.draws": 5, "scenario.horizon_years": 2, **no_events(baseline)})
     x = np.array([[1.0, 10.0], [2.0, 20.0], [3.0, 30.0], [4.0, 40.0], [5.0, 50.0]])
     sectors = ["a", "b"]
     by_sector = np.stack([x, 2 * x], axis=-1)
@@ -111,7 +111,7 @@ def test_write_results_files_and_manifest(baseline, tmp_path):
     result = engine.run(baseline, draws=60, seed=5)
     out = files.write_results(result, tmp_path / "res", elapsed_s=1.23456, overrides={"draws": 60})
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["ensemble.nc", "iamc.csv", "manifest.json", "probabilities.csv", "summary.csv"]
+    assert names == ["ensemble.nc", "events.csv", "iamc.csv", "manifest.json", "summary.csv"]
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["files"] == {n: files.sha256_file(out / n) for n in names if n != "manifest.json"}
     assert (manifest["kind"], manifest["scenario"], manifest["seed"], manifest["draws"]) == ("run", "baseline", 5, 60)
@@ -123,8 +123,8 @@ def test_write_results_files_and_manifest(baseline, tmp_path):
     assert manifest["parameters"]["investment.pledge_jpy_tn"]["value"] == 10.0
     summary = pd.read_csv(out / "summary.csv")
     pd.testing.assert_frame_equal(summary, result.summary(), check_dtype=False)
-    probabilities = pd.read_csv(out / "probabilities.csv")
-    assert list(probabilities.probability) == list(result.probabilities().probability)
+    events = pd.read_csv(out / "events.csv")
+    assert list(events.probability) == pytest.approx(list(result.events().probability), abs=1e-10)  # CSV: 10 digits
     iamc = pd.read_csv(out / "iamc.csv")
     assert len(iamc) == len(files.iamc_table(result))
     written = []
@@ -138,14 +138,14 @@ def test_versions_name_every_package_that_decides_the_numbers():
     from importlib.metadata import version
     v = files.versions()
     assert list(v) == ["ijsim", "python", "numpy", "scipy", "pandas", "xarray", "matplotlib", "numba", "simpy",
-                       "SALib", "dask"]
+                       "SALib", "dask", "scikit-learn"]
     assert v["ijsim"] == simulator.__version__ and v["python"].count(".") == 2
     assert all(v[p] == version(p) for p in list(v)[2:])
 
 
 def test_manifest_fields(baseline):
     from datetime import datetime, timedelta, timezone
-    result = Result.from_arrays(baseline.with_params({"scenario.draws": 2, "scenario.horizon_years": 2}),
+    result = Result.from_arrays(baseline.with_params({"scenario.draws": 2, "scenario.horizon_years": 2, **no_events(baseline)}),
                                 {"trade.balance": np.zeros((2, 2))}, {})
     doc = files.manifest(result, {"summary.csv": "abc"}, 2.0004, {"seed": 3})
     assert doc["description"] == baseline.description and doc["title"] == baseline.title
@@ -170,7 +170,7 @@ def test_write_results_defaults_and_force(baseline, tmp_path):
     assert (out / "summary.csv").read_bytes().startswith(b"variable,unit,year,mean,sd,p05,")
     assert b"\r" not in (out / "summary.csv").read_bytes()
     assert (out / "iamc.csv").read_bytes().startswith(b"Model,Scenario,Region,Variable,Unit,2025,")
-    assert (out / "probabilities.csv").read_bytes().startswith(b"event,variable,year,probability\n")
+    assert (out / "events.csv").read_bytes().startswith(b"event,title,year,probability,se\n")
     started = time.perf_counter() - 2.0  # the work began two seconds ago
     timed = files.write_results(result, tmp_path / "timed", plots=False, elapsed_s=99.0, started=started)
     assert 2.0 <= json.loads((timed / "manifest.json").read_text(encoding="utf-8"))["elapsed_s"] < 60.0
