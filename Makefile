@@ -6,13 +6,16 @@ BIN    := $(VENV)/bin
 STAMP      := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test bench fuzz setup clean help
+.PHONY: run test bench fuzz mutation mutations-acceptance regression-refresh setup clean help
 
 help:
 	@echo "make run   - create .venv, install, run scenarios/baseline.toml into results/baseline"
 	@echo "make test  - create .venv, install with test extras, run the test suite"
 	@echo "make bench - run the benchmarks (benchmarks/) and write results/bench.json"
 	@echo "make fuzz  - the fuzz and property tests with many more hypothesis examples"
+	@echo "make mutation - mutation testing (mutmut) of the modules whose numbers users read (docs/testing.md)"
+	@echo "make mutations-acceptance - the seven mistakes of issue 20, each applied to a copy: the tests must fail"
+	@echo "make regression-refresh - rewrite tests/regression/baseline.json and print what moved"
 	@echo "make clean - remove .venv and results/"
 
 $(BIN)/python:
@@ -44,5 +47,25 @@ fuzz: $(TEST_STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/test_fuzz.py tests/test_properties.py \
 		tests/test_trade.py tests/test_exchange.py -k "fuzz or corrupted or invariants or identities"
 
+MUTATION_STAMP := $(VENV)/.installed-mutation
+
+$(MUTATION_STAMP): $(TEST_STAMP)
+	$(BIN)/python -m pip install -qq -c requirements.lock -e ".[test,mutation]"
+	touch $@
+
+# Scoped: the modules and fast test subset in [tool.mutmut] (pyproject.toml); 2 workers. mutants/ is a
+# scratch copy that also keeps the results: a stopped run resumes, and a changed function is retested
+# (rm -rf mutants for a fresh start). Fewer hypothesis examples: each mutant reruns the tests that reach it.
+# MUTANTS="simulator.compare*" (globs of mutant names) runs or reruns only those.
+mutation: $(MUTATION_STAMP)
+	HYPOTHESIS_PROFILE=mutation nice -n 5 $(BIN)/mutmut run --max-children 2 $(MUTANTS)
+	$(BIN)/python -m tests.mutation_score
+
+mutations-acceptance: $(TEST_STAMP)
+	$(BIN)/python -m tests.mutations
+
+regression-refresh: $(TEST_STAMP)
+	$(BIN)/python -m tests.regression refresh
+
 clean:
-	rm -rf $(VENV) results
+	rm -rf $(VENV) results mutants

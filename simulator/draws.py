@@ -74,6 +74,26 @@ class DrawnParameters:
             self.shocks(prefix)
         return self
 
+    def inputs(self) -> dict[str, np.ndarray]:
+        """Every sampled input's value per draw, one (n,) array per sampling dimension, under the
+        dimension's name: a distribution's drawn value, a sector's Dirichlet share, a yearly shock's
+        standard normal. Kept with the results so that outputs can be related to inputs."""
+        out: dict[str, np.ndarray] = {}
+        for path in sampling_dimensions(self.scenario):
+            if path in self.scenario.params:
+                out[path] = np.broadcast_to(np.asarray(self.scalar(path), dtype=float), (self.n,))
+        shares = self.sector_shares()
+        if shares.ndim == 2:
+            for j, key in enumerate(self.scenario.params["investment.sector_shares"]):
+                if f"investment.sector_shares.{key}" in self.u:
+                    out[f"investment.sector_shares.{key}"] = shares[:, j]
+        for prefix in SHOCKS:
+            z = self.shocks(prefix)
+            if z is not None:
+                for t, year in enumerate(shock_years(self.scenario, prefix)):
+                    out[f"{prefix}.{year}"] = z[:, t]
+        return {k: np.ascontiguousarray(v) for k, v in out.items()}
+
     def __getitem__(self, path: str):
         """Settings that are never uncertain (integers, choices, shares): as written."""
         return self.scenario.params[path]

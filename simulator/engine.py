@@ -19,7 +19,7 @@ from .draws import DrawnParameters, sampling_dimensions
 from .errors import UserError
 from .parallel import dask_client, map_indexed
 from .projection import Block, exchange_stages, project
-from .result import Result
+from .result import INPUT_PREFIX, Result
 from .sampling import block_sizes, block_uniforms
 from .scenario import Scenario
 from .seeds import sectors
@@ -27,7 +27,11 @@ from .seeds import sectors
 def simulate_block(scenario: Scenario, block_index: int, n: int) -> Block:
     """Every variable for draws [block_index * block_size, + n) of the scenario's run."""
     u = block_uniforms(sampling_dimensions(scenario), scenario.sampler, scenario.seed, block_index, n)
-    return evaluate(scenario, u, n)
+    d = DrawnParameters(scenario, u, n)
+    block = project(d)
+    # The inputs behind each draw travel with its outputs (after the core: they are its own draws).
+    block.update({f"{INPUT_PREFIX}{name}": values for name, values in d.inputs().items()})
+    return block
 
 
 def evaluate(scenario: Scenario, uniforms: dict, n: int, blocks: tuple[str, ...] | None = None) -> Block:
@@ -123,13 +127,29 @@ def bytes_per_draw(scenario: Scenario) -> int:
 PEAK_OVER_OUTPUTS = 2.2  # measured: 13.8 GiB peak for 6.3 GiB of outputs (2,000,000 baseline draws)
 
 
-def check_memory(scenario: Scenario, fraction: float = 0.75) -> None:
-    """Refuse, before any work, a run whose outputs would not fit in memory."""
+def available_memory() -> int | None:
+    """Bytes a new process can use: Linux's MemAvailable (free memory plus the page cache the kernel
+    can drop), not the free pages alone, which a busy file cache makes look scarce; elsewhere the
+    free pages; None if neither is known."""
     import os
 
     try:
-        available = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     except (ValueError, OSError, AttributeError):
+        return None
+
+
+def check_memory(scenario: Scenario, fraction: float = 0.75) -> None:
+    """Refuse, before any work, a run whose outputs would not fit in memory."""
+    available = available_memory()
+    if available is None:
         return  # unknown: let the run try
     per_draw = bytes_per_draw(scenario)
     # The outputs, plus their summaries' sorted copies and the ensemble file's encoding.
@@ -137,7 +157,7 @@ def check_memory(scenario: Scenario, fraction: float = 0.75) -> None:
     if needed > fraction * available:
         most = int(fraction * available / (PEAK_OVER_OUTPUTS * per_draw))
         raise UserError(f"{scenario.draws:,} draws need about {needed / 2**30:.1f} GiB for their outputs, more than "
-                        f"this machine can spare ({available / 2**30:.1f} GiB free); use --draws {most:,} or fewer, "
+                        f"this machine can spare ({available / 2**30:.1f} GiB available); use --draws {most:,} or fewer, "
                         "or a machine with more memory")
 
 

@@ -23,6 +23,7 @@ UNITS = {
     "usd_bn": ("US$ billion", "non-negative"),
     "jpy_per_usd": ("yen per US dollar", "positive"),
     "percent": ("percent", "any"),
+    "people": ("people", "non-negative"),
 }
 PERIODS = {
     "fiscal_year_april": "India's fiscal year (April-March), labelled by its first calendar year: 2023 = FY2023-24",

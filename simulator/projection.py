@@ -207,6 +207,7 @@ def _exchange(d: DrawnParameters) -> Block:
     if not names:
         zeros = np.zeros((n, T))
         return {v: zeros.copy() for v in ("exchange.arrivals_total", "exchange.cumulative_total",
+                                          "exchange.counted_cumulative",
                                           "exchange.skilled_arrivals", "exchange.skilled_cumulative",
                                           "exchange.skilled_stock", "exchange.remittances")}
     p = scenario.params
@@ -232,12 +233,14 @@ def _exchange(d: DrawnParameters) -> Block:
     yearly = flows.arrivals  # (n, T, J)
     everyone = np.ones(len(names))
     skilled = np.array([float(bool(p[f"exchange.streams.{j}.skilled"])) for j in names])
+    counted = counting_weights(scenario)
     total = np.einsum("ntj,j->nt", yearly, everyone)
     skilled_arrivals = np.einsum("ntj,j->nt", yearly, skilled)
     by_stage = {"exchange.backlog_by_stage": flows.backlog} if order else {}
     return {**by_stage,
         "exchange.arrivals_total": total,
         "exchange.cumulative_total": np.cumsum(total, axis=1),
+        "exchange.counted_cumulative": np.cumsum(np.einsum("ntj,j->nt", yearly, counted), axis=1),
         "exchange.skilled_arrivals": skilled_arrivals,
         "exchange.skilled_cumulative": np.cumsum(skilled_arrivals, axis=1),
         "exchange.skilled_stock": np.einsum("ntj,j->nt", flows.stock_end, skilled),
@@ -245,6 +248,14 @@ def _exchange(d: DrawnParameters) -> Block:
         "exchange.arrivals_by_stream": yearly,
         "exchange.stock_by_stream": flows.stock_end,
     }
+
+
+def counting_weights(scenario) -> np.ndarray:
+    """Each stream's weight in the count against the people target (the Action Plan's counting rule,
+    `exchange.streams.<name>.counts_toward_people`), in the order of the scenario's streams."""
+    p = scenario.params
+    return np.array([float(p[f"exchange.streams.{j}.counts_toward_people"].value)
+                     for j in scenario.names("exchange.streams")])
 
 
 def _exchange_layout(scenario) -> tuple[list[str], list, list]:

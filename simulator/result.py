@@ -13,6 +13,7 @@ import pandas as pd
 import xarray as xr
 
 from ._version import __version__
+from .inputs import INPUT_PREFIX, input_label
 from .variables import VARIABLES, variable
 
 if TYPE_CHECKING:
@@ -37,11 +38,19 @@ class Result:
     dataset: xr.Dataset
 
     @classmethod
-    def from_arrays(cls, scenario: "Scenario", arrays: dict[str, np.ndarray], labels: dict[str, list[str]]) -> "Result":
-        """`labels` names the entries of the third dimensions: {"sector": [...], "stream": [...], ...}."""
-        coords = {"draw": np.arange(scenario.draws), "year": scenario.years}
+    def from_arrays(cls, scenario: "Scenario", arrays: dict[str, np.ndarray], labels: dict[str, list[str]],
+                    first_draw: int = 0) -> "Result":
+        """`labels` names the entries of the third dimensions: {"sector": [...], "stream": [...], ...}.
+        The arrays hold draws first_draw, first_draw + 1, ... (all of the run's draws, or one block)."""
+        n = len(next(iter(arrays.values()))) if arrays else scenario.draws
+        coords = {"draw": np.arange(first_draw, first_draw + n), "year": scenario.years}
         data_vars = {}
         for name, values in arrays.items():
+            if name.startswith(INPUT_PREFIX):
+                label, unit = input_label(name[len(INPUT_PREFIX):])
+                data_vars[name] = xr.Variable(("draw",), values, attrs={
+                    "unit": unit, "long_name": label, "description": "sampled input: its value in each draw"})
+                continue
             info = variable(name)
             dims = ("draw", "year") + ((info.extra_dim,) if info.extra_dim else ())
             if info.extra_dim:
@@ -55,7 +64,18 @@ class Result:
 
     @property
     def variables(self) -> list[str]:
-        return list(self.dataset.data_vars)
+        """The model's output variables (the sampled inputs kept beside them are in `inputs`)."""
+        return [k for k in self.dataset.data_vars if not str(k).startswith(INPUT_PREFIX)]
+
+    @property
+    def inputs(self) -> pd.DataFrame:
+        """Every sampled input's value per draw: one row per draw, one column per input (named as
+        the sampling dimension: 'investment.realisation_rate', 'trade.shock_japan_to_india.2027',
+        'investment.sector_shares.clean_energy'). Empty columns if the scenario has none."""
+        names = [str(k) for k in self.dataset.data_vars if str(k).startswith(INPUT_PREFIX)]
+        frame = pd.DataFrame({k[len(INPUT_PREFIX):]: self.dataset[k].values for k in names},
+                             index=pd.Index(self.dataset["draw"].values, name="draw"))
+        return frame
 
     def flat(self) -> list[tuple[str, str, xr.DataArray]]:
         """(name, unit, draw x year array) for every variable; a third dimension becomes one entry
@@ -117,14 +137,27 @@ class Result:
         return pd.DataFrame(rows)
 
 
-    def probabilities(self, years: list[int] | None = None) -> pd.DataFrame:
-        """Headline probabilities (share of draws) in 2030 (if simulated) and the final year."""
-        rows = []
-        for event in probability_events(self.scenario, years):
-            values = self.dataset[event["variable"]].sel(year=event["year"]).values
-            rows.append({k: event[k] for k in ("event", "variable", "year")}
-                        | {"probability": float(happens(event, values).mean())})
-        return pd.DataFrame(rows)
+    def events(self) -> pd.DataFrame:
+        """The scenario's events ([events.<name>] in its file): event, title, year, probability (the
+        share of draws in which it happens) and se (its Monte Carlo standard error), with the
+        variable and whether `year` means "by" that year. What events.csv holds."""
+        from .events import event_table, scenario_parameter
+
+        return event_table(self.dataset, self.scenario.events, scenario_parameter(self.scenario, self.dataset))
+
+    def probabilities(self) -> pd.DataFrame:
+        """The same as `events()` (the name of earlier versions)."""
+        return self.events()
+
+    def event(self, name: str) -> np.ndarray:
+        """Whether the named event happened, one boolean per draw (for `simulator.analysis.discover`)."""
+        from .events import occurred, scenario_parameter
+
+        events = {e.name: e for e in self.scenario.events}
+        if name not in events:
+            raise KeyError(f"no event {name!r} in scenario '{self.scenario.name}'; its events: "
+                           f"{', '.join(events) or '(none)'}")
+        return occurred(self.dataset, events[name], scenario_parameter(self.scenario, self.dataset))
 
 
 def dataset_attrs(scenario: "Scenario") -> dict:
@@ -132,34 +165,6 @@ def dataset_attrs(scenario: "Scenario") -> dict:
     return {"scenario": scenario.name, "title": scenario.title, "seed": scenario.seed,
             "draws": scenario.draws, "sampler": scenario.sampler, "block_size": scenario.block_size,
             "ijsim_version": __version__}
-
-
-def probability_events(scenario: "Scenario", years: list[int] | None = None) -> list[dict]:
-    """The headline events: (event, variable, year, above, threshold, inclusive), counted over draws
-    by `happens`; in 2030 (if simulated) and the final year, and the exchange targets' year."""
-    all_years = [int(y) for y in scenario.years]
-    if years is None:
-        years = headline_years(all_years)
-    base = int(scenario.params["trade.base_year"])
-    events = [{"event": f"India's deficit with Japan narrower than in FY{base}-{(base + 1) % 100:02d}",
-               "variable": "trade.balance_change", "year": y, "threshold": 0.0, "inclusive": False}
-              for y in years]
-    if scenario.names("exchange.streams"):
-        p = scenario.params
-        due = int(scenario.years[0]) + p["exchange.target_years"] - 1
-        target_year = min(due, all_years[-1])  # a target due after the horizon: judged at its end, and said so
-        late = f" (the horizon's end; the target falls due in {due})" if due > target_year else ""
-        for var, target, what in (("exchange.cumulative_total", p["exchange.target_people"], "people exchanged"),
-                                  ("exchange.skilled_cumulative", p["exchange.target_skilled"],
-                                   "skilled workers to Japan")):
-            events.append({"event": f"{target:,} {what} by {target_year}{late}", "variable": var,
-                           "year": target_year, "threshold": target, "inclusive": True})
-    return events
-
-
-def happens(event: dict, values: np.ndarray) -> np.ndarray:
-    """Whether each draw's value meets the event."""
-    return values >= event["threshold"] if event["inclusive"] else values > event["threshold"]
 
 
 def summarise(name: str, unit: str, da: xr.DataArray) -> pd.DataFrame:

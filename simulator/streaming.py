@@ -8,7 +8,8 @@ streaming summaries) as it completes and is then dropped.
 * `none`: nothing is written; quantiles come from a log-linear histogram with a relative error of
   at most 2^-11 (simulator.sketch), means and standard deviations from per-block moments merged in
   block order (Chan, Golub & LeVeque 1979), exact up to rounding.
-Probabilities are integer counts of draws either way. Peak memory is the blocks in flight
+Events are counted block by block (integer counts: the same probabilities as on the whole
+ensemble); the sampled inputs (`input.*`) are written beside the outputs but not summarised. Peak memory is the blocks in flight
 (about two per thread) plus, for exact quantiles, one column of float64 (8 bytes per draw).
 Blocks are placed by index, so the files and summaries are identical for any number of threads
 or Dask workers.
@@ -26,8 +27,10 @@ from .engine import block_plan, configure, reuse_freed_memory, simulate_block
 from .errors import UserError
 from .parallel import dask_client, map_indexed
 from .projection import exchange_stages
-from .result import QUANTILES, happens, probability_events
+from .inputs import INPUT_PREFIX
+from .result import QUANTILES, Result
 from .seeds import sectors
+from .variables import variable
 from .summaries import RunSummary, summary_table
 
 ENSEMBLE_CHOICES = ("full", "float32", "none")
@@ -39,18 +42,18 @@ def run_into(scenario, folder: Path, *, ensemble: str = "full", progress: Callab
     """Run the scenario, writing `folder/ensemble.nc` (unless `ensemble="none"`) as blocks complete;
     return its summaries. `folder` is the results' temporary folder (output.files.atomic_folder)."""
     from .output.ensemble_file import ENSEMBLE_DTYPES, EnsembleWriter, exact_summaries
-    import pandas as pd
+    from .events import table_of_counts
 
     if ensemble not in ENSEMBLE_CHOICES:
         raise ValueError(f"ensemble must be one of {ENSEMBLE_CHOICES}, not {ensemble!r}")
     reuse_freed_memory()
     example = simulate_block(scenario, 0, 1)
-    variables = list(example)
+    variables = [k for k in example if not k.startswith(INPUT_PREFIX)]
     labels = {"sector": list(sectors()), "stream": scenario.names("exchange.streams"),
               "stage": exchange_stages(scenario)}
     path = Path(folder) / "ensemble.nc"
     writer = None if ensemble == "none" else EnsembleWriter(path, scenario, example, labels, ENSEMBLE_DTYPES[ensemble])
-    sink = _Sink(scenario, variables, {k: v.shape[1:] for k, v in example.items()}, writer,
+    sink = _Sink(scenario, variables, {k: example[k].shape[1:] for k in variables}, labels, writer,
                  sketch=ensemble == "none", source=source or scenario.name)
     plan = block_plan(scenario)
     sizes = dict(plan)
@@ -70,10 +73,8 @@ def run_into(scenario, folder: Path, *, ensemble: str = "full", progress: Callab
     else:
         stats = exact_summaries(path, quantiles)
     table = summary_table(variables, labels, scenario.years, stats)
-    probabilities = pd.DataFrame([{k: e[k] for k in ("event", "variable", "year")}
-                                  | {"probability": count / scenario.draws}
-                                  for e, count in zip(sink.events, sink.event_counts)])
-    return RunSummary(scenario, table, probabilities, labels, variables, sink.base_balance, ensemble=ensemble,
+    events = table_of_counts(scenario.events, sink.event_counts, scenario.draws)
+    return RunSummary(scenario, table, events, labels, variables, sink.base_balance, ensemble=ensemble,
                       quantile_method="log-histogram" if writer is None else "exact")
 
 
@@ -106,17 +107,17 @@ def _block_into(scenario, sizes: dict[int, int], sink: "_Sink", index: int) -> N
 class _Sink:
     """Takes each block once: checks it, writes it, counts its events, updates the sketches."""
 
-    def __init__(self, scenario, variables: list[str], shapes: dict[str, tuple], writer, sketch: bool, source: str):
+    def __init__(self, scenario, variables: list[str], shapes: dict[str, tuple], labels: dict[str, list[str]], writer,
+                 sketch: bool, source: str):
         from .sketch import LogHistogram
 
+        self.scenario, self.labels = scenario, labels
         self.variables, self.shapes, self.writer, self.source = variables, shapes, writer, source
         self.offsets, start = {}, 0
         for i, n in block_plan(scenario):
             self.offsets[i] = start
             start += n
-        self.year_index = {int(y): j for j, y in enumerate(scenario.years)}
-        self.events = probability_events(scenario)
-        self.event_counts = [0] * len(self.events)
+        self.event_counts = [0] * len(scenario.events)
         self.base_balance = float("nan")
         self._lock = threading.Lock()
         width = sum(int(np.prod(s)) for s in shapes.values())
@@ -129,8 +130,7 @@ class _Sink:
         self._check_finite(index, block)
         if self.writer is not None:
             self.writer.write(self.offsets[index], block)
-        counts = [int(np.count_nonzero(happens(e, block[e["variable"]][:, self.year_index[e["year"]]])))
-                  for e in self.events]
+        counts = self._count_events(index, block)
         flat = None
         if self.histogram is not None:
             n = len(block[self.variables[0]])
@@ -146,6 +146,16 @@ class _Sink:
                 self.histogram.add(flat)
                 self._moments[index] = (len(flat), mean, m2)
                 self._fold()
+
+    def _count_events(self, index: int, block: dict[str, np.ndarray]) -> list[int]:
+        """In how many of the block's draws each of the scenario's events happens."""
+        from .events import occurred, scenario_parameter
+
+        if not self.scenario.events:
+            return []
+        dataset = Result.from_arrays(self.scenario, block, self.labels, first_draw=self.offsets[index]).dataset
+        parameter = scenario_parameter(self.scenario, dataset)
+        return [int(np.count_nonzero(occurred(dataset, e, parameter))) for e in self.scenario.events]
 
     def _fold(self) -> None:
         """Merge moments in block order (Chan et al.): the same result for any arrival order."""
@@ -164,9 +174,15 @@ class _Sink:
         for name, values in block.items():
             if not np.isfinite(values).all():
                 bad = tuple(int(i) for i in np.argwhere(~np.isfinite(values))[0])
-                raise UserError(f"{self.source}: the results are not finite ({name} is {values[bad]} for draw "
-                                f"{self.offsets[index] + bad[0]}): the scenario's values are too extreme for "
-                                "floating point; nothing was written")
+                where = [f"draw {self.offsets[index] + bad[0]}"]
+                if len(bad) > 1:
+                    where.append(f"year {int(self.scenario.years[bad[1]])}")
+                if len(bad) > 2:
+                    dim = variable(name).extra_dim
+                    where.append(f"{dim} {self.labels[dim][bad[2]]}")
+                raise UserError(f"{self.source}: the results are not finite ({name} is {values[bad]} for "
+                                f"{', '.join(where)}): the scenario's values are too extreme for floating point; "
+                                "nothing was written")
 
     def sketch_stats(self, quantiles: list[float]) -> dict[str, dict[str, np.ndarray]]:
         n, mean, m2 = self._merged

@@ -1,7 +1,7 @@
 """What a streamed run keeps: its summaries, not its draws.
 
 A `RunSummary` answers what the results folder, the console and the plots ask of a run (`summary`,
-`headline`, `probabilities`, `bands`, `labels`) the way `Result` does, from tables computed while the
+`headline`, `events`, `bands`, `labels`) the way `Result` does, from tables computed while the
 draws streamed past (simulator.streaming). Its draws, when kept, are in the ensemble file.
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 class RunSummary:
     scenario: "Scenario"
     table: pd.DataFrame                       # summary.csv's rows
-    probability_table: pd.DataFrame
+    event_table: pd.DataFrame                 # Result.events()'s rows, counted block by block
     label_lists: dict[str, list[str]]
     variables: list[str]
     base_balance_usd_bn: float
@@ -61,8 +61,12 @@ class RunSummary:
                              "p50": r["p50"], "p05": r["p05"], "p95": r["p95"]})
         return pd.DataFrame(rows)
 
-    def probabilities(self, years: list[int] | None = None) -> pd.DataFrame:
-        return self.probability_table.copy()
+    def events(self) -> pd.DataFrame:
+        return self.event_table.copy()
+
+    def probabilities(self) -> pd.DataFrame:
+        """The same as `events()` (the name of earlier versions)."""
+        return self.events()
 
 
 def summary_table(variables: list[str], labels: dict[str, list[str]], years, stats: dict) -> pd.DataFrame:

@@ -1,4 +1,7 @@
+import importlib
+import json
 import os
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -13,7 +16,56 @@ SCENARIOS = ROOT / "scenarios"
 # `make test` uses the "ci" profile (bounded time); HYPOTHESIS_PROFILE=fuzz runs many more examples.
 settings.register_profile("ci", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("fuzz", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# make mutation: each mutant reruns the tests that reach it, so fewer examples per property.
+settings.register_profile("mutation", max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+# Under mutmut, files with known answers first, end-to-end runs (module fixtures that run the model) last.
+FAST_FIRST = ("test_core_known_answers", "test_exchange_kernels", "test_result_tables", "test_investment_core",
+              "test_trade_process", "test_results_files",
+              "test_exchange", "test_pipeline", "test_trade", "test_closed_form_run", "test_compare",
+              "test_trade_channels", "test_what_users_read", "test_regression")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under mutmut (make mutation) run a mutant's tests cheapest first, so that a killed mutant costs
+    the cheapest test that kills it: by file (FAST_FIRST), then by the durations mutmut measured."""
+    if not os.environ.get("MUTANT_UNDER_TEST"):
+        return
+    stats = Path("mutmut-stats.json")
+    duration = json.loads(stats.read_text(encoding="utf-8")).get("duration_by_test", {}) if stats.exists() else {}
+    rank = {name: i for i, name in enumerate(FAST_FIRST)}
+    items.sort(key=lambda item: (rank.get(item.path.stem, len(rank)), str(item.path), duration.get(item.nodeid, 0.0)))
+
+
+def under_ci() -> bool:
+    """CI sets CI=true (GitHub Actions, GitLab, this project's .ci/run); there nothing may be skipped."""
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def missing(what: str) -> None:
+    """Skip a test whose tool is missing on a developer's machine; fail it under CI, where a skip would
+    leave the check unrun while CI stays green."""
+    if under_ci():
+        pytest.fail(f"{what} (CI=true: a check that cannot run fails instead of being skipped)", pytrace=False)
+    pytest.skip(what, allow_module_level=True)
+
+
+def chromium() -> str:
+    """Path of Debian's chromium for the report's browser tests (.ci/ensure-chromium.sh installs it)."""
+    path = shutil.which("chromium")
+    if path is None:
+        missing("Debian's chromium is not installed (.ci/ensure-chromium.sh, run by make test, installs it as root)")
+    return path
+
+
+def require_module(name: str):
+    """importorskip that fails under CI: the [test] extra installs every module the tests use."""
+    try:
+        return importlib.import_module(name)
+    except ImportError as exc:
+        missing(f"{name} cannot be imported ({exc}); install the [test] extra")
 
 
 @pytest.fixture
@@ -40,3 +92,9 @@ def cli(capsys, monkeypatch, tmp_path):
         captured = capsys.readouterr()
         return code, captured.out, captured.err
     return _run
+
+
+def no_events(scenario) -> dict:
+    """with_params entries that drop a scenario's events: for tests that shorten the horizon below
+    the baseline's event years (2029-2034), which would otherwise be refused (issue 17)."""
+    return {f"events.{name}": False for name in scenario.names("events")}

@@ -143,17 +143,25 @@ def test_control_characters_are_escaped_in_every_message(cli, write):
     assert "red \\x1b[31m alarm\\rline\\u202e" in out
 
 
-def test_exchange_target_after_the_horizon_is_a_warning_and_labelled(cli, write, tmp_path):
-    write("s.toml", f'[scenario]\nname = "short"\nextends = "{(SCENARIOS / "baseline.toml").as_posix()}"\n'
-                    'horizon_years = 3\n')  # the baseline's targets fall due in 2029
+def test_exchange_target_after_the_horizon_is_a_warning_and_its_events_an_error(cli, write, tmp_path):
+    """The baseline's targets fall due in 2029. A child ending in 2027 is warned about the targets;
+    the baseline's events ask about 2029-2034, so they are errors until the child drops them
+    (issue 17: an event outside the horizon is a scenario error)."""
+    parent = (SCENARIOS / "baseline.toml").as_posix()
+    write("s.toml", f'[scenario]\nname = "short"\nextends = "{parent}"\nhorizon_years = 3\n')
     code, out, err = cli("validate", "s.toml")
-    assert code == 0
+    assert code == 2
+    assert "s.toml: events.people_500k_by_2029.by: 2029 is outside the scenario's horizon 2025-2027" in err
+    events = ("deficit_narrower_2030", "deficit_narrower_2034", "people_500k_by_2029", "skilled_50k_by_2029")
+    write("s.toml", f'[scenario]\nname = "short"\nextends = "{parent}"\nhorizon_years = 3\n[events]\n'
+                    + "".join(f"{e} = false\n" for e in events))
+    code, out, err = cli("validate", "s.toml")
+    assert code == 0, err
     # the key is set in the parent, and the warning names the file that holds it
     assert "baseline.toml: exchange.target_years: the exchange targets fall due in 2029" in err
-    assert "judged in 2027" in err
     code, out, err = cli("run", "s.toml", "--draws", "5", "--no-plots", "--out", "o")
     assert code == 0 and "exchange.target_years" in err
-    assert "by 2027 (the horizon's end; the target falls due in 2029)" in out
+    assert (tmp_path / "o" / "events.csv").read_text() == "event,title,year,probability,se\n"
 
 
 def test_distribution_parameters_of_any_size_do_not_crash(cli, write):

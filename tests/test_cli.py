@@ -11,7 +11,7 @@ import xarray as xr
 from simulator.output.files import sha256_file
 from simulator.result import SUMMARY_COLUMNS
 
-from .conftest import SCENARIOS
+from .conftest import SCENARIOS, require_module
 
 BASELINE = SCENARIOS / "baseline.toml"
 
@@ -68,7 +68,7 @@ def test_manifest(baseline_run):
 
 
 def test_iamc_csv_reads_in_pyam(baseline_run):
-    pyam = pytest.importorskip("pyam")
+    pyam = require_module("pyam")
     df = pyam.IamDataFrame(baseline_run / "iamc.csv")
     assert df.model == ["ijsim"] and df.scenario == ["baseline"] and df.region == ["India"]
     assert df.year == list(range(2025, 2035))

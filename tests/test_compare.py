@@ -51,9 +51,9 @@ def test_compare_needs_two_distinct_scenarios_with_one_horizon(pair, write):
         compare(pair[:1])
     with pytest.raises(ValueError, match="differ"):
         compare([pair[0], pair[0]])
-    short = pair[1].with_params({"scenario.horizon_years": 5})
+    longer = pair[1].with_params({"scenario.horizon_years": 11})
     with pytest.raises(ValueError, match="same horizon"):
-        compare([pair[0], short])
+        compare([pair[0], longer])
 
 
 def test_compare_cli(cli, tmp_path):

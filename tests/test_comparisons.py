@@ -12,7 +12,7 @@ import xarray as xr
 from simulator.output.labels import format_value
 from simulator.scenario.parameters import SPECS
 
-from .conftest import SCENARIOS
+from .conftest import SCENARIOS, require_module
 
 PAIR = [SCENARIOS / "baseline.toml", SCENARIOS / "us-tariffs-persist.toml"]
 
@@ -77,7 +77,7 @@ def test_format_value_people_are_whole_and_never_negative_zero():
 
 
 def test_iamc_csv_has_one_scenario_per_file(compared):
-    pyam = pytest.importorskip("pyam")
+    pyam = require_module("pyam")
     folder, _ = compared
     df = pyam.IamDataFrame(folder / "iamc.csv")
     assert sorted(df.scenario) == ["baseline", "us-tariffs-persist"]
@@ -98,11 +98,11 @@ def test_ensemble_holds_every_scenarios_draws(compared):
             assert np.median(draws) == pytest.approx(summaries.loc[(name, "trade.balance", 2034), "p50"], rel=1e-12)
 
 
-def test_manifest_and_probabilities_carry_the_labels(compared):
+def test_manifest_and_events_carry_the_labels(compared):
     folder, _ = compared
     m = json.loads((folder / "manifest.json").read_text())
     assert [s["label"] for s in m["scenarios"]] == ["Baseline", "Tariffs stay"]
-    prob = pd.read_csv(folder / "probabilities.csv")
+    prob = pd.read_csv(folder / "events.csv")
     assert set(prob.scenario) == {"baseline", "us-tariffs-persist"}
 
 

@@ -126,6 +126,8 @@ def test_numerical_edge_cases_run_with_sensible_output(case, write):
         doc = tomllib.load(fh)
     doc = merge(doc, EDGE_CASES[case])
     doc["scenario"].pop("extends", None)
+    if case == "one year":  # the baseline's events ask about 2029-2034, outside a one-year horizon
+        doc.pop("events", None)
     scenario = simulator.scenario_from_dict(doc)
     result = simulator.run(scenario, draws=min(scenario.draws, 50))
     for name in result.variables:

@@ -14,9 +14,9 @@ from nbclient import NotebookClient
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 # A cell plots if it calls one of the plotting functions (without a trailing ';' a cell that returns
 # an Axes also shows its repr, which is fine: what counts is the image).
-PLOTS = re.compile(r"\b(plt\.subplots|plots\.\w+|plot_sensitivity)\(")
+PLOTS = re.compile(r"\b(plt\.subplots|plots\.\w+|plot_sensitivity|plot_tradeoff|plot_box)\(")
 # How many cells of each notebook must show a figure: guards against the pattern matching nothing.
-FIGURE_CELLS = {"quickstart": 2, "sensitivity": 3}
+FIGURE_CELLS = {"quickstart": 2, "sensitivity": 6}
 
 
 def images(cell) -> int:

@@ -13,9 +13,9 @@ from simulator.analysis import sensitivity
 from simulator.flows import run_flows
 from simulator.output.files import write_results
 
-from .conftest import SCENARIOS
+from .conftest import SCENARIOS, require_module
 
-distributed = pytest.importorskip("distributed")
+distributed = require_module("distributed")
 
 SMALL_EXCHANGE = SCENARIOS.parent / "tests" / "scenarios" / "small_exchange.toml"
 
@@ -147,3 +147,14 @@ def test_simpy_replications_on_processes_match_one_process():
     assert one.dataset.equals(two.dataset)
     assert one.stage_stats.equals(two.stage_stats)
     assert calls[-1] == (3.0, 3) and all(b[0] >= a[0] for a, b in zip(calls, calls[1:]))
+
+
+def test_available_memory_counts_what_the_kernel_can_free():
+    """MemAvailable (free pages plus reclaimable cache), never less than the free pages alone: a large
+    file cache must not make a run look too big for the machine."""
+    from simulator.engine import available_memory
+
+    available = available_memory()
+    assert available is not None and available > 0
+    if os.path.exists("/proc/meminfo"):
+        assert available >= os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") * 0.9

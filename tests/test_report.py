@@ -1,12 +1,12 @@
 """The HTML report: self-contained, escaped, and rendered by a real browser (headless Chromium)."""
-import shutil
 
 import pytest
 
 from simulator.cli import main
 from simulator.output.report import build_report
 
-from .conftest import SCENARIOS
+from .conftest import SCENARIOS, require_module
+from .conftest import chromium as find_chromium
 
 HOSTILE = """
 [scenario]
@@ -45,10 +45,8 @@ def test_report_is_self_contained_and_escaped(hostile_report):
 
 
 def test_report_renders_in_headless_chromium(hostile_report, tmp_path):
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.skip("Debian's chromium is not installed (.ci/ensure-chromium.sh, run by make test, installs it as root)")
-    playwright = pytest.importorskip("playwright.sync_api")
+    chromium = find_chromium()
+    playwright = require_module("playwright.sync_api")
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
@@ -98,3 +96,11 @@ def test_build_report_escapes_parameter_values(tmp_path):
         "parameters": {"a.b": {"value": "<b>v</b>", "unit": "u", "from": "f", "source": "<i>s</i>"}}}))
     html = build_report(tmp_path)
     assert "&lt;b&gt;v&lt;/b&gt;" in html and "&lt;i&gt;s&lt;/i&gt;" in html
+
+
+@pytest.mark.parametrize("ci, outcome", [("true", pytest.fail.Exception), ("", pytest.skip.Exception)])
+def test_missing_chromium_fails_under_ci_and_skips_elsewhere(ci, outcome, monkeypatch, tmp_path):
+    monkeypatch.setenv("CI", ci)
+    monkeypatch.setenv("PATH", str(tmp_path))  # no chromium on it
+    with pytest.raises(outcome, match="chromium is not installed"):
+        find_chromium()

@@ -2,7 +2,6 @@
 event probabilities, and a parameter table that a browser 1280 px wide shows without wrapping
 units and file names letter by letter."""
 import re
-import shutil
 from html import unescape
 
 import pytest
@@ -10,7 +9,8 @@ import pytest
 from simulator.cli import main
 from simulator.output.report_sections import run_plots
 
-from .conftest import ROOT, SCENARIOS
+from .conftest import ROOT, SCENARIOS, require_module
+from .conftest import chromium as find_chromium
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -82,10 +82,8 @@ def test_comparison_report_has_each_scenarios_event_probabilities(reports):
 
 
 def test_parameter_table_is_readable_at_1280_px(reports, tmp_path):
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.skip("Debian's chromium is not installed (.ci/ensure-chromium.sh, run by make test, installs it as root)")
-    playwright = pytest.importorskip("playwright.sync_api")
+    chromium = find_chromium()
+    playwright = require_module("playwright.sync_api")
     lines_per_cell = """(column) => Array.from(document.querySelectorAll('table.params tbody tr')).map(tr => {
         const range = document.createRange(); range.selectNodeContents(tr.cells[column]);
         return new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top))).size; })"""

@@ -73,7 +73,7 @@ def test_save_results_writes_the_folder_and_the_report(tmp_path):
     result = simulator.run(scenario, draws=100, seed=1)
     folder = simulator.save_results(result, tmp_path / "run")
     names = {p.name for p in folder.iterdir()}
-    assert {"summary.csv", "iamc.csv", "ensemble.nc", "probabilities.csv", "manifest.json", "plots",
+    assert {"summary.csv", "iamc.csv", "ensemble.nc", "events.csv", "manifest.json", "plots",
             "report.html"} <= names
     assert (folder / "plots" / "trade.balance.png").is_file()
     assert "<html" in (folder / "report.html").read_text(encoding="utf-8")

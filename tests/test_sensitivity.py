@@ -130,3 +130,21 @@ def test_sensitivity_cli(cli, tmp_path):
                            (["--year", "1999"], "outside")):
         code, _, err = cli("sensitivity", SCENARIOS / "baseline.toml", *args, "--out", "x")
         assert code == 2 and fragment in err and not (tmp_path / "x").exists()
+
+
+def test_trees_rank_beside_sobol(baseline, cli, tmp_path):
+    """Extra-trees importance on the scenario: the pledge's realisation rate drives the FDI stock,
+    inputs of the exchange cannot matter, and the Sobol' total index stands beside each score."""
+    table = sensitivity(baseline, "investment.fdi_stock", 2030, "trees", n=64, seed=1)
+    assert table.index[0] == "investment.realisation_rate"
+    assert table["importance"].sum() == pytest.approx(1)
+    assert table.loc["exchange.streams.students.uptake", "importance"] < 0.01
+    assert {"ST", "ST_conf", "S1"} <= set(table.columns)
+    assert table.attrs["evaluations"] == 64 * (len(table) + 2) + 4096
+    code, out, err = cli("sensitivity", SCENARIOS / "baseline.toml", "--output", "investment.fdi_stock",
+                         "--year", "2030", "--method", "trees", "--n", "64", "--out", "tr")
+    assert code == 0, err
+    assert "importance" in out and "Share of the pledge that arrives" in out and "ST" in out
+    assert (tmp_path / "tr" / "plots" / "feature_scores.png").exists()
+    code, _, err = cli("report", "tr")
+    assert code == 0 and "extra-trees" in (tmp_path / "tr" / "report.html").read_text()

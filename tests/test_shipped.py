@@ -70,7 +70,7 @@ def test_shipped_directions_draw_by_draw(baseline):
 
 
 def test_headline_probability_is_reported(baseline):
-    p = baseline.probabilities()
+    p = baseline.events()
     assert list(p["year"]) == [2030, 2034, 2029, 2029]  # trade in 2030 and 2034; exchange targets by year five
-    assert p["event"].str.contains("500,000 people").any() and p["event"].str.contains("50,000 skilled").any()
+    assert p["title"].str.contains("500,000 people").any() and p["title"].str.contains("50,000 skilled").any()
     assert p["probability"].between(0, 1).all()

@@ -125,6 +125,13 @@ def test_cli_ensemble_choices(cli, tmp_path):
         assert ("ensemble.nc" in manifest["files"]) == (mode != "none")
     with xr.open_dataset(tmp_path / "float32" / "ensemble.nc") as ds:
         assert int(ds.attrs["seed"]) == 2**63 - 1
+        assert ds["input.investment.realisation_rate"].dims == ("draw",)
+    # float32 draws are enough to discover from; no draws are not, and the message says what to do
+    code, _, err = cli("discover", "float32", "--event", "deficit_narrower_2030", "--out", "found32")
+    assert code == 0, err
+    code, _, err = cli("discover", "none", "--event", "deficit_narrower_2030", "--out", "found")
+    assert code == 2 and "--ensemble none" in err and "Traceback" not in err
+    assert not (tmp_path / "found").exists()
 
 
 def test_not_enough_disk_is_refused_before_work(cli, tmp_path, monkeypatch):

@@ -4,7 +4,7 @@ One module per verb, each registering itself on the group in `group.py`; options
 several verbs live in `options.py`, exit-code handling in `main.py`. Heavy imports stay inside
 the commands so that `ijsim --help` and `validate` start fast.
 """
-from . import compare, flows, history, inventory, report, run, scenarios, sensitivity, trade_model  # noqa: F401  (register the verbs)
+from . import compare, discover, flows, history, inventory, report, run, scenarios, sensitivity, trade_model  # noqa: F401  (register the verbs)
 from .group import cli
 from .main import entry, main
 

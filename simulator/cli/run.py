@@ -29,7 +29,7 @@ from .progress import progress
 def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, no_plots, quiet, workers,
         scheduler, threads, strict, ensemble) -> None:
     """Run SCENARIO (a file, or the name of a shipped scenario such as `baseline`) and write
-    summary.csv, iamc.csv, ensemble.nc, probabilities.csv, manifest.json and plots/.
+    summary.csv, iamc.csv, ensemble.nc, events.csv, manifest.json and plots/.
 
     Draws stream to ensemble.nc as they are computed: memory does not grow with --draws."""
     from .. import streaming

@@ -19,7 +19,7 @@ from .progress import progress
 @click.option("--output", "output", default="trade.balance", show_default=True,
               help="Output variable (as in summary.csv; `ijsim variables` lists them), e.g. investment.fdi_stock.")
 @click.option("--year", type=int, help="Year of the output [default: the last year of the horizon].")
-@click.option("--method", type=click.Choice(["sobol", "morris", "oat"]), default="sobol", show_default=True)
+@click.option("--method", type=click.Choice(["sobol", "morris", "oat", "trees"]), default="sobol", show_default=True)
 @click.option("--n", "n", type=click.IntRange(2), help="Sobol: base sample (power of two, default 1024); "
               "Morris: trajectories (default 40).")
 @run_options("--seed", "--block-size")
@@ -34,7 +34,8 @@ def sensitivity(scenario_file, output, year, method, n, seed, block_size, out_di
 
     sobol: first-order (S1: the input alone) and total (ST: with its interactions) indices with 95%
     intervals; morris: screening by mean absolute elementary effect; oat: one-at-a-time swings for
-    a tornado chart. The method chooses its own sample points, so there is no --sampler; the model
+    a tornado chart; trees: extra-trees feature scores (importance, summing to 1) beside the Sobol'
+    indices. The method chooses its own sample points, so there is no --sampler; the model
     runs in batches of --block-size draws, which changes neither the points nor the result.
     """
     from ..analysis import sensitivity as analyse
@@ -57,8 +58,9 @@ def sensitivity(scenario_file, output, year, method, n, seed, block_size, out_di
         write_sensitivity(scenario, table, out_dir, force=force, plots=not no_plots, started=started)
     if quiet:
         return
-    main_col = {"sobol": "ST", "morris": "mu_star", "oat": "swing"}[method]
-    extra = {"sobol": ("S1", "ST"), "morris": ("mu_star", "sigma"), "oat": ("low", "high")}[method]
+    main_col = {"sobol": "ST", "morris": "mu_star", "oat": "swing", "trees": "importance"}[method]
+    extra = {"sobol": ("S1", "ST"), "morris": ("mu_star", "sigma"), "oat": ("low", "high"),
+             "trees": ("importance", "ST")}[method]
     ranking = Table(title=safe(f"{scenario.name}: sensitivity of {output_label(output, table.attrs['year'])} "
                                  f"({method}, {table.attrs['evaluations']:,} model evaluations)"), title_justify="left")
     for col in ("rank", "input", *extra, main_col if main_col not in extra else None):
@@ -71,8 +73,13 @@ def sensitivity(scenario_file, output, year, method, n, seed, block_size, out_di
         if method == "sobol":
             cells = [f"{format_value(row['S1'])} ± {format_value(row['S1_conf'])}",
                      f"{format_value(row['ST'])} ± {format_value(row['ST_conf'])}"]
+        if method == "trees":
+            cells = [format_value(row["importance"]), f"{format_value(row['ST'])} ± {format_value(row['ST_conf'])}"]
         ranking.add_row(str(rank), safe(row["label"]), *cells)
     out.print(ranking)
+    if method == "trees":
+        out.print("importance: extra-trees feature score (mean decrease in impurity, sums to 1), a ranking from "
+                  "4,096 Monte Carlo runs; ST: Sobol' total index with its 95% interval, for comparison.")
     if method == "sobol":
         out.print("S1: share of the output's variance due to the input alone; ST: with all its interactions "
                   "(ST - S1 is what it does together with others). Intervals are 95%.")

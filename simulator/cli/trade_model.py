@@ -165,8 +165,10 @@ def backtest(scenario_file, history_path, include_unverified, origins, horizons,
         result = bt.run_backtest(levels, models, origin_years, horizon_years, draws=draws, seed=seed)
     except ValueError as exc:
         raise UserError(str(exc)) from None
+    from ..exchange_calibration import hindcast_table
+    exchange = hindcast_table(history)
     write_backtest(result, levels, out_dir, scenario=scenario, force=force, plots=not no_plots,
-                   elapsed_s=time.perf_counter() - started, history_source=source)
+                   elapsed_s=time.perf_counter() - started, history_source=source, exchange_hindcast=exchange)
     if quiet:
         return
     overall = result.overall()
@@ -180,4 +182,8 @@ def backtest(scenario_file, history_path, include_unverified, origins, horizons,
         pooled.itertuples(), "model"))
     for note in result.notes:
         out.print(f"note: {safe(note)}")
+    for r in exchange.itertuples():
+        out.print(f"Indian residents in Japan, {r.target} from {r.origin}: projected {r.projected:,.0f} "
+                  f"(90%: {r.p05:,.0f}-{r.p95:,.0f}), observed {r.observed:,.0f}, {r.error:+.1%}"
+                  f"{'' if r.in_90 else ' (outside the interval)'}")
     out.print(f"results written to {safe(str(out_dir))}/ in {time.perf_counter() - started:.1f} s")

@@ -16,6 +16,7 @@ import xarray as xr
 
 from ..core.exchange import MONTHS_PER_YEAR
 from ..draws import DrawnParameters, sampling_dimensions
+from ..projection import counting_weights
 from ..result import summarise
 from ..sampling import block_sizes, block_uniforms
 from ..scenario import Scenario
@@ -24,6 +25,7 @@ from .model import Replication, run_replication
 FLOWS_KEY = 2**32 + 1  # outside crc32's range, apart from the parameter streams
 DEFAULT_REPLICATIONS = 20
 VARIABLE_UNITS = {"exchange.arrivals_total": "people", "exchange.cumulative_total": "people",
+                  "exchange.counted_cumulative": "people",
                   "exchange.skilled_arrivals": "people", "exchange.skilled_cumulative": "people",
                   "exchange.skilled_stock": "people", "exchange.arrivals_by_stream": "people",
                   "exchange.stock_by_stream": "people", "exchange.backlog_by_stage": "people"}
@@ -111,6 +113,7 @@ def _yearly(rep: Replication, scenario: Scenario) -> dict[str, np.ndarray]:
         "exchange.arrivals_by_stream": arrivals,
         "exchange.arrivals_total": arrivals.sum(axis=-1),
         "exchange.cumulative_total": np.cumsum(arrivals.sum(axis=-1)),
+        "exchange.counted_cumulative": np.cumsum(arrivals @ counting_weights(scenario)),
         "exchange.skilled_arrivals": arrivals[:, skilled].sum(axis=-1),
         "exchange.skilled_cumulative": np.cumsum(arrivals[:, skilled].sum(axis=-1)),
         "exchange.stock_by_stream": stock,

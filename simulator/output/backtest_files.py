@@ -86,9 +86,14 @@ def _manifest(tmp: Path, doc: dict) -> None:
 
 
 def write_backtest(bt: Backtest, history: pd.DataFrame, out_dir: Path, *, scenario=None, force: bool = False,
-                   plots: bool = True, elapsed_s: float = 0.0, history_source: str = "") -> Path:
-    """backtest.csv (one row per model, variable, origin, horizon), coverage.csv, plots/, manifest.json."""
+                   plots: bool = True, elapsed_s: float = 0.0, history_source: str = "",
+                   exchange_hindcast: pd.DataFrame | None = None) -> Path:
+    """backtest.csv (one row per model, variable, origin, horizon), coverage.csv, plots/, manifest.json;
+    exchange_hindcast.csv (Indian residents in Japan, `exchange_calibration.hindcast_table`) when given."""
     with atomic_folder(Path(out_dir), force) as tmp:
+        if exchange_hindcast is not None and len(exchange_hindcast):
+            exchange_hindcast.to_csv(tmp / "exchange_hindcast.csv", index=False, lineterminator="\n",
+                                     float_format="%.6g")
         bt.table.to_csv(tmp / "backtest.csv", index=False, lineterminator="\n", float_format="%.6g")
         bt.coverage().to_csv(tmp / "coverage.csv", index=False, lineterminator="\n", float_format="%.6g")
         bt.overall().to_csv(tmp / "scores.csv", index=False, lineterminator="\n", float_format="%.6g")

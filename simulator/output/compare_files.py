@@ -13,7 +13,7 @@ from .._version import __version__
 from ..compare import Comparison
 from ..variables import VARIABLES
 from ..scenario.loader import display
-from .files import atomic_folder, check_finite, iamc_table, sha256_file, versions
+from .files import atomic_folder, check_finite, for_netcdf3, iamc_table, sha256_file, versions, write_events
 from .plots import comparison_fan, difference_fan, draw_all, file_figure, finish_figure, plain_text
 
 
@@ -67,7 +67,7 @@ def ensemble(comparison: Comparison) -> xr.Dataset:
 
 def write_comparison(comparison: Comparison, out_dir: Path, *, force: bool = False, plots: bool = True,
                      elapsed_s: float = 0.0, progress=None, started: float | None = None) -> Path:
-    """comparison.csv, summaries.csv, headline_differences.csv, probabilities.csv, iamc.csv,
+    """comparison.csv, summaries.csv, headline_differences.csv, events.csv, event_differences.csv, iamc.csv,
     ensemble.nc, plots/ and manifest.json, atomically. `started` (a time.perf_counter() reading)
     makes the manifest's elapsed_s cover everything up to writing it."""
     for r in comparison.results:
@@ -77,19 +77,22 @@ def write_comparison(comparison: Comparison, out_dir: Path, *, force: bool = Fal
         summaries = [r.summary().assign(scenario=r.scenario.name) for r in comparison.results]
         pd.concat(summaries, ignore_index=True).to_csv(tmp / "summaries.csv", index=False, lineterminator="\n")
         comparison.headline().to_csv(tmp / "headline_differences.csv", index=False, lineterminator="\n")
-        probabilities = [r.probabilities().assign(scenario=r.scenario.name) for r in comparison.results]
-        pd.concat(probabilities, ignore_index=True).to_csv(tmp / "probabilities.csv", index=False, lineterminator="\n")
+        events = [r.events().assign(scenario=r.scenario.name) for r in comparison.results]
+        write_events(pd.concat(events, ignore_index=True), tmp / "events.csv", extra=("scenario",))
+        comparison.event_differences().drop(columns=["variable", "by"]).to_csv(
+            tmp / "event_differences.csv", index=False, lineterminator="\n", float_format="%.10g")
         # One IAMC Scenario per scenario file: pyam reads them as one IamDataFrame.
         pd.concat([iamc_table(r) for r in comparison.results], ignore_index=True).to_csv(
             tmp / "iamc.csv", index=False, lineterminator="\n")
-        ensemble(comparison).to_netcdf(tmp / "ensemble.nc", engine="scipy", format="NETCDF3_64BIT")
+        for_netcdf3(ensemble(comparison)).to_netcdf(tmp / "ensemble.nc", engine="scipy", format="NETCDF3_64BIT")
         if plots:
             write_comparison_plots(comparison, tmp / "plots", progress=progress)
         files = {str(p.relative_to(tmp)): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
         ref = comparison.reference.scenario
         doc = {"kind": "comparison", "scenarios": [
                    {"scenario": r.scenario.name, "label": label, "title": r.scenario.title,
-                    "description": r.scenario.description, "scenario_files": dict(r.scenario.sha256)}
+                    "description": r.scenario.description, "scenario_files": dict(r.scenario.sha256),
+                    "events": {e.name: e.to_dict() for e in r.scenario.events}}
                    for r, label in zip(comparison.results, comparison.labels)],
                "reference": ref.name, "seed": ref.seed, "draws": ref.draws, "sampler": ref.sampler,
                "block_size": ref.block_size, "common_random_numbers": True, "version": __version__,

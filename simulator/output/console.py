@@ -38,20 +38,34 @@ def headline_table(result: Result) -> Table:
     return table
 
 
+def event_year(variable: str, year: int, by: bool) -> str:
+    return f"{'by ' if by else ''}{year_label(variable, year)}"
+
+
+def format_probability(p: float, se: float | None = None) -> str:
+    """'23%', or with its standard error '23% ± 0.4' (percentage points)."""
+    if p != p:
+        return "n/a"
+    return f"{p:.0%}" if se is None else f"{p:.0%} ± {100 * se:.1f}"
+
+
 def probability_table(result: Result) -> Table:
+    """The scenario's events: probability and its Monte Carlo standard error (percentage points)."""
     table = Table(show_edge=False, box=None, pad_edge=False)
     table.add_column("event")
     table.add_column("year", justify="right")
-    table.add_column("probability", justify="right")
-    for row in result.probabilities().itertuples():
-        table.add_row(safe(row.event), year_label(row.variable, row.year), f"{row.probability:.0%}")
+    table.add_column("probability ± se", justify="right")
+    for row in result.events().itertuples():
+        table.add_row(safe(row.title), event_year(row.variable, row.year, row.by),
+                      format_probability(row.probability, row.se))
     return table
 
 
 def print_headline(result: Result, console: Console | None = None) -> None:
     console = console or Console()
     console.print(headline_table(result))
-    console.print(probability_table(result))
+    if result.scenario.events:
+        console.print(probability_table(result))
 
 
 def comparison_values_table(comparison: "Comparison") -> Table:
@@ -75,18 +89,33 @@ def comparison_values_table(comparison: "Comparison") -> Table:
 
 
 def comparison_probability_table(comparison: "Comparison") -> Table:
-    """The headline events' probabilities, one column per scenario."""
+    """The events' probabilities, one column per scenario (± its Monte Carlo standard error)."""
     labels = comparison.labels
     table = Table(show_edge=False, box=None, pad_edge=False)
     for col in ("event", "year", *labels):
         table.add_column(safe(col), justify="left" if col == "event" else "right")
-    per = [r.probabilities().set_index(["event", "year"]) for r in comparison.results]
-    keys = list(dict.fromkeys(k for p in per for k in p.index))
-    for event, year in keys:
-        variable = next(p.loc[(event, year), "variable"] for p in per if (event, year) in p.index)
-        table.add_row(safe(event), year_label(variable, year),
-                      *[f"{p.loc[(event, year), 'probability']:.0%}" if (event, year) in p.index else "—"
-                        for p in per])
+    per = [r.events().set_index("event") for r in comparison.results]
+    names = list(dict.fromkeys(k for p in per for k in p.index))
+    for name in names:
+        row = next(p.loc[name] for p in per if name in p.index)
+        table.add_row(safe(row["title"]), event_year(row["variable"], row["year"], row["by"]),
+                      *[format_probability(p.loc[name, "probability"], p.loc[name, "se"]) if name in p.index
+                        else "—" for p in per])
+    return table
+
+
+def event_difference_table(comparison: "Comparison", scenario: str) -> Table:
+    """Paired differences of the events' probabilities from the reference (common draws)."""
+    i = comparison.names.index(scenario)
+    table = Table(show_edge=False, box=None, pad_edge=False,
+                  title=safe(f"{comparison.labels[i]} minus {comparison.labels[0]}: event probabilities, paired"),
+                  title_justify="left")
+    for col in ("event", "year", "difference ± se"):
+        table.add_column(col, justify="left" if col == "event" else "right")
+    rows = comparison.event_differences()
+    for row in rows[rows.scenario == scenario].itertuples():
+        table.add_row(safe(row.title), event_year(row.variable, row.year, row.by),
+                      f"{100 * row.difference:+.1f} ± {100 * row.se:.1f} points")
     return table
 
 
@@ -119,3 +148,5 @@ def print_comparison(comparison: "Comparison", console: Console | None = None) -
         console.print(table)
         if same:
             console.print(safe("unchanged in every draw: " + "; ".join(same)))
+        if len(comparison.event_differences()):
+            console.print(event_difference_table(comparison, name))

@@ -31,8 +31,16 @@ class EnsembleWriter:
         import h5netcdf
         import h5py
 
+        from ..inputs import INPUT_PREFIX, input_label
         from ..result import dataset_attrs
         from ..variables import variable
+
+        def attrs(name: str) -> dict:
+            if name.startswith(INPUT_PREFIX):  # a sampled input: one value per draw
+                label, unit = input_label(name[len(INPUT_PREFIX):])
+                return {"unit": unit, "long_name": label, "description": "sampled input: its value in each draw"}
+            info = variable(name)
+            return {"unit": info.unit, "long_name": info.label, "description": info.description}
 
         self.path = Path(path)
         self.dtype = np.dtype(dtype)
@@ -44,6 +52,9 @@ class EnsembleWriter:
         dims = {"draw": n, "year": len(years)}
         self.dims: dict[str, tuple[str, ...]] = {}
         for name in example:
+            if name.startswith(INPUT_PREFIX):
+                self.dims[name] = ("draw",)
+                continue
             extra = variable(name).extra_dim
             self.dims[name] = ("draw", "year") + ((extra,) if extra else ())
             if extra:
@@ -62,10 +73,9 @@ class EnsembleWriter:
             dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
             dcpl.set_alloc_time(h5py.h5d.ALLOC_TIME_EARLY)  # byte layout independent of write order
             dcpl.set_fill_time(h5py.h5d.FILL_TIME_NEVER)    # every chunk is written once, by its block
-            info = variable(name)
             v = self.file.create_variable(name, dim_names, self.dtype, chunks=(chunk,) + (1,) * (len(dim_names) - 1),
                                           dcpl=dcpl)
-            v.attrs.update({"unit": info.unit, "long_name": info.label, "description": info.description})
+            v.attrs.update(attrs(name))
             self.variables[name] = v._h5ds  # h5py's dataset: h5netcdf's checks cost more than the write
         self.file.attrs.update(dataset_attrs(scenario))
 
@@ -122,20 +132,33 @@ def exact_summaries(path: Path, quantiles: list[float]) -> dict[str, dict[str, n
             column = np.empty(n)
             for index in columns_of(tail):
                 read_column(ds, index, column)
-                total = None
-                for lo in range(0, n, 1 << 20):  # in pieces: no draw-sized temporaries
-                    total = sequential_sum(column[lo:lo + (1 << 20)], total)
-                mean = np.true_divide(total, n)
-                squares = None
-                for lo in range(0, n, 1 << 20):
-                    deviation = column[lo:lo + (1 << 20)] - mean
-                    np.multiply(deviation, deviation, out=deviation)
-                    squares = sequential_sum(deviation, squares)
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    sd = np.sqrt(squares / (n - 1)) if n > 1 else 0.0
+                mean, sd = mean_and_sd(column)
+                if not np.isfinite(sd) and np.isfinite(column).all():
+                    # squares overflow above about 1e154: scaled by the largest value, as result.sample_sd does
+                    scale = np.abs(column).max()
+                    sd = mean_and_sd(column / scale)[1] * scale
                 stats[(slice(None),) + index] = [mean, sd, *np.quantile(column, quantiles, overwrite_input=True)]
             out[name] = {"mean": stats[0], "sd": stats[1], "quantiles": stats[2:]}
     return out
+
+
+def mean_and_sd(column: np.ndarray) -> tuple[float, float]:
+    """Mean and sample sd (0 for one draw) of one column, in numpy's order of operations for a
+    (draws, years) array reduced over draws."""
+    n = len(column)
+    total = None
+    for lo in range(0, n, 1 << 20):  # in pieces: no draw-sized temporaries
+        total = sequential_sum(column[lo:lo + (1 << 20)], total)
+    mean = np.true_divide(total, n)
+    if n < 2:
+        return float(mean), 0.0
+    squares = None
+    with np.errstate(over="ignore", invalid="ignore"):
+        for lo in range(0, n, 1 << 20):
+            deviation = column[lo:lo + (1 << 20)] - mean
+            np.multiply(deviation, deviation, out=deviation)
+            squares = sequential_sum(deviation, squares)
+        return float(mean), float(np.sqrt(squares / (n - 1)))
 
 
 def sequential_sum(values: np.ndarray, start: float | None = None) -> float:

@@ -127,10 +127,17 @@ def iamc_table(result: "Result | RunSummary") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def write_events(table: pd.DataFrame, path: Path, extra: tuple[str, ...] = ()) -> None:
+    """events.csv: event, title, year, probability, se (and `extra` columns first, e.g. scenario)."""
+    from ..events import EVENT_COLUMNS
+
+    table[[*extra, *EVENT_COLUMNS]].to_csv(path, index=False, lineterminator="\n", float_format="%.10g")
+
+
 def versions() -> dict[str, str]:
     out = {"ijsim": __version__, "python": platform.python_version()}
     for pkg in ("numpy", "scipy", "pandas", "xarray", "h5netcdf", "h5py", "matplotlib", "numba", "simpy", "SALib",
-                "dask"):
+                "dask", "scikit-learn"):
         out[pkg] = package_version(pkg)
     return out
 
@@ -155,6 +162,7 @@ def manifest(result: "Result | RunSummary", files: dict[str, str], elapsed_s: fl
         "version": __version__,
         "versions": versions(),
         "parameters": s.resolved_parameters(),
+        "events": {e.name: e.to_dict() for e in s.events},
         "files": files,
         "elapsed_s": round(elapsed_s, 3),
         "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -165,7 +173,7 @@ def write_results(result: Result, out_dir: Path, *, force: bool = False, plots: 
                   elapsed_s: float = 0.0, overrides: dict | None = None,
                   plot_writer: Callable[[Result, Path], list[Path]] | None = None, started: float | None = None,
                   ensemble: str = "full") -> Path:
-    """Write summary.csv, iamc.csv, ensemble.nc, plots/ and manifest.json into `out_dir` atomically.
+    """Write summary.csv, iamc.csv, ensemble.nc, events.csv, plots/ and manifest.json into `out_dir` atomically.
 
     `started` (a time.perf_counter() reading from the start of the work) makes the manifest's
     elapsed_s cover everything up to writing it, plots included, instead of `elapsed_s`.
@@ -193,7 +201,7 @@ def write_run_files(result: "Result | RunSummary", tmp: Path, *, plots: bool = T
     hashes every file, ensemble.nc included if it is there)."""
     result.summary().to_csv(tmp / "summary.csv", index=False, lineterminator="\n")
     iamc_table(result).to_csv(tmp / "iamc.csv", index=False, lineterminator="\n")
-    result.probabilities().to_csv(tmp / "probabilities.csv", index=False, lineterminator="\n")
+    write_events(result.events(), tmp / "events.csv")
     if plots and plot_writer is not None:
         plot_writer(result, tmp / "plots")
     files = {str(p.relative_to(tmp)): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()}

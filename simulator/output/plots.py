@@ -123,7 +123,7 @@ def exchange_panel(result: Result, *, ax=None):
         ax = new_axes()
     p = result.scenario.params
     target_year = int(result.scenario.years[0]) + p["exchange.target_years"] - 1
-    for name, color, target in (("exchange.cumulative_total", "C0", p["exchange.target_people"]),
+    for name, color, target in (("exchange.counted_cumulative", "C0", p["exchange.target_people"]),
                                 ("exchange.skilled_cumulative", "C4", p["exchange.target_skilled"])):
         bands = result.bands(name)
         ax.fill_between(bands.index, bands["p05"], bands["p95"], color=color, alpha=0.15, linewidth=0)
@@ -183,7 +183,8 @@ def tornado(table: pd.DataFrame, *, ax=None, unit: str = "", top: int = 15):
 
 INDEX_LEGEND = {"S1": "S1, first order: share of the variance due to this input alone",
                 "ST": "ST, total: this input with all its interactions",
-                "mu_star": "mu*: mean absolute elementary effect"}
+                "mu_star": "mu*: mean absolute elementary effect",
+                "importance": "extra-trees importance (sums to 1 over the inputs)"}
 
 
 def index_bars(table: pd.DataFrame, columns: tuple[str, ...], *, ax=None, top: int = 15, xlabel: str = ""):

@@ -21,7 +21,7 @@ from ..result import headline_years
 from ..variables import VARIABLES
 from .folders import read_manifest, verified
 from .labels import format_value, unit_label, year_label
-from .report_sections import comparison_probabilities
+from .report_sections import comparison_probabilities, event_year_label
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 GENERATOR = "ijsim report"
@@ -111,11 +111,14 @@ def _run_body(folder: Path, manifest: dict) -> str:
                 r = r.iloc[0]
                 rows.append([info.label, unit_label(r.unit), year_label(name, y), _fmt(r.p50, r.unit), f"{_fmt(r.p05, r.unit)} – {_fmt(r.p95, r.unit)}"])
     parts = [f"<h2>Headline numbers</h2>{_table(['variable', 'unit', 'year', 'median', '90% interval'], rows, {2, 3, 4})}"]
-    if "probabilities.csv" in manifest["files"]:
-        prob = pd.read_csv(verified(folder, manifest, "probabilities.csv"))
-        parts.append(_table(["event", "year", "probability"],
-                            [[r.event, year_label(r.variable, r.year), f"{r.probability:.0%}"]
-                             for r in prob.itertuples()], {1, 2}))
+    if "events.csv" in manifest["files"]:
+        prob = pd.read_csv(verified(folder, manifest, "events.csv"))
+        definitions = manifest.get("events", {}) if isinstance(manifest.get("events"), dict) else {}
+        parts.append("<h2>Events</h2><p class=\"small\">The share of draws in which each event happens, ± its "
+                     "Monte Carlo standard error in percentage points.</p>"
+                     + _table(["event", "year", "probability ± se"],
+                              [[r.title, event_year_label(definitions.get(r.event, {}), r.year),
+                                f"{r.probability:.0%} ± {100 * r.se:.1f}"] for r in prob.itertuples()], {1, 2}))
     params = manifest.get("parameters", {})
     # "set by" names the file, not its whole path (the provenance below has the paths)
     assumptions = [[_breakable(path), _value(p["value"]), p.get("unit", ""), Path(p.get("from", "")).name or p.get("from", ""),
@@ -166,12 +169,19 @@ def build_report(folder: Path) -> str:
             intro = f"<p class=\"desc\">{escape((manifest.get('description') or '').strip())}</p>"
             body = ((flows_body if kind == "flows" else sensitivity_body)(folder, manifest, _table)
                     + "<h2>Plots</h2>" + _figures(folder, manifest))
+        elif kind == "discovery":
+            from .report_sections import discovery_body
+
+            event = manifest.get("event", {})
+            title = (f"Under which inputs: {event.get('title', event.get('name', ''))} "
+                     f"(run '{manifest.get('scenario')}')")
+            intro, body = "", discovery_body(folder, manifest, _table) + "<h2>Plots</h2>" + _figures(folder, manifest)
         elif kind == "backtest":
             from .backtest_report import backtest_body
             title = f"Backtest of the trade process: {manifest.get('scenario')}"
             intro, body = "", backtest_body(folder, manifest)
         else:
-            raise UserError(f"{folder}: reports are made for run, compare, flows, sensitivity and backtest folders, "
+            raise UserError(f"{folder}: reports are made for run, compare, flows, sensitivity, discover and backtest folders, "
                             f"this is a {json.dumps(kind, ensure_ascii=False)[:40]} folder")
         provenance = _provenance(manifest)
     except UserError:

@@ -65,8 +65,33 @@ def sensitivity_plots(manifest: dict) -> list[tuple[str, str]]:
     notes = {"tornado": "each input at its 5% and 95% quantile, the others at their medians",
              "sobol_indices": "S1: share of the variance due to the input alone; ST: with all its interactions; "
                               "bars show 95% intervals",
-             "morris_mu_star": "mu*: mean absolute elementary effect, with its 95% interval"}
+             "morris_mu_star": "mu*: mean absolute elementary effect, with its 95% interval",
+             "feature_scores": "extra-trees importance (sums to 1) beside the Sobol' total index ST with its "
+                               "95% interval"}
     return [(stem, f"{what}. {note}") for stem, note in notes.items()]
+
+
+DISCOVERY_PLOTS = {
+    "tradeoff": "Coverage against density of every box the search passed through; the reported box circled",
+    "box": "The reported box: each restricted input's range within the range of its draws",
+}
+
+
+def discovery_body(folder: Path, manifest: dict, table) -> str:
+    """The answer in words, the box, and its numbers on the search and the held-out draws."""
+    boxes = pd.read_csv(verified(folder, manifest, "boxes.csv"))
+    rows = [[r["label"], format_value(r["low"]), format_value(r["high"]),
+             *([format_value(r.get("quasi_p_low")), format_value(r.get("quasi_p_high")),
+                format_value(r.get("bootstrap_share"))] if "quasi_p_low" in boxes else []),
+             format_value(r["feature_score"])] for _, r in boxes.iterrows()]
+    extra = ["quasi-p (low)", "quasi-p (high)", "bootstrap share"] if "quasi_p_low" in boxes else []
+    s, h = manifest.get("search", {}), manifest.get("held_out", {})
+    numbers = [[what, f"{part.get('draws', 0):,}", f"{part.get('coverage', 0):.0%}", f"{part.get('density', 0):.0%}",
+                f"{part.get('mass', 0):.0%}"] for what, part in (("search", s), ("held out", h))]
+    return (f"<p>{escape(manifest.get('summary', ''))}</p><h2>The box ({escape(str(manifest.get('method')))})</h2>"
+            + table(["input", "low", "high", *extra, "feature score"], rows, set(range(1, len(extra) + 4)))
+            + "<h2>Coverage, density and mass</h2>"
+            + table(["draws", "number", "coverage", "density", "mass"], numbers, {1, 2, 3, 4}))
 
 
 BACKTEST_PLOTS = {
@@ -83,7 +108,8 @@ def ordered_figures(folder: Path, manifest: dict) -> list[tuple[Path, str]]:
     kind = manifest.get("kind", "run")
     plans = {"run": run_plots, "comparison": comparison_plots, "sensitivity": sensitivity_plots,
              "flows": lambda m: list(FLOWS_PLOTS.items()),
-             "backtest": lambda m: list(BACKTEST_PLOTS.items())}.get(kind, lambda m: [])(manifest)
+             "backtest": lambda m: list(BACKTEST_PLOTS.items()),
+             "discovery": lambda m: list(DISCOVERY_PLOTS.items())}.get(kind, lambda m: [])(manifest)
     # Only plots the manifest lists, each checked against its sha256: a report shows what ijsim wrote.
     files = {Path(name).stem: verified(folder, manifest, name)
              for name in sorted(manifest["files"]) if name.startswith("plots/") and name.endswith(".png")}
@@ -91,21 +117,40 @@ def ordered_figures(folder: Path, manifest: dict) -> list[tuple[Path, str]]:
     return ordered + [(p, stem) for stem, p in files.items()]
 
 
+def event_year_label(definition: dict, year) -> str:
+    """'FY2030-31' or 'by 2029', from an event's definition as the manifest records it."""
+    variable = definition.get("variable", "")
+    return f"{'by ' if 'by' in definition else ''}{year_label(variable, int(year))}"
+
+
 def comparison_probabilities(folder: Path, manifest: dict, table) -> str:
-    """The headline events, one column per scenario (older comparison folders have no file)."""
-    if "probabilities.csv" not in manifest["files"]:
+    """The events, one column per scenario, and the paired differences from the reference (older
+    comparison folders have neither file)."""
+    if "events.csv" not in manifest["files"]:
         return ""
-    prob = pd.read_csv(verified(folder, manifest, "probabilities.csv"))
-    label = {s["scenario"]: s.get("label") or s["scenario"] for s in manifest.get("scenarios", [])}
+    prob = pd.read_csv(verified(folder, manifest, "events.csv"))
+    scenarios = manifest.get("scenarios", [])
+    label = {s["scenario"]: s.get("label") or s["scenario"] for s in scenarios}
+    definitions = {}
+    for s in scenarios:
+        definitions.update(s.get("events", {}) if isinstance(s.get("events"), dict) else {})
     names = list(dict.fromkeys(prob.scenario))
-    wide = prob.pivot_table(index=["event", "variable", "year"], columns="scenario", values="probability",
-                            sort=False)
-    rows = [[event, year_label(variable, year)] + [f"{wide.loc[(event, variable, year), n]:.0%}"
-                                                   if pd.notna(wide.loc[(event, variable, year), n]) else "—"
-                                                   for n in names]
-            for event, variable, year in wide.index]
-    return ("<h2>Events: how likely in each scenario</h2>"
+    wide = prob.pivot_table(index=["event", "title", "year"], columns="scenario", values="probability", sort=False)
+    rows = [[title, event_year_label(definitions.get(event, {}), year)]
+            + [f"{wide.loc[(event, title, year), n]:.0%}" if pd.notna(wide.loc[(event, title, year), n]) else "—"
+               for n in names]
+            for event, title, year in wide.index]
+    html = ("<h2>Events: how likely in each scenario</h2>"
             + table(["event", "year", *[label.get(n, n) for n in names]], rows, set(range(1, len(names) + 2))))
+    if "event_differences.csv" in manifest["files"]:
+        diff = pd.read_csv(verified(folder, manifest, "event_differences.csv"))
+        rows = [[f"{label.get(r.scenario, r.scenario)} minus {label.get(r.reference, r.reference)}", r.title,
+                 event_year_label(definitions.get(r.event, {}), r.year),
+                 f"{100 * r.difference:+.1f} ± {100 * r.se:.1f} points"] for r in diff.itertuples()]
+        if rows:
+            html += ("<h3>Paired differences (common draws), ± standard error</h3>"
+                     + table(["scenarios", "event", "year", "difference"], rows, {2, 3}))
+    return html
 
 
 def flows_body(folder: Path, manifest: dict, table) -> str:
@@ -136,7 +181,7 @@ def sensitivity_body(folder: Path, manifest: dict, table) -> str:
     ranking = pd.read_csv(verified(folder, manifest, "sensitivity.csv"))
     method = manifest["method"]
     columns = {"sobol": ["S1", "S1_conf", "ST", "ST_conf"], "morris": ["mu_star", "mu_star_conf", "sigma"],
-               "oat": ["low", "high", "swing"]}[method]
+               "oat": ["low", "high", "swing"], "trees": ["importance", "ST", "ST_conf"]}[method]
     rows = [[i, r["label"], *[format_value(r[c]) for c in columns]] for i, (_, r) in enumerate(ranking.iterrows(), 1)]
     meaning = {"sobol": "S1 is the share of the output's variance due to the input alone, ST the share with all "
                         "its interactions (ST − S1 is what it does together with others); _conf are 95% "
@@ -144,7 +189,10 @@ def sensitivity_body(folder: Path, manifest: dict, table) -> str:
                "morris": "mu* is the mean absolute elementary effect over the input's quantile range (its 95% "
                          "half-width beside it); a large sigma flags nonlinearity or interactions.",
                "oat": "The output with the input at its 5% and at its 95% quantile, the others at their "
-                      "medians; swing is the distance between them."}[method]
+                      "medians; swing is the distance between them.",
+               "trees": "importance is the extra-trees feature score (mean decrease in impurity over 4,096 Monte "
+                        "Carlo runs, summing to 1): a ranking, not a share of variance; ST and its 95% half-width "
+                        "are the Sobol' total index beside it."}[method]
     return (f"<p>{escape(output_label(manifest['output'], manifest['year']))}: {escape(METHOD_NAMES[method])}, "
             f"{manifest.get('evaluations', 0):,} model evaluations, seed {escape(str(manifest.get('seed')))}. "
             f"{escape(meaning)}</p><h2>Inputs by influence</h2>"

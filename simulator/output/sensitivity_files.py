@@ -20,7 +20,8 @@ def _unit(output: str) -> str:
     return VARIABLES[name].unit
 
 
-METHOD_NAMES = {"sobol": "Sobol' indices", "morris": "Morris screening", "oat": "one at a time"}
+METHOD_NAMES = {"sobol": "Sobol' indices", "morris": "Morris screening", "oat": "one at a time",
+                "trees": "extra-trees importance beside Sobol' ST"}
 
 
 def output_label(output: str, year: int) -> str:
@@ -40,6 +41,8 @@ def plot_sensitivity(table: pd.DataFrame, ax=None):
         ax = tornado(table, ax=ax, unit=unit)
     elif a["method"] == "sobol":
         ax = index_bars(table, ("S1", "ST"), ax=ax, xlabel="Sobol' index (share of output variance)")
+    elif a["method"] == "trees":
+        ax = index_bars(table, ("importance", "ST"), ax=ax, xlabel="extra-trees importance; Sobol' total index")
     else:
         ax = index_bars(table, ("mu_star",), ax=ax, xlabel=f"mu* ({axis_unit(unit)} per full quantile range)")
     ax.set_title(plain_text(f"Sensitivity of {output_label(a['output'], a['year'])}: {METHOD_NAMES[a['method']]}"),
@@ -58,7 +61,8 @@ def write_sensitivity(scenario: Scenario, table: pd.DataFrame, out_dir: Path, *,
             (tmp / "plots").mkdir()
             fig, ax = file_figure((9, 0.4 * min(len(table), 15) + 1.8))
             plot_sensitivity(table, ax=ax)
-            name = {"oat": "tornado", "sobol": "sobol_indices", "morris": "morris_mu_star"}[a["method"]]
+            name = {"oat": "tornado", "sobol": "sobol_indices", "morris": "morris_mu_star",
+                    "trees": "feature_scores"}[a["method"]]
             finish_figure(fig, tmp / "plots" / name, plain_text(
                 f"ijsim {__version__} · scenario '{scenario.name}' · {a['evaluations']:,} model evaluations, seed {a['seed']}"))
         files = {str(p.relative_to(tmp)): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()}

@@ -129,8 +129,9 @@ def notes(loaded: LoadedDocument, values: dict[str, Any]) -> list[tuple[str, str
         if due > start + years - 1:
             out.append(("exchange.target_years",
                         f"the exchange targets fall due in {due}, after the horizon ends in {start + years - 1}: "
-                        f"whether they are met is judged in {start + years - 1} instead; lengthen "
-                        "scenario.horizon_years to judge them in their own year"))
+                        "the plots mark them but no year of the run reaches them (events about them must "
+                        "ask about a year in the horizon); lengthen scenario.horizon_years to see them met or "
+                        "missed"))
     return out
 
 

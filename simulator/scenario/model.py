@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any, Mapping
 if TYPE_CHECKING:
     import numpy as np
 
+    from .events import Event
+
 from ..errors import Problem, ScenarioError
 from .loader import LoadedDocument, _record, display, load_document, merge
 from .parameters import GROUPS, SPECS, model_specs, spec_for
@@ -78,6 +80,13 @@ class Scenario:
         # Travels to other processes (Dask workers) as its validated document, rebuilt on arrival:
         # the same document gives the same Scenario.
         return (_rebuild, (dict(self.document), self.path, self.files, dict(self.sha256), dict(self.origins)))
+
+    @property
+    def events(self) -> tuple["Event", ...]:
+        """The scenario's [events.<name>] (validated when it was built), in file order."""
+        from .events import check_events
+
+        return tuple(check_events(self.document, (self.horizon_start, self.horizon_start + self.horizon_years - 1))[0])
 
     def warnings(self) -> list[Problem]:
         """Settings that cannot change any output, and model blocks left at their neutral defaults

@@ -336,7 +336,13 @@ STREAM = (
     ParamSpec("exchange.streams.*", "direction", "Direction of travel", "", "choice", default="india_to_japan",
               choices=("india_to_japan", "japan_to_india")),
     ParamSpec("exchange.streams.*", "skilled", "Counts towards the skilled-worker target", "", "bool",
-              default=False),
+              default=False,
+              description="The Action Plan's 50,000 'skilled personnel and potential talents from India to Japan'."),
+    ParamSpec("exchange.streams.*", "counts_toward_people", "Share of the stream's arrivals counted towards the "
+              "people target", "share", "number", default=1.0, low=0, high=1,
+              description="The Action Plan's 'exchange of more than 500,000 personnel in both directions': 1 "
+                          "counts every arrival, 0 none (e.g. short visits that are not personnel exchange). "
+                          "Arrivals are the same either way; only the count against the target changes."),
     ParamSpec("exchange.streams.*", "entrants_per_year", "People entering the pipeline each year", "people/year",
               "number", default=0.0, low=0, high=100_000_000, time_varying=True,
               description="The plan's yearly number, or a ramp as a path."),

@@ -92,6 +92,18 @@ def _group_schema(group: str) -> dict[str, Any]:
             **({"required": required} if required else {})}
 
 
+def _events_schema() -> dict[str, Any]:
+    from .events import OPS
+
+    event = {"type": "object", "additionalProperties": False, "required": ["variable", "op", "threshold"],
+             "properties": {"title": {"type": "string"}, "variable": {"type": "string"},
+                            "year": {"type": "integer"}, "by": {"type": "integer"}, "op": {"enum": list(OPS)},
+                            "threshold": {"anyOf": [{"type": "number"}, {"const": "base"}]}},
+             "oneOf": [{"required": ["year"]}, {"required": ["by"]}]}
+    return {"type": "object", "title": "Events: yes/no questions answered with a probability",
+            "additionalProperties": {"anyOf": [event, {"const": False}]}}
+
+
 def scenario_schema() -> dict[str, Any]:
     roots = sorted({g.split(".")[0] for g in GROUPS})
     return {
@@ -99,7 +111,7 @@ def scenario_schema() -> dict[str, Any]:
         "$id": SCHEMA_ID,
         "title": "ijsim scenario file",
         "type": "object",
-        "properties": {r: _group_schema(r) for r in roots},
+        "properties": {**{r: _group_schema(r) for r in roots}, "events": _events_schema()},
         "required": ["scenario"],
         "additionalProperties": False,
         "$defs": {"distribution": _distribution()},

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..errors import Problem
 from .checks import cross_checks, hint as _hint, nearest as _nearest, table as _table
+from .events import check_events
 from .loader import LoadedDocument, display
 from .parameters import GROUPS, NAME_PATTERN, PROFILE_ONLY, SPECS, ParamSpec
 from .values import (Distribution, Fixed, describe_type, finite_number, is_number, parse_distribution,
@@ -229,7 +230,7 @@ def check_document(loaded: LoadedDocument) -> tuple[dict[str, Any], list[Problem
         problems.append(Problem(loaded.origins.get(blamed, main), key, message))
 
     values: dict[str, Any] = {}
-    roots = sorted({g.split(".")[0] for g in GROUPS})
+    roots = sorted({g.split(".")[0] for g in GROUPS} | {"events"})
     for key, raw in loaded.doc.items():
         if key not in roots:
             problem(key, f"unknown table [{key}]{_hint(key, roots)}" if isinstance(raw, dict)
@@ -260,4 +261,9 @@ def check_document(loaded: LoadedDocument) -> tuple[dict[str, Any], list[Problem
                     problem(f"{path}.{spec.key}", f"missing: '{spec.key}' is required ({spec.title.lower()})")
     for p in cross_checks(loaded, values):
         problem(*p)
+    start = values.get("scenario.horizon_start", SPECS["scenario.horizon_start"].default_value())
+    length = values.get("scenario.horizon_years", SPECS["scenario.horizon_years"].default_value())
+    for key, message, *involved in check_events(loaded.doc, (start, start + length - 1))[1]:
+        # An event's keys are not recorded one by one: its table names the file that defined it.
+        problem(key, message, *(involved or [".".join(key.split(".")[:2])]))
     return values, problems

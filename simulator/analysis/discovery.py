@@ -1,0 +1,194 @@
+"""Scenario discovery: under which inputs does an event happen?
+
+`discover(inputs, outcome)` finds one box, a set of limits on a few inputs, inside which the event
+is much more common than overall (its density) while holding most of the draws where it happens
+(its coverage). Two methods:
+
+* "prim": PRIM, peeling and pasting (Friedman & Fisher 1999; `prim.py`), with each restriction's
+  quasi-p-value (Bryant & Lempert 2010) and the box's stability under bootstrap resampling;
+* "cart": a classification tree (Breiman et al. 1984, scikit-learn's DecisionTreeClassifier);
+  each leaf is a box, and the leaf with the best balance of coverage and density is reported.
+
+Both choose the reported box the same way (`prim.choose`): the best harmonic mean of coverage and
+density, or the highest coverage with at least `min_density`. The trade-off curve holds the
+alternatives. docs/discovery.md says how to read the numbers and why the module is our own.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import prim as _prim
+
+METHODS = ("prim", "cart")
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """A box found by `discover`, with its statistics on the points it was found on."""
+
+    method: str
+    box: pd.DataFrame  # index: restricted inputs; columns low, high (-inf / inf: that side is free)
+    coverage: float
+    density: float
+    mass: float
+    tradeoff: pd.DataFrame  # the boxes to choose from: coverage, density, mass, restricted, chosen
+    quasi_p: pd.DataFrame | None = None  # PRIM: per restricted input, low and high (NaN: side free)
+    stability: pd.DataFrame | None = None  # PRIM: per input, the share of bootstrap boxes restricting it
+    agreement: float | None = None  # PRIM: mean Jaccard overlap of bootstrap boxes with this box
+    inputs: tuple[str, ...] = field(default=(), repr=False)
+
+    def contains(self, inputs: pd.DataFrame) -> np.ndarray:
+        """Which rows of `inputs` (same columns as the search's) lie inside the box."""
+        inside = np.ones(len(inputs), dtype=bool)
+        for name, row in self.box.iterrows():
+            x = inputs[name].to_numpy(dtype=float)
+            inside &= (x >= row["low"]) & (x <= row["high"])
+        return inside
+
+    def evaluate(self, inputs: pd.DataFrame, outcome) -> dict[str, float]:
+        """Coverage, density and mass of the box on other draws (held out from the search)."""
+        y = _outcome(outcome, len(inputs))
+        coverage, density, mass = _prim.stats(self.contains(inputs), y)
+        return {"coverage": coverage, "density": density, "mass": mass}
+
+
+def _outcome(outcome, n: int) -> np.ndarray:
+    y = np.asarray(outcome)
+    if y.shape != (n,):
+        raise ValueError(f"outcome must have one value per row of inputs ({n}), got shape {y.shape}")
+    if y.dtype != bool:
+        if not np.isin(y, (0, 1)).all():
+            raise ValueError("outcome must be boolean (or 0/1): whether the event happened in each draw")
+        y = y.astype(bool)
+    return y
+
+
+def _check(inputs: pd.DataFrame, outcome) -> tuple[np.ndarray, np.ndarray]:
+    if not isinstance(inputs, pd.DataFrame) or inputs.shape[1] == 0:
+        raise ValueError("inputs must be a DataFrame with one column per input")
+    X = inputs.to_numpy(dtype=float)
+    if not np.isfinite(X).all():
+        bad = [c for c in inputs.columns if not np.isfinite(inputs[c].to_numpy(dtype=float)).all()]
+        raise ValueError(f"inputs must be finite numbers; not so in {bad}")
+    y = _outcome(outcome, len(inputs))
+    if y.all() or not y.any():
+        raise ValueError(f"the outcome is {'true' if y.all() else 'false'} in every row: there is nothing to "
+                         "tell apart")
+    return X, y
+
+
+def _box_frame(names, low, high) -> pd.DataFrame:
+    keep = np.isfinite(low) | np.isfinite(high)
+    frame = pd.DataFrame({"low": low[keep], "high": high[keep]}, index=pd.Index(np.asarray(names)[keep], name="input"))
+    return frame
+
+
+def _tradeoff(boxes, y, chosen: int) -> pd.DataFrame:
+    rows = [(*_prim.stats(b.inside, y), int(b.restricted.sum())) for b in boxes]
+    frame = pd.DataFrame(rows, columns=["coverage", "density", "mass", "restricted"])
+    frame["chosen"] = frame.index == chosen
+    return frame
+
+
+def discover(inputs: pd.DataFrame, outcome, method: str = "prim", seed: int | None = None, *,
+             mass_min: float = 0.05, peel_alpha: float = 0.05, paste_alpha: float = 0.05,
+             min_density: float | None = None, bootstrap: int = 50, max_depth: int = 4,
+             threads: int = 1) -> Discovery:
+    """Find the box of inputs in which `outcome` (one boolean per row of `inputs`) is concentrated.
+
+    `mass_min`: the smallest box, as a share of the rows. `min_density`: report the box with the
+    highest coverage among those at least this dense (default: the best balance of coverage and
+    density). PRIM: `peel_alpha`, `paste_alpha` (shares of the box peeled or pasted per step) and
+    `bootstrap` resamples for the box's stability (0 skips it). CART: `max_depth` of the tree.
+    `seed` makes the bootstrap and the tree reproducible; `threads` runs the bootstrap's resamples
+    at once (numpy's partitions release Python's lock) without changing a number.
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    if not 0 < mass_min < 1:
+        raise ValueError(f"mass_min must be in (0, 1), got {mass_min}")
+    X, y = _check(inputs, outcome)
+    names = tuple(str(c) for c in inputs.columns)
+    if method == "cart":
+        return _cart(X, y, names, seed, mass_min, min_density, max_depth)
+    box, trajectory, chosen = _prim.prim(X, y, peel_alpha=peel_alpha, paste_alpha=paste_alpha,
+                                         mass_min=mass_min, min_density=min_density)
+    tradeoff = _tradeoff(trajectory, y, chosen)
+    qp_low, qp_high = _prim.quasi_p_values(X, y, box)
+    keep = box.restricted
+    quasi_p = pd.DataFrame({"low": qp_low[keep], "high": qp_high[keep]},
+                           index=pd.Index(np.asarray(names)[keep], name="input"))
+    stability, agreement = None, None
+    if bootstrap:
+        stability, agreement = _bootstrap(X, y, names, box, bootstrap, seed, peel_alpha, paste_alpha, mass_min,
+                                          min_density, threads)
+    coverage, density, mass = _prim.stats(box.inside, y)
+    return Discovery("prim", _box_frame(names, box.low, box.high), coverage, density, mass, tradeoff,
+                     quasi_p, stability, agreement, names)
+
+
+def _bootstrap(X, y, names, box, resamples, seed, peel_alpha, paste_alpha, mass_min, min_density, threads=1):
+    """Rerun PRIM on resampled rows: how often each input is restricted, and how much the boxes
+    found overlap the reported one on the original rows (Jaccard index: shared / either)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = np.random.default_rng(seed)
+    samples = [rng.integers(0, len(y), len(y)) for _ in range(resamples)]  # drawn in order: same for any threads
+    samples = [rows for rows in samples if y[rows].any() and not y[rows].all()]
+
+    def one(rows):
+        return _prim.prim(X[rows], y[rows], peel_alpha=peel_alpha, paste_alpha=paste_alpha, mass_min=mass_min,
+                          min_density=min_density)[0]
+
+    with ThreadPoolExecutor(max(1, threads)) as pool:
+        boxes = list(pool.map(one, samples))
+    counts = np.zeros(X.shape[1])
+    overlaps = []
+    for found in boxes:
+        counts += found.restricted
+        inside = _prim.in_box(X, found.low, found.high)
+        either = (inside | box.inside).sum()
+        overlaps.append((inside & box.inside).sum() / either if either else 1.0)
+    if not overlaps:
+        return None, None
+    share = pd.Series(counts / len(overlaps), index=pd.Index(names, name="input"), name="restricted_share")
+    frame = share[(share > 0) | box.restricted].sort_values(ascending=False, kind="stable").to_frame()
+    frame["in_box"] = [bool(box.restricted[names.index(k)]) for k in frame.index]
+    return frame, float(np.mean(overlaps))
+
+
+def _cart(X, y, names, seed, mass_min, min_density, max_depth) -> Discovery:
+    from sklearn.tree import DecisionTreeClassifier
+
+    from .trees import sklearn_seed
+
+    tree = DecisionTreeClassifier(min_samples_leaf=max(1, int(np.ceil(mass_min * len(y)))), max_depth=max_depth,
+                                  random_state=sklearn_seed(seed)).fit(X, y)
+    t = tree.tree_
+    leaves, low, high = [], np.full(X.shape[1], -np.inf), np.full(X.shape[1], np.inf)
+
+    def walk(node, low, high):
+        if t.children_left[node] == -1:
+            leaves.append((node, low, high))
+            return
+        j, threshold = t.feature[node], t.threshold[node]
+        left_high, right_low = high.copy(), low.copy()
+        left_high[j] = min(high[j], threshold)  # sklearn sends x <= threshold left
+        right_low[j] = max(low[j], threshold)
+        walk(t.children_left[node], low, left_high)
+        walk(t.children_right[node], right_low, high)
+
+    walk(0, low, high)
+    node_of = tree.apply(X)
+    boxes = [_prim.Box(lo, hi, node_of == node) for node, lo, hi in leaves]
+    rows = np.array([_prim.stats(b.inside, y)[:2] for b in boxes])
+    chosen = _prim.choose(rows, min_density)
+    tradeoff = _tradeoff(boxes, y, chosen).sort_values("density", ascending=False, kind="stable")
+    tradeoff = tradeoff.reset_index(drop=True)
+    best = boxes[chosen]
+    coverage, density, mass = _prim.stats(best.inside, y)
+    return Discovery("cart", _box_frame(names, best.low, best.high), coverage, density, mass, tradeoff,
+                     inputs=names)

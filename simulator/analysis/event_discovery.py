@@ -1,0 +1,123 @@
+"""Scenario discovery for one event of a run: which inputs does it happen under?
+
+Splits the run's draws into a search set and held-out draws (seeded), finds a box on the search
+set (`discover`), measures it on the held-out draws (a box that only fits noise loses its density
+there), scores every input with extra-trees, and says the answer in a sentence.
+
+    >>> found = discover_event(result, "deficit_narrower_2030", seed=1)   # doctest: +SKIP
+    >>> print(found.summary())                                            # doctest: +SKIP
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from .discovery import Discovery, discover
+from .discovery_inputs import discovery_inputs, discovery_label
+from .trees import feature_scores
+
+if TYPE_CHECKING:
+    from ..result import Result
+    from ..scenario.events import Event
+
+
+@dataclass(frozen=True)
+class EventDiscovery:
+    event: "Event"
+    discovery: Discovery  # found on the search draws
+    held_out: dict[str, float]  # coverage, density, mass on the held-out draws
+    scores: pd.Series  # extra-trees importance of every input for the event (all draws)
+    probability: float  # share of all draws in which the event happens
+    n_search: int
+    n_held_out: int
+    labels: dict[str, tuple[str, str]]  # input -> (label, unit)
+    ranges: pd.DataFrame  # min and max of every input over the draws (for plots)
+
+    def box_table(self) -> pd.DataFrame:
+        """The box with labels, units, quasi-p-values and bootstrap shares: what boxes.csv holds."""
+        d = self.discovery
+        table = d.box.copy()
+        table.insert(0, "unit", [self.labels[k][1] for k in table.index])
+        table.insert(0, "label", [self.labels[k][0] for k in table.index])
+        if d.quasi_p is not None:
+            table["quasi_p_low"], table["quasi_p_high"] = d.quasi_p["low"], d.quasi_p["high"]
+        if d.stability is not None:
+            table["bootstrap_share"] = d.stability["restricted_share"].reindex(table.index)
+        table["feature_score"] = self.scores.reindex(table.index)
+        return table
+
+    def conditions(self) -> list[str]:
+        """'Share of the pledge that arrives ≥ 62%' for each restriction, most important first."""
+        from ..output.labels import format_value, unit_label
+
+        def show(x, unit):
+            if unit == "share":
+                return f"{x:.0%}"
+            text = format_value(x, unit)
+            return text if unit in ("", "standard normal", "ratio", "share") else f"{text} {unit_label(unit)}"
+
+        out = []
+        order = self.scores.reindex(self.discovery.box.index).sort_values(ascending=False).index
+        for name in order:
+            low, high = self.discovery.box.loc[name, ["low", "high"]]
+            label, unit = self.labels[name]
+            if np.isfinite(low) and np.isfinite(high):
+                out.append(f"{label} between {show(low, unit)} and {show(high, unit)}")
+            elif np.isfinite(low):
+                out.append(f"{label} ≥ {show(low, unit)}")
+            else:
+                out.append(f"{label} ≤ {show(high, unit)}")
+        return out
+
+    def summary(self) -> str:
+        """The answer in words, with the numbers on the held-out draws."""
+        from ..output.labels import year_label
+
+        e, d, h = self.event, self.discovery, self.held_out
+        when = f"by {e.year}" if e.by else f"in {year_label(e.variable, e.year)}"
+        if d.box.empty:
+            return (f"{e.title} ({when}) happens in {self.probability:.0%} of the draws; no box of inputs "
+                    "concentrates it (the search found no restriction that raises its share).")
+        conditions = self.conditions()
+        joined = conditions[0] if len(conditions) == 1 else "; ".join(conditions[:-1]) + "; and " + conditions[-1]
+        return (f"{e.title} ({when}) happens in {self.probability:.0%} of all draws, and in {d.density:.0%} of "
+                f"the draws in which {joined}. Those draws are {d.mass:.0%} of all and hold {d.coverage:.0%} of "
+                f"the cases where it happens. On {self.n_held_out:,} held-out draws the same box gives "
+                f"{h['density']:.0%}, {h['mass']:.0%} and {h['coverage']:.0%}.")
+
+
+def discover_event(result: "Result", event: str, *, method: str = "prim", seed: int | None = None,
+                   holdout: float = 0.3, bootstrap: int = 30, min_density: float | None = None,
+                   mass_min: float = 0.05, threads: int = 1) -> EventDiscovery:
+    """Find the inputs under which `event` (a name in the run's scenario) happens; see the module."""
+    happened = result.event(event)
+    spec = next(e for e in result.scenario.events if e.name == event)
+    return discover_outcome(result.inputs, happened, spec, method=method, seed=seed, holdout=holdout,
+                            bootstrap=bootstrap, min_density=min_density, mass_min=mass_min, threads=threads)
+
+
+def discover_outcome(inputs: pd.DataFrame, happened: np.ndarray, event: "Event", *, method: str = "prim",
+                     seed: int | None = None, holdout: float = 0.3, bootstrap: int = 30,
+                     min_density: float | None = None, mass_min: float = 0.05, threads: int = 1) -> EventDiscovery:
+    """The same from a run's inputs and the event's outcome per draw (what `ijsim discover` reads
+    from a results folder)."""
+    if not 0 < holdout < 1:
+        raise ValueError(f"holdout must be a share in (0, 1), got {holdout}")
+    X = discovery_inputs(inputs, event.year)
+    if X.shape[1] == 0:
+        raise ValueError("the run has no uncertain inputs: there is nothing to discover")
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(len(X))
+    n_held_out = int(round(holdout * len(X)))
+    test, train = order[:n_held_out], order[n_held_out:]
+    found = discover(X.iloc[train], happened[train], method=method, seed=seed, bootstrap=bootstrap,
+                     min_density=min_density, mass_min=mass_min, threads=threads)
+    held_out = found.evaluate(X.iloc[test], happened[test])
+    scores = feature_scores(X, happened, seed=seed)
+    labels = {k: discovery_label(k) for k in X.columns}
+    ranges = pd.DataFrame({"min": X.min(), "max": X.max()})
+    return EventDiscovery(event, found, held_out, scores, float(happened.mean()), len(train), len(test), labels,
+                          ranges)

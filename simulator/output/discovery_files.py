@@ -1,0 +1,133 @@
+"""Reading a run's folder for discovery, and writing what `ijsim discover` finds: boxes.csv,
+tradeoff.csv, scores.csv, stability.csv (PRIM), the trade-off and restrictions plots, summary.txt and a manifest,
+atomically like every other results folder."""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+
+from .._version import __version__
+from ..errors import UserError
+from ..inputs import INPUT_PREFIX
+from .files import atomic_folder, sha256_file, versions
+from .plots import file_figure, finish_figure, new_axes, plain_text
+
+
+def read_run(folder: Path, variable: str | None = None):
+    """(manifest, dataset) of an `ijsim run` folder, or a UserError saying what is wrong with it.
+    With `variable`, only it (or the 3-D variable it is an entry of) and the inputs are read."""
+    import xarray as xr
+
+    manifest_path = folder / "manifest.json"
+    if not folder.is_dir():
+        raise UserError(f"{folder}: not found, or not a folder; give the folder 'ijsim run' wrote")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise UserError(f"{folder}: no readable manifest.json; give the folder 'ijsim run' wrote") from None
+    kind = manifest.get("kind") if isinstance(manifest, dict) else None
+    if kind != "run":
+        raise UserError(f"{folder}: a '{kind}' folder; discover works on the folder of one 'ijsim run'")
+    if (manifest.get("ensemble") or {}).get("storage") == "none":
+        raise UserError(f"{folder}: this run kept no draws (ijsim run --ensemble none); run it again with "
+                        "--ensemble float32 or full to discover from its draws")
+    try:
+        with xr.open_dataset(folder / "ensemble.nc") as lazy:  # NetCDF4 (h5netcdf) or an earlier NetCDF3
+            keep = [k for k in lazy.data_vars if str(k).startswith(INPUT_PREFIX) or variable is None
+                    or k == variable or variable.startswith(f"{k}.")]
+            dataset = lazy[keep].load()
+    except (OSError, ValueError) as exc:
+        raise UserError(f"{folder / 'ensemble.nc'}: cannot be read ({exc})") from None
+    if not any(str(k).startswith(INPUT_PREFIX) for k in dataset.data_vars):
+        raise UserError(f"{folder}: its ensemble.nc keeps no inputs per draw (written by an earlier ijsim, or the "
+                        "scenario has no uncertain inputs); run the scenario again")
+    return manifest, dataset
+
+
+def plot_tradeoff(found, ax=None):
+    """Coverage against density for every box the search passed, the chosen one marked."""
+    ax = ax or new_axes((8, 4.6))
+    t = found.discovery.tradeoff
+    points = ax.scatter(t["coverage"], t["density"], c=t["restricted"], cmap="viridis", s=18, zorder=2)
+    d = found.discovery  # the reported box (after pasting, for PRIM)
+    ax.scatter([d.coverage], [d.density], s=140, facecolors="none", edgecolors="C3", linewidths=2,
+               zorder=3, label=f"reported box: coverage {d.coverage:.0%}, density {d.density:.0%}")
+    ax.axhline(found.probability, color="0.5", lw=0.8, ls="--", label=f"all draws ({found.probability:.0%})")
+    ax.figure.colorbar(points, ax=ax, label="inputs restricted")
+    ax.set_xlabel("coverage: share of the draws where the event happens that fall in the box")
+    ax.set_ylabel("density: share of the box's draws\nwhere the event happens")
+    ax.set_xlim(0, 1.02)
+    ax.set_ylim(0, 1.02)
+    ax.legend(loc="lower left", fontsize=8)
+    method = "PRIM peeling trajectory" if found.discovery.method == "prim" else "CART leaves"
+    ax.set_title(plain_text(f"{found.event.title}: {method}"), fontsize=10, loc="left")
+    return ax
+
+
+def plot_box(found, ax=None):
+    """Each restricted input's range in the box, as a share of the range its draws cover."""
+    box = found.discovery.box
+    ax = ax or new_axes((8, 0.6 * max(len(box), 1) + 1.8))
+    if box.empty:
+        ax.text(0.5, 0.5, "no restriction found", ha="center", va="center")
+        ax.set_axis_off()
+        return ax
+    names = list(box.index)[::-1]
+    for i, name in enumerate(names):
+        lo_data, hi_data = found.ranges.loc[name, "min"], found.ranges.loc[name, "max"]
+        span = hi_data - lo_data
+        low, high = box.loc[name, "low"], box.loc[name, "high"]
+        a = 0.0 if not np.isfinite(low) else (low - lo_data) / span
+        b = 1.0 if not np.isfinite(high) else (high - lo_data) / span
+        ax.barh(i, 1.0, left=0, color="0.9", height=0.5)
+        ax.barh(i, b - a, left=a, color="C0", height=0.5)
+        text = found.conditions()[list(found.scores.reindex(box.index).sort_values(ascending=False).index).index(name)]
+        ax.text(0.0, i + 0.33, plain_text(text), fontsize=7.5, va="bottom")
+    ax.set_yticks([])
+    ax.set_ylim(-0.5, len(names) - 0.2)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("position within the range of the draws (0 = lowest drawn, 1 = highest)")
+    ax.set_title(plain_text(f"The box: {found.discovery.density:.0%} of its draws have the event "
+                            f"(all draws: {found.probability:.0%})"), fontsize=10, loc="left")
+    return ax
+
+
+def write_discovery(found, out_dir: Path, *, run_folder: Path, run_manifest: dict,
+                    force: bool = False, plots: bool = True, started: float | None = None, seed=None) -> Path:
+    """boxes.csv, tradeoff.csv, scores.csv, summary.txt, plots/ and manifest.json, atomically."""
+    d = found.discovery
+    with atomic_folder(Path(out_dir), force) as tmp:
+        found.box_table().to_csv(tmp / "boxes.csv", lineterminator="\n", float_format="%.10g")
+        d.tradeoff.to_csv(tmp / "tradeoff.csv", index_label="box", lineterminator="\n", float_format="%.10g")
+        scores = found.scores.to_frame()
+        scores.insert(0, "label", [found.labels[k][0] for k in scores.index])
+        scores.to_csv(tmp / "scores.csv", lineterminator="\n", float_format="%.10g")
+        if d.stability is not None:  # every input any resampled box restricted, with how often
+            stability = d.stability.copy()
+            stability.insert(0, "label", [found.labels[k][0] for k in stability.index])
+            stability.to_csv(tmp / "stability.csv", lineterminator="\n", float_format="%.10g")
+        (tmp / "summary.txt").write_text(found.summary() + "\n", encoding="utf-8")
+        if plots:
+            (tmp / "plots").mkdir()
+            source = plain_text(f"ijsim {__version__} · run '{run_manifest.get('scenario')}' · "
+                                f"{found.n_search:,} search draws, {found.n_held_out:,} held out · {d.method}")
+            fig, ax = file_figure((8, 4.6))
+            plot_tradeoff(found, ax=ax)
+            finish_figure(fig, tmp / "plots" / "tradeoff", source)
+            fig, ax = file_figure((8, 0.6 * max(len(d.box), 1) + 1.8))
+            plot_box(found, ax=ax)
+            finish_figure(fig, tmp / "plots" / "box", source)
+        files = {str(p.relative_to(tmp)): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
+        doc = {"kind": "discovery", "run": str(run_folder), "scenario": run_manifest.get("scenario"),
+               "event": {"name": found.event.name, **found.event.to_dict()}, "method": d.method, "seed": seed,
+               "probability": found.probability,
+               "search": {"draws": found.n_search, "coverage": d.coverage, "density": d.density, "mass": d.mass},
+               "held_out": {"draws": found.n_held_out, **found.held_out},
+               "bootstrap_agreement": d.agreement, "summary": found.summary(),
+               "version": __version__, "versions": versions(), "files": files,
+               "elapsed_s": round(0.0 if started is None else time.perf_counter() - started, 3)}
+        (tmp / "manifest.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return Path(out_dir)

@@ -1,0 +1,177 @@
+"""Result and Comparison tables on hand-built ensembles: which variables and years they show, and
+the numbers in them, without running the model (fast enough to run for every mutant)."""
+import numpy as np
+import pandas as pd
+import pytest
+
+import simulator
+from simulator.compare import Comparison, check_labels, common_settings
+from simulator.result import Result, headline_years, summarise
+
+from .conftest import SCENARIOS, no_events
+
+X = np.array([[1.0, 10.0], [2.0, 20.0], [3.0, 30.0], [4.0, 40.0], [5.0, 50.0]])  # 5 draws x 2025, 2026
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    baseline = simulator.load_scenario(SCENARIOS / "baseline.toml")
+    return baseline.with_params({"scenario.draws": 5, "scenario.horizon_years": 2, **no_events(baseline)})
+
+
+def result(scenario, name="baseline", **arrays):
+    s = scenario if name == "baseline" else scenario.with_params({"scenario.name": name})
+    labels = {"sector": [f"s{i}" for i in range(2)]}
+    return Result.from_arrays(s, {k.replace("__", "."): v for k, v in arrays.items()}, labels)
+
+
+def test_headline_years():
+    assert headline_years(range(2025, 2035)) == [2030, 2034]
+    assert headline_years([2025, 2026]) == [2026]
+    assert headline_years([2030]) == [2030]
+    assert headline_years([]) == []
+
+
+def test_summarise_known_answers():
+    import xarray as xr
+    da = xr.DataArray(X, dims=("draw", "year"), coords={"year": [2025, 2026]})
+    frame = summarise("v", "usd_bn", da).set_index("year")
+    assert list(frame.columns) == ["variable", "unit", "mean", "sd", "p05", "p25", "p50", "p75", "p95"]
+    assert frame.loc[2025, "mean"] == 3.0 and frame.loc[2026, "p50"] == 30.0
+    assert frame.loc[2025, "sd"] == pytest.approx(np.sqrt(2.5))  # sample sd, ddof = 1
+    assert (frame.loc[2025, "p05"], frame.loc[2025, "p25"], frame.loc[2025, "p75"], frame.loc[2025, "p95"]) == \
+        pytest.approx((1.2, 2.0, 4.0, 4.8))
+    assert set(frame.variable) == {"v"} and set(frame.unit) == {"usd_bn"}
+    one = summarise("v", "usd_bn", da.isel(draw=[0]))
+    assert list(one.sd) == [0.0, 0.0] and list(one.p95) == [1.0, 10.0]
+
+
+def test_result_dataset_flat_and_summary(scenario):
+    r = result(scenario, trade__balance=X, investment__disbursed_by_sector=np.stack([X, 2 * X], axis=-1))
+    assert r.variables == ["trade.balance", "investment.disbursed_by_sector"]
+    assert r["trade.balance"].attrs["unit"] == "usd_bn" and r["trade.balance"].attrs["long_name"].startswith("India")
+    assert r.dataset.attrs["draws"] == 5 and r.dataset.attrs["scenario"] == "baseline"
+    assert r["investment.disbursed_by_sector"].dims == ("draw", "year", "sector")
+    flat = {name: (unit, da.values) for name, unit, da in r.flat()}
+    assert list(flat) == ["trade.balance", "investment.disbursed_by_sector.s0", "investment.disbursed_by_sector.s1"]
+    np.testing.assert_array_equal(flat["investment.disbursed_by_sector.s1"][1], 2 * X)
+    summary = r.summary().set_index(["variable", "year"])
+    assert summary.loc[("investment.disbursed_by_sector.s1", 2026), "mean"] == 60.0
+    assert summary.loc[("trade.balance", 2025), "unit"] == "usd_bn"
+
+
+def test_headline_shows_headline_variables_only(scenario):
+    r = result(scenario, trade__balance=X, trade__total=X + 1)  # total is not a headline variable
+    table = r.headline()
+    assert list(table.variable) == ["trade.balance"] and list(table.year) == [2026]
+    row = table.iloc[0]
+    assert (row.p05, row.p50, row.p95) == pytest.approx((12.0, 30.0, 48.0))
+    assert row.label == "India's trade balance with Japan" and row.unit == "usd_bn"
+    both = r.headline(years=[2025, 2026])
+    assert list(both.year) == [2025, 2026] and both.iloc[0].p50 == 3.0
+    later = result(scenario, trade__total=X + 1, trade__balance=X)  # a non-headline variable first
+    assert list(later.headline().variable) == ["trade.balance"]
+
+
+def test_probabilities_by_counting(scenario):
+    """Event probabilities (events.csv) are counts over the draws: strict > does not count ties, 'by'
+    means in any year up to it, and se is the binomial standard error."""
+    change = np.array([[-1.0, 0.0], [0.0, 1.0], [2.0, 3.0], [-3.0, -1.0], [0.5, 0.0]])
+    n = 5
+    cumulative = np.array([[4e5, 5e5], [5e5, 6e5], [6e5, 7e5], [1e5, 2e5], [4.99e5, 5e5]])
+    skilled = np.array([[4e4, 5e4], [6e4, 6e4], [1e4, 2e4], [5e4, 5e4], [7e4, 7e4]])
+
+    def event(variable, op, threshold, **when):
+        return {"title": variable, "variable": variable, "op": op, "threshold": threshold, **when}
+    with_events = scenario.with_params({
+        "events.narrower_2025": event("trade.balance_change", ">", 0, year=2025),
+        "events.narrower_2026": event("trade.balance_change", ">", 0, year=2026),
+        "events.people": event("exchange.counted_cumulative", ">=", 500_000, by=2026),
+        "events.skilled": event("exchange.skilled_cumulative", ">=", 50_000, by=2026)})
+    r = result(with_events, trade__balance_change=change, exchange__counted_cumulative=cumulative,
+               exchange__skilled_cumulative=skilled)
+    table = r.events().set_index("event")
+    assert table.loc["narrower_2025", "probability"] == 2 / n  # 0 is not narrower
+    assert table.loc["narrower_2026", "probability"] == 2 / n
+    assert table.loc["people", "probability"] == 4 / n  # reaching 500,000 counts
+    assert table.loc["skilled", "probability"] == 4 / n
+    assert table.loc["people", "se"] == pytest.approx(np.sqrt(0.8 * 0.2 / n))
+    assert list(table.year) == [2025, 2026, 2026, 2026]
+
+
+def test_comparison_keeps_variables_every_scenario_has(scenario):
+    a = result(scenario, trade__balance=X)
+    b = result(scenario, "b", trade__balance=X + 1, trade__total=X)
+    c = result(scenario, "c", trade__balance=X - 1, trade__total=X)
+    assert set(Comparison((a, b, c)).table().variable) == {"trade.balance"}
+    a2 = result(scenario, trade__balance=X, trade__total=X)
+    b2 = result(scenario, "b", trade__balance=X)
+    assert set(Comparison((a2, b2, c)).table().variable) == {"trade.balance"}
+
+
+def test_comparison_table_numbers(scenario):
+    a = result(scenario, trade__balance=X)
+    diff = np.array([[1.0, -1.0], [2.0, 0.0], [3.0, 1.0], [4.0, 2.0], [5.0, 3.0]])
+    b = result(scenario, "b", trade__balance=X + diff)
+    cmp = Comparison((a, b), ("Today", "Later"))
+    assert cmp.labels == ("Today", "Later") and cmp.names == ["baseline", "b"] and cmp.reference is a
+    table = cmp.table()
+    assert table.year.dtype.kind == "i" and list(table.year) == [2025, 2026, 2025, 2026]
+    table = table.set_index(["scenario", "year"])
+    row = table.loc[("b", 2025)]
+    assert row.reference == "baseline" and row.unit == "usd_bn"
+    assert (row["mean"], row.diff_mean, row.diff_sd) == pytest.approx((6.0, 3.0, np.sqrt(2.5)))
+    assert (row.diff_p05, row.diff_p25, row.diff_p50, row.diff_p75, row.diff_p95) == pytest.approx((1.2, 2, 3, 4, 4.8))
+    assert (row.p05, row.p95, row.sd) == pytest.approx((2.4, 9.6, np.sqrt(10.0)))
+    assert table.loc[("b", 2026), "p_greater"] == 0.6
+    ref = table.loc[("baseline", 2025)]
+    assert ref["mean"] == 3.0 and ref.p50 == 3.0 and np.isnan(ref.diff_p50) and np.isnan(ref.diff_sd)
+    headline = cmp.headline()
+    assert list(headline.columns) == ["variable", "unit", "year", "scenario", "diff_p50", "diff_p05", "diff_p95",
+                                      "p_greater"]
+    assert list(headline.year) == [2026] and list(headline.scenario) == ["b"]
+    assert headline.iloc[0].diff_p50 == 1.0 and headline.iloc[0].p_greater == 0.6
+    with_total = Comparison((result(scenario, trade__balance=X, trade__total=X),
+                             result(scenario, "b", trade__balance=X, trade__total=X)))
+    assert list(with_total.headline().variable) == ["trade.balance"]  # total is not a headline variable
+    assert list(cmp.table().index) == list(range(4))  # one table, numbered once
+    same = Comparison((result(scenario, trade__balance=X[:1].repeat(5, 0)), b))
+    assert same.table().set_index(["scenario", "year"]).loc[("baseline", 2025), "sd"] == 0.0
+
+
+@pytest.mark.parametrize("draws", [1, 2])
+def test_comparison_sd_of_one_and_two_draws(scenario, draws):
+    s = scenario.with_params({"scenario.draws": draws})
+    a = Result.from_arrays(s, {"trade.balance": X[:draws]}, {})
+    b = Result.from_arrays(s.with_params({"scenario.name": "b"}), {"trade.balance": X[:draws] * 3}, {})
+    table = Comparison((a, b)).table().set_index(["scenario", "year"])
+    expected = 0.0 if draws == 1 else np.std([1.0, 2.0], ddof=1)  # of draws 1 and 2 in 2025
+    assert table.loc[("baseline", 2025), "sd"] == pytest.approx(expected)
+    assert table.loc[("b", 2025), "diff_sd"] == pytest.approx(2 * expected)  # differences 2 and 4
+
+
+def test_labels_and_settings_are_checked(scenario):
+    check_labels(["a", "b"], 2)
+    for labels, n in ((["a"], 2), (["a", "a"], 2), (["a", " "], 2)):
+        with pytest.raises(ValueError):
+            check_labels(labels, n)
+    with pytest.raises(ValueError, match="2 labels for 3 scenarios"):
+        check_labels(["a", "b"], 3)
+    other = scenario.with_params({"scenario.name": "other", "scenario.seed": 99, "scenario.draws": 7})
+    configured = common_settings([scenario, other], draws=11, seed=3)
+    assert [(s.name, s.draws, s.seed, s.sampler, s.block_size) for s in configured] == [
+        ("baseline", 11, 3, scenario.sampler, scenario.block_size), ("other", 11, 3, scenario.sampler, scenario.block_size)]
+    assert [s.seed for s in common_settings([other, scenario])] == [99, 99]
+
+
+def test_compare_passes_its_settings_and_labels_on(scenario):
+    from simulator.compare import compare
+    other = scenario.with_params({"scenario.name": "other", "investment.realisation_rate": 0.3})
+    with pytest.raises(ValueError, match="1 labels for 2 scenarios"):
+        compare([scenario, other], labels=["only one"])
+    done = []
+    c = compare([scenario, other], draws=8, seed=2, sampler="lhs", block_size=4, labels=["A", "B"],
+                progress=lambda i, n: done.append((i, n)))
+    assert c.labels == ("A", "B") and done == [(1, 2), (2, 2)]
+    assert [(r.scenario.draws, r.scenario.seed, r.scenario.sampler, r.scenario.block_size) for r in c.results] == \
+        [(8, 2, "lhs", 4)] * 2

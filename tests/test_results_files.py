@@ -1,0 +1,180 @@
+"""simulator.output.files in process and fast: which folders --force may replace, the atomic folder,
+the IAMC table's rows and values, the manifest, and the files a run writes (no plots)."""
+import hashlib
+import json
+import os
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import simulator
+from simulator import engine
+from simulator.errors import OutputExistsError, UserError
+from simulator.output import files
+from simulator.result import Result
+
+from .conftest import SCENARIOS, no_events
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    return simulator.load_scenario(SCENARIOS / "baseline.toml")
+
+
+def _checked(path, force):
+    """check_target reserves the folder for the run it starts; release it as a run's end would."""
+    from simulator.output import commit
+    try:
+        files.check_target(path, force=force)
+    finally:
+        commit.release(path)
+
+
+def test_check_target(tmp_path):
+    _checked(tmp_path / "new", force=False)
+    _checked(tmp_path / "new", force=True)
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "mine.txt").write_text("x")
+    with pytest.raises(OutputExistsError):
+        _checked(tmp_path / "d", force=False)
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(UserError, match="not a folder"):
+        _checked(tmp_path / "file", force=True)
+    with pytest.raises(UserError, match="nothing was changed"):
+        _checked(tmp_path / "d", force=True)
+    assert (tmp_path / "d" / "mine.txt").read_text() == "x"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d", "file"]
+
+
+def test_atomic_folder_appears_whole_or_not_at_all(tmp_path):
+    out = tmp_path / "sub" / "res"
+    with files.atomic_folder(out, force=False) as tmp:
+        (tmp / "a.csv").write_text("1")
+        assert not out.exists() and tmp.parent == out.parent
+    assert (out / "a.csv").read_text() == "1"
+    (out / "a.csv").unlink()  # an empty folder: --force may replace it
+    with pytest.raises(RuntimeError):
+        with files.atomic_folder(out, force=True) as tmp:
+            (tmp / "b.csv").write_text("2")
+            raise RuntimeError("interrupted")
+    assert out.is_dir() and list(out.iterdir()) == []  # the earlier folder kept as it was
+    with files.atomic_folder(out, force=True) as tmp:
+        (tmp / "b.csv").write_text("2")
+    assert sorted(p.name for p in out.iterdir()) == ["b.csv"]
+    assert sorted(p.name for p in out.parent.iterdir()) == ["res"]  # no temporary folders left
+    with pytest.raises(OutputExistsError):
+        with files.atomic_folder(out, force=False):
+            pass
+
+
+def test_atomic_folder_turns_os_errors_into_one_message(tmp_path):
+    out = tmp_path / "res"
+    with pytest.raises(UserError, match="cannot write the results.*nothing was written"):
+        with files.atomic_folder(out, force=False) as tmp:
+            raise OSError(28, "No space left on device")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_sha256_file(tmp_path):
+    (tmp_path / "abc").write_bytes(b"abc")
+    assert files.sha256_file(tmp_path / "abc") == hashlib.sha256(b"abc").hexdigest()
+    big = bytes(range(256)) * 20_000  # 5 MB: several chunks
+    (tmp_path / "big").write_bytes(big)
+    assert files.sha256_file(tmp_path / "big") == hashlib.sha256(big).hexdigest()
+
+
+def test_iamc_table_rows_names_and_values(baseline):
+    scenario = baseline.with_params({"scenario.draws": 5, "scenario.horizon_years": 2, **no_events(baseline)})
+    x = np.array([[1.0, 10.0], [2.0, 20.0], [3.0, 30.0], [4.0, 40.0], [5.0, 50.0]])
+    sectors = ["a", "b"]
+    by_sector = np.stack([x, 2 * x], axis=-1)
+    result = Result.from_arrays(scenario, {"trade.exports_india_to_japan": x,
+                                           "investment.disbursed_by_sector": by_sector}, {"sector": sectors})
+    table = files.iamc_table(result)
+    assert list(table.columns) == ["Model", "Scenario", "Region", "Variable", "Unit", "2025", "2026"]
+    assert set(table.Model) == {"ijsim"} and set(table.Scenario) == {"baseline"} and set(table.Region) == {"India"}
+    rows = table.set_index("Variable")
+    base = "Trade|Exports|India to Japan"
+    assert list(rows.loc[f"{base}|Mean", ["2025", "2026"]]) == [3.0, 30.0]
+    assert list(rows.loc[f"{base}|5.0th Percentile", ["2025", "2026"]]) == pytest.approx([1.2, 12.0])
+    assert list(rows.loc[f"{base}|50.0th Percentile", ["2025", "2026"]]) == [3.0, 30.0]
+    assert list(rows.loc[f"{base}|95.0th Percentile", ["2025", "2026"]]) == pytest.approx([4.8, 48.0])
+    assert rows.loc[f"{base}|Mean", "Unit"] == "billion USD/yr"
+    sector_b = "Investment|Japan to India|Pledge|Disbursed|b"
+    assert list(rows.loc[f"{sector_b}|Mean", ["2025", "2026"]]) == [6.0, 60.0]
+    assert len(table) == 3 * 4  # three series, four statistics each
+
+
+def test_write_results_files_and_manifest(baseline, tmp_path):
+    result = engine.run(baseline, draws=60, seed=5)
+    out = files.write_results(result, tmp_path / "res", elapsed_s=1.23456, overrides={"draws": 60})
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["ensemble.nc", "events.csv", "iamc.csv", "manifest.json", "summary.csv"]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["files"] == {n: files.sha256_file(out / n) for n in names if n != "manifest.json"}
+    assert (manifest["kind"], manifest["scenario"], manifest["seed"], manifest["draws"]) == ("run", "baseline", 5, 60)
+    assert manifest["horizon"] == [2025, 2034] and manifest["elapsed_s"] == 1.235
+    assert manifest["overrides"] == {"draws": 60} and manifest["sampler"] == result.scenario.sampler
+    assert manifest["scenario_sha256"] == files.sha256_file(SCENARIOS / "baseline.toml")
+    assert manifest["versions"]["numpy"] == np.__version__ and "python" in manifest["versions"]
+    assert manifest["block_size"] == result.scenario.block_size and manifest["title"] == baseline.title
+    assert manifest["parameters"]["investment.pledge_jpy_tn"]["value"] == 10.0
+    summary = pd.read_csv(out / "summary.csv")
+    pd.testing.assert_frame_equal(summary, result.summary(), check_dtype=False)
+    events = pd.read_csv(out / "events.csv")
+    assert list(events.probability) == pytest.approx(list(result.events().probability), abs=1e-10)  # CSV: 10 digits
+    iamc = pd.read_csv(out / "iamc.csv")
+    assert len(iamc) == len(files.iamc_table(result))
+    written = []
+    files.write_results(result, tmp_path / "plotted", plot_writer=lambda r, p: written.append((r, p)) or [])
+    assert len(written) == 1 and written[0][0] is result and written[0][1].name == "plots"
+    files.write_results(result, tmp_path / "none", plots=False, plot_writer=lambda r, p: written.append((r, p)))
+    assert len(written) == 1  # --no-plots: the writer is not called
+
+
+def test_versions_name_every_package_that_decides_the_numbers():
+    from importlib.metadata import version
+    v = files.versions()
+    assert list(v) == ["ijsim", "python", "numpy", "scipy", "pandas", "xarray", "matplotlib", "numba", "simpy",
+                       "SALib", "dask", "scikit-learn"]
+    assert v["ijsim"] == simulator.__version__ and v["python"].count(".") == 2
+    assert all(v[p] == version(p) for p in list(v)[2:])
+
+
+def test_manifest_fields(baseline):
+    from datetime import datetime, timedelta, timezone
+    result = Result.from_arrays(baseline.with_params({"scenario.draws": 2, "scenario.horizon_years": 2, **no_events(baseline)}),
+                                {"trade.balance": np.zeros((2, 2))}, {})
+    doc = files.manifest(result, {"summary.csv": "abc"}, 2.0004, {"seed": 3})
+    assert doc["description"] == baseline.description and doc["title"] == baseline.title
+    assert doc["scenario_file"] == str(baseline.files[0]) and doc["scenario_file"].endswith("baseline.toml")
+    assert doc["scenario_files"] == dict(baseline.sha256) and len(doc["scenario_files"]) == len(baseline.files)
+    assert doc["version"] == simulator.__version__ and doc["files"] == {"summary.csv": "abc"}
+    assert doc["elapsed_s"] == 2.0 and doc["overrides"] == {"seed": 3} and doc["horizon"] == [2025, 2026]
+    created = datetime.fromisoformat(doc["created_utc"])
+    assert created.utcoffset() == timedelta(0) and created.microsecond == 0
+    assert abs(datetime.now(timezone.utc) - created) < timedelta(minutes=5)
+    from simulator.scenario.model import scenario_from_dict
+    unsaved = scenario_from_dict({"scenario": {"name": "mine", "draws": 2, "horizon_years": 2}})
+    doc = files.manifest(Result.from_arrays(unsaved, {"trade.balance": np.zeros((2, 2))}, {}), {}, 0.0, {})
+    assert doc["scenario_file"] is None and doc["scenario_sha256"] is None and doc["scenario_files"] == {}
+
+
+def test_write_results_defaults_and_force(baseline, tmp_path):
+    result = engine.run(baseline, draws=20, seed=5, block_size=20)
+    out = files.write_results(result, tmp_path / "res", plots=False)
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["elapsed_s"] == 0.0
+    assert (out / "manifest.json").read_text(encoding="utf-8").startswith('{\n  "kind": "run",\n  "scenario": ')
+    assert (out / "summary.csv").read_bytes().startswith(b"variable,unit,year,mean,sd,p05,")
+    assert b"\r" not in (out / "summary.csv").read_bytes()
+    assert (out / "iamc.csv").read_bytes().startswith(b"Model,Scenario,Region,Variable,Unit,2025,")
+    assert (out / "events.csv").read_bytes().startswith(b"event,title,year,probability,se\n")
+    started = time.perf_counter() - 2.0  # the work began two seconds ago
+    timed = files.write_results(result, tmp_path / "timed", plots=False, elapsed_s=99.0, started=started)
+    assert 2.0 <= json.loads((timed / "manifest.json").read_text(encoding="utf-8"))["elapsed_s"] < 60.0
+    with pytest.raises(OutputExistsError):
+        files.write_results(result, out, plots=False)  # not replaced without force
+    files.write_results(result, out, force=True, plots=False, elapsed_s=5.0)
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["elapsed_s"] == 5.0
