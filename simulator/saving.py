@@ -22,8 +22,8 @@ def save_results(result: "Result | Comparison", folder: str | Path, *, plots: bo
                  force: bool = False) -> Path:
     """Write the results folder of a run (`simulator.run`) or a comparison (`simulator.compare.compare`).
 
-    A run gives summary.csv, iamc.csv, ensemble.nc, probabilities.csv, manifest.json and plots/;
-    a comparison gives comparison.csv, summaries.csv, headline_differences.csv, probabilities.csv,
+    A run gives summary.csv, iamc.csv, ensemble.nc, events.csv, manifest.json and plots/;
+    a comparison gives comparison.csv, summaries.csv, headline_differences.csv, events.csv, event_differences.csv,
     iamc.csv, ensemble.nc, manifest.json and plots/. With `report`, report.html as well. Written
     atomically; an existing folder is replaced only with `force=True` (otherwise
     `simulator.UserError`). Plots are written as files only: nothing is shown in a notebook.
