@@ -178,16 +178,21 @@ def configure(scenario: Scenario, *, draws: int | None = None, seed: int | None 
 
 def run(scenario: Scenario, draws: int | None = None, seed: int | None = None, *, sampler: str | None = None,
         block_size: int | None = None, progress: Callable[[int, int], None] | None = None,
-        client: Any = None, workers: int | None = None, scheduler: str | None = None, threads: int = 1) -> Result:
+        client: Any = None, workers: int | None = None, scheduler: str | None = None,
+        threads: int | None = None) -> Result:
     """Run the scenario's Monte Carlo and return a labelled Result (draw x year [x sector]).
 
-    In this process by default, on `threads` threads (the compiled core releases the GIL);
+    In this process by default, on `threads` threads (the compiled core releases the GIL; by
+    default as many as the CPUs available, like `ijsim run`; identical results for any number);
     `client` (a dask.distributed Client), `workers` (an embedded LocalCluster) or `scheduler`
     (an existing cluster's address) run the blocks on Dask. The results are identical either way.
     `progress(done, total)` is called as blocks complete.
     """
     scenario = configure(scenario, draws=draws, seed=seed, sampler=sampler, block_size=block_size)
     reuse_freed_memory()
+    if threads is None:
+        from .parallel import available_cpus
+        threads = available_cpus()
     plan = block_plan(scenario)
     sizes = dict(plan)
     collector = _Collector(scenario)

@@ -66,16 +66,29 @@ def occurred(dataset: xr.Dataset, event: Event, parameter: Parameter) -> np.ndar
 
 def probability(happened: np.ndarray) -> tuple[float, float]:
     """(share of draws, its Monte Carlo standard error)."""
-    n = len(happened)
-    p = float(happened.mean()) if n else float("nan")
-    return p, float(np.sqrt(p * (1 - p) / n)) if n else float("nan")
+    return probability_of_count(int(np.count_nonzero(happened)), len(happened))
+
+
+def probability_of_count(count: int, n: int) -> tuple[float, float]:
+    """(count / n, sqrt(p (1 - p) / n)): the same floats whether the draws were counted at once or
+    block by block as a streamed run does (integer counts add exactly)."""
+    if not n:
+        return float("nan"), float("nan")
+    p = count / n
+    return p, float(np.sqrt(p * (1 - p) / n))
 
 
 def event_table(dataset: xr.Dataset, events, parameter: Parameter) -> pd.DataFrame:
     """event, title, year, probability, se (and variable, by) for each event."""
+    n = dataset.sizes["draw"]
+    return table_of_counts(events, [int(np.count_nonzero(occurred(dataset, e, parameter))) for e in events], n)
+
+
+def table_of_counts(events, counts: list[int], n: int) -> pd.DataFrame:
+    """`event_table` from each event's number of draws in which it happened, out of `n`."""
     rows = []
-    for e in events:
-        p, se = probability(occurred(dataset, e, parameter))
+    for e, count in zip(events, counts):
+        p, se = probability_of_count(count, n)
         rows.append({"event": e.name, "title": e.title, "year": e.year, "probability": p, "se": se,
                      "variable": e.variable, "by": e.by})
     return pd.DataFrame(rows, columns=[*EVENT_COLUMNS, "variable", "by"])

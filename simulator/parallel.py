@@ -14,6 +14,13 @@ from typing import Any, Callable, Iterable, Iterator
 Progress = Callable[[int, int], None] | None
 
 
+def available_cpus() -> int:
+    """The CPUs this process may run on (its affinity mask, else the machine's count)."""
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 @contextmanager
 def dask_client(workers: int | None = None, scheduler: str | None = None, client: Any = None) -> Iterator[Any]:
     """A Dask client for the options given, or None for a serial run.

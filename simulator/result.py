@@ -38,9 +38,12 @@ class Result:
     dataset: xr.Dataset
 
     @classmethod
-    def from_arrays(cls, scenario: "Scenario", arrays: dict[str, np.ndarray], labels: dict[str, list[str]]) -> "Result":
-        """`labels` names the entries of the third dimensions: {"sector": [...], "stream": [...], ...}."""
-        coords = {"draw": np.arange(scenario.draws), "year": scenario.years}
+    def from_arrays(cls, scenario: "Scenario", arrays: dict[str, np.ndarray], labels: dict[str, list[str]],
+                    first_draw: int = 0) -> "Result":
+        """`labels` names the entries of the third dimensions: {"sector": [...], "stream": [...], ...}.
+        The arrays hold draws first_draw, first_draw + 1, ... (all of the run's draws, or one block)."""
+        n = len(next(iter(arrays.values()))) if arrays else scenario.draws
+        coords = {"draw": np.arange(first_draw, first_draw + n), "year": scenario.years}
         data_vars = {}
         for name, values in arrays.items():
             if name.startswith(INPUT_PREFIX):
@@ -54,10 +57,7 @@ class Result:
                 coords[info.extra_dim] = labels[info.extra_dim]
             data_vars[name] = xr.Variable(dims, values, attrs={"unit": info.unit, "long_name": info.label,
                                                                "description": info.description})
-        attrs = {"scenario": scenario.name, "title": scenario.title, "seed": scenario.seed,
-                 "draws": scenario.draws, "sampler": scenario.sampler, "block_size": scenario.block_size,
-                 "ijsim_version": __version__}
-        return cls(scenario, xr.Dataset(data_vars, coords=coords, attrs=attrs))
+        return cls(scenario, xr.Dataset(data_vars, coords=coords, attrs=dataset_attrs(scenario)))
 
     def __getitem__(self, name: str) -> xr.DataArray:
         return self.dataset[name]
@@ -90,6 +90,25 @@ class Result:
             else:
                 out.append((name, da.attrs["unit"], da))
         return out
+
+    def labels(self, dim: str) -> list[str]:
+        """The entries of a third dimension (sector, stream, stage)."""
+        return [str(x) for x in self.dataset[dim].values]
+
+    def bands(self, name: str) -> pd.DataFrame:
+        """Quantiles p05..p95 by year of a variable or of one entry ``<variable>.<entry>``."""
+        if name in self.dataset:
+            da = self.dataset[name]
+        else:
+            base, _, label = name.rpartition(".")
+            da = self.dataset[base].sel({VARIABLES[base].extra_dim: label}, drop=True)
+        q = np.quantile(da.transpose("draw", "year").values, list(QUANTILES.values()), axis=0)
+        return pd.DataFrame(q.T, index=da["year"].values, columns=list(QUANTILES))
+
+    def base_balance(self) -> float:
+        """India's balance with Japan in the base year (median over draws), the level line of the
+        balance chart."""
+        return float((self.dataset["trade.balance"] - self.dataset["trade.balance_change"]).median())
 
     def summary(self) -> pd.DataFrame:
         """Long table: variable, unit, year, mean, sd, p05, p25, p50, p75, p95.
@@ -139,6 +158,13 @@ class Result:
             raise KeyError(f"no event {name!r} in scenario '{self.scenario.name}'; its events: "
                            f"{', '.join(events) or '(none)'}")
         return occurred(self.dataset, events[name], scenario_parameter(self.scenario, self.dataset))
+
+
+def dataset_attrs(scenario: "Scenario") -> dict:
+    """The run settings every ensemble carries."""
+    return {"scenario": scenario.name, "title": scenario.title, "seed": scenario.seed,
+            "draws": scenario.draws, "sampler": scenario.sampler, "block_size": scenario.block_size,
+            "ijsim_version": __version__}
 
 
 def summarise(name: str, unit: str, da: xr.DataArray) -> pd.DataFrame:

@@ -43,7 +43,7 @@ def test_summary_csv(baseline_run):
 
 
 def test_ensemble_matches_summary(baseline_run):
-    ds = xr.open_dataset(baseline_run / "ensemble.nc", engine="scipy")
+    ds = xr.open_dataset(baseline_run / "ensemble.nc")
     assert ds["investment.fdi_stock"].dims == ("draw", "year")
     assert ds.sizes["draw"] == 600
     assert ds["investment.fdi_stock"].attrs["unit"] == "usd_bn"
@@ -106,8 +106,8 @@ def test_validate_list_schema(cli):
 
 
 def test_internal_error_exit_1_without_traceback(cli, monkeypatch):
-    import simulator.engine
-    monkeypatch.setattr(simulator.engine, "run", lambda *a, **k: 1 / 0)
+    import simulator.streaming
+    monkeypatch.setattr(simulator.streaming, "run_into", lambda *a, **k: 1 / 0)
     code, _, err = cli("run", BASELINE, "--draws", "10", "--out", "r")
     assert code == 1 and "internal error" in err and "ZeroDivisionError" in err and "Traceback" not in err
 

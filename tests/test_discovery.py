@@ -214,3 +214,17 @@ def test_fast_peeling_matches_the_plain_algorithm(ties):
         np.testing.assert_array_equal(box.low, low)
         np.testing.assert_array_equal(box.high, high)
         np.testing.assert_array_equal(box.inside, inside)
+
+
+@pytest.mark.parametrize("seed", [2**32, 2**63 - 1])
+def test_seeds_beyond_scikit_learns_range_work_and_stay_reproducible(seed):
+    """Run seeds go to 2^63 - 1; scikit-learn takes them below 2^32 only (it raised before)."""
+    from simulator.analysis.trees import sklearn_seed
+
+    X, y = synthetic(n=1500)
+    first = feature_scores(X, y, seed=seed, trees=20)
+    pd.testing.assert_series_equal(first, feature_scores(X, y, seed=seed, trees=20))
+    assert set(first.index[:2]) == {"x1", "x2"}
+    assert_true_box(discover(X, y, method="cart", seed=seed).box)
+    assert sklearn_seed(12345) == 12345 and 0 <= sklearn_seed(seed) < 2**32
+    assert sklearn_seed(2**63 - 1) != sklearn_seed(2**63 - 2)

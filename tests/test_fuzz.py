@@ -136,7 +136,7 @@ def _check(code: int, err: str, names: list[str]) -> None:
 def _assert_finite(folder: Path) -> None:
     summary = pd.read_csv(folder / "summary.csv")
     assert np.isfinite(summary.select_dtypes("number").to_numpy()).all()
-    with xr.open_dataset(folder / "ensemble.nc", engine="scipy") as ds:
+    with xr.open_dataset(folder / "ensemble.nc") as ds:
         for name, da in ds.data_vars.items():
             assert np.isfinite(da.values).all(), name
 

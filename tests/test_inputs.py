@@ -58,7 +58,7 @@ def test_threads_and_blocks_give_identical_inputs(result):
 def test_ensemble_file_holds_the_inputs_on_draw(cli, tmp_path):
     code, _, err = cli("run", SCENARIOS / "baseline.toml", "--draws", "300", "--no-plots", "--quiet", "--out", "r")
     assert code == 0, err
-    with xr.open_dataset(tmp_path / "r" / "ensemble.nc", engine="scipy") as ds:
+    with xr.open_dataset(tmp_path / "r" / "ensemble.nc") as ds:
         names = [k for k in ds.data_vars if k.startswith("input.")]
         assert len(names) == len(sampling_dimensions(simulator.load_scenario(SCENARIOS / "baseline.toml")))
         assert all(ds[k].dims == ("draw",) for k in names)

@@ -47,7 +47,7 @@ def _drawn(monkeypatch, result, tmp_path) -> dict:
         seen[path.name] = fig.axes[0]
         return finish(fig, path, source)
     monkeypatch.setattr(plots, "finish_figure", keep)
-    plots.write_fan_charts(result, tmp_path)
+    plots.write_fan_charts(result, tmp_path, processes=1)  # in this process, where the axes are kept
     return seen
 
 

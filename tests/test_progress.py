@@ -16,7 +16,7 @@ SMALL = ROOT / "tests" / "scenarios" / "small_exchange.toml"
 
 def test_flows_progress_moves_within_a_replication():
     calls = []
-    run_flows(simulator.load_scenario(SMALL), 2, progress=lambda done, total: calls.append((done, total)))
+    run_flows(simulator.load_scenario(SMALL), 2, progress=lambda done, total: calls.append((done, total)), processes=1)
     within_first = [d for d, _ in calls if 0 < d < 1]
     assert len(within_first) >= 40  # the 4-year horizon's 48 months, not one jump at the end
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)  # never backwards

@@ -137,8 +137,8 @@ def test_write_results_files_and_manifest(baseline, tmp_path):
 def test_versions_name_every_package_that_decides_the_numbers():
     from importlib.metadata import version
     v = files.versions()
-    assert list(v) == ["ijsim", "python", "numpy", "scipy", "pandas", "xarray", "matplotlib", "numba", "simpy",
-                       "SALib", "dask", "scikit-learn"]
+    assert list(v) == ["ijsim", "python", "numpy", "scipy", "pandas", "xarray", "h5netcdf", "h5py", "matplotlib",
+                       "numba", "simpy", "SALib", "dask", "scikit-learn"]
     assert v["ijsim"] == simulator.__version__ and v["python"].count(".") == 2
     assert all(v[p] == version(p) for p in list(v)[2:])
 

@@ -91,3 +91,15 @@ def test_save_results_of_a_comparison(tmp_path):
     folder = simulator.save_results(comparison, tmp_path / "cmp", plots=False)
     assert {"comparison.csv", "iamc.csv", "ensemble.nc", "report.html"} <= {p.name for p in folder.iterdir()}
     assert [s["label"] for s in json.loads((folder / "manifest.json").read_text())["scenarios"]] == ["Today", "Deal"]
+
+
+def test_plots_on_processes_are_the_files_drawn_in_one(tmp_path):
+    from simulator.output.plots import write_fan_charts
+
+    scenario = simulator.load_scenario(SCENARIOS / "baseline.toml")
+    result = simulator.run(scenario, draws=200, seed=2)
+    one = write_fan_charts(result, tmp_path / "one", processes=1)
+    two = write_fan_charts(result, tmp_path / "two", processes=2)
+    assert [p.name for p in one] == [p.name for p in two]
+    # PNGs byte for byte (SVG ids are random unless svg.hashsalt is set)
+    assert [p.read_bytes() for p in one if p.suffix == ".png"] == [p.read_bytes() for p in two if p.suffix == ".png"]

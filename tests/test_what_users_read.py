@@ -37,7 +37,7 @@ def run_folder(tmp_path_factory):
     out = tmp_path_factory.mktemp("users") / "baseline"
     assert main(["run", str(SCENARIOS / "baseline.toml"), "--draws", str(DRAWS), "--seed", "11",
                  "--no-plots", "--quiet", "--out", str(out)]) == 0
-    with xr.open_dataset(out / "ensemble.nc", engine="scipy") as ds:
+    with xr.open_dataset(out / "ensemble.nc") as ds:
         ensemble = ds.load()
     return out, ensemble
 

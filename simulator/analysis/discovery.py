@@ -163,8 +163,10 @@ def _bootstrap(X, y, names, box, resamples, seed, peel_alpha, paste_alpha, mass_
 def _cart(X, y, names, seed, mass_min, min_density, max_depth) -> Discovery:
     from sklearn.tree import DecisionTreeClassifier
 
+    from .trees import sklearn_seed
+
     tree = DecisionTreeClassifier(min_samples_leaf=max(1, int(np.ceil(mass_min * len(y)))), max_depth=max_depth,
-                                  random_state=seed).fit(X, y)
+                                  random_state=sklearn_seed(seed)).fit(X, y)
     t = tree.tree_
     leaves, low, high = [], np.full(X.shape[1], -np.inf), np.full(X.shape[1], np.inf)
 

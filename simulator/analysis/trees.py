@@ -15,6 +15,15 @@ import numpy as np
 import pandas as pd
 
 
+def sklearn_seed(seed: int | None) -> int | None:
+    """scikit-learn takes seeds below 2^32 only; ours go to 2^63 - 1. A seed below 2^32 is passed
+    as it is (earlier results stay the same); a larger one becomes the first 32-bit word of numpy's
+    SeedSequence for it: still one fixed number per seed, and different seeds rarely collide."""
+    if seed is None or 0 <= seed < 2**32:
+        return seed
+    return int(np.random.SeedSequence(seed).generate_state(1)[0])
+
+
 def feature_scores(inputs: pd.DataFrame, outcome, *, seed: int | None = None, trees: int = 100,
                    min_samples_leaf: int = 20, groups: Mapping[str, str] | None = None) -> pd.Series:
     """Importance of each input (column of `inputs`) for `outcome` (one value per row: booleans for
@@ -38,10 +47,11 @@ def feature_scores(inputs: pd.DataFrame, outcome, *, seed: int | None = None, tr
     if y.dtype == bool:
         if y.all() or not y.any():
             raise ValueError("the event happens in every draw or in none: nothing to score")
-        model = ExtraTreesClassifier(n_estimators=trees, min_samples_leaf=min_samples_leaf, random_state=seed)
+        model = ExtraTreesClassifier(n_estimators=trees, min_samples_leaf=min_samples_leaf,
+                                     random_state=sklearn_seed(seed))
     else:
         model = ExtraTreesRegressor(n_estimators=trees, min_samples_leaf=min_samples_leaf, max_features=1.0,
-                                    random_state=seed)
+                                    random_state=sklearn_seed(seed))
     model.fit(X, y)
     scores = pd.Series(model.feature_importances_, index=pd.Index([str(c) for c in inputs.columns], name="input"),
                        name="importance")

@@ -47,7 +47,8 @@ def flows(scenario_file: Path, replications, seed, sampler, block_size, out_dir,
             if float(done).is_integer():  # a replication finished (the only news from Dask workers)
                 step(done, total, f"{int(done)} of {total} done")
             else:
-                step(done, total, f"replication {int(done) + 1}, month {round((done % 1) * months)} of {months}")
+                # replications run side by side on processes: their simulated months, summed
+                step(done, total, f"replications side by side, month {round((done % 1) * months)} of {months} on average")
         result = run_flows(scenario, replications, progress=by_month, **parallel)
         write_flows(result, out_dir, force=force, plots=not no_plots, progress=task("writing plots"))
     if quiet:

@@ -138,8 +138,8 @@ def _threads(threads, parallel: dict) -> int:
         return 1  # Dask's workers share out the blocks
     if threads is not None:
         return threads
-    import os
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    from ..parallel import available_cpus
+    return available_cpus()
 
 
 def output_options(default: str, plots_help: str = "Skip the plots."):

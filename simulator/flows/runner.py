@@ -159,11 +159,13 @@ def _replication_task(scenario: Scenario, job: tuple[int, dict]) -> Replication:
 
 def run_flows(scenario: Scenario, replications: int = DEFAULT_REPLICATIONS,
               progress: Callable[[int, int], None] | None = None, *, client=None, workers: int | None = None,
-              scheduler: str | None = None) -> FlowsResult:
-    """Run `replications` seeded replications of the simpy model, serially or on Dask (identical results).
+              scheduler: str | None = None, processes: int | None = None) -> FlowsResult:
+    """Run `replications` seeded replications of the simpy model, on processes or Dask (identical results).
 
-    Each Dask task builds its own simpy environment from (scenario, replication) and returns arrays.
-    `progress(done, total)` counts replications; in this process `done` also moves within a
+    Without Dask, replications run on `processes` forked processes at once (by default one per CPU
+    available; 1 runs them in this process): simpy is pure Python, one core per replication.
+    Each task builds its own simpy environment from (scenario, replication) and returns arrays.
+    `progress(done, total)` counts replications; without Dask `done` also moves within a
     replication, month by simulated month (2.5 = half way through the third), since one replication
     of the baseline takes a minute or more. On Dask it moves as replications finish.
     """
@@ -177,8 +179,13 @@ def run_flows(scenario: Scenario, replications: int = DEFAULT_REPLICATIONS,
         raise UserError(f"{scenario.path}: the scenario defines no [exchange.streams.<name>] tables to simulate")
     started = time.perf_counter()
     values = replication_values(scenario, replications)
+    if processes is None:
+        from ..parallel import available_cpus
+        processes = available_cpus()
     with dask_client(workers, scheduler, client) as c:
-        if c is None and progress is not None:
+        if c is None and processes > 1 and replications > 1 and _can_fork():
+            reps = _on_processes(scenario, values, min(processes, replications), progress)
+        elif c is None and progress is not None:
             reps = {}
             for r in range(replications):
                 def on_month(m: int, months: int, r: int = r) -> None:
@@ -189,3 +196,47 @@ def run_flows(scenario: Scenario, replications: int = DEFAULT_REPLICATIONS,
             reps = map_indexed(partial(_replication_task, scenario), range(replications), c, progress,
                                args={r: (r, values[r]) for r in range(replications)})
     return assemble_flows(scenario, [reps[r] for r in range(replications)], elapsed_s=time.perf_counter() - started)
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _on_processes(scenario: Scenario, values: list[dict], processes: int, progress) -> dict[int, Replication]:
+    """Replications on forked processes; each reports its simulated months into shared memory,
+    which this process reads twice a second for `progress`."""
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    context = multiprocessing.get_context("fork")
+    months_done = context.Array("d", len(values), lock=False)
+    global _FORKED
+    _FORKED = (scenario, values, months_done)
+    reps: dict[int, Replication] = {}
+    try:
+        with ProcessPoolExecutor(processes, mp_context=context) as pool:
+            pending = {pool.submit(_forked_replication, r): r for r in range(len(values))}
+            while pending:
+                finished, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    r = pending.pop(future)
+                    reps[r] = future.result()
+                    months_done[r] = 1.0
+                if progress is not None:
+                    progress(min(float(sum(months_done)), float(len(values))), len(values))
+    finally:
+        _FORKED = None
+    return reps
+
+
+_FORKED = None  # (scenario, values, shared progress) inherited by forked replication processes
+
+
+def _forked_replication(r: int) -> Replication:
+    scenario, values, months_done = _FORKED
+
+    def on_month(m: int, months: int) -> None:
+        months_done[r] = m / months
+
+    return simulate_replication(scenario, r, values[r], on_month=on_month)

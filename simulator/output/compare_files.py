@@ -13,8 +13,8 @@ from .._version import __version__
 from ..compare import Comparison
 from ..variables import VARIABLES
 from ..scenario.loader import display
-from .files import atomic_folder, check_finite, iamc_table, sha256_file, versions, write_events
-from .plots import comparison_fan, difference_fan, file_figure, finish_figure, plain_text
+from .files import atomic_folder, check_finite, for_netcdf3, iamc_table, sha256_file, versions, write_events
+from .plots import comparison_fan, difference_fan, draw_all, file_figure, finish_figure, plain_text
 
 
 def _source(comparison: Comparison) -> str:
@@ -38,23 +38,24 @@ def comparison_plots(comparison: Comparison) -> list[tuple[str, str, str | None]
     return plots
 
 
-def write_comparison_plots(comparison: Comparison, folder: Path, progress=None) -> list[Path]:
-    """The overlays and differences, PNG and SVG; `progress(done, total)` after each one."""
+def write_comparison_plots(comparison: Comparison, folder: Path, progress=None,
+                           processes: int | None = None) -> list[Path]:
+    """The overlays and differences, PNG and SVG; `progress(done, total)` after each one; on
+    `processes` processes (plots.draw_all)."""
     folder.mkdir(parents=True, exist_ok=True)
     label = dict(zip(comparison.names, comparison.labels))
-    plans = comparison_plots(comparison)
-    written = []
-    for done, (name, variable, other) in enumerate(plans, start=1):
+
+    def render(plan) -> list[Path]:
+        name, variable, other = plan
         fig, ax = file_figure()
         if other is None:
             comparison_fan(comparison.results, variable, ax=ax, labels=list(comparison.labels))
         else:
             difference_fan(comparison.difference(variable, other), variable,
                            f"{label[other]} minus {comparison.labels[0]} (paired)", ax=ax)
-        written += finish_figure(fig, folder / name, _source(comparison))
-        if progress is not None:
-            progress(done, len(plans))
-    return written
+        return finish_figure(fig, folder / name, _source(comparison))
+
+    return draw_all(comparison_plots(comparison), render, progress, processes)
 
 
 def ensemble(comparison: Comparison) -> xr.Dataset:
@@ -83,7 +84,7 @@ def write_comparison(comparison: Comparison, out_dir: Path, *, force: bool = Fal
         # One IAMC Scenario per scenario file: pyam reads them as one IamDataFrame.
         pd.concat([iamc_table(r) for r in comparison.results], ignore_index=True).to_csv(
             tmp / "iamc.csv", index=False, lineterminator="\n")
-        ensemble(comparison).to_netcdf(tmp / "ensemble.nc", engine="scipy", format="NETCDF3_64BIT")
+        for_netcdf3(ensemble(comparison)).to_netcdf(tmp / "ensemble.nc", engine="scipy", format="NETCDF3_64BIT")
         if plots:
             write_comparison_plots(comparison, tmp / "plots", progress=progress)
         files = {str(p.relative_to(tmp)): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()}

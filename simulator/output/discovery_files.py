@@ -31,8 +31,11 @@ def read_run(folder: Path, variable: str | None = None):
     kind = manifest.get("kind") if isinstance(manifest, dict) else None
     if kind != "run":
         raise UserError(f"{folder}: a '{kind}' folder; discover works on the folder of one 'ijsim run'")
+    if (manifest.get("ensemble") or {}).get("storage") == "none":
+        raise UserError(f"{folder}: this run kept no draws (ijsim run --ensemble none); run it again with "
+                        "--ensemble float32 or full to discover from its draws")
     try:
-        with xr.open_dataset(folder / "ensemble.nc", engine="scipy") as lazy:
+        with xr.open_dataset(folder / "ensemble.nc") as lazy:  # NetCDF4 (h5netcdf) or an earlier NetCDF3
             keep = [k for k in lazy.data_vars if str(k).startswith(INPUT_PREFIX) or variable is None
                     or k == variable or variable.startswith(f"{k}.")]
             dataset = lazy[keep].load()

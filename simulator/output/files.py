@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib.metadata import version as package_version
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -29,7 +29,10 @@ from ..variables import VARIABLES
 from . import commit
 from .folders import sha256_file, why_not_ours
 
-__all__ = ["atomic_folder", "check_target", "check_finite", "sha256_file", "write_results"]
+if TYPE_CHECKING:
+    from ..summaries import RunSummary
+
+__all__ = ["atomic_folder", "check_target", "check_finite", "sha256_file", "write_results", "write_run_files"]
 
 IAMC_MODEL = "ijsim"
 IAMC_REGION = "India"
@@ -100,7 +103,7 @@ def for_netcdf3(dataset: xr.Dataset) -> xr.Dataset:
     return out
 
 
-def iamc_table(result: Result) -> pd.DataFrame:
+def iamc_table(result: "Result | RunSummary") -> pd.DataFrame:
     """IAMC wide format: Model, Scenario, Region, Variable, Unit, one column per year.
 
     One row per variable and statistic; the statistic is the last level of the variable name, the
@@ -111,7 +114,7 @@ def iamc_table(result: Result) -> pd.DataFrame:
     for name in result.variables:
         info = VARIABLES[name]
         if info.extra_dim:
-            parts = [(f"{name}.{s}", f"{info.iamc_variable}|{s}") for s in result.dataset[info.extra_dim].values]
+            parts = [(f"{name}.{s}", f"{info.iamc_variable}|{s}") for s in result.labels(info.extra_dim)]
         else:
             parts = [(name, info.iamc_variable)]
         for summary_name, iamc_name in parts:
@@ -133,12 +136,13 @@ def write_events(table: pd.DataFrame, path: Path, extra: tuple[str, ...] = ()) -
 
 def versions() -> dict[str, str]:
     out = {"ijsim": __version__, "python": platform.python_version()}
-    for pkg in ("numpy", "scipy", "pandas", "xarray", "matplotlib", "numba", "simpy", "SALib", "dask", "scikit-learn"):
+    for pkg in ("numpy", "scipy", "pandas", "xarray", "h5netcdf", "h5py", "matplotlib", "numba", "simpy", "SALib",
+                "dask", "scikit-learn"):
         out[pkg] = package_version(pkg)
     return out
 
 
-def manifest(result: Result, files: dict[str, str], elapsed_s: float, overrides: dict) -> dict:
+def manifest(result: "Result | RunSummary", files: dict[str, str], elapsed_s: float, overrides: dict) -> dict:
     s = result.scenario
     main = s.files[0] if s.files else None
     return {
@@ -167,11 +171,15 @@ def manifest(result: Result, files: dict[str, str], elapsed_s: float, overrides:
 
 def write_results(result: Result, out_dir: Path, *, force: bool = False, plots: bool = True,
                   elapsed_s: float = 0.0, overrides: dict | None = None,
-                  plot_writer: Callable[[Result, Path], list[Path]] | None = None, started: float | None = None) -> Path:
+                  plot_writer: Callable[[Result, Path], list[Path]] | None = None, started: float | None = None,
+                  ensemble: str = "full") -> Path:
     """Write summary.csv, iamc.csv, ensemble.nc, events.csv, plots/ and manifest.json into `out_dir` atomically.
 
     `started` (a time.perf_counter() reading from the start of the work) makes the manifest's
-    elapsed_s cover everything up to writing it, plots included, instead of `elapsed_s`."""
+    elapsed_s cover everything up to writing it, plots included, instead of `elapsed_s`.
+    `ensemble`: full (float64), float32 or none (no ensemble.nc)."""
+    from .ensemble_file import ENSEMBLE_DTYPES, write_dataset
+
     out_dir = Path(out_dir)
     scenario = result.scenario
     source = display(scenario.files[0]) if scenario.files else scenario.name
@@ -179,15 +187,26 @@ def write_results(result: Result, out_dir: Path, *, force: bool = False, plots: 
     summary = result.summary()
     check_finite(xr.Dataset.from_dataframe(summary.select_dtypes("number")), source)
     with atomic_folder(out_dir, force) as tmp:
-        summary.to_csv(tmp / "summary.csv", index=False, lineterminator="\n")
-        iamc_table(result).to_csv(tmp / "iamc.csv", index=False, lineterminator="\n")
-        # netCDF3 (64-bit offsets: ensembles above 2 GiB) through scipy: no extra dependency, and
-        # byte-identical files for identical data.
-        for_netcdf3(result.dataset).to_netcdf(tmp / "ensemble.nc", engine="scipy", format="NETCDF3_64BIT")
-        write_events(result.events(), tmp / "events.csv")
-        if plots and plot_writer is not None:
-            plot_writer(result, tmp / "plots")
-        files = {str(p.relative_to(tmp)): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
-        doc = manifest(result, files, elapsed_s if started is None else time.perf_counter() - started, overrides or {})
-        (tmp / "manifest.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        if ensemble != "none":
+            write_dataset(result.dataset, tmp / "ensemble.nc", result.scenario, ENSEMBLE_DTYPES[ensemble])
+        write_run_files(result, tmp, plots=plots, plot_writer=plot_writer,
+                        elapsed_s=elapsed_s if started is None else None, started=started, overrides=overrides)
     return out_dir
+
+
+def write_run_files(result: "Result | RunSummary", tmp: Path, *, plots: bool = True,
+                    plot_writer: Callable | None = None, elapsed_s: float | None = 0.0, started: float | None = None,
+                    overrides: dict | None = None) -> None:
+    """Everything but the ensemble into the temporary folder `tmp`, the manifest last (it lists and
+    hashes every file, ensemble.nc included if it is there)."""
+    result.summary().to_csv(tmp / "summary.csv", index=False, lineterminator="\n")
+    iamc_table(result).to_csv(tmp / "iamc.csv", index=False, lineterminator="\n")
+    write_events(result.events(), tmp / "events.csv")
+    if plots and plot_writer is not None:
+        plot_writer(result, tmp / "plots")
+    files = {str(p.relative_to(tmp)): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
+    elapsed = time.perf_counter() - started if started is not None else (elapsed_s or 0.0)
+    doc = manifest(result, files, elapsed, overrides or {})
+    doc["ensemble"] = {"storage": getattr(result, "ensemble", "full"),
+                       "quantiles": getattr(result, "quantile_method", "exact")}
+    (tmp / "manifest.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -88,10 +88,10 @@ def sector_stack(result: Result, *, ax=None):
     the median of the total)."""
     if ax is None:
         ax = new_axes()
-    da = result["investment.disbursed_by_sector"].median("draw")
-    years = da["year"].values
-    ax.stackplot(years, [da.sel(sector=k).values for k in da["sector"].values],
-                 labels=[str(k).replace("_", " ") for k in da["sector"].values], alpha=0.85)
+    sectors = result.labels("sector")
+    medians = [result.bands(f"investment.disbursed_by_sector.{k}")["p50"] for k in sectors]
+    years = medians[0].index.values
+    ax.stackplot(years, [m.values for m in medians], labels=[str(k).replace("_", " ") for k in sectors], alpha=0.85)
     ax.set(ylabel=axis_unit("usd_bn"), title="Pledge disbursed by sector (medians)")
     year_axis(ax)
     ax.legend(fontsize=7, frameon=False, loc="upper left", ncol=2)
@@ -106,7 +106,7 @@ def trade_panel(result: Result, *, ax=None):
     for name, color, label in (("trade.exports_india_to_japan", "C2", "India → Japan"),
                                ("trade.exports_japan_to_india", "C1", "Japan → India"),
                                ("trade.balance", "C3", "balance (India)")):
-        bands = fan_bands(result[name])
+        bands = result.bands(name)
         ax.fill_between(bands.index, bands["p05"], bands["p95"], color=color, alpha=0.15, linewidth=0)
         ax.plot(bands.index, bands["p50"], color=color, linewidth=2, label=label)
     ax.axhline(0, color="0.5", linewidth=0.8)
@@ -125,7 +125,7 @@ def exchange_panel(result: Result, *, ax=None):
     target_year = int(result.scenario.years[0]) + p["exchange.target_years"] - 1
     for name, color, target in (("exchange.counted_cumulative", "C0", p["exchange.target_people"]),
                                 ("exchange.skilled_cumulative", "C4", p["exchange.target_skilled"])):
-        bands = fan_bands(result[name])
+        bands = result.bands(name)
         ax.fill_between(bands.index, bands["p05"], bands["p95"], color=color, alpha=0.15, linewidth=0)
         ax.plot(bands.index, bands["p50"], color=color, linewidth=2, label=VARIABLES[name].label)
         ax.plot([target_year], [target], marker="*", markersize=12, color=color, linestyle="none",
@@ -145,7 +145,7 @@ def comparison_fan(results, variable: str, *, ax=None, labels=None):
         ax = new_axes()
     labels = labels or [r.scenario.name for r in results]
     for i, (r, label) in enumerate(zip(results, labels)):
-        bands = fan_bands(r[variable])
+        bands = r.bands(variable)
         ax.fill_between(bands.index, bands["p05"], bands["p95"], color=f"C{i}", alpha=0.15, linewidth=0)
         ax.plot(bands.index, bands["p50"], color=f"C{i}", linewidth=2, label=plain_text(label))
     info = VARIABLES[variable]
@@ -216,6 +216,8 @@ def save(fig, path_without_suffix: Path, formats=("png", "svg")) -> list[Path]:
         metadata = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
         fig.savefig(path, dpi=110, metadata=metadata)
         written.append(path)
+        # The layout is in figure coordinates: computed once, for the first format, and kept.
+        fig.set_layout_engine("none")
     return written
 
 
@@ -225,38 +227,72 @@ def source_line(result: Result) -> str:
                       "base figures: seeds/article_figures.toml and docs/model.md")
 
 
-def write_fan_charts(result: Result, folder: Path, progress=None) -> list[Path]:
+def write_fan_charts(result: Result, folder: Path, progress=None, processes: int | None = None) -> list[Path]:
     """A fan chart per headline variable, and the sector, trade and exchange panels (PNG and SVG).
-    `progress(done, total)` is called as each plot is written."""
+    `progress(done, total)` is called as each plot is written; `processes` as in `draw_all`."""
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
     headline = [name for name in result.variables if VARIABLES[name].headline]
-    panels = [(name, draw) for name, draw in (("investment_by_sector", sector_stack), ("trade", trade_panel),
-                                              ("exchange", exchange_panel))
+    panels = [name for name in ("investment_by_sector", "trade", "exchange")
               if name != "exchange" or result.scenario.names("exchange.streams")]
-    total = len(headline) + len(panels)
-    for done, name in enumerate(headline, start=1):
-        info = VARIABLES[name]
-        fig, ax = file_figure()
-        subtitle = textwrap.shorten(result.scenario.title, width=95, placeholder=" …")
-        fan_chart(fan_bands(result[name]), ax=ax, unit=info.unit, title=f"{info.label}\n{subtitle}",
-                  fiscal=is_fiscal(name))
-        if name == "trade.balance":
-            base = result["trade.balance"] - result["trade.balance_change"]
-            ax.axhline(float(base.median()), color="0.3", linestyle="--", linewidth=1,
-                       label=f"{fiscal_year(result.scenario.params['trade.base_year'])} level")
-            ax.axhline(0.0, color="0.6", linewidth=0.8)
-            ax.legend(loc="best", fontsize=8, frameon=False)
-        written += finish_figure(fig, folder / name, source_line(result))
-        if progress is not None:
-            progress(done, total)
-    for done, (name, draw) in enumerate(panels, start=len(headline) + 1):
-        fig, ax = file_figure()
-        draw(result, ax=ax)
-        written += finish_figure(fig, folder / name, source_line(result))
-        if progress is not None:
-            progress(done, total)
-    return written
+    jobs = [("fan", name) for name in headline] + [("panel", name) for name in panels]
+    return draw_all(jobs, lambda job: _render(result, folder, job), progress, processes)
+
+
+def draw_all(jobs: list, render, progress=None, processes: int | None = None) -> list[Path]:
+    """render(job) -> files for every job, in the jobs' order, on `processes` processes (by default
+    one per CPU available). Drawing is pure Python, so threads would not help; the processes are
+    forked, so they start at once and share `render` and its data without copying or pickling."""
+    import multiprocessing
+
+    from ..parallel import available_cpus
+
+    processes = min(available_cpus(), len(jobs)) if processes is None else processes
+    written: dict[int, list[Path]] = {}
+    if processes > 1 and "fork" in multiprocessing.get_all_start_methods():
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        global _RENDER
+        _RENDER = render
+        try:
+            with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
+                futures = {pool.submit(_render_forked, job): i for i, job in enumerate(jobs)}
+                for future in as_completed(futures):
+                    written[futures[future]] = future.result()
+                    if progress is not None:
+                        progress(len(written), len(jobs))
+        finally:
+            _RENDER = None
+    else:
+        for i, job in enumerate(jobs):
+            written[i] = render(job)
+            if progress is not None:
+                progress(len(written), len(jobs))
+    return [path for i in range(len(jobs)) for path in written[i]]
+
+
+_RENDER = None  # the render function forked plotting processes inherit
+_PANELS = {"investment_by_sector": sector_stack, "trade": trade_panel, "exchange": exchange_panel}
+
+
+def _render_forked(job) -> list[Path]:
+    return _RENDER(job)
+
+
+def _render(result, folder: Path, job) -> list[Path]:
+    kind, name = job
+    fig, ax = file_figure()
+    if kind == "panel":
+        _PANELS[name](result, ax=ax)
+        return finish_figure(fig, folder / name, source_line(result))
+    info = VARIABLES[name]
+    subtitle = textwrap.shorten(result.scenario.title, width=95, placeholder=" …")
+    fan_chart(result.bands(name), ax=ax, unit=info.unit, title=f"{info.label}\n{subtitle}", fiscal=is_fiscal(name))
+    if name == "trade.balance":
+        ax.axhline(result.base_balance(), color="0.3", linestyle="--", linewidth=1,
+                   label=f"{fiscal_year(result.scenario.params['trade.base_year'])} level")
+        ax.axhline(0.0, color="0.6", linewidth=0.8)
+        ax.legend(loc="best", fontsize=8, frameon=False)
+    return finish_figure(fig, folder / name, source_line(result))
 
 
 def finish_figure(fig, path_without_suffix: Path, source: str) -> list[Path]:

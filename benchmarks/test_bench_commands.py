@@ -1,0 +1,30 @@
+"""What a user waits for: `ijsim run` of the baseline and `ijsim compare` of two scenarios at
+10,000 draws, start to finish in a fresh process (imports, computation, files, plots), and five
+baseline `ijsim flows` replications. Targets of issue 18 on the 2-core machine: 3 s, 6 s, 2 min.
+Report the median and range of the rounds (`--benchmark-columns=min,median,max,rounds`)."""
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+IJSIM = str(Path(sys.executable).with_name("ijsim"))
+SCENARIOS = ROOT / "scenarios"
+COMMANDS = {
+    "run": ([IJSIM, "run", str(SCENARIOS / "baseline.toml"), "--out", "{out}", "--force", "--quiet"], 5),
+    "compare": ([IJSIM, "compare", str(SCENARIOS / "baseline.toml"), str(SCENARIOS / "us-tariffs-persist.toml"),
+                 "--draws", "10000", "--out", "{out}", "--force", "--quiet"], 3),
+    "flows": ([IJSIM, "flows", str(SCENARIOS / "baseline.toml"), "--replications", "5", "--out", "{out}",
+               "--force", "--quiet"], 1),
+}
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_whole_command(benchmark, name, tmp_path):
+    command, rounds = COMMANDS[name]
+    command = [part.replace("{out}", str(tmp_path / "out")) for part in command]
+
+    def once():
+        subprocess.run(command, check=True, capture_output=True, cwd=tmp_path)
+    benchmark.pedantic(once, rounds=rounds, iterations=1, warmup_rounds=1 if name != "flows" else 0)

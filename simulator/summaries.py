@@ -1,0 +1,88 @@
+"""What a streamed run keeps: its summaries, not its draws.
+
+A `RunSummary` answers what the results folder, the console and the plots ask of a run (`summary`,
+`headline`, `events`, `bands`, `labels`) the way `Result` does, from tables computed while the
+draws streamed past (simulator.streaming). Its draws, when kept, are in the ensemble file.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from .result import QUANTILES, SUMMARY_COLUMNS, headline_years
+from .variables import VARIABLES
+
+if TYPE_CHECKING:
+    from .scenario import Scenario
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    scenario: "Scenario"
+    table: pd.DataFrame                       # summary.csv's rows
+    event_table: pd.DataFrame                 # Result.events()'s rows, counted block by block
+    label_lists: dict[str, list[str]]
+    variables: list[str]
+    base_balance_usd_bn: float
+    ensemble: str = "full"                    # full | float32 | none
+    quantile_method: str = "exact"            # exact | log-histogram (see simulator.sketch)
+    extra: dict = field(default_factory=dict)
+
+    def summary(self) -> pd.DataFrame:
+        return self.table[SUMMARY_COLUMNS].copy()
+
+    def labels(self, dim: str) -> list[str]:
+        return list(self.label_lists[dim])
+
+    def bands(self, name: str) -> pd.DataFrame:
+        rows = self.table[self.table["variable"] == name]
+        if rows.empty:
+            raise KeyError(name)
+        return pd.DataFrame(rows[list(QUANTILES)].to_numpy(), index=rows["year"].to_numpy(), columns=list(QUANTILES))
+
+    def base_balance(self) -> float:
+        return self.base_balance_usd_bn
+
+    def headline(self, years: list[int] | None = None) -> pd.DataFrame:
+        """Median and 90% interval of the headline variables in 2030 (if simulated) and the final year."""
+        if years is None:
+            years = headline_years(self.scenario.years)
+        rows = []
+        for name in self.variables:
+            if not VARIABLES[name].headline:
+                continue
+            part = self.table[self.table["variable"] == name].set_index("year")
+            for y in years:
+                r = part.loc[y]
+                rows.append({"variable": name, "label": VARIABLES[name].label, "unit": r["unit"], "year": y,
+                             "p50": r["p50"], "p05": r["p05"], "p95": r["p95"]})
+        return pd.DataFrame(rows)
+
+    def events(self) -> pd.DataFrame:
+        return self.event_table.copy()
+
+    def probabilities(self) -> pd.DataFrame:
+        """The same as `events()` (the name of earlier versions)."""
+        return self.events()
+
+
+def summary_table(variables: list[str], labels: dict[str, list[str]], years, stats: dict) -> pd.DataFrame:
+    """summary.csv's rows (the order and columns of `Result.summary`) from per-variable statistics:
+    stats[name] = {"mean", "sd": (year[, entry]) arrays, "quantiles": (quantile, year[, entry])}."""
+    years = np.asarray(years).astype(int)
+    frames = []
+    for name in variables:
+        info, s = VARIABLES[name], stats[name]
+        entries = [(name, None)] if not info.extra_dim else [(f"{name}.{label}", j)
+                                                             for j, label in enumerate(labels[info.extra_dim])]
+        for flat_name, j in entries:
+            pick = (lambda a: a) if j is None else (lambda a, j=j: a[..., j])
+            frame = pd.DataFrame({"variable": flat_name, "unit": info.unit, "year": years,
+                                  "mean": pick(s["mean"]), "sd": pick(s["sd"])})
+            for k, col in enumerate(QUANTILES):
+                frame[col] = pick(s["quantiles"][k])
+            frames.append(frame)
+    return pd.concat(frames, ignore_index=True)[SUMMARY_COLUMNS]
