@@ -28,6 +28,14 @@ def printable(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
+def safe(text: str) -> str:
+    """Text from a file or the command line for the console (rich): no markup, control characters
+    escaped (a title can hold a newline or an ANSI escape sequence)."""
+    from rich.markup import escape  # here, not at the top: the core imports this module without rich
+
+    return escape(printable(text))
+
+
 class UserError(Exception):
     """Bad input or usage: reported without a traceback, exit code 2."""
 

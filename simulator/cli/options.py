@@ -13,18 +13,11 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.markup import escape
 
-from ..errors import Problem, ScenarioError, printable
+from ..errors import Problem, ScenarioError, safe
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
-
-
-def safe(text: str) -> str:
-    """Text from a file or the command line for the console: no markup, control characters escaped
-    (a title can hold a newline or an ANSI escape sequence)."""
-    return escape(printable(text))
 
 
 # Option -> the scenario setting it overrides (engine.configure's keyword, registry path).

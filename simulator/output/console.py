@@ -9,21 +9,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
-from ..errors import printable
+from ..errors import safe
 from ..result import Result
 from ..variables import VARIABLES
 from .labels import format_interval, format_value, unit_label, year_label
 
 if TYPE_CHECKING:
     from ..compare import Comparison
-
-
-def safe(text: str) -> str:
-    """Titles and labels come from scenario files: no markup, control characters escaped."""
-    return escape(printable(text))
 
 
 def headline_table(result: Result) -> Table:
