@@ -52,6 +52,8 @@ CASES = {
     "invalid-name": ({"s.toml": '[scenario]\nname = ""\n'}, "s.toml", ["s.toml", "scenario.name"]),
     "missing-parent": ({"s.toml": BASE + 'extends = "nowhere.toml"\n'}, "s.toml",
                        ["s.toml", "scenario.extends", "not found"]),
+    "missing-shipped-parent": ({"s.toml": BASE + 'extends = "baseine"\n'}, "s.toml",
+                               ["s.toml", "scenario.extends", "'baseine' not found", "no shipped scenario"]),
     "extends-cycle": ({"a.toml": '[scenario]\nname = "a"\nextends = "b.toml"\n',
                        "b.toml": '[scenario]\nname = "b"\nextends = "a.toml"\n'}, "a.toml",
                       ["a.toml", "scenario.extends", "cycle", "b.toml"]),

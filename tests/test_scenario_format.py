@@ -141,3 +141,17 @@ def test_model_doc_trade_table_matches_registry_and_baseline():
         assert default == describe_value(Fixed(float(spec.default_value())) if spec.kind == "number"
                                          else spec.default_value()), path
         assert base == describe_value(baseline.params[path]), path
+
+
+def test_extends_names_a_shipped_scenario_from_any_folder(tmp_path, monkeypatch):
+    """`extends = "baseline"` in a user's folder builds on the shipped baseline, as `ijsim run baseline`
+    does on the command line; a file of that name beside the child comes first."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mine.toml").write_text('[scenario]\nname = "mine"\nextends = "baseline"\ndraws = 7\n', encoding="utf-8")
+    mine = simulator.load_scenario(tmp_path / "mine.toml")
+    baseline = simulator.load_scenario(SCENARIOS / "baseline.toml")
+    assert mine.draws == 7 and mine.files[1].resolve() == (SCENARIOS / "baseline.toml").resolve()
+    assert {k: str(v) for k, v in mine.params.items()} == {k: str(v) for k, v in baseline.params.items()}
+    assert [e.name for e in mine.events] == [e.name for e in baseline.events]
+    (tmp_path / "baseline").write_text('[scenario]\nname = "local"\ndraws = 3\n', encoding="utf-8")
+    assert simulator.load_scenario(tmp_path / "mine.toml").files[1] == tmp_path / "baseline"

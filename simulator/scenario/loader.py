@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Problem
+from ..shipped import looks_like_a_path, shipped_scenario
 from .parameters import group_pattern, is_collection
 from .reading import parse_toml, read_limited, unreadable
 
@@ -103,11 +104,18 @@ def _load_parent(path: Path, parent_ref: str, chain: tuple[Path, ...]) -> tuple[
     def problem(message: str) -> tuple[None, list[Problem]]:
         return None, [Problem(name, "scenario.extends", message)]
     parent_path = path.parent / parent_ref
+    by_name = not looks_like_a_path(parent_ref)
+    if by_name and not parent_path.exists():
+        # `extends = "baseline"`: a shipped scenario, as on the command line (`ijsim run baseline`),
+        # so a user's own file can build on the shipped ones from any folder. A file of that name
+        # beside this one comes first.
+        parent_path = shipped_scenario(parent_ref) or parent_path
     if len(chain) + 1 >= MAX_CHAIN:
         return problem(f"the extends chain is longer than {MAX_CHAIN} files, the most allowed")
     why = unreadable(parent_path)
     if why == "file not found":
-        return problem(f"parent scenario {parent_ref!r} not found (looked for {display(parent_path)})")
+        shipped = f", and no shipped scenario is called {parent_ref!r}" if by_name else ""
+        return problem(f"parent scenario {parent_ref!r} not found (looked for {display(parent_path)}{shipped})")
     if why:
         return problem(f"parent scenario {parent_ref!r} {why}")
     try:
@@ -132,7 +140,8 @@ def _load(path: Path, chain: tuple[Path, ...]) -> tuple[LoadedDocument | None, l
     if parent_ref is not None:
         if not isinstance(parent_ref, str) or not parent_ref.strip():
             problems.append(Problem(name, "scenario.extends", "must be a non-empty string: the path of a parent "
-                                                              "scenario file, relative to this file"))
+                                                              "scenario file, relative to this file, or the name "
+                                                              "of a shipped scenario"))
         else:
             parent, parent_problems = _load_parent(path, parent_ref, chain)
             problems += parent_problems

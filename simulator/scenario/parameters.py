@@ -103,7 +103,7 @@ SCENARIO = (
               description="Defaults to the name; not inherited through extends."),
     ParamSpec("scenario", "description", "The story the scenario tells", "", "string", default="",
               description="Not inherited through extends."),
-    ParamSpec("scenario", "extends", "Parent scenario file, relative to this file", "", "string",
+    ParamSpec("scenario", "extends", "Parent scenario file, relative to this file, or the name of a shipped scenario", "", "string",
               description="The child overrides the parent key by key; a parameter value replaces the parent's whole."),
     ParamSpec("scenario", "horizon_start", "First simulated year", "year", "integer", default=2025,
               low=2001, high=2100, description="After trade.base_year (at least 2000)."),
