@@ -84,7 +84,17 @@ class EnsembleWriter:
         converted = {k: np.asarray(v, dtype=self.dtype) for k, v in block.items()}
         with self._lock:
             for name, values in converted.items():
-                self.variables[name][lo:lo + len(values)] = values
+                ds = self.variables[name]
+                if ds.ndim == 1 and lo % ds.chunks[0] == 0:
+                    # One whole chunk, written as raw bytes past HDF5's chunk cache: through the cache
+                    # the one-dimensional variables (the inputs per draw) kept every chunk they had
+                    # written in memory until the file closed, 4 bytes per input and draw (measured:
+                    # 0.6 GB for 76 inputs at 2,000,000 draws; flat this way).
+                    chunk = np.zeros(ds.chunks[0], dtype=self.dtype)
+                    chunk[:len(values)] = values
+                    ds.id.write_direct_chunk((lo,), chunk.tobytes())
+                else:
+                    ds[lo:lo + len(values)] = values
 
     def close(self) -> None:
         self.file.close()
