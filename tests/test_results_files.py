@@ -178,3 +178,71 @@ def test_write_results_defaults_and_force(baseline, tmp_path):
         files.write_results(result, out, plots=False)  # not replaced without force
     files.write_results(result, out, force=True, plots=False, elapsed_s=5.0)
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["elapsed_s"] == 5.0
+
+
+@pytest.fixture(scope="module")
+def small_result(baseline):
+    return engine.run(baseline, draws=40, seed=11)
+
+
+@pytest.mark.parametrize("ensemble", ["full", "float32", "none"])
+def test_in_memory_results_say_how_their_ensemble_was_kept(small_result, tmp_path, ensemble):
+    import xarray as xr
+
+    out = files.write_results(small_result, tmp_path / "r", plots=False, ensemble=ensemble)
+    text = (out / "manifest.json").read_text(encoding="utf-8")
+    doc = json.loads(text)
+    # summaries of a result in memory are exact whatever is kept on disk
+    assert doc["ensemble"] == {"storage": ensemble, "quantiles": "exact"}
+    assert ("ensemble.nc" in doc["files"]) == (ensemble != "none") == (out / "ensemble.nc").exists()
+    if ensemble != "none":
+        with xr.open_dataset(out / "ensemble.nc") as ds:
+            assert ds["trade.balance"].dtype == (np.float32 if ensemble == "float32" else np.float64)
+            assert ds["input.investment.realisation_rate"].dims == ("draw",)
+    # the files a user opens: no index column, Unix line ends, events as defined, the manifest readable
+    for name in ("summary.csv", "iamc.csv", "events.csv"):
+        raw = (out / name).read_bytes()
+        assert b"\r" not in raw and not raw.startswith(b","), name
+    assert (out / "summary.csv").read_text().startswith("variable,unit,year,mean,sd,p05,p25,p50,p75,p95\n")
+    assert (out / "iamc.csv").read_text().startswith("Model,Scenario,Region,Variable,Unit,")
+    assert text.endswith("}\n") and doc["files"]["summary.csv"] == hashlib.sha256(
+        (out / "summary.csv").read_bytes()).hexdigest()
+
+
+def test_manifest_keeps_text_as_written(small_result, tmp_path):
+    """A title with non-ASCII characters (a scenario in Hindi or Japanese) stays readable in manifest.json."""
+    titled = Result(small_result.scenario.with_params({}), small_result.dataset)
+    object.__setattr__(titled.scenario, "title", "भारत–日本 基準")
+    out = files.write_results(titled, tmp_path / "t", plots=False, ensemble="none")
+    text = (out / "manifest.json").read_text(encoding="utf-8")
+    assert "भारत–日本 基準" in text and json.loads(text)["title"] == "भारत–日本 基準"
+
+
+def test_bands_are_the_quantiles_of_the_draws_by_year(small_result):
+    from simulator.result import QUANTILES
+
+    bands = small_result.bands("trade.balance")
+    values = small_result["trade.balance"].transpose("draw", "year").values
+    assert list(bands.columns) == list(QUANTILES) and list(bands.index) == list(small_result.scenario.years)
+    np.testing.assert_array_equal(bands.to_numpy(), np.quantile(values, list(QUANTILES.values()), axis=0).T)
+    sector = small_result.labels("sector")[1]
+    entry = small_result["investment.disbursed_by_sector"].sel(sector=sector).transpose("draw", "year").values
+    np.testing.assert_array_equal(small_result.bands(f"investment.disbursed_by_sector.{sector}").to_numpy(),
+                                  np.quantile(entry, list(QUANTILES.values()), axis=0).T)
+
+
+def test_base_balance_is_the_median_base_year_balance(small_result):
+    """The level line of the balance chart: FY2023-24's 5.15 - 17.69 = -12.54 USD bn (seeds/), fixed
+    in the baseline, so every draw's base-year balance and their median are that."""
+    assert small_result.base_balance() == pytest.approx(5.15 - 17.69, abs=1e-12)
+
+
+def test_netcdf3_copy_stores_the_seed_as_text_and_leaves_the_original():
+    import xarray as xr
+
+    ds = xr.Dataset({"v": ("draw", np.arange(3.0))}, attrs={"seed": 2**63 - 1, "scenario": "s"})
+    out = files.for_netcdf3(ds)
+    assert out.attrs == {"seed": str(2**63 - 1), "scenario": "s"}
+    assert ds.attrs["seed"] == 2**63 - 1 and out["v"].equals(ds["v"])
+    plain = xr.Dataset(attrs={"scenario": "s"})
+    assert files.for_netcdf3(plain) is plain

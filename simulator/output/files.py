@@ -190,15 +190,17 @@ def write_results(result: Result, out_dir: Path, *, force: bool = False, plots: 
         if ensemble != "none":
             write_dataset(result.dataset, tmp / "ensemble.nc", result.scenario, ENSEMBLE_DTYPES[ensemble])
         write_run_files(result, tmp, plots=plots, plot_writer=plot_writer,
-                        elapsed_s=elapsed_s if started is None else None, started=started, overrides=overrides)
+                        elapsed_s=elapsed_s if started is None else None, started=started, overrides=overrides,
+                        ensemble=ensemble)
     return out_dir
 
 
 def write_run_files(result: "Result | RunSummary", tmp: Path, *, plots: bool = True,
                     plot_writer: Callable | None = None, elapsed_s: float | None = 0.0, started: float | None = None,
-                    overrides: dict | None = None) -> None:
+                    overrides: dict | None = None, ensemble: str | None = None) -> None:
     """Everything but the ensemble into the temporary folder `tmp`, the manifest last (it lists and
-    hashes every file, ensemble.nc included if it is there)."""
+    hashes every file, ensemble.nc included if it is there). `ensemble` is how the draws were kept
+    (full, float32, none), by default what `result` says (a streamed run's RunSummary knows)."""
     result.summary().to_csv(tmp / "summary.csv", index=False, lineterminator="\n")
     iamc_table(result).to_csv(tmp / "iamc.csv", index=False, lineterminator="\n")
     write_events(result.events(), tmp / "events.csv")
@@ -207,6 +209,6 @@ def write_run_files(result: "Result | RunSummary", tmp: Path, *, plots: bool = T
     files = {str(p.relative_to(tmp)): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
     elapsed = time.perf_counter() - started if started is not None else (elapsed_s or 0.0)
     doc = manifest(result, files, elapsed, overrides or {})
-    doc["ensemble"] = {"storage": getattr(result, "ensemble", "full"),
+    doc["ensemble"] = {"storage": ensemble or getattr(result, "ensemble", "full"),
                        "quantiles": getattr(result, "quantile_method", "exact")}
     (tmp / "manifest.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
