@@ -170,7 +170,6 @@ def dataset_attrs(scenario: "Scenario") -> dict:
 def summarise(name: str, unit: str, da: xr.DataArray) -> pd.DataFrame:
     """Mean, sd and quantiles over the first dimension (draws or replications), by year."""
     values = da.transpose(..., "year").values
-    n = values.shape[0]
     q = np.quantile(values, list(QUANTILES.values()), axis=0)
     frame = pd.DataFrame({
         "variable": name, "unit": unit, "year": da["year"].values.astype(int),

@@ -170,8 +170,52 @@ def test_compare_passes_its_settings_and_labels_on(scenario):
     with pytest.raises(ValueError, match="1 labels for 2 scenarios"):
         compare([scenario, other], labels=["only one"])
     done = []
-    c = compare([scenario, other], draws=8, seed=2, sampler="lhs", block_size=4, labels=["A", "B"],
+    # not the baseline's own sampler and block size, so that dropping either is seen
+    assert (scenario.sampler, scenario.block_size) != ("mc", 4)
+    c = compare([scenario, other], draws=8, seed=2, sampler="mc", block_size=4, labels=["A", "B"],
                 progress=lambda i, n: done.append((i, n)))
     assert c.labels == ("A", "B") and done == [(1, 2), (2, 2)]
     assert [(r.scenario.draws, r.scenario.seed, r.scenario.sampler, r.scenario.block_size) for r in c.results] == \
-        [(8, 2, "lhs", 4)] * 2
+        [(8, 2, "mc", 4)] * 2
+    assert compare([scenario, other], draws=2).labels == (scenario.name, "other")  # names when not labelled
+
+
+def test_compare_hands_its_cluster_and_threads_on(scenario, monkeypatch):
+    """workers, scheduler and client go to the one cluster all scenarios share; its client and the
+    thread count to every run (the results are the same either way, so only this shows them)."""
+    import contextlib
+
+    from simulator import compare as compare_module, engine
+
+    seen, runs, real_run = {}, [], engine.run
+
+    @contextlib.contextmanager
+    def cluster(workers, scheduler, client):
+        seen["cluster"] = (workers, scheduler, client)
+        yield "the cluster's client"
+
+    def run(s, client=None, threads=1):
+        runs.append((client, threads))
+        return real_run(s, threads=1)
+    monkeypatch.setattr("simulator.parallel.dask_client", cluster)
+    monkeypatch.setattr(engine, "run", run)
+    other = scenario.with_params({"scenario.name": "other"})
+    compare_module.compare([scenario, other], draws=4, workers=3, scheduler="tcp://host:8786", client="given",
+                           threads=2)
+    assert seen["cluster"] == (3, "tcp://host:8786", "given")
+    assert runs == [("the cluster's client", 2)] * 2
+
+
+def test_sample_sd_of_values_whose_squares_overflow():
+    """Above about 1e154 the squares are infinite: such columns are computed scaled by their largest
+    value. Known answer: 1e200 x (1, -1, 3) has mean 1e200 and sample sd 2e200; the column beside
+    it is ordinary and must be left as numpy computes it."""
+    from simulator.result import sample_sd
+
+    values = np.array([[1e200, 1.0], [-1e200, 2.0], [3e200, 6.0]])
+    sd = sample_sd(values)
+    assert sd[0] == pytest.approx(2e200, rel=1e-15) and sd[1] == np.std([1.0, 2.0, 6.0], ddof=1)
+    assert sample_sd(values[:1]).tolist() == [0.0, 0.0]
+    assert sample_sd(np.zeros((1, 2, 3))).shape == (2, 3)
+    with np.errstate(all="raise"):  # the overflow is expected and silenced, not an error or a warning
+        assert np.isfinite(sample_sd(values)).all()

@@ -91,3 +91,41 @@ def test_investment_above_business_as_usual_raises_trade_and_the_import_impulse_
     e = 10_000 / 147.06 / 10 - 3.0
     assert ratio_m[-1] == pytest.approx((1 + 2 * e * (1 - 0.5**10) / 43.0) ** 0.4, rel=1e-9)
     assert ratio_x[-1] > ratio_x[-2]  # the export effect keeps building while the excess persists
+
+
+@pytest.mark.parametrize("growth, reference", [(-1.0, 0.0), (-1.5, 0.0), (0.0, -1.0), (0.0, -2.0)])
+def test_income_multiplier_refuses_growth_of_minus_100_percent_or_less(growth, reference):
+    with pytest.raises(ValueError):
+        trade_drivers.income_multiplier(np.full((2, 3), growth), np.full(3, reference), 1.0)
+
+
+def test_income_multiplier_just_above_minus_100_percent_is_finite():
+    m = trade_drivers.income_multiplier(np.full((1, 2), -0.99), np.zeros(2), 1.0)
+    np.testing.assert_allclose(m, [[0.01, 0.0001]], rtol=1e-12)
+
+
+@pytest.mark.parametrize("fx, reference", [(0.0, 150.0), (-1.0, 150.0), (150.0, 0.0), (150.0, -3.0)])
+def test_exchange_rate_multiplier_refuses_rates_that_are_not_positive(fx, reference):
+    with pytest.raises(ValueError):
+        trade_drivers.exchange_rate_multiplier(np.full((2, 3), fx), reference, 1.0)
+
+
+def test_exchange_rate_multiplier_with_a_reference_per_draw_or_one_for_all():
+    """(fx / reference)^elasticity; rates below 1 yen per dollar are still rates."""
+    fx = np.array([[0.5, 1.0], [150.0, 300.0]])
+    np.testing.assert_allclose(trade_drivers.exchange_rate_multiplier(fx, 0.5, 1.0), fx / 0.5, rtol=1e-14)
+    per_draw = trade_drivers.exchange_rate_multiplier(fx, np.array([0.5, 150.0]), np.array([1.0, 2.0]))
+    np.testing.assert_allclose(per_draw, [[1.0, 2.0], [1.0, 4.0]], rtol=1e-14)
+
+
+@pytest.mark.parametrize("years_since, years_to_long_run", [(-1.0, 3.0), (0.0, 0.0), (1.0, -2.0)])
+def test_phase_in_refuses_negative_years_and_no_time_to_the_long_run(years_since, years_to_long_run):
+    with pytest.raises(ValueError):
+        tariffs.elasticity_phase_in(np.array([years_since]), -1.0, -3.0, years_to_long_run)
+
+
+def test_income_multiplier_compounds_each_draw_over_its_own_years():
+    """exp(eps_i * sum_{s<=t} [ln(1 + g_is) - ln(1 + ref_s)]) with two draws: cumulated along years only."""
+    g = np.array([[0.1, 0.1, 0.1], [0.0, 0.0, 0.0]])
+    m = trade_drivers.income_multiplier(g, np.zeros(3), np.array([1.0, 2.0]))
+    np.testing.assert_allclose(m, [[1.1, 1.21, 1.331], [1.0, 1.0, 1.0]], rtol=1e-14)

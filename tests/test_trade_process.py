@@ -112,3 +112,25 @@ def test_a_child_may_switch_process_under_a_random_walk_parent(cli, write):
     write("parent.toml", '[scenario]\nname = "p"\n[trade]\ngrowth_india_to_japan = 0.02\n')
     write("child.toml", '[scenario]\nname = "c"\nextends = "parent.toml"\n[trade]\nprocess = "ar1"\n')
     assert cli("validate", "child.toml")[0] == 0
+
+
+def test_scaled_innovations_put_each_flow_in_its_own_column():
+    z_x, z_m = np.ones((2, 3)), np.full((2, 3), 2.0)
+    e = tp.scaled_innovations(z_x, z_m, np.array([0.1, 0.3]), 0.5)
+    assert e.shape == (2, 3, 2)
+    np.testing.assert_array_equal(e[..., 0], [[0.1] * 3, [0.3] * 3])
+    np.testing.assert_array_equal(e[..., 1], np.ones((2, 3)))
+
+
+@pytest.mark.parametrize("batched", ["transition", "growth", "both"])
+def test_base_gap_broadcasts_draws_of_either_argument(batched):
+    """u_b = (I - A)^-1 (beta - mu_1), known answer with A diagonal: u = (beta - mu_1) / (1 - rho),
+    whether the draws vary the transition, the growth rates or both."""
+    rho = np.array([[0.5, 0.8], [0.2, 0.6], [0.9, 0.0]])
+    beta, mu = np.array([0.03, 0.05]), np.array([[0.01, 0.02], [0.04, 0.0], [0.03, 0.05]])
+    A = np.stack([tp.transition_matrix(r[0], r[1]) for r in rho]) if batched != "growth" else tp.transition_matrix(0.5, 0.8)
+    first = mu if batched != "transition" else mu[0]
+    u = tp.gap_from_first_year_growth(beta, first, A)
+    expected = (beta - first) / (1 - (rho if batched != "growth" else rho[0]))
+    assert u.shape == (3, 2)
+    np.testing.assert_allclose(u, np.broadcast_to(expected, (3, 2)), rtol=1e-14)
