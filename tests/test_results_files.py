@@ -246,3 +246,47 @@ def test_netcdf3_copy_stores_the_seed_as_text_and_leaves_the_original():
     assert ds.attrs["seed"] == 2**63 - 1 and out["v"].equals(ds["v"])
     plain = xr.Dataset(attrs={"scenario": "s"})
     assert files.for_netcdf3(plain) is plain
+
+
+@pytest.mark.parametrize("inside", [False, True])
+def test_force_never_replaces_the_current_folder_even_if_ijsim_wrote_it(small_result, tmp_path, monkeypatch, inside):
+    out = files.write_results(small_result, tmp_path / "r", plots=False, ensemble="none")
+    (out / "sub").mkdir() if inside else None
+    monkeypatch.chdir(out / "sub" if inside else out)
+    with pytest.raises(UserError, match="is the current folder or contains it"):
+        _checked(out, force=True)
+    assert (out / "manifest.json").exists()
+
+
+def test_in_memory_results_that_are_not_finite_are_refused_naming_the_file(small_result, tmp_path):
+    arrays = {k: small_result[k].values.copy() for k in small_result.dataset.data_vars}
+    arrays["trade.cover_ratio"][1, -1] = np.inf
+    labels = {d: small_result.labels(d) for d in ("sector", "stream", "stage")}
+    bad = Result.from_arrays(small_result.scenario, arrays, labels)
+    with pytest.raises(UserError) as caught:
+        files.write_results(bad, tmp_path / "bad", plots=False)
+    message = str(caught.value)
+    import re
+    assert re.match(r"\S*baseline\.toml: the results are not finite \(trade\.cover_ratio is inf for draw 1, year 2034\)",
+                    message), message
+    assert not (tmp_path / "bad").exists()
+    # a NaN in a variable with a third dimension is located by its label, after finite variables
+    arrays["trade.cover_ratio"][1, -1] = 1.0
+    arrays["investment.disbursed_by_sector"][0, 2, 1] = np.nan
+    bad = Result.from_arrays(small_result.scenario, arrays, labels)
+    with pytest.raises(UserError, match=rf"is nan for draw 0, year 2027, sector {labels['sector'][1]}\)"):
+        files.write_results(bad, tmp_path / "bad", plots=False)
+
+
+def test_events_file_numbers_and_columns(tmp_path):
+    table = pd.DataFrame({"event": ["e"], "title": ["T"], "year": [2030], "probability": [1 / 3], "se": [2.5e-12],
+                          "variable": ["trade.balance"], "by": [False], "scenario": ["s"]})
+    files.write_events(table, tmp_path / "events.csv", extra=("scenario",))
+    assert (tmp_path / "events.csv").read_text() == "scenario,event,title,year,probability,se\ns,e,T,2030,0.3333333333,2.5e-12\n"
+
+
+def test_manifest_records_the_events_as_defined(small_result):
+    doc = files.manifest(small_result, {}, 0.0, {})
+    assert doc["events"] == {e.name: e.to_dict() for e in small_result.scenario.events}
+    assert set(doc["events"]) == {"deficit_narrower_2030", "deficit_narrower_2034", "people_500k_by_2029",
+                                  "skilled_50k_by_2029"}
