@@ -146,17 +146,21 @@ def available_memory() -> int | None:
         return None
 
 
-def check_memory(scenario: Scenario, fraction: float = 0.75) -> None:
-    """Refuse, before any work, a run whose outputs would not fit in memory."""
+def check_memory(scenarios: "Scenario | list[Scenario]", fraction: float = 0.75) -> None:
+    """Refuse, before any work, runs whose outputs, kept in memory together (a comparison keeps
+    every scenario's), would not fit. `ijsim run` streams and does not need this."""
+    scenarios = [scenarios] if isinstance(scenarios, Scenario) else list(scenarios)
     available = available_memory()
     if available is None:
         return  # unknown: let the run try
-    per_draw = bytes_per_draw(scenario)
+    per_draw = sum(bytes_per_draw(s) for s in scenarios)
+    draws = max(s.draws for s in scenarios)
     # The outputs, plus their summaries' sorted copies and the ensemble file's encoding.
-    needed = PEAK_OVER_OUTPUTS * per_draw * scenario.draws
+    needed = PEAK_OVER_OUTPUTS * per_draw * draws
     if needed > fraction * available:
         most = int(fraction * available / (PEAK_OVER_OUTPUTS * per_draw))
-        raise UserError(f"{scenario.draws:,} draws need about {needed / 2**30:.1f} GiB for their outputs, more than "
+        what = "their outputs" if len(scenarios) == 1 else f"the outputs of {len(scenarios)} scenarios"
+        raise UserError(f"{draws:,} draws need about {needed / 2**30:.1f} GiB for {what}, more than "
                         f"this machine can spare ({available / 2**30:.1f} GiB available); use --draws {most:,} or fewer, "
                         "or a machine with more memory")
 

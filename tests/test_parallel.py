@@ -158,3 +158,20 @@ def test_available_memory_counts_what_the_kernel_can_free():
     assert available is not None and available > 0
     if os.path.exists("/proc/meminfo"):
         assert available >= os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") * 0.9
+
+
+def test_comparison_too_large_for_memory_is_refused_before_work(cli, tmp_path, monkeypatch):
+    """A comparison keeps every scenario's draws in memory (to pair them): refused before any work,
+    naming a number of draws that fits, and nothing written."""
+    from simulator import engine
+
+    monkeypatch.setattr(engine, "available_memory", lambda: 2**30)
+    code, _, err = cli("compare", SCENARIOS / "baseline.toml", SCENARIOS / "us-tariffs-persist.toml",
+                       "--draws", "2000000", "--out", "big")
+    assert code == 2 and "2,000,000 draws need about" in err and "the outputs of 2 scenarios" in err, err
+    most = int(err.split("--draws ")[1].split(" or fewer")[0].replace(",", ""))
+    assert 0 < most < 2_000_000
+    assert not (tmp_path / "big").exists()
+    code, _, err = cli("compare", SCENARIOS / "baseline.toml", SCENARIOS / "us-tariffs-persist.toml",
+                       "--draws", str(min(most, 50)), "--no-plots", "--quiet", "--out", "fits")
+    assert code == 0, err

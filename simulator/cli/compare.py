@@ -57,9 +57,11 @@ def compare(scenario_files, labels, draws, seed, sampler, block_size, out_dir, f
     report_warnings(scenarios, strict, quiet)
     settings = overrides_of(draws=draws, seed=seed, sampler=sampler, block_size=block_size)
     try:
-        common_settings(scenarios, **settings)
+        configured = common_settings(scenarios, **settings)
     except ValueError as exc:
         raise UserError(str(exc)) from None
+    from .. import engine
+    engine.check_memory(configured)  # every scenario's draws are kept in memory to be paired
     out_dir = out_dir or Path("results") / ("compare-" + "-".join(s.name for s in scenarios))
     check_target(out_dir, force)
     started = time.perf_counter()
