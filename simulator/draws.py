@@ -9,9 +9,10 @@ from __future__ import annotations
 import functools
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
 from .scenario import Distribution, Fixed, Path, Scenario
+from .scenario.families import Gamma
 from .scenario.inverse_cdf import TabulatedInverse
 
 # Yearly standard-normal shocks: (parameter whose non-zero value switches them on, dimension prefix).
@@ -51,7 +52,7 @@ def sampling_dimensions(scenario: Scenario) -> list[str]:
 
 @functools.lru_cache(maxsize=256)
 def _gamma_inverse(shape: float) -> TabulatedInverse:
-    return TabulatedInverse(stats.gamma(shape), log_scale=True)  # shares are ratios: relative accuracy
+    return TabulatedInverse(Gamma(shape), log_scale=True)  # shares are ratios: relative accuracy
 
 
 class DrawnParameters:

@@ -15,7 +15,6 @@ import warnings
 import zlib
 
 import numpy as np
-from scipy.stats import qmc
 
 METHODS = ("mc", "lhs", "sobol")
 # crc32 keys are < 2**32, so this key can never be a dimension's.
@@ -49,6 +48,8 @@ def block_uniforms(dimensions: list[str], method: str, seed: int, block_index: i
     if not dimensions:
         return {}
     if method == "sobol":
+        from scipy.stats import qmc  # only here: importing scipy.stats costs a second (families.py)
+
         engine = qmc.Sobol(d=len(dimensions), scramble=True, rng=_generator(seed, block_index, _SOBOL_KEY))
         with warnings.catch_warnings():
             # Balance properties need a power of two; a short last block is still a valid sample.

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import numpy as np
 
-# numpy, scipy and the compiled inverse CDFs are imported when a distribution is first sampled, not when a
+# numpy, scipy.special and the compiled inverse CDFs are imported when a distribution is first sampled, not when a
 # file is checked: `ijsim validate` answers without them.
 _BUILDING = threading.Lock()
 
@@ -115,17 +115,18 @@ class Distribution:
     params: tuple[tuple[str, float], ...]
 
     def _built(self) -> tuple[Any, Any]:
-        """(scipy distribution, fast F^-1 from `inverse_cdf`), made on first use, once even when
+        """(distribution from `families`, fast F^-1 from `inverse_cdf`), made on first use, once even when
         threads ask at the same time."""
         built = self.__dict__.get("_built_")
         if built is None:
             with _BUILDING:
                 built = self.__dict__.get("_built_")
                 if built is None:
+                    from .families import distribution
                     from .inverse_cdf import inverse_cdf
 
                     params = dict(self.params)
-                    frozen = _scipy_distribution(self.family, params)
+                    frozen = distribution(self.family, params)
                     built = (frozen, inverse_cdf(self.family, params, frozen))
                     self.__dict__["_built_"] = built  # a cache, not state: equality ignores it
         return built
@@ -260,33 +261,6 @@ def _check(family: str, p: dict[str, float]) -> list[str]:
         errs.append(f"alpha and beta must lie in [{BETA_SHAPES[0]:g}, {BETA_SHAPES[1]:g}], got alpha = "
                     f"{p['alpha']:g}, beta = {p['beta']:g}: shapes beyond are too extreme to compute with")
     return errs
-
-
-def _scipy_distribution(family: str, p: dict[str, float]) -> Any:
-    """The scipy distribution of parameters that passed `_check`."""
-    from scipy import stats
-
-    if family == "normal":
-        return stats.norm(p["mean"], p["sd"])
-    if family == "exponential":
-        return stats.expon(scale=p["mean"])
-    if family == "truncnormal":
-        a, b = (p["min"] - p["mean"]) / p["sd"], (p["max"] - p["mean"]) / p["sd"]
-        return stats.truncnorm(a, b, loc=p["mean"], scale=p["sd"])
-    if family == "lognormal":
-        return stats.lognorm(s=p["sigma"], scale=p["median"])
-    if family == "uniform":
-        return stats.uniform(p["min"], p["max"] - p["min"])
-    width = p["max"] - p["min"]
-    if family == "triangular":
-        return stats.triang((p["mode"] - p["min"]) / width, loc=p["min"], scale=width)
-    if family == "pert":
-        # Beta-PERT (Vose 2008, "Risk Analysis: A Quantitative Guide", 3rd ed.): shape from mode and lambda.
-        lam = p["lambda"]
-        a = 1 + lam * (p["mode"] - p["min"]) / width
-        b = 1 + lam * (p["max"] - p["mode"]) / width
-        return stats.beta(a, b, loc=p["min"], scale=width)
-    return stats.beta(p["alpha"], p["beta"], loc=p["min"], scale=width)
 
 
 def parse_distribution(raw: dict, allowed_values: str = "") -> tuple[Distribution | None, list[str]]:
