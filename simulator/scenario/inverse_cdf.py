@@ -33,8 +33,8 @@ def spread_of(frozen: Any) -> float:
 
 class TabulatedInverse:
     """F^-1 of a distribution with ppf and pdf (`families`, or a frozen scipy one) by cubic Hermite
-    interpolation in z = logit(u), built on first use. The logit grid is fine where F^-1 bends sharply (near u = 0 and 1) and coarse in
-    the middle, so one small table serves every shape.
+    interpolation in z = logit(u), built on first use. The logit grid is fine where F^-1 bends
+    sharply (near u = 0 and 1) and coarse in the middle, so one small table serves every shape.
 
     With `log_scale` the table holds log F^-1 and the check is on relative error: for positive
     variates whose ratios matter (the Gamma draws normalised into Dirichlet shares), where a tiny
