@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -76,7 +77,10 @@ def _save(fig: Figure, stem: Path, source: str) -> None:
     fig.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))
     stem.parent.mkdir(parents=True, exist_ok=True)
     for suffix in (".png", ".svg"):
-        fig.savefig(stem.with_suffix(suffix), dpi=130, metadata={"Date": None} if suffix == ".svg" else None)
+        path = stem.with_suffix(suffix)
+        with matplotlib.rc_context({"svg.hashsalt": path.name}):  # reproducible SVG ids (plots.save)
+            fig.savefig(path, dpi=130, metadata={"Date": None, "Creator": None} if suffix == ".svg"
+                        else {"Software": None})
 
 
 def _manifest(tmp: Path, doc: dict) -> None:
