@@ -171,9 +171,10 @@ def summarise(name: str, unit: str, da: xr.DataArray) -> pd.DataFrame:
     """Mean, sd and quantiles over the first dimension (draws or replications), by year."""
     values = da.transpose(..., "year").values
     q = np.quantile(values, list(QUANTILES.values()), axis=0)
+    with np.errstate(over="ignore"):  # a mean beyond floating point is inf, which check_finite reports
+        mean = values.mean(axis=0)
     frame = pd.DataFrame({
-        "variable": name, "unit": unit, "year": da["year"].values.astype(int),
-        "mean": values.mean(axis=0), "sd": sample_sd(values),
+        "variable": name, "unit": unit, "year": da["year"].values.astype(int), "mean": mean, "sd": sample_sd(values),
     })
     for j, col in enumerate(QUANTILES):
         frame[col] = q[j]

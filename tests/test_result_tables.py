@@ -44,6 +44,8 @@ def test_summarise_known_answers():
     assert set(frame.variable) == {"v"} and set(frame.unit) == {"usd_bn"}
     one = summarise("v", "usd_bn", da.isel(draw=[0]))
     assert list(one.sd) == [0.0, 0.0] and list(one.p95) == [1.0, 10.0]
+    # years first (as a user's own DataArray may come): the same table
+    pd.testing.assert_frame_equal(summarise("v", "usd_bn", da.transpose("year", "draw")), summarise("v", "usd_bn", da))
 
 
 def test_result_dataset_flat_and_summary(scenario):
@@ -219,3 +221,39 @@ def test_sample_sd_of_values_whose_squares_overflow():
     assert sample_sd(np.zeros((1, 2, 3))).shape == (2, 3)
     with np.errstate(all="raise"):  # the overflow is expected and silenced, not an error or a warning
         assert np.isfinite(sample_sd(values)).all()
+
+
+def test_event_differences_every_column(scenario):
+    """The paired event table on hand-built draws: each column checked, events the reference lacks
+    left out, and se 0 for one draw."""
+    def event(title, op, threshold, **when):
+        return {"title": title, "variable": "trade.balance_change", "op": op, "threshold": threshold, **when}
+    shared = {"events.up": event("Narrower", ">", 0, year=2026), "events.any": event("Ever wider", "<", -2, by=2026)}
+    a_s = scenario.with_params(shared)
+    b_s = scenario.with_params({"scenario.name": "b", **shared, "events.own": event("Own", ">", 0, year=2025)})
+    a_change = np.array([[-1.0, 1.0], [0.0, -1.0], [1.0, 2.0], [-3.0, 0.0], [0.5, 0.5]])
+    b_change = np.array([[-1.0, 1.0], [2.0, 1.0], [1.0, -2.0], [-1.0, 3.0], [0.5, 0.5]])
+    a = result(a_s, trade__balance_change=a_change)
+    b = Result.from_arrays(b_s, {"trade.balance_change": b_change}, {"sector": ["s0", "s1"]})
+    table = Comparison((a, b)).event_differences()
+    assert list(table.columns) == ["event", "title", "year", "variable", "by", "scenario", "reference",
+                                   "probability", "reference_probability", "difference", "se"]
+    assert list(table.event) == ["up", "any"]  # 'own' is not in the reference: nothing to pair it with
+    up, ever = table.iloc[0], table.iloc[1]
+    assert (up.title, up.year, up.variable, up.scenario, up.reference) == (
+        "Narrower", 2026, "trade.balance_change", "b", "baseline")
+    assert not up.by and ever.by and ever.year == 2026  # 'by 2026': in any year up to it
+    # up: a = [1, 0, 1, 0, 1], b = [1, 1, 0, 1, 1] -> d = [0, 1, -1, 1, 0]
+    d = np.array([0.0, 1.0, -1.0, 1.0, 0.0])
+    assert (up.probability, up.reference_probability, up.difference) == (0.8, 0.6, 0.2)
+    assert up.se == pytest.approx(np.std(d, ddof=1) / np.sqrt(5), rel=1e-15)
+    # ever below -2 by 2026: a only draw 4 (-3), b none -> d = [0, 0, 0, -1, 0]
+    assert (ever.probability, ever.reference_probability, ever.difference) == (0.0, 0.2, -0.2)
+    assert ever.se == pytest.approx(np.std([0, 0, 0, -1.0, 0], ddof=1) / np.sqrt(5), rel=1e-15)
+    one = scenario.with_params({"scenario.draws": 1, **shared})
+    single = Comparison((Result.from_arrays(one, {"trade.balance_change": a_change[:1]}, {}),
+                         Result.from_arrays(one.with_params({"scenario.name": "b"}),
+                                            {"trade.balance_change": b_change[1:2]}, {})))
+    assert list(single.event_differences().se) == [0.0, 0.0]
+    assert list(single.event_differences().difference) == [0.0, 0.0]
+    assert Comparison((a, result(scenario, "c", trade__balance_change=a_change))).event_differences().empty

@@ -276,6 +276,18 @@ def test_in_memory_results_that_are_not_finite_are_refused_naming_the_file(small
     bad = Result.from_arrays(small_result.scenario, arrays, labels)
     with pytest.raises(UserError, match=rf"is nan for draw 0, year 2027, sector {labels['sector'][1]}\)"):
         files.write_results(bad, tmp_path / "bad", plots=False)
+    # finite draws whose mean overflows: the summary is refused, naming the file
+    arrays["investment.disbursed_by_sector"][0, 2, 1] = 1.0
+    arrays["trade.cover_ratio"][:, 0] = 1.5e308
+    with pytest.raises(UserError) as caught:
+        files.write_results(Result.from_arrays(small_result.scenario, arrays, labels), tmp_path / "bad", plots=False)
+    assert re.match(r"\S*baseline\.toml: the results are not finite \(mean is inf ", str(caught.value)), str(caught.value)
+    assert not (tmp_path / "bad").exists()
+    # a scenario built in code has no file: the message names the scenario
+    import dataclasses
+    in_code = dataclasses.replace(small_result.scenario, files=())
+    with pytest.raises(UserError, match=r"^baseline: the results are not finite"):
+        files.write_results(Result.from_arrays(in_code, arrays, labels), tmp_path / "bad", plots=False)
 
 
 def test_events_file_numbers_and_columns(tmp_path):

@@ -61,8 +61,8 @@ def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, n
         if not no_plots:
             from ..output.plots import write_fan_charts
             plot_writer = functools.partial(write_fan_charts, progress=task("writing plots"))
-        write_run_files(result, tmp, plots=not no_plots, plot_writer=plot_writer, started=started,
-                        overrides=overrides)
+        write_run_files(result, tmp, plot_writer=plot_writer, elapsed_s=0.0, started=started, overrides=overrides,
+                        ensemble=result.ensemble)
     if not quiet:
         print_headline(result, out)
         elapsed = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))["elapsed_s"]

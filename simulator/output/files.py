@@ -189,26 +189,24 @@ def write_results(result: Result, out_dir: Path, *, force: bool = False, plots: 
     with atomic_folder(out_dir, force) as tmp:
         if ensemble != "none":
             write_dataset(result.dataset, tmp / "ensemble.nc", result.scenario, ENSEMBLE_DTYPES[ensemble])
-        write_run_files(result, tmp, plots=plots, plot_writer=plot_writer,
-                        elapsed_s=elapsed_s if started is None else None, started=started, overrides=overrides,
-                        ensemble=ensemble)
+        write_run_files(result, tmp, plot_writer=plot_writer if plots else None, elapsed_s=elapsed_s,
+                        started=started, overrides=overrides, ensemble=ensemble)
     return out_dir
 
 
-def write_run_files(result: "Result | RunSummary", tmp: Path, *, plots: bool = True,
-                    plot_writer: Callable | None = None, elapsed_s: float | None = 0.0, started: float | None = None,
-                    overrides: dict | None = None, ensemble: str | None = None) -> None:
+def write_run_files(result: "Result | RunSummary", tmp: Path, *, plot_writer: Callable | None, elapsed_s: float,
+                    started: float | None, overrides: dict | None, ensemble: str) -> None:
     """Everything but the ensemble into the temporary folder `tmp`, the manifest last (it lists and
-    hashes every file, ensemble.nc included if it is there). `ensemble` is how the draws were kept
-    (full, float32, none), by default what `result` says (a streamed run's RunSummary knows)."""
+    hashes every file, ensemble.nc included if it is there). No plots without a `plot_writer`. The
+    manifest's elapsed_s is the time since `started` (a time.perf_counter() reading) if given, else
+    `elapsed_s`. `ensemble` is how the draws were kept: full, float32 or none."""
     result.summary().to_csv(tmp / "summary.csv", index=False, lineterminator="\n")
     iamc_table(result).to_csv(tmp / "iamc.csv", index=False, lineterminator="\n")
     write_events(result.events(), tmp / "events.csv")
-    if plots and plot_writer is not None:
+    if plot_writer is not None:
         plot_writer(result, tmp / "plots")
     files = {str(p.relative_to(tmp)): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
-    elapsed = time.perf_counter() - started if started is not None else (elapsed_s or 0.0)
+    elapsed = time.perf_counter() - started if started is not None else elapsed_s
     doc = manifest(result, files, elapsed, overrides or {})
-    doc["ensemble"] = {"storage": ensemble or getattr(result, "ensemble", "full"),
-                       "quantiles": getattr(result, "quantile_method", "exact")}
+    doc["ensemble"] = {"storage": ensemble, "quantiles": getattr(result, "quantile_method", "exact")}
     (tmp / "manifest.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
