@@ -153,7 +153,11 @@ class _Sink:
 
         if not self.scenario.events:
             return []
-        dataset = Result.from_arrays(self.scenario, block, self.labels, first_draw=self.offsets[index]).dataset
+        # Only what the events read (their outputs and the inputs their thresholds may use): labelling
+        # every output of every block would cost more than counting.
+        needed = {e.variable if e.variable in block else e.variable.rsplit(".", 1)[0] for e in self.scenario.events}
+        arrays = {k: v for k, v in block.items() if k in needed or k.startswith(INPUT_PREFIX)}
+        dataset = Result.from_arrays(self.scenario, arrays, self.labels, first_draw=self.offsets[index]).dataset
         parameter = scenario_parameter(self.scenario, dataset)
         return [int(np.count_nonzero(occurred(dataset, e, parameter))) for e in self.scenario.events]
 

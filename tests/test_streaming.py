@@ -39,6 +39,23 @@ def test_streamed_summaries_are_the_in_memory_ones_bit_for_bit(scenario, in_memo
         xr.testing.assert_identical(ds.load(), in_memory.dataset)
 
 
+def test_streamed_events_on_entries_and_drawn_thresholds_are_counted_as_in_memory(scenario, tmp_path):
+    """Blocks are labelled with only what the events read: an entry of a 3-D output and a threshold
+    drawn per draw ('base' of a trade flow whose base value is uncertain) must still count the same."""
+    def event(variable, op, threshold, **when):
+        return {"title": variable, "variable": variable, "op": op, "threshold": threshold, **when}
+    with_events = scenario.with_params({
+        "scenario.draws": 700,
+        "trade.exports_india_to_japan_base_usd_bn": {"dist": "uniform", "min": 4.5, "max": 6.0},
+        "events.auto": event("investment.disbursed_by_sector.automotive_manufacturing", ">", 0.9, year=2027),
+        "events.exports_up": event("trade.exports_india_to_japan", ">", "base", by=2028)})
+    streamed = streaming.run_into(with_events, tmp_path, ensemble="none", threads=2)
+    in_memory = engine.run(with_events)
+    pd.testing.assert_frame_equal(streamed.events(), in_memory.events(), check_exact=True)
+    table = in_memory.events().set_index("event")
+    assert 0 < table.loc["auto", "probability"] < 1 and 0 < table.loc["exports_up", "probability"] < 1
+
+
 def test_float32_ensemble_holds_float32_and_its_exact_summaries(scenario, in_memory, tmp_path):
     streamed = streaming.run_into(scenario, tmp_path, ensemble="float32")
     with xr.open_dataset(tmp_path / "ensemble.nc") as ds:
