@@ -13,6 +13,10 @@ IJSIM = str(Path(sys.executable).with_name("ijsim"))
 SCENARIOS = ROOT / "scenarios"
 COMMANDS = {
     "run": ([IJSIM, "run", str(SCENARIOS / "baseline.toml"), "--out", "{out}", "--force", "--quiet"], 5),
+    # the same without plots: what start-up, computation and files take, the rest being the figures
+    "run_no_plots": ([IJSIM, "run", str(SCENARIOS / "baseline.toml"), "--out", "{out}", "--force", "--quiet",
+                      "--no-plots"], 5),
+    "version": ([IJSIM, "--version"], 5),  # the interpreter and the command-line layer alone
     "compare": ([IJSIM, "compare", str(SCENARIOS / "baseline.toml"), str(SCENARIOS / "us-tariffs-persist.toml"),
                  "--draws", "10000", "--out", "{out}", "--force", "--quiet"], 3),
     "flows": ([IJSIM, "flows", str(SCENARIOS / "baseline.toml"), "--replications", "5", "--out", "{out}",
