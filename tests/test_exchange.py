@@ -167,3 +167,16 @@ def test_streams_and_stages_may_leave_every_key_to_its_default(write):
     assert np.all(np.isfinite(result["exchange.arrivals_total"].values))
     from simulator.flows import run_flows
     assert run_flows(scenario, replications=1).dataset["exchange.arrivals_total"].shape == (1, 10)
+
+
+def test_a_fixed_service_stage_with_few_servers_is_the_bottleneck():
+    """The language course (six months, fixed) with 600 seats takes at most 100 people a month: its
+    backlog grows and fewer people arrive than with the shipped 30,000 seats."""
+    base = simulator.load_scenario(SCENARIOS / "baseline.toml")
+    few = base.with_params({"exchange.stages.language_training.servers": 600})
+    wide, tight = simulator.run(base, draws=40, seed=3), simulator.run(few, draws=40, seed=3)
+    backlog = "exchange.backlog_by_stage"
+    assert np.all(tight[backlog].sel(stage="language_training", year=2027).values
+                  > wide[backlog].sel(stage="language_training", year=2027).values + 1000)
+    assert np.all(tight["exchange.cumulative_total"].sel(year=2030).values
+                  < wide["exchange.cumulative_total"].sel(year=2030).values)

@@ -74,3 +74,12 @@ def test_exponential_kernel_sums_to_one_and_has_the_mean():
 def test_spectral_radius_per_draw():
     A = tp.transition_matrix(np.array([0.5, 0.9]), np.array([0.2, 0.9]), np.array([0.0, 0.5]), np.array([0.0, 0.5]))
     np.testing.assert_allclose(tp.spectral_radius(A), [0.5, 1.4])
+
+
+def test_everyone_whose_stay_equals_the_cap_reaches_it():
+    """P(L >= C), not P(L > C): a stay of exactly the cap (an atom at C) reaches the renewal."""
+    from simulator.core.exchange import survival_kernels
+    stay_exactly_cap = lambda x: (np.asarray(x) >= 3.0).astype(float)  # noqa: E731
+    base, renew = survival_kernels(stay_exactly_cap, 3.0, 0.0, 60)
+    assert np.all(base[:35] == 1.0) and np.all(base[36:] == 0.0)
+    assert np.all(renew[36:] == 1.0)  # all of them renewed, none leaving (exit rate 0)

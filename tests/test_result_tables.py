@@ -221,6 +221,13 @@ def test_sample_sd_of_values_whose_squares_overflow():
     assert sample_sd(np.zeros((1, 2, 3))).shape == (2, 3)
     with np.errstate(all="raise"):  # the overflow is expected and silenced, not an error or a warning
         assert np.isfinite(sample_sd(values)).all()
+    # two such columns with different spreads: each gets its own; a non-finite column beside them
+    # (inf, and nan) is left non-finite, silently, and does not stop the others being redone
+    wide = np.array([[1e200, 1e199, np.inf, 1.0], [-1e200, -1e199, 2.0, np.nan], [3e200, 3e199, 3.0, 2.0]])
+    with np.errstate(all="raise"):
+        sd = sample_sd(wide)
+    assert sd[0] == pytest.approx(2e200, rel=1e-15) and sd[1] == pytest.approx(2e199, rel=1e-15)
+    assert np.isnan(sd[2]) and np.isnan(sd[3])
 
 
 def test_event_differences_every_column(scenario):
