@@ -4,6 +4,8 @@ import pytest
 
 import simulator
 
+from .conftest import SCENARIOS
+
 FIXED = """
 [scenario]
 name = "fixed"
@@ -59,3 +61,44 @@ def test_pledge_path_with_fx_path_and_later_start(write):
     share = np.array([0, 0, 0.25, 0.25, 0.25, 0.25, 0, 0])
     np.testing.assert_allclose(result["investment.disbursed"].values[0], 0.6 * 10 * 1000 * share / fx, atol=1e-12)
     np.testing.assert_allclose(result["investment.fx_jpy_per_usd"].values[1], fx)
+
+
+def test_s_curve_explicit_shares_and_other_inflows_through_a_run(write):
+    """The S-curve takes its midpoint and steepness from the file, explicit shares are used as
+    written, and other inflows add to the stock every year (each by hand)."""
+    s_curve = FIXED.replace('profile = "uniform"', 'profile = "s_curve"\nmidpoint_years = 2.0\nsteepness = 1.5')
+    result = simulator.run(simulator.load_scenario(write("s.toml", s_curve)))
+    F = 1 / (1 + np.exp(-1.5 * (np.arange(9) - 2.0)))
+    w = np.diff(F) / (F[-1] - F[0])
+    np.testing.assert_allclose(result["investment.disbursed"].values[0], 0.6 * 10 * 1000 * w / 150, rtol=1e-12)
+    shares = [0.3, 0.2, 0.1, 0.1, 0.1, 0.1, 0.05, 0.05]
+    explicit = FIXED.replace('profile = "uniform"', f'profile = "explicit"\nshares = {shares}').replace(
+        "other_inflows_usd_bn = 0.0", "other_inflows_usd_bn = 2.5")
+    result = simulator.run(simulator.load_scenario(write("e.toml", explicit)))
+    flow = 0.6 * 10 * 1000 * np.array(shares) / 150
+    np.testing.assert_allclose(result["investment.disbursed"].values[0], flow, rtol=1e-12)
+    K, stock = 43.0, []
+    for f in flow:
+        K = 0.97 * K + f + 2.5
+        stock.append(K)
+    np.testing.assert_allclose(result["investment.fdi_stock"].values[2], stock, rtol=1e-12)
+
+
+def test_projecting_some_blocks_gives_their_outputs_as_a_whole_run_does():
+    """Trade needs the investment block, exchange stands alone: each subset gives exactly the whole
+    run's numbers for its outputs, and only those."""
+    from simulator import engine
+    from simulator.draws import DrawnParameters, sampling_dimensions
+    from simulator.projection import project
+    from simulator.sampling import block_uniforms
+
+    scenario = engine.configure(simulator.load_scenario(SCENARIOS / "baseline.toml"), draws=7, seed=3)
+    u = block_uniforms(sampling_dimensions(scenario), scenario.sampler, scenario.seed, 0, 7)
+    d = DrawnParameters(scenario, u, 7).draw_all()
+    whole = project(d)
+    for blocks, prefixes in [(("trade",), ("investment.", "trade.")), (("investment",), ("investment.",)),
+                             (("exchange",), ("exchange.",))]:
+        part = project(d, blocks)
+        assert set(part) == {k for k in whole if k.startswith(prefixes)}, blocks
+        for k in part:
+            np.testing.assert_array_equal(part[k], whole[k])

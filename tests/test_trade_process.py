@@ -134,3 +134,42 @@ def test_base_gap_broadcasts_draws_of_either_argument(batched):
     expected = (beta - first) / (1 - (rho if batched != "growth" else rho[0]))
     assert u.shape == (3, 2)
     np.testing.assert_allclose(u, np.broadcast_to(expected, (3, 2)), rtol=1e-14)
+
+
+@pytest.fixture(scope="module")
+def small_baseline():
+    from simulator import engine
+    return engine.configure(load_scenario(ROOT / "scenarios" / "baseline.toml"), draws=30, seed=4)
+
+
+def _flows(scenario, **params):
+    from simulator import engine
+    r = engine.run(scenario.with_params({f"trade.{k}" if "." not in k else k: v for k, v in params.items()}))
+    return r["trade.exports_india_to_japan"].values, r["trade.exports_japan_to_india"].values
+
+
+def test_the_var1_spillovers_reach_the_run_each_in_its_own_direction(small_baseline):
+    """Under var1 without spillovers the two flows are the ar1 run's two AR(1)s; each spillover moves
+    only the flow it names (the other flow's gap drives it). (Spillovers with ar1 are refused.)"""
+    x, m = _flows(small_baseline, process="ar1")
+    x_var, m_var = _flows(small_baseline, process="var1", spillover_to_india_to_japan=0.0,
+                          spillover_to_japan_to_india=0.0)
+    np.testing.assert_allclose(x_var, x, rtol=1e-12) and np.testing.assert_allclose(m_var, m, rtol=1e-12)
+    x_to, m_to = _flows(small_baseline, process="var1", spillover_to_india_to_japan=0.3,
+                        spillover_to_japan_to_india=0.0)
+    assert np.abs(x_to / x - 1).max() > 1e-3
+    np.testing.assert_allclose(m_to, m, rtol=1e-12)
+    x_from, m_from = _flows(small_baseline, process="var1", spillover_to_india_to_japan=0.0,
+                            spillover_to_japan_to_india=0.3)
+    assert np.abs(m_from / m - 1).max() > 1e-3
+    np.testing.assert_allclose(x_from, x, rtol=1e-12)
+
+
+def test_india_tariff_on_japan_and_other_inflows_move_the_run_their_own_way(small_baseline):
+    """A tariff India puts on Japanese goods lowers Japan's exports to India in every draw; other
+    FDI inflows add to the investment that moves trade (fdi_linkage = 'excess'), so they raise it."""
+    x, m = _flows(small_baseline)
+    _, m_tariff = _flows(small_baseline, **{"tariffs.india_on_japan": {"2025": 0.0, "2027": 0.1}})
+    assert np.all(m_tariff[:, -1] < m[:, -1])
+    x_more, m_more = _flows(small_baseline, **{"investment.other_inflows_usd_bn": 3.0})
+    assert np.all(m_more[:, -1] > m[:, -1]) and np.all(x_more[:, -1] >= x[:, -1])
