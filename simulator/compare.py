@@ -72,9 +72,10 @@ class Comparison:
                 rows.append(pd.DataFrame(block))
         return pd.concat(rows, ignore_index=True)[COMPARISON_COLUMNS]
 
-    def headline(self) -> pd.DataFrame:
-        """Paired differences of the headline variables in 2030 and the final year."""
-        table = self.table()
+    def headline(self, table: pd.DataFrame | None = None) -> pd.DataFrame:
+        """Paired differences of the headline variables in 2030 and the final year. `table`: this
+        comparison's `table()` if it was computed already (it sorts every variable's draws)."""
+        table = self.table() if table is None else table
         keep = headline_years(self.reference.dataset["year"].values)
         headline = [v for v, info in VARIABLES.items() if info.headline]
         rows = table[table.variable.isin(headline) & table.year.isin(keep) & (table.scenario != self.names[0])]

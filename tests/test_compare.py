@@ -75,3 +75,28 @@ def test_compare_cli_reports_every_bad_file(cli, write):
     assert code == 2 and "a.toml: scenario.draws" in err and "b.toml: scenario.seed" in err
     code, _, err = cli("compare", SCENARIOS / "baseline.toml")
     assert code == 2 and "at least two" in err
+
+
+def test_writing_a_comparison_sorts_each_scenario_once(pair, tmp_path, monkeypatch):
+    """The comparison's table and each scenario's summary sort every variable's draws: writing the
+    folder computes each once (headline and IAMC reuse them), and the files are what the tables say."""
+    from simulator.compare import Comparison
+    from simulator.output.compare_files import write_comparison
+    from simulator.result import Result
+
+    calls = {"table": 0, "summary": 0}
+    table, summary = Comparison.table, Result.summary
+
+    def counted(name, method):
+        def wrapper(self, *a, **k):
+            calls[name] += 1
+            return method(self, *a, **k)
+        return wrapper
+    comparison = compare(pair, draws=60, seed=4)
+    monkeypatch.setattr(Comparison, "table", counted("table", table))
+    monkeypatch.setattr(Result, "summary", counted("summary", summary))
+    out = write_comparison(comparison, tmp_path / "c", plots=False)
+    assert calls == {"table": 1, "summary": 2}
+    monkeypatch.undo()
+    pd.testing.assert_frame_equal(pd.read_csv(out / "headline_differences.csv"),
+                                  comparison.headline().reset_index(drop=True), check_dtype=False)

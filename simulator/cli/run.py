@@ -56,13 +56,14 @@ def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, n
         source = display(scenario.files[0]) if scenario.files else scenario.name
         result = streaming.run_into(scenario, tmp, ensemble=ensemble, source=source,
                                     progress=task(f"{scenario.name}: {scenario.draws:,} draws"), **parallel)
-        check_finite(xr.Dataset.from_dataframe(result.summary().select_dtypes("number")), source)
+        summary = result.summary()
+        check_finite(xr.Dataset.from_dataframe(summary.select_dtypes("number")), source)
         plot_writer = None
         if not no_plots:
             from ..output.plots import write_fan_charts
             plot_writer = functools.partial(write_fan_charts, progress=task("writing plots"))
-        write_run_files(result, tmp, plot_writer=plot_writer, elapsed_s=0.0, started=started, overrides=overrides,
-                        ensemble=result.ensemble)
+        write_run_files(result, tmp, summary=summary, plot_writer=plot_writer, elapsed_s=0.0, started=started,
+                        overrides=overrides, ensemble=result.ensemble)
     if not quiet:
         print_headline(result, out)
         elapsed = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))["elapsed_s"]

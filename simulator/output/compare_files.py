@@ -73,16 +73,19 @@ def write_comparison(comparison: Comparison, out_dir: Path, *, force: bool = Fal
     for r in comparison.results:
         check_finite(r.dataset, display(r.scenario.files[0]) if r.scenario.files else r.scenario.name)
     with atomic_folder(Path(out_dir), force) as tmp:
-        comparison.table().to_csv(tmp / "comparison.csv", index=False, lineterminator="\n")
-        summaries = [r.summary().assign(scenario=r.scenario.name) for r in comparison.results]
-        pd.concat(summaries, ignore_index=True).to_csv(tmp / "summaries.csv", index=False, lineterminator="\n")
-        comparison.headline().to_csv(tmp / "headline_differences.csv", index=False, lineterminator="\n")
+        # Each table once: the comparison's and every summary sort all the draws of every variable.
+        table = comparison.table()
+        table.to_csv(tmp / "comparison.csv", index=False, lineterminator="\n")
+        summaries = [r.summary() for r in comparison.results]
+        pd.concat([s.assign(scenario=r.scenario.name) for r, s in zip(comparison.results, summaries)],
+                  ignore_index=True).to_csv(tmp / "summaries.csv", index=False, lineterminator="\n")
+        comparison.headline(table).to_csv(tmp / "headline_differences.csv", index=False, lineterminator="\n")
         events = [r.events().assign(scenario=r.scenario.name) for r in comparison.results]
         write_events(pd.concat(events, ignore_index=True), tmp / "events.csv", extra=("scenario",))
         comparison.event_differences().drop(columns=["variable", "by"]).to_csv(
             tmp / "event_differences.csv", index=False, lineterminator="\n", float_format="%.10g")
         # One IAMC Scenario per scenario file: pyam reads them as one IamDataFrame.
-        pd.concat([iamc_table(r) for r in comparison.results], ignore_index=True).to_csv(
+        pd.concat([iamc_table(r, s) for r, s in zip(comparison.results, summaries)], ignore_index=True).to_csv(
             tmp / "iamc.csv", index=False, lineterminator="\n")
         for_netcdf3(ensemble(comparison)).to_netcdf(tmp / "ensemble.nc", engine="scipy", format="NETCDF3_64BIT")
         if plots:

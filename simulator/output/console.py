@@ -17,6 +17,8 @@ from ..variables import VARIABLES
 from .labels import format_interval, format_value, unit_label, year_label
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from ..compare import Comparison
 
 
@@ -113,12 +115,13 @@ def event_difference_table(comparison: "Comparison", scenario: str) -> Table:
     return table
 
 
-def difference_table(comparison: "Comparison", scenario: str) -> tuple[Table, list[str]]:
+def difference_table(comparison: "Comparison", scenario: str,
+                     headline: pd.DataFrame | None = None) -> tuple[Table, list[str]]:
     """Paired differences of one scenario from the reference, and the headline variables that do not
-    change in any draw."""
+    change in any draw. `headline`: the comparison's `headline()` if it was computed already."""
     i = comparison.names.index(scenario)
     label, reference = comparison.labels[i], comparison.labels[0]
-    rows = comparison.headline()
+    rows = comparison.headline() if headline is None else headline
     rows = rows[rows.scenario == scenario]
     changed = rows[(rows.diff_p05 != 0) | (rows.diff_p95 != 0)]
     table = Table(title=safe(f"{label} minus {reference}: paired differences "
@@ -137,8 +140,9 @@ def print_comparison(comparison: "Comparison", console: Console | None = None) -
     console = console or Console()
     console.print(comparison_values_table(comparison))
     console.print(comparison_probability_table(comparison))
+    headline = comparison.headline()  # once for every scenario: it sorts every variable's draws
     for name in comparison.names[1:]:
-        table, same = difference_table(comparison, name)
+        table, same = difference_table(comparison, name, headline)
         console.print(table)
         if same:
             console.print(safe("unchanged in every draw: " + "; ".join(same)))

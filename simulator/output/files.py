@@ -103,13 +103,14 @@ def for_netcdf3(dataset: xr.Dataset) -> xr.Dataset:
     return out
 
 
-def iamc_table(result: "Result | RunSummary") -> pd.DataFrame:
+def iamc_table(result: "Result | RunSummary", summary: pd.DataFrame | None = None) -> pd.DataFrame:
     """IAMC wide format: Model, Scenario, Region, Variable, Unit, one column per year.
 
     One row per variable and statistic; the statistic is the last level of the variable name, the
-    convention of the IPCC AR6 scenario database ("...|50.0th Percentile").
+    convention of the IPCC AR6 scenario database ("...|50.0th Percentile"). `summary`: the
+    result's `summary()` if it was computed already.
     """
-    summary = result.summary()
+    summary = result.summary() if summary is None else summary
     rows = []
     for name in result.variables:
         info = VARIABLES[name]
@@ -189,19 +190,20 @@ def write_results(result: Result, out_dir: Path, *, force: bool = False, plots: 
     with atomic_folder(out_dir, force) as tmp:
         if ensemble != "none":
             write_dataset(result.dataset, tmp / "ensemble.nc", result.scenario, ENSEMBLE_DTYPES[ensemble])
-        write_run_files(result, tmp, plot_writer=plot_writer if plots else None, elapsed_s=elapsed_s,
-                        started=started, overrides=overrides, ensemble=ensemble)
+        write_run_files(result, tmp, summary=summary, plot_writer=plot_writer if plots else None,
+                        elapsed_s=elapsed_s, started=started, overrides=overrides, ensemble=ensemble)
     return out_dir
 
 
-def write_run_files(result: "Result | RunSummary", tmp: Path, *, plot_writer: Callable | None, elapsed_s: float,
-                    started: float | None, overrides: dict | None, ensemble: str) -> None:
+def write_run_files(result: "Result | RunSummary", tmp: Path, *, summary: pd.DataFrame, plot_writer: Callable | None,
+                    elapsed_s: float, started: float | None, overrides: dict | None, ensemble: str) -> None:
     """Everything but the ensemble into the temporary folder `tmp`, the manifest last (it lists and
     hashes every file, ensemble.nc included if it is there). No plots without a `plot_writer`. The
     manifest's elapsed_s is the time since `started` (a time.perf_counter() reading) if given, else
-    `elapsed_s`. `ensemble` is how the draws were kept: full, float32 or none."""
-    result.summary().to_csv(tmp / "summary.csv", index=False, lineterminator="\n")
-    iamc_table(result).to_csv(tmp / "iamc.csv", index=False, lineterminator="\n")
+    `elapsed_s`. `ensemble` is how the draws were kept: full, float32 or none. `summary` is
+    `result.summary()`, computed once by the caller (for an in-memory result it sorts every draw)."""
+    summary.to_csv(tmp / "summary.csv", index=False, lineterminator="\n")
+    iamc_table(result, summary).to_csv(tmp / "iamc.csv", index=False, lineterminator="\n")
     write_events(result.events(), tmp / "events.csv")
     if plot_writer is not None:
         plot_writer(result, tmp / "plots")
