@@ -237,7 +237,8 @@ def test_event_differences_every_column(scenario):
         return {"title": title, "variable": "trade.balance_change", "op": op, "threshold": threshold, **when}
     shared = {"events.up": event("Narrower", ">", 0, year=2026), "events.any": event("Ever wider", "<", -2, by=2026)}
     a_s = scenario.with_params(shared)
-    b_s = scenario.with_params({"scenario.name": "b", **shared, "events.own": event("Own", ">", 0, year=2025)})
+    # 'own' comes first: events the reference lacks are skipped, not where the pairing stops
+    b_s = scenario.with_params({"scenario.name": "b", "events.own": event("Own", ">", 0, year=2025), **shared})
     a_change = np.array([[-1.0, 1.0], [0.0, -1.0], [1.0, 2.0], [-3.0, 0.0], [0.5, 0.5]])
     b_change = np.array([[-1.0, 1.0], [2.0, 1.0], [1.0, -2.0], [-1.0, 3.0], [0.5, 0.5]])
     a = result(a_s, trade__balance_change=a_change)
@@ -263,4 +264,10 @@ def test_event_differences_every_column(scenario):
                                             {"trade.balance_change": b_change[1:2]}, {})))
     assert list(single.event_differences().se) == [0.0, 0.0]
     assert list(single.event_differences().difference) == [0.0, 0.0]
-    assert Comparison((a, result(scenario, "c", trade__balance_change=a_change))).event_differences().empty
+    two = scenario.with_params({"scenario.draws": 2, **shared})
+    pair = Comparison((Result.from_arrays(two, {"trade.balance_change": a_change[:2]}, {}),
+                       Result.from_arrays(two.with_params({"scenario.name": "b"}),
+                                          {"trade.balance_change": b_change[:2]}, {})))
+    assert pair.event_differences().se.iloc[0] == pytest.approx(np.std([0.0, 1.0], ddof=1) / np.sqrt(2))
+    none = Comparison((a, result(scenario, "c", trade__balance_change=a_change))).event_differences()
+    assert none.empty and list(none.columns) == list(table.columns)

@@ -279,7 +279,9 @@ def test_in_memory_results_that_are_not_finite_are_refused_naming_the_file(small
     # finite draws whose mean overflows: the summary is refused, naming the file
     arrays["investment.disbursed_by_sector"][0, 2, 1] = 1.0
     arrays["trade.cover_ratio"][:, 0] = 1.5e308
-    with pytest.raises(UserError) as caught:
+    import warnings
+    with pytest.raises(UserError) as caught, warnings.catch_warnings():
+        warnings.simplefilter("error")  # the message, not a numpy overflow warning before it
         files.write_results(Result.from_arrays(small_result.scenario, arrays, labels), tmp_path / "bad", plots=False)
     assert re.match(r"\S*baseline\.toml: the results are not finite \(mean is inf ", str(caught.value)), str(caught.value)
     assert not (tmp_path / "bad").exists()
