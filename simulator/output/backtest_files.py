@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -12,6 +11,7 @@ from matplotlib.figure import Figure
 from .._version import __version__
 from ..backtest import Backtest
 from .files import atomic_folder, sha256_file, versions
+from .plots import save
 
 FLOW_LABELS = {"trade.exports_india_to_japan": "India's exports to Japan",
                "trade.exports_japan_to_india": "Japan's exports to India",
@@ -76,11 +76,7 @@ def _save(fig: Figure, stem: Path, source: str) -> None:
     fig.text(0.01, 0.005, source, fontsize=6.5, color="0.35", ha="left", va="bottom")
     fig.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))
     stem.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in (".png", ".svg"):
-        path = stem.with_suffix(suffix)
-        with matplotlib.rc_context({"svg.hashsalt": path.name}):  # reproducible SVG ids (plots.save)
-            fig.savefig(path, dpi=130, metadata={"Date": None, "Creator": None} if suffix == ".svg"
-                        else {"Software": None})
+    save(fig, stem, dpi=130)
 
 
 def _manifest(tmp: Path, doc: dict) -> None:

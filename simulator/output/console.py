@@ -115,13 +115,12 @@ def event_difference_table(comparison: "Comparison", scenario: str) -> Table:
     return table
 
 
-def difference_table(comparison: "Comparison", scenario: str,
-                     headline: pd.DataFrame | None = None) -> tuple[Table, list[str]]:
+def difference_table(comparison: "Comparison", scenario: str, headline: pd.DataFrame) -> tuple[Table, list[str]]:
     """Paired differences of one scenario from the reference, and the headline variables that do not
-    change in any draw. `headline`: the comparison's `headline()` if it was computed already."""
+    change in any draw. `headline`: the comparison's `headline()`, computed once for all scenarios."""
     i = comparison.names.index(scenario)
     label, reference = comparison.labels[i], comparison.labels[0]
-    rows = comparison.headline() if headline is None else headline
+    rows = headline
     rows = rows[rows.scenario == scenario]
     changed = rows[(rows.diff_p05 != 0) | (rows.diff_p95 != 0)]
     table = Table(title=safe(f"{label} minus {reference}: paired differences "

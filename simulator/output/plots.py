@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import matplotlib
 import xarray as xr
 from matplotlib.figure import Figure
 
@@ -207,19 +208,17 @@ def index_bars(table: pd.DataFrame, columns: tuple[str, ...], *, ax=None, top: i
     return ax
 
 
-def save(fig, path_without_suffix: Path, formats=("png", "svg")) -> list[Path]:
+def save(fig, path_without_suffix: Path, formats=("png", "svg"), dpi: int = 110) -> list[Path]:
     """Save a figure as PNG and SVG, byte-reproducible: no timestamps or software tags, and SVG ids
     hashed from the file's name instead of a random salt (distinct between figures, so that SVGs
     inlined in one page do not share ids)."""
-    import matplotlib
-
     written = []
     for fmt in formats:
         # Not with_suffix: variable names contain dots ("investment.fdi_stock").
         path = path_without_suffix.parent / f"{path_without_suffix.name}.{fmt}"
         metadata = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
         with matplotlib.rc_context({"svg.hashsalt": path.name}):
-            fig.savefig(path, dpi=110, metadata=metadata)
+            fig.savefig(path, dpi=dpi, metadata=metadata)
         written.append(path)
         # The layout is in figure coordinates: computed once, for the first format, and kept.
         fig.set_layout_engine("none")
