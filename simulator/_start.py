@@ -53,10 +53,13 @@ def start() -> None:
 
         checkpoint()
         code = main()  # handles interrupts itself from its first line; this covers the moments around it
-    except KeyboardInterrupt:
-        sys.stderr.write("ijsim: interrupted; no results were written\n")
-        code = 130
-    except Terminated:
-        sys.stderr.write("ijsim: terminated; no results were written\n")
-        code = 143
+    except (KeyboardInterrupt, Terminated, Exception) as exc:
+        # A signal's exception can come back wrapped: one raised while Python creates a class (the
+        # imports do, by the hundred) becomes "RuntimeError: Error calling __set_name__".
+        if not isinstance(exc, (KeyboardInterrupt, Terminated)) and not _received:
+            raise
+        terminated = isinstance(exc, Terminated) or (not isinstance(exc, KeyboardInterrupt)
+                                                     and _received[-1] == signal.SIGTERM)
+        sys.stderr.write(f"ijsim: {'terminated' if terminated else 'interrupted'}; no results were written\n")
+        code = 143 if terminated else 130
     sys.exit(code)
