@@ -3,12 +3,15 @@ import json
 import os
 import shutil
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 from simulator.cli import main
+
+from . import mutation_order
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
@@ -21,22 +24,57 @@ settings.register_profile("mutation", max_examples=10, deadline=None, suppress_h
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
-# Under mutmut, files with known answers first, end-to-end runs (module fixtures that run the model) last.
-FAST_FIRST = ("test_core_known_answers", "test_exchange_kernels", "test_result_tables", "test_investment_core",
-              "test_trade_process", "test_results_files",
-              "test_exchange", "test_pipeline", "test_trade", "test_closed_form_run", "test_compare",
-              "test_trade_channels", "test_what_users_read", "test_regression")
+# mutmut's phases other than a mutant's run (its stats run records what each fixture costs)
+MUTMUT_PHASES = ("stats", "fail", "list_all_tests", "mutant_generation")
+
+
+def _mutmut_phase() -> str:
+    return os.environ.get("MUTANT_UNDER_TEST", "")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    """In mutmut's stats run, time every fixture's set-up (tests/mutation_order.py uses the times)."""
+    if _mutmut_phase() != "stats":
+        yield
+        return
+    start = time.perf_counter()
+    yield
+    key = f"{request.node.nodeid}::{fixturedef.argname}"
+    _FIXTURE_S[key] = _FIXTURE_S.get(key, 0.0) + time.perf_counter() - start
+    if fixturedef.scope in mutation_order.SHARED_SCOPES:
+        _SHARED.add(key)
+
+
+_FIXTURE_S: dict[str, float] = {}
+_SHARED: set[str] = set()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _mutmut_phase() == "stats" and _FIXTURE_S:
+        mutation_order.save_costs(Path.cwd(), _FIXTURE_S, _SHARED)
 
 
 def pytest_collection_modifyitems(config, items):
-    """Under mutmut (make mutation) run a mutant's tests cheapest first, so that a killed mutant costs
-    the cheapest test that kills it: by file (FAST_FIRST), then by the durations mutmut measured."""
-    if not os.environ.get("MUTANT_UNDER_TEST"):
+    """Under mutmut (make mutation) run a mutant's tests cheapest first, fixtures counted, so that a
+    killed mutant costs about the cheapest test that kills it (tests/mutation_order.py)."""
+    if not _mutmut_phase() or _mutmut_phase() in MUTMUT_PHASES:
         return
     stats = Path("mutmut-stats.json")
-    duration = json.loads(stats.read_text(encoding="utf-8")).get("duration_by_test", {}) if stats.exists() else {}
-    rank = {name: i for i, name in enumerate(FAST_FIRST)}
-    items.sort(key=lambda item: (rank.get(item.path.stem, len(rank)), str(item.path), duration.get(item.nodeid, 0.0)))
+    call_s = json.loads(stats.read_text(encoding="utf-8")).get("duration_by_test", {}) if stats.exists() else {}
+    costs = mutation_order.load_costs(Path.cwd())
+    by_id = {item.nodeid: item for item in items}
+    tests = [mutation_order.TestCost(item.nodeid, call_s.get(item.nodeid, 0.0), _fixture_keys(item)) for item in items]
+    items[:] = [by_id[test_id] for test_id in mutation_order.cheapest_first(tests, costs["fixture_s"], set(costs["shared"]))]
+
+
+def _fixture_keys(item) -> tuple[str, ...]:
+    keys = []
+    for name in item.fixturenames:
+        definitions = item._fixtureinfo.name2fixturedefs.get(name)
+        if definitions:
+            keys.append(mutation_order.fixture_key(definitions[-1].scope, item.nodeid, name))
+    return tuple(keys)
 
 
 def under_ci() -> bool:

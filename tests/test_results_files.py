@@ -209,6 +209,18 @@ def test_in_memory_results_say_how_their_ensemble_was_kept(small_result, tmp_pat
         (out / "summary.csv").read_bytes()).hexdigest()
 
 
+def test_files_have_unix_line_ends_on_every_platform(small_result, tmp_path, monkeypatch):
+    """pandas ends lines with os.linesep unless told otherwise: on Windows the csv files, and with them
+    the manifest's hashes, would differ from the same run elsewhere."""
+    import os
+
+    monkeypatch.setattr(os, "linesep", "\r\n")
+    out = files.write_results(small_result, tmp_path / "r", plots=False, ensemble="none")
+    for name in ("summary.csv", "iamc.csv", "events.csv"):
+        raw = (out / name).read_bytes()
+        assert raw.count(b"\n") > 1 and b"\r" not in raw, name
+
+
 def test_manifest_keeps_text_as_written(small_result, tmp_path):
     """A title with non-ASCII characters (a scenario in Hindi or Japanese) stays readable in manifest.json."""
     titled = Result(small_result.scenario.with_params({}), small_result.dataset)
