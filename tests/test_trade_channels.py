@@ -93,6 +93,21 @@ def test_investment_above_business_as_usual_raises_trade_and_the_import_impulse_
     assert ratio_x[-1] > ratio_x[-2]  # the export effect keeps building while the excess persists
 
 
+def test_a_pledge_far_below_business_as_usual_floors_trade_above_zero():
+    """Investment 1,000 US$ bn a year below business as usual would take K_0 + e_t below zero; the
+    FDI base stops at 10^-6 K_0, so trade falls by (10^-6)^elasticity and stays positive and finite."""
+    below = run(_fixed_pledge(**{"trade.fdi_linkage": "excess", "investment.bau_inflows_usd_bn": 1000.0,
+                                 "trade.fdi_import_persistence": 0.5}))
+    no_link = run(_fixed_pledge(**{"trade.fdi_elasticity_imports": 0.0, "trade.fdi_elasticity_exports": 0.0}))
+    ratio_m = (below["trade.exports_japan_to_india"] / no_link["trade.exports_japan_to_india"]).values
+    bilateral = [r["trade.exports_india_to_japan"] - r["trade.diverted_to_japan"] for r in (below, no_link)]
+    ratio_x = (bilateral[0] / bilateral[1]).values  # the linkage moves the bilateral flow, not what the US diverts
+    np.testing.assert_allclose(ratio_m, 1e-6 ** 0.4, rtol=1e-9)  # imports: no lag, floored from the first year
+    np.testing.assert_allclose(ratio_x[:, :2], 1.0, rtol=1e-12)  # exports: K_0 during their two-year lag,
+    np.testing.assert_allclose(ratio_x[:, 2:], 1e-6 ** 0.4, rtol=1e-9)  # then the floor
+    assert np.all(np.isfinite(below["trade.balance"].values))
+
+
 @pytest.mark.parametrize("growth, reference", [(-1.0, 0.0), (-1.5, 0.0), (0.0, -1.0), (0.0, -2.0)])
 def test_income_multiplier_refuses_growth_of_minus_100_percent_or_less(growth, reference):
     with pytest.raises(ValueError):
