@@ -34,20 +34,39 @@ def _mutmut_phase() -> str:
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_fixture_setup(fixturedef, request):
-    """In mutmut's stats run, time every fixture's set-up (tests/mutation_order.py uses the times)."""
+    """In mutmut's stats run, time every fixture's set-up (tests/mutation_order.py orders by it) and
+    note which product functions a shared fixture's set-up reaches (see pytest_runtest_teardown)."""
     if _mutmut_phase() != "stats":
         yield
         return
+    from mutmut.state import state
+
+    reached_before = set(state()._stats)
     start = time.perf_counter()
     yield
     key = f"{request.node.nodeid}::{fixturedef.argname}"
     _FIXTURE_S[key] = _FIXTURE_S.get(key, 0.0) + time.perf_counter() - start
     if fixturedef.scope in mutation_order.SHARED_SCOPES:
         _SHARED.add(key)
+        _FIXTURE_REACHES[key] = set(state()._stats) - reached_before
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item, nextitem):
+    """mutmut records the functions a test reaches at its teardown, so what a module fixture's set-up
+    (a run of the model) reached was credited to the first test using it only: the later tests that
+    check the run's numbers were never run against those functions' mutants (which then survived:
+    regression values never ran against `projection._exchange_layout`). Credit every test using it."""
+    if _mutmut_phase() == "stats" and _FIXTURE_REACHES:
+        from mutmut.state import state
+
+        for key in _fixture_keys(item):
+            state()._stats.update(_FIXTURE_REACHES.get(key, ()))
 
 
 _FIXTURE_S: dict[str, float] = {}
 _SHARED: set[str] = set()
+_FIXTURE_REACHES: dict[str, set[str]] = {}
 
 
 def pytest_sessionfinish(session, exitstatus):
