@@ -83,3 +83,20 @@ def test_everyone_whose_stay_equals_the_cap_reaches_it():
     base, renew = survival_kernels(stay_exactly_cap, 3.0, 0.0, 60)
     assert np.all(base[:35] == 1.0) and np.all(base[36:] == 0.0)
     assert np.all(renew[36:] == 1.0)  # all of them renewed, none leaving (exit rate 0)
+
+
+def test_survival_kernels_with_a_partial_renewal_against_the_integrals():
+    """Exponential stays (mean 2 years) capped at 3 years, renewed stayers leaving at 0.5 a year:
+    s_base(m) = E_u[1 - F(x)] before the cap, s_renew(m) = E_u[P(L >= 3) e^{-0.5 (x - 3)}] after it,
+    x = (m + 1 - u) / 12 years for an arrival at a uniform position u within its month (integrals by quad)."""
+    from scipy.integrate import quad
+
+    cdf = lambda x: 1.0 - np.exp(-np.maximum(np.asarray(x, dtype=float), 0.0) / 2.0)  # noqa: E731
+    base, renew = ex.survival_kernels(cdf, 3.0, 0.5, 60)
+    reach = np.exp(-3.0 / 2.0)  # P(L >= 3) for an exponential stay of mean 2 years
+    for m in range(60):
+        before = quad(lambda u: np.exp(-(m + 1 - u) / 12 / 2.0) if (m + 1 - u) / 12 < 3 else 0.0, 0, 1)[0]
+        after = quad(lambda u: reach * np.exp(-0.5 * ((m + 1 - u) / 12 - 3)) if (m + 1 - u) / 12 >= 3 else 0.0, 0, 1)[0]
+        assert base[m] == pytest.approx(before, rel=1e-5), m
+        assert renew[m] == pytest.approx(after, rel=1e-5, abs=1e-15), m
+    assert np.all(renew[:36] == 0) and np.all(base[36:] == 0) and 0 < renew[36] < reach
