@@ -173,3 +173,15 @@ def test_india_tariff_on_japan_and_other_inflows_move_the_run_their_own_way(smal
     assert np.all(m_tariff[:, -1] < m[:, -1])
     x_more, m_more = _flows(small_baseline, **{"investment.other_inflows_usd_bn": 3.0})
     assert np.all(m_more[:, -1] > m[:, -1]) and np.all(x_more[:, -1] >= x[:, -1])
+
+
+def test_one_flow_without_shocks_beside_one_with_them(small_baseline):
+    """A volatility of 0 for one direction only (its shocks are not drawn): that flow keeps the path it
+    has with both volatilities at 0, the other keeps its shocks."""
+    x_none, m_none = _flows(small_baseline, volatility_india_to_japan=0.0, volatility_japan_to_india=0.0)
+    x_calm, m_shocked = _flows(small_baseline, volatility_india_to_japan=0.0)
+    np.testing.assert_allclose(x_calm, x_none, rtol=1e-12)
+    assert np.abs(m_shocked / m_none - 1).max() > 1e-2
+    x_shocked, m_calm = _flows(small_baseline, volatility_japan_to_india=0.0)
+    np.testing.assert_allclose(m_calm, m_none, rtol=1e-12)
+    assert np.abs(x_shocked / x_none - 1).max() > 1e-2
