@@ -36,6 +36,21 @@ def test_higher_india_growth_raises_imports_from_japan():
     np.testing.assert_array_equal(low["trade.exports_india_to_japan"].values, high["trade.exports_india_to_japan"].values)
 
 
+def test_higher_japan_growth_raises_india_exports_to_japan_even_at_unit_elasticity():
+    """Japan's GDP drives India's exports to Japan (not the other flow). An elasticity of exactly 1 is
+    an ordinary value: only an elasticity of exactly 0 skips the channel."""
+    years = np.arange(2025, 2035) - 2023
+    for elasticity in (1.0, 1.5):
+        elastic = {"trade.income_elasticity_india_to_japan": elasticity}
+        low = run({**elastic, "macro.gdp_growth_japan": 0.01})
+        high = run({**elastic, "macro.gdp_growth_japan": 0.03})
+        bilateral = [r["trade.exports_india_to_japan"] - r["trade.diverted_to_japan"] for r in (low, high)]
+        np.testing.assert_allclose((bilateral[1] / bilateral[0]).values,
+                                   np.broadcast_to((1.03 / 1.01) ** (elasticity * years), (300, 10)), rtol=1e-12)
+        np.testing.assert_array_equal(low["trade.exports_japan_to_india"].values,
+                                      high["trade.exports_japan_to_india"].values)
+
+
 def test_weaker_yen_lowers_india_balance_with_japan():
     elastic = {"trade.fx_elasticity_japan_to_india": 0.5, "trade.fx_elasticity_india_to_japan": 0.5}
     steady = run(elastic)
