@@ -218,13 +218,13 @@ def _exchange(d: DrawnParameters) -> Block:
     for j, (s_base, s_renew) in zip(names, stay_kernels):
         path = f"exchange.streams.{j}"
         route = p[f"{path}.stages"]
+        # A number or a path over years, (T,): the registry refuses a distribution here (uptake is the
+        # uncertain share of it, one number a draw).
         per_year = d.over_years(f"{path}.entrants_per_year")
-        # A path over years (T,), or one number a draw (n, T) constant over years: always a path times a factor.
-        path_per_year, factor = (per_year, 1.0) if per_year.ndim == 1 else (np.ones(T), per_year[:, 0])
-        monthly = np.repeat(path_per_year, ex.MONTHS_PER_YEAR) / ex.MONTHS_PER_YEAR
+        monthly = np.repeat(per_year, ex.MONTHS_PER_YEAR) / ex.MONTHS_PER_YEAR
         rates = tuple(d.scalar(f"{path}.pass_rates.{k}") if f"{path}.pass_rates.{k}" in p else 1.0 for k in route)
         streams.append(pl.Stream(j, monthly, tuple(order.index(k) for k in route), rates,
-                                 scale=factor * np.asarray(d.scalar(f"{path}.uptake"), dtype=float)))
+                                 scale=np.asarray(d.scalar(f"{path}.uptake"), dtype=float)))
         stays.append(pl.Stay(s_base, s_renew, d.scalar(f"{path}.renewal_share")))
     flows = pl.pipeline_by_year(stages, range(len(stages)), streams, stays, n, M)
     # Sums over streams as einsum: one C loop each, in a fixed order (no BLAS, so bit-reproducible).
