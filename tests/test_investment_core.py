@@ -88,6 +88,27 @@ def test_sector_split_preserves_totals():
     np.testing.assert_allclose(split.sum(axis=-1), flows)
 
 
+def test_sector_split_by_hand_for_fixed_and_drawn_shares():
+    flows = np.array([[10.0, 20.0, 30.0], [1.0, 2.0, 3.0]])
+    fixed = inv.sector_split(flows, np.array([0.25, 0.75]))  # the same shares for every draw
+    np.testing.assert_allclose(fixed[0], [[2.5, 7.5], [5.0, 15.0], [7.5, 22.5]], rtol=1e-15)
+    drawn = inv.sector_split(flows, np.array([[0.25, 0.75], [0.5, 0.5]]))  # Dirichlet draws: shares per draw
+    np.testing.assert_allclose(drawn[1], [[0.5, 0.5], [1.0, 1.0], [1.5, 1.5]], rtol=1e-15)
+    np.testing.assert_allclose(drawn[0], fixed[0], rtol=1e-15)
+
+
+def test_place_in_horizon_with_weights_per_draw():
+    w = np.array([[0.5, 0.3, 0.2], [0.2, 0.3, 0.5]])  # an S-curve whose midpoint is drawn: one row a draw
+    np.testing.assert_allclose(inv.place_in_horizon(w, 2026, np.arange(2025, 2030)),
+                               [[0, 0.5, 0.3, 0.2, 0], [0, 0.2, 0.3, 0.5, 0]])
+
+
+def test_fx_path_over_two_years_takes_its_one_shock():
+    fx = inv.fx_path(np.full((2, 2), 150.0), 0.1, np.array([[1.0], [-2.0]]))
+    np.testing.assert_allclose(fx, 150 * np.exp(0.1 * np.array([[0, 1.0], [0, -2.0]])), rtol=1e-15)
+    np.testing.assert_array_equal(inv.fx_path(np.full((2, 1), 150.0), 0.1, np.zeros((2, 0))), 150.0)  # one year
+
+
 def test_invalid_rates_rejected():
     with pytest.raises(ValueError, match="depreciation_rate"):
         inv.fdi_stock(np.ones((1, 2)), 1.0, 1.5)
