@@ -56,10 +56,10 @@ def start() -> None:
     except (KeyboardInterrupt, Terminated, Exception) as exc:
         # A signal's exception can come back wrapped: one raised while Python creates a class (the
         # imports do, by the hundred) becomes "RuntimeError: Error calling __set_name__".
-        if not isinstance(exc, (KeyboardInterrupt, Terminated)) and not _received:
+        signalled = isinstance(exc, (KeyboardInterrupt, Terminated))
+        if not signalled and not _received:
             raise
-        terminated = isinstance(exc, Terminated) or (not isinstance(exc, KeyboardInterrupt)
-                                                     and _received[-1] == signal.SIGTERM)
+        terminated = isinstance(exc, Terminated) if signalled else _received[-1] == signal.SIGTERM
         sys.stderr.write(f"ijsim: {'terminated' if terminated else 'interrupted'}; no results were written\n")
         code = 143 if terminated else 130
     sys.exit(code)

@@ -32,6 +32,12 @@ def _mutmut_phase() -> str:
     return os.environ.get("MUTANT_UNDER_TEST", "")
 
 
+# What the stats run measures: set-up seconds per fixture key, the shared keys, what each shared set-up reached
+_FIXTURE_S: dict[str, float] = {}
+_SHARED: set[str] = set()
+_FIXTURE_REACHES: dict[str, set[str]] = {}
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_fixture_setup(fixturedef, request):
     """In mutmut's stats run, time every fixture's set-up (tests/mutation_order.py orders by it) and
@@ -62,11 +68,6 @@ def pytest_runtest_teardown(item, nextitem):
 
         for key in _fixture_keys(item):
             state()._stats.update(_FIXTURE_REACHES.get(key, ()))
-
-
-_FIXTURE_S: dict[str, float] = {}
-_SHARED: set[str] = set()
-_FIXTURE_REACHES: dict[str, set[str]] = {}
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -120,8 +120,7 @@ def difference_table(comparison: "Comparison", scenario: str, headline: pd.DataF
     change in any draw. `headline`: the comparison's `headline()`, computed once for all scenarios."""
     i = comparison.names.index(scenario)
     label, reference = comparison.labels[i], comparison.labels[0]
-    rows = headline
-    rows = rows[rows.scenario == scenario]
+    rows = headline[headline.scenario == scenario]
     changed = rows[(rows.diff_p05 != 0) | (rows.diff_p95 != 0)]
     table = Table(title=safe(f"{label} minus {reference}: paired differences "
                                f"({comparison.reference.scenario.draws:,} common draws)"), title_justify="left")
