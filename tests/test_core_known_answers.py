@@ -66,3 +66,42 @@ def test_tariff_hat_form_and_diversion_known_answers():
                                [0.76, 0.76 + 1.24 / 4, 0.76 + 1.24 / 2, 2.0])
     diverted = tariffs.diverted_exports(np.array([[100.0, 100.0]]), np.array([[0.8, 1.2]]), 0.5)
     np.testing.assert_allclose(diverted, [[10.0, 0.0]])
+
+
+def test_grown_flow_of_one_path():
+    # base, growth and volatility scalars, shocks (years,): one path, F_0 (1 + g)^k exp(sigma S_k)
+    flow = trade.grown_flow(5.0, 0.1, 0.5, np.array([1.0, -1.0, 2.0]), np.array([1, 3]))
+    np.testing.assert_allclose(flow, [5.5 * np.exp(0.5), 5.0 * 1.1 ** 3 * np.exp(1.0)], rtol=1e-15)
+
+
+def test_linkage_with_a_small_starting_stock():
+    # any positive K_0 will do, also under US$1 bn
+    np.testing.assert_allclose(trade.fdi_linkage(np.array([[1.0, 2.0]]), 0.5, 1.0, 0.0), [[2.0, 4.0]])
+
+
+@pytest.mark.parametrize("parameter", ["short_run", "long_run", "years_to_long_run"])
+def test_tariff_multiplier_with_one_parameter_drawn(parameter):
+    """Each of theta_SR, theta_LR and H may be drawn (n,) while the others are fixed; every draw's row
+    is the one-draw answer for its own value."""
+    fixed = {"short_run": 1.0, "long_run": 2.0, "years_to_long_run": 2.0}
+    values = np.array([0.5, 1.0, 3.0])
+    path = np.array([0.0, 0.5, 0.5, 0.5])
+    m = tariffs.tariff_multiplier(path, **{**fixed, parameter: values})
+    assert m.shape == (3, 4)
+    for i, v in enumerate(values):
+        np.testing.assert_array_equal(m[i], tariffs.tariff_multiplier(path, **{**fixed, parameter: v}))
+
+
+def test_tariff_and_coverage_bounds():
+    # a tariff of -100% or below has no 1 + tau to take the log of; coverage is a share
+    for bad in (-1.0, -1.5):
+        with pytest.raises(ValueError, match="-100%"):
+            tariffs.tariff_multiplier(np.array([0.0, bad]), 1.0, 2.0, 1.0)
+        with pytest.raises(ValueError, match="-100%"):
+            tariffs.tariff_multiplier(np.array([0.0, 0.5]), 1.0, 2.0, 1.0, relative_to=np.array([0.0, bad]))
+    np.testing.assert_allclose(tariffs.tariff_multiplier(np.array([0.0, -0.5]), 1.0, 1.0, 1.0), [1.0, 2.0])
+    for bad in (-0.1, 1.1, 2.5):
+        with pytest.raises(ValueError, match="coverage"):
+            tariffs.diverted_exports(np.array([[100.0]]), np.array([[0.8]]), bad)
+    for edge, expected in ((0.0, 0.0), (1.0, 20.0)):
+        np.testing.assert_allclose(tariffs.diverted_exports(np.array([[100.0]]), np.array([[0.8]]), edge), [[expected]])

@@ -114,3 +114,41 @@ def test_invalid_rates_rejected():
         inv.fdi_stock(np.ones((1, 2)), 1.0, 1.5)
     with pytest.raises(ValueError, match="exchange rate"):
         inv.pledge_disbursement(1.0, 1.0, np.ones(2) / 2, np.array([0.0, 1.0]))
+
+
+def test_stock_of_one_path_and_of_a_batch_of_paths():
+    """The recursion runs over the last axis whatever comes before it: one path (T,) as a user passes
+    it in a notebook, a (draws, sectors, T) batch row by row, and flows shared by every draw beside
+    other inflows drawn per draw."""
+    flows = np.array([24.0, 20.0, 10.0])
+    np.testing.assert_allclose(inv.fdi_stock(flows, 43.0, 0.1, 1.0),
+                               [0.9 * 43 + 25, 0.9 * (0.9 * 43 + 25) + 21, 0.9 * (0.9 * (0.9 * 43 + 25) + 21) + 11])
+    rng = np.random.default_rng(3)
+    batch, k0 = rng.uniform(0, 10, (2, 3, 4)), rng.uniform(0, 80, (2, 3))
+    stock = inv.fdi_stock(batch, k0, 0.05)
+    for i in range(2):
+        for s in range(3):
+            np.testing.assert_array_equal(stock[i, s], inv.fdi_stock(batch[i, s], k0[i, s], 0.05))
+    other = np.array([[0.0, 0.0, 0.0], [1.0, 2.0, 3.0]])  # business-as-usual inflows per draw
+    shared = inv.fdi_stock(flows, 43.0, 0.1, other)
+    np.testing.assert_array_equal(shared[0], inv.fdi_stock(flows, 43.0, 0.1))
+    np.testing.assert_array_equal(shared[1], inv.fdi_stock(flows + [1.0, 2.0, 3.0], 43.0, 0.1))
+
+
+def test_full_depreciation_keeps_only_the_year_s_inflow():
+    # delta = 1 is allowed (a stock that lasts one year): K_t = I_t + b_t, the start stock is gone
+    np.testing.assert_array_equal(inv.fdi_stock(np.array([[3.0, 4.0]]), 43.0, 1.0, 0.5), [[3.5, 4.5]])
+    np.testing.assert_array_equal(inv.fdi_stock(np.array([[3.0, 4.0]]), 43.0, 0.0), [[46.0, 50.0]])
+
+
+def test_fx_path_of_one_path():
+    # level (T,), one volatility, shocks (T-1,): the same walk as a one-draw ensemble
+    fx = inv.fx_path(np.array([150.0, 150.0, 140.0]), 0.1, np.array([1.0, 0.5]))
+    np.testing.assert_allclose(fx, [150.0, 150 * np.exp(0.1), 140 * np.exp(0.15)], rtol=1e-15)
+    np.testing.assert_array_equal(inv.fx_path(np.array([150.0]), 0.1, np.zeros(0)), [150.0])
+
+
+def test_any_positive_exchange_rate_is_accepted():
+    # the check refuses 0 and below only: a rate under 1 JPY per USD is odd but well defined
+    I = inv.pledge_disbursement(1.0, 1.0, np.array([1.0]), np.array([0.5]))
+    np.testing.assert_allclose(I, [2000.0])

@@ -214,3 +214,32 @@ def test_an_unknown_variable_names_the_known_ones():
     assert variable("trade.balance") is VARIABLES["trade.balance"]
     with pytest.raises(KeyError, match="unknown variable 'trade.balanse'; known: investment.disbursed, "):
         variable("trade.balanse")
+
+
+NO_STAGES = """
+[scenario]
+name = "no-stages"
+horizon_start = 2025
+horizon_years = 3
+draws = 2
+seed = 1
+
+[exchange.streams.workers]
+skilled = true
+entrants_per_year = 1200
+stay_years = 50.0
+max_stay_years = 60.0
+remittance_usd_per_year = 6000
+"""
+
+
+def test_a_stream_without_stages_arrives_as_it_enters(write):
+    """No stage to pass: the 100 entrants of each month arrive in that month, so the year's arrivals
+    are exactly 1,200 and the stock at the end of year k is 1,200 k; no stage, so no backlog by stage
+    among the results (an empty stage axis would only puzzle a reader of the files)."""
+    result = simulator.run(simulator.load_scenario(write("nostages.toml", NO_STAGES)))
+    np.testing.assert_allclose(result["exchange.arrivals_total"].values, 1200.0, rtol=1e-12)
+    np.testing.assert_allclose(result["exchange.skilled_stock"].values[1], [1200, 2400, 3600], rtol=1e-12)
+    np.testing.assert_allclose(result["exchange.remittances"].values[0],
+                               np.array([650.0, 1850.0, 3050.0]) * 6000 / 1e9, rtol=1e-12)
+    assert "exchange.backlog_by_stage" not in result.dataset
