@@ -111,7 +111,7 @@ def _trade(d: DrawnParameters, investment: Block) -> Block:
     exports = np.broadcast_to(exports_bilateral + to_japan, (n, T))
     imports = np.broadcast_to(imports, (n, T))
     balance = tr.trade_balance(exports, imports)
-    base_balance = np.asarray(x0 - m0, dtype=float)[..., None]
+    base_balance = np.asarray(x0 - m0)[..., None]
     return {
         "trade.exports_india_to_japan": np.ascontiguousarray(exports),
         "trade.exports_japan_to_india": np.ascontiguousarray(imports),
@@ -141,13 +141,13 @@ def _bilateral_process(d: DrawnParameters, x0, m0, z_x, z_m, since_base) -> tupl
     innovations = tp.scaled_innovations(z_x, z_m,
                                         d.scalar("trade.volatility_india_to_japan"),
                                         d.scalar("trade.volatility_japan_to_india"))
-    pair = lambda key: np.stack(np.broadcast_arrays(*(np.asarray(d.scalar(f"trade.{key}_{f}"), dtype=float)
+    pair = lambda key: np.stack(np.broadcast_arrays(*(np.asarray(d.scalar(f"trade.{key}_{f}"))
                                                       for f in flows)), axis=-1)
     gap = tp.gap_from_first_year_growth(pair("trend_growth"), pair("first_year_growth"), transition)
     growth = tp.trend_reverting_growth(pair("trend_growth"), gap, transition, innovations)
     picked = growth[:, np.asarray(since_base) - 1]  # the horizon years among base+1 .. last
-    return (np.asarray(x0, dtype=float)[..., None] * picked[..., 0],
-            np.asarray(m0, dtype=float)[..., None] * picked[..., 1])
+    return (np.asarray(x0)[..., None] * picked[..., 0],
+            np.asarray(m0)[..., None] * picked[..., 1])
 
 
 def _fdi_bases(d: DrawnParameters, investment: Block) -> tuple[np.ndarray, np.ndarray]:
@@ -161,12 +161,12 @@ def _fdi_bases(d: DrawnParameters, investment: Block) -> tuple[np.ndarray, np.nd
     if d["trade.fdi_linkage"] == "stock":
         stock = investment["investment.fdi_stock"]
         return stock, stock
-    k0 = np.asarray(d.scalar("investment.fdi_stock_start_usd_bn"), dtype=float)[..., None]
+    k0 = np.asarray(d.scalar("investment.fdi_stock_start_usd_bn"))[..., None]
     excess = (investment["investment.disbursed"] + d.over_years("investment.other_inflows_usd_bn")
               - d.over_years("investment.bau_inflows_usd_bn"))
     floor = 1e-6 * k0  # a pledge far below business as usual cannot take trade below zero
     exports = np.maximum(k0 + inv.fdi_stock(excess, 0.0, d.scalar("investment.depreciation_rate")), floor)
-    fade = 1.0 - np.asarray(d.scalar("trade.fdi_import_persistence"), dtype=float)
+    fade = 1.0 - np.asarray(d.scalar("trade.fdi_import_persistence"))
     imports = np.maximum(k0 + inv.fdi_stock(excess, 0.0, fade), floor)
     return exports, imports
 
@@ -224,27 +224,29 @@ def _exchange(d: DrawnParameters) -> Block:
         monthly = np.repeat(per_year, ex.MONTHS_PER_YEAR) / ex.MONTHS_PER_YEAR
         rates = tuple(d.scalar(f"{path}.pass_rates.{k}") if f"{path}.pass_rates.{k}" in p else 1.0 for k in route)
         streams.append(pl.Stream(j, monthly, tuple(order.index(k) for k in route), rates,
-                                 scale=np.asarray(d.scalar(f"{path}.uptake"), dtype=float)))
+                                 scale=np.asarray(d.scalar(f"{path}.uptake"))))
         stays.append(pl.Stay(s_base, s_renew, d.scalar(f"{path}.renewal_share")))
     flows = pl.pipeline_by_year(stages, range(len(stages)), streams, stays, n, M)
     # Sums over streams as einsum: one C loop each, in a fixed order (no BLAS, so bit-reproducible).
-    usd_per_year = np.stack([np.broadcast_to(d.scalar(f"exchange.streams.{j}.remittance_usd_per_year"), (n,))
-                             for j in names], axis=-1)
+    usd_per_year = np.column_stack([np.broadcast_to(d.scalar(f"exchange.streams.{j}.remittance_usd_per_year"), (n,))
+                                    for j in names])
     yearly = flows.arrivals  # (n, T, J)
     everyone = np.ones(len(names))
     skilled = np.array([float(bool(p[f"exchange.streams.{j}.skilled"])) for j in names])
     counted = counting_weights(scenario)
-    total = np.einsum("ntj,j->nt", yearly, everyone)
-    skilled_arrivals = np.einsum("ntj,j->nt", yearly, skilled)
+    # The subscripts once, unmutated: einsum reads upper-case ones alike, so their mutants are equivalent.
+    weighted, weighted_per_draw = "ntj,j->nt", "ntj,nj->nt"  # pragma: no mutate
+    total = np.einsum(weighted, yearly, everyone)
+    skilled_arrivals = np.einsum(weighted, yearly, skilled)
     by_stage = {"exchange.backlog_by_stage": flows.backlog} if order else {}
     return {**by_stage,
         "exchange.arrivals_total": total,
         "exchange.cumulative_total": np.cumsum(total, axis=1),
-        "exchange.counted_cumulative": np.cumsum(np.einsum("ntj,j->nt", yearly, counted), axis=1),
+        "exchange.counted_cumulative": np.cumsum(np.einsum(weighted, yearly, counted), axis=1),
         "exchange.skilled_arrivals": skilled_arrivals,
         "exchange.skilled_cumulative": np.cumsum(skilled_arrivals, axis=1),
-        "exchange.skilled_stock": np.einsum("ntj,j->nt", flows.stock_end, skilled),
-        "exchange.remittances": np.einsum("ntj,nj->nt", flows.stock_mean, usd_per_year) / 1e9,
+        "exchange.skilled_stock": np.einsum(weighted, flows.stock_end, skilled),
+        "exchange.remittances": np.einsum(weighted_per_draw, flows.stock_mean, usd_per_year) / 1e9,
         "exchange.arrivals_by_stream": yearly,
         "exchange.stock_by_stream": flows.stock_end,
     }
@@ -271,7 +273,8 @@ def _exchange_layout(scenario) -> tuple[list[str], list, list]:
         servers = servers.at(scenario.years) if hasattr(servers, "at") else np.full(T, servers.value)
         capacity = np.repeat(servers, ex.MONTHS_PER_YEAR) / service.mean()
         if getattr(service, "family", None) == "exponential":  # closed form, no kernel needed
-            stages.append(pl.Stage(k, capacity, np.zeros(0), ex.exponential_kernel(service.mean())))
+            # Unmutated: the kernel never reads a stage's name, nor the kernel array of a stage in closed form.
+            stages.append(pl.Stage(k, capacity, np.zeros(0), ex.exponential_kernel(service.mean())))  # pragma: no mutate
         else:
             stages.append(pl.Stage(k, capacity, ex.service_kernel(service.cdf, service.mean())[:M]))
     stays = [ex.survival_kernels(p[f"exchange.streams.{j}.stay_years"].cdf, p[f"exchange.streams.{j}.max_stay_years"].value,

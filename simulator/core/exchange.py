@@ -26,6 +26,7 @@ from __future__ import annotations
 from typing import Callable
 
 import numpy as np
+import scipy.linalg
 
 from .routes import stage_order  # noqa: F401  (part of this module's interface)
 
@@ -38,9 +39,11 @@ Cdf = Callable[[np.ndarray], np.ndarray]
 
 def service_kernel(cdf: Cdf, mean_months: float) -> np.ndarray:
     """g(a) = P(a <= U + S < a + 1), U ~ Uniform(0, 1): the month an exit falls in, after a start."""
-    length = int(np.ceil(mean_months * 40 + 2))  # far beyond the bulk of any sensible distribution
+    # Far beyond the bulk of any sensible distribution; any length past the tail that `keep` drops
+    # below gives the same kernel, so mutating it would only make equivalent mutants.
+    length = int(np.ceil(mean_months * 40 + 2))  # pragma: no mutate
     a = np.arange(length)[:, None]
-    g = np.clip((cdf(a + 1 - _QUAD) - cdf(a - _QUAD)).mean(axis=1), 0.0, None)
+    g = np.maximum((cdf(a + 1 - _QUAD) - cdf(a - _QUAD)).mean(axis=1), 0.0)  # rounding can dip below 0
     # Drop the negligible tail: the convolution costs one multiply per kernel entry and month.
     keep = int(np.searchsorted(np.cumsum(g), g.sum() * (1 - 1e-12))) + 1
     return g[:keep]
@@ -70,11 +73,17 @@ def survival_kernels(stay_cdf: Cdf, max_stay_years: float, renewed_exit_rate: fl
     """
     x = (np.arange(months)[:, None] + 1 - _QUAD) / MONTHS_PER_YEAR  # years since arrival
     cap = max_stay_years
-    before = x < cap
+    before = x < cap  # pragma: no mutate (x = (m + 1 - q) / 12 at midpoints q never equals a cap in whole months)
     base = np.where(before, 1.0 - stay_cdf(x), 0.0).mean(axis=1)
     reach = 1.0 - float(stay_cdf(np.array(cap - 1e-12)))  # P(L >= C)
     renew = np.where(before, 0.0, reach * np.exp(-renewed_exit_rate * (x - cap))).mean(axis=1)
     return base, renew
+
+
+def survival_matrix(survival: np.ndarray, months: int) -> np.ndarray:
+    """S (M, M) with S[m_end, m_arrival] = s(m_end - m_arrival), 0 for arrivals after the month end:
+    the lower-triangular Toeplitz matrix of the kernel, so S @ arrivals is the stock at each month end."""
+    return scipy.linalg.toeplitz(survival[:months], np.zeros(months))
 
 
 def stock_from_arrivals(arrivals: np.ndarray, s_base: np.ndarray, s_renew: np.ndarray, renewal_share) -> np.ndarray:
@@ -83,21 +92,18 @@ def stock_from_arrivals(arrivals: np.ndarray, s_base: np.ndarray, s_renew: np.nd
     The full monthly path, for analysis and as the definition the yearly stocks are tested against
     (runs compute only what the outputs need, `stock_weights` @ arrivals, inside the pipeline kernel)."""
     months = arrivals.shape[-1]
-    lag = np.subtract.outer(np.arange(months), np.arange(months))  # [m_end, m_arrival]
-    valid = lag >= 0
-    base = np.where(valid, s_base[np.clip(lag, 0, months - 1)], 0.0)
-    renew = np.where(valid, s_renew[np.clip(lag, 0, months - 1)], 0.0)
-    return arrivals @ base.T + np.asarray(renewal_share, dtype=float)[..., None] * (arrivals @ renew.T)
+    base, renew = survival_matrix(s_base, months), survival_matrix(s_renew, months)
+    return arrivals @ base.T + np.asarray(renewal_share)[..., None] * (arrivals @ renew.T)
 
 
 def stock_weights(survival: np.ndarray, months: int) -> np.ndarray:
     """W (2T, M): stock at each year's end (rows 0..T-1) and mean stock over each year (rows T..2T-1)
     are W @ arrivals for monthly arrivals (M,): the survival convolution projected onto what the
     outputs need, 2T rows instead of M."""
-    lag = np.subtract.outer(np.arange(months), np.arange(months))  # [m_end, m_arrival]
-    full = np.where(lag >= 0, survival[np.clip(lag, 0, months - 1)], 0.0)
+    full = survival_matrix(survival, months)
     ends = np.arange(MONTHS_PER_YEAR - 1, months, MONTHS_PER_YEAR)
-    return np.concatenate([full[ends], full.reshape(-1, MONTHS_PER_YEAR, months).mean(axis=1)])
+    years = months // MONTHS_PER_YEAR
+    return np.concatenate([full[ends], full.reshape(years, MONTHS_PER_YEAR, months).mean(axis=1)])
 
 
 def stock_by_year(arrivals: np.ndarray, s_base: np.ndarray, s_renew: np.ndarray,
@@ -106,7 +112,7 @@ def stock_by_year(arrivals: np.ndarray, s_base: np.ndarray, s_renew: np.ndarray,
     the pipeline kernel computes chunk by chunk, here in numpy for analysis and tests."""
     months = arrivals.shape[-1]
     combined = (arrivals @ stock_weights(s_base, months).T
-                + np.asarray(renewal_share, dtype=float)[..., None] * (arrivals @ stock_weights(s_renew, months).T))
+                + np.asarray(renewal_share)[..., None] * (arrivals @ stock_weights(s_renew, months).T))
     T = months // MONTHS_PER_YEAR
     return combined[..., :T], combined[..., T:]
 

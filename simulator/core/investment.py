@@ -76,7 +76,7 @@ def fx_path(level: np.ndarray, log_volatility: np.ndarray, shocks: np.ndarray | 
     if shocks is None or shocks.shape[-1] == 0:
         return level
     walk = np.concatenate([np.zeros(shocks.shape[:-1] + (1,)), np.cumsum(shocks, axis=-1)], axis=-1)
-    return level * np.exp(np.asarray(log_volatility, dtype=float)[..., None] * walk)
+    return level * np.exp(np.asarray(log_volatility)[..., None] * walk)
 
 
 def pledge_disbursement(pledge_jpy_tn, realisation_rate, weights, fx_jpy_per_usd) -> np.ndarray:
@@ -99,10 +99,10 @@ def fdi_stock(flows: np.ndarray, start_stock, depreciation_rate, other_inflows=0
     delta = np.asarray(depreciation_rate, dtype=float)
     if np.any((delta < 0) | (delta > 1)):
         raise ValueError("depreciation_rate must lie in [0, 1]")
-    inflow = flows + np.asarray(other_inflows, dtype=float)
+    inflow = flows + other_inflows  # float flows: the sum is float whatever other_inflows is
     keep = np.broadcast_to(1.0 - delta, flows.shape[:-1])
-    stock = np.empty(np.broadcast_shapes(inflow.shape, keep.shape + (flows.shape[-1],)))
-    previous = np.broadcast_to(np.asarray(start_stock, dtype=float), stock.shape[:-1])
+    stock = np.empty(inflow.shape)  # keep's shape is flows' without years, which inflow already covers
+    previous = np.broadcast_to(start_stock, stock.shape[:-1])
     for t in range(stock.shape[-1]):
         previous = keep * previous + inflow[..., t]
         stock[..., t] = previous

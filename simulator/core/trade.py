@@ -54,10 +54,10 @@ def lagged_stock(stock: np.ndarray, start_stock, lag) -> np.ndarray:
     """K_{t-L} for each horizon year t: K_0 before the horizon, linear between years for fractional L."""
     stock = np.asarray(stock, dtype=float)
     n, T = stock.shape
-    L = np.broadcast_to(np.asarray(lag, dtype=float), (n,))
+    L = np.broadcast_to(lag, (n,))
     if np.any(L < 0):
         raise ValueError("lags must be >= 0")
-    k0 = np.broadcast_to(np.asarray(start_stock, dtype=float), (n,))
+    k0 = np.broadcast_to(start_stock, (n,))
     padded = np.concatenate([k0[:, None], stock], axis=1)  # column 0: before the horizon
     if np.ndim(lag) == 0:  # one lag for every draw: whole columns, no per-draw gather
         position = np.clip(np.arange(1, T + 1) - float(lag), 0, T)

@@ -39,8 +39,8 @@ def gap_from_first_year_growth(trend_growth, first_year_growth, transition) -> n
     much better than where its trend line lies, and mu_1, beta and A are nearly uncorrelated in
     their estimates, so independent distributions describe them well (docs/model.md 2.6).
     """
-    I_minus_A = np.eye(2) - np.asarray(transition, dtype=float)
-    rhs = np.asarray(trend_growth, dtype=float) - np.asarray(first_year_growth, dtype=float)
+    I_minus_A = np.eye(2) - np.asarray(transition)
+    rhs = np.asarray(trend_growth) - np.asarray(first_year_growth)
     batch = np.broadcast_shapes(I_minus_A.shape[:-2], rhs.shape[:-1])
     return np.linalg.solve(np.broadcast_to(I_minus_A, batch + (2, 2)),
                            np.broadcast_to(rhs, batch + (2,))[..., None])[..., 0]
@@ -60,17 +60,17 @@ def trend_reverting_growth(trend_growth, gap_at_base, transition, innovations: n
     """
     e = np.asarray(innovations, dtype=float)
     n, K, _ = e.shape
-    A = np.broadcast_to(np.asarray(transition, dtype=float), (n, 2, 2))
-    gap0 = np.broadcast_to(np.asarray(gap_at_base, dtype=float), (n, 2))
-    beta = np.broadcast_to(np.asarray(trend_growth, dtype=float), (n, 2))
+    A = np.broadcast_to(transition, (n, 2, 2))
+    gap0 = np.broadcast_to(gap_at_base, (n, 2))
+    beta = np.broadcast_to(trend_growth, (n, 2))
     log_growth = np.empty((n, K, 2))
     u = gap0
     for k in range(K):
         # Written out for 2x2: einsum or matmul per year costs more than the arithmetic here.
-        u = np.stack([A[:, 0, 0] * u[:, 0] + A[:, 0, 1] * u[:, 1],
-                      A[:, 1, 0] * u[:, 0] + A[:, 1, 1] * u[:, 1]], axis=-1) + e[:, k]
+        u = np.column_stack([A[:, 0, 0] * u[:, 0] + A[:, 0, 1] * u[:, 1],
+                             A[:, 1, 0] * u[:, 0] + A[:, 1, 1] * u[:, 1]]) + e[:, k]
         log_growth[:, k] = u
-    k = np.arange(1, K + 1, dtype=float)
+    k = np.arange(1.0, K + 1)
     log_growth += beta[:, None, :] * k[None, :, None] - gap0[:, None, :]
     return np.exp(log_growth)
 
