@@ -49,12 +49,11 @@ def _investment(d: DrawnParameters) -> Block:
     n, T = d.n, len(years)
     fx = inv.fx_path(np.broadcast_to(d.over_years("investment.fx_jpy_per_usd"), (n, T)),
                      d.scalar("investment.fx_log_volatility"), d.shocks("investment.fx_shock"))
-    profile = d["investment.disbursement.profile"]
-    s_curve = profile == "s_curve"
+    # The S-curve's midpoint and steepness are passed whatever the profile: the others ignore them.
     weights = inv.disbursement_profile(
-        profile, d["investment.pledge_years"],
-        midpoint=d.scalar("investment.disbursement.midpoint_years") if s_curve else None,
-        steepness=d.scalar("investment.disbursement.steepness") if s_curve else None,
+        d["investment.disbursement.profile"], d["investment.pledge_years"],
+        midpoint=d.scalar("investment.disbursement.midpoint_years"),
+        steepness=d.scalar("investment.disbursement.steepness"),
         shares=d.scenario.params.get("investment.disbursement.shares"))
     weights = inv.place_in_horizon(weights, d["investment.pledge_start_year"], years)
     disbursed = np.broadcast_to(inv.pledge_disbursement(

@@ -32,4 +32,4 @@ def exchange_rate_multiplier(fx, fx_reference, elasticity) -> np.ndarray:
     if np.any(fx <= 0) or np.any(ref <= 0):
         raise ValueError("exchange rates must be > 0")
     eta = np.asarray(elasticity, dtype=float)[..., None]
-    return np.exp(eta * np.log(fx / ref[..., None] if ref.ndim else fx / ref))
+    return np.exp(eta * np.log(fx / ref[..., None]))  # a scalar reference becomes (1,): the same division

@@ -26,8 +26,7 @@ def transition_matrix(persistence_x, persistence_m, spillover_to_x=0.0, spillove
 
     s_X: effect of last year's gap of M on this year's gap of X; s_M the reverse. Both 0 for AR(1).
     """
-    parts = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in
-                                  (persistence_x, spillover_to_x, spillover_to_m, persistence_m)))
+    parts = np.broadcast_arrays(persistence_x, spillover_to_x, spillover_to_m, persistence_m)
     return np.stack(parts, axis=-1).reshape(parts[0].shape + (2, 2))
 
 

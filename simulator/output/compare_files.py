@@ -13,7 +13,7 @@ from .._version import __version__
 from ..compare import Comparison
 from ..variables import VARIABLES
 from ..scenario.loader import display
-from .files import atomic_folder, check_finite, for_netcdf3, iamc_table, sha256_file, versions, write_events
+from .files import CSV_DIALECT, atomic_folder, check_finite, for_netcdf3, iamc_table, sha256_file, versions, write_events
 from .plots import comparison_fan, difference_fan, draw_all, file_figure, finish_figure, plain_text
 
 
@@ -75,18 +75,18 @@ def write_comparison(comparison: Comparison, out_dir: Path, *, force: bool = Fal
     with atomic_folder(Path(out_dir), force) as tmp:
         # Each table once: the comparison's and every summary sort all the draws of every variable.
         table = comparison.table()
-        table.to_csv(tmp / "comparison.csv", index=False, lineterminator="\n")
+        table.to_csv(tmp / "comparison.csv", **CSV_DIALECT)
         summaries = [r.summary() for r in comparison.results]
         pd.concat([s.assign(scenario=r.scenario.name) for r, s in zip(comparison.results, summaries)],
-                  ignore_index=True).to_csv(tmp / "summaries.csv", index=False, lineterminator="\n")
-        comparison.headline(table).to_csv(tmp / "headline_differences.csv", index=False, lineterminator="\n")
+                  ignore_index=True).to_csv(tmp / "summaries.csv", **CSV_DIALECT)
+        comparison.headline(table).to_csv(tmp / "headline_differences.csv", **CSV_DIALECT)
         events = [r.events().assign(scenario=r.scenario.name) for r in comparison.results]
         write_events(pd.concat(events, ignore_index=True), tmp / "events.csv", extra=("scenario",))
         comparison.event_differences().drop(columns=["variable", "by"]).to_csv(
-            tmp / "event_differences.csv", index=False, lineterminator="\n", float_format="%.10g")
+            tmp / "event_differences.csv", **CSV_DIALECT, float_format="%.10g")
         # One IAMC Scenario per scenario file: pyam reads them as one IamDataFrame.
         pd.concat([iamc_table(r, s) for r, s in zip(comparison.results, summaries)], ignore_index=True).to_csv(
-            tmp / "iamc.csv", index=False, lineterminator="\n")
+            tmp / "iamc.csv", **CSV_DIALECT)
         for_netcdf3(ensemble(comparison)).to_netcdf(tmp / "ensemble.nc", engine="scipy", format="NETCDF3_64BIT")
         if plots:
             write_comparison_plots(comparison, tmp / "plots", progress=progress)

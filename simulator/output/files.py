@@ -37,6 +37,9 @@ __all__ = ["atomic_folder", "check_target", "check_finite", "sha256_file", "writ
 IAMC_MODEL = "ijsim"
 IAMC_REGION = "India"
 IAMC_STATISTICS = {"mean": "Mean", "p05": "5.0th Percentile", "p50": "50.0th Percentile", "p95": "95.0th Percentile"}
+# Every csv file: no row index, and "\n" line ends on every platform (pandas would use os.linesep, so
+# Windows files and their manifest hashes would differ).
+CSV_DIALECT = {"index": False, "lineterminator": "\n"}
 
 
 def _may_write(out_dir: Path, force: bool) -> None:
@@ -132,7 +135,7 @@ def write_events(table: pd.DataFrame, path: Path, extra: tuple[str, ...] = ()) -
     """events.csv: event, title, year, probability, se (and `extra` columns first, e.g. scenario)."""
     from ..events import EVENT_COLUMNS
 
-    table[[*extra, *EVENT_COLUMNS]].to_csv(path, index=False, lineterminator="\n", float_format="%.10g")
+    table[[*extra, *EVENT_COLUMNS]].to_csv(path, **CSV_DIALECT, float_format="%.10g")
 
 
 def versions() -> dict[str, str]:
@@ -202,8 +205,8 @@ def write_run_files(result: "Result | RunSummary", tmp: Path, *, summary: pd.Dat
     manifest's elapsed_s is the time since `started` (a time.perf_counter() reading) if given, else
     `elapsed_s`. `ensemble` is how the draws were kept: full, float32 or none. `summary` is
     `result.summary()`, computed once by the caller (for an in-memory result it sorts every draw)."""
-    summary.to_csv(tmp / "summary.csv", index=False, lineterminator="\n")
-    iamc_table(result, summary).to_csv(tmp / "iamc.csv", index=False, lineterminator="\n")
+    summary.to_csv(tmp / "summary.csv", **CSV_DIALECT)
+    iamc_table(result, summary).to_csv(tmp / "iamc.csv", **CSV_DIALECT)
     write_events(result.events(), tmp / "events.csv")
     if plot_writer is not None:
         plot_writer(result, tmp / "plots")
@@ -211,4 +214,4 @@ def write_run_files(result: "Result | RunSummary", tmp: Path, *, summary: pd.Dat
     elapsed = time.perf_counter() - started if started is not None else elapsed_s
     doc = manifest(result, files, elapsed, overrides or {})
     doc["ensemble"] = {"storage": ensemble, "quantiles": getattr(result, "quantile_method", "exact")}
-    (tmp / "manifest.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (tmp / "manifest.json").write_bytes((json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode())  # UTF-8

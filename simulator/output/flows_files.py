@@ -8,7 +8,7 @@ from pathlib import Path
 from .._version import __version__
 from ..flows.runner import FlowsResult
 from ..scenario.loader import display
-from .files import atomic_folder, check_finite, for_netcdf3, sha256_file, versions
+from .files import CSV_DIALECT, atomic_folder, check_finite, for_netcdf3, sha256_file, versions
 from .plots import fan_bands, fan_chart, file_figure, plain_text, year_axis
 
 
@@ -68,9 +68,9 @@ def write_flows(result: FlowsResult, out_dir: Path, *, force: bool = False, plot
     s = result.scenario
     check_finite(result.dataset, display(s.files[0]) if s.files else s.name)
     with atomic_folder(Path(out_dir), force) as tmp:
-        result.summary().to_csv(tmp / "flows_summary.csv", index=False, lineterminator="\n")
-        result.stage_table().to_csv(tmp / "stage_stats.csv", index=False, lineterminator="\n")
-        result.stage_stats.to_csv(tmp / "stage_stats_by_replication.csv", index=False, lineterminator="\n")
+        result.summary().to_csv(tmp / "flows_summary.csv", **CSV_DIALECT)
+        result.stage_table().to_csv(tmp / "stage_stats.csv", **CSV_DIALECT)
+        result.stage_stats.to_csv(tmp / "stage_stats_by_replication.csv", **CSV_DIALECT)
         for_netcdf3(result.dataset).to_netcdf(tmp / "flows.nc", engine="scipy")
         if plots:
             write_flow_plots(result, tmp / "plots", progress=progress)
