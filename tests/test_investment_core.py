@@ -44,9 +44,15 @@ def test_profile_rejects_bad_arguments(bad):
         inv.disbursement_profile(**bad)
 
 
-def test_explicit_shares_must_fit():
+@pytest.mark.parametrize("shares", [[0.5, 0.5], [0.5, 0.3, 0.1], [1.2, -0.1, -0.1]],
+                         ids=["too few", "summing to 0.9", "a negative share"])
+def test_explicit_shares_must_fit(shares):
     with pytest.raises(ValueError, match="explicit shares"):
-        inv.disbursement_profile("explicit", 3, shares=[0.5, 0.5])
+        inv.disbursement_profile("explicit", 3, shares=shares)
+
+
+def test_explicit_shares_may_leave_a_year_empty():
+    np.testing.assert_array_equal(inv.disbursement_profile("explicit", 3, shares=[0.6, 0.0, 0.4]), [0.6, 0.0, 0.4])
 
 
 def test_place_in_horizon_shifts_and_truncates():

@@ -36,7 +36,7 @@ def disbursement_profile(profile: str, n_years: int, *, midpoint=None, steepness
         raise ValueError(f"unknown disbursement profile {profile!r}; choose one of {', '.join(PROFILES)}")
     if n_years < 1:
         raise ValueError(f"n_years must be >= 1, got {n_years}")
-    t = np.arange(n_years, dtype=float)
+    t = np.arange(n_years)  # the profiles divide, so their weights are float
     if profile == "uniform":
         return np.full(n_years, 1.0 / n_years)
     if profile == "front_loaded":
@@ -48,8 +48,8 @@ def disbursement_profile(profile: str, n_years: int, *, midpoint=None, steepness
         if w.shape != (n_years,) or np.any(w < 0) or not np.isclose(w.sum(), 1.0):
             raise ValueError(f"explicit shares must be {n_years} non-negative numbers summing to 1, got {shares!r}")
         return w
-    m = np.asarray(midpoint if midpoint is not None else n_years / 2, dtype=float)
-    k = np.asarray(steepness if steepness is not None else 1.0, dtype=float)
+    m = np.asarray(midpoint if midpoint is not None else n_years / 2)
+    k = np.asarray(steepness if steepness is not None else 1.0)
     if np.any(k <= 0):
         raise ValueError("s_curve steepness must be > 0")
     edges = np.arange(n_years + 1, dtype=float)

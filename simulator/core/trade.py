@@ -60,11 +60,11 @@ def lagged_stock(stock: np.ndarray, start_stock, lag) -> np.ndarray:
     k0 = np.broadcast_to(start_stock, (n,))
     padded = np.concatenate([k0[:, None], stock], axis=1)  # column 0: before the horizon
     if np.ndim(lag) == 0:  # one lag for every draw: whole columns, no per-draw gather
-        position = np.clip(np.arange(1, T + 1) - float(lag), 0, T)
+        position = np.maximum(np.arange(1, T + 1) - float(lag), 0)  # t - L <= T: only 0 can bind
         lo = np.floor(position).astype(int)
         frac = position - lo
         return padded[:, lo] * (1 - frac) + padded[:, np.minimum(lo + 1, T)] * frac
-    position = np.clip(np.arange(1, T + 1)[None, :] - L[:, None], 0, T)  # where t - L falls in `padded`
+    position = np.maximum(np.arange(1, T + 1)[None, :] - L[:, None], 0)  # where t - L falls in `padded`
     lo = np.floor(position).astype(int)
     hi = np.minimum(lo + 1, T)
     frac = position - lo
