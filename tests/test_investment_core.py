@@ -30,6 +30,17 @@ def test_s_curve_by_hand_and_symmetry():
     np.testing.assert_allclose(w, w[::-1], rtol=1e-12)  # symmetric about the midpoint
 
 
+def test_s_curve_defaults_and_its_steepness_bound():
+    # without midpoint and steepness the S-curve centres on T/2 with k = 1 (the docstring's defaults)
+    T = 5
+    F = [1 / (1 + np.exp(-(x - T / 2))) for x in range(T + 1)]
+    np.testing.assert_allclose(inv.disbursement_profile("s_curve", T), [(F[t + 1] - F[t]) / (F[T] - F[0]) for t in range(T)],
+                               rtol=1e-12)
+    for flat_or_reversed in (0.0, -1.0, np.array([1.0, 0.0])):
+        with pytest.raises(ValueError, match="steepness"):
+            inv.disbursement_profile("s_curve", T, steepness=flat_or_reversed)
+
+
 def test_s_curve_vectorised_over_draws():
     m = np.array([2.0, 5.0, 8.0])
     w = inv.disbursement_profile("s_curve", 10, midpoint=m, steepness=np.array([1.0, 1.0, 2.0]))

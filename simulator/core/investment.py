@@ -29,8 +29,9 @@ def disbursement_profile(profile: str, n_years: int, *, midpoint=None, steepness
     s_curve        w_t = (F(t + 1) - F(t)) / (F(T) - F(0)),  F(x) = 1 / (1 + exp(-k(x - m)))
     explicit       w_t = shares[t]
 
-    For the S-curve, `midpoint` m (years) and `steepness` k may be arrays of shape (n,), giving
-    weights of shape (n, T); every other profile gives shape (T,).
+    For the S-curve, `midpoint` m (years, default T/2) and `steepness` k (> 0, default 1) may be
+    arrays of shape (n,), giving weights of shape (n, T); every other profile ignores them and gives
+    shape (T,).
     """
     if profile not in PROFILES:
         raise ValueError(f"unknown disbursement profile {profile!r}; choose one of {', '.join(PROFILES)}")
@@ -52,7 +53,7 @@ def disbursement_profile(profile: str, n_years: int, *, midpoint=None, steepness
     k = np.asarray(steepness if steepness is not None else 1.0)
     if np.any(k <= 0):
         raise ValueError("s_curve steepness must be > 0")
-    edges = np.arange(n_years + 1, dtype=float)
+    edges = np.arange(n_years + 1)
     F = 1.0 / (1.0 + np.exp(-k[..., None] * (edges - m[..., None])))
     return np.diff(F, axis=-1) / (F[..., -1:] - F[..., :1])
 
