@@ -50,6 +50,11 @@ def test_grown_flow_and_balance_known_answers():
     assert trade.trade_balance(np.array([5.15]), np.array([17.69]))[0] == pytest.approx(-12.54)
     z1, z2 = trade.correlated_shocks(np.array([1.0]), np.array([2.0]), 0.6)
     assert (z1[0], z2[0]) == pytest.approx((1.0, 0.6 + 0.8 * 2.0))
+    z1, z2 = trade.correlated_shocks(np.array([1.0]), np.array([2.0]), np.array([[1.0], [-1.0]]))
+    assert z2.ravel().tolist() == [1.0, -1.0]  # |rho| = 1 is allowed: the second series is +-the first
+    for bad in (1.5, -2.5):
+        with pytest.raises(ValueError, match="correlation"):
+            trade.correlated_shocks(np.array([1.0]), np.array([2.0]), bad)
     with pytest.raises(ValueError):
         trade.grown_flow(5.0, -1.0, 0.0, shocks, np.array([1]))
     with pytest.raises(ValueError):

@@ -25,6 +25,12 @@ def result(scenario, name="baseline", **arrays):
     return Result.from_arrays(s, {k.replace("__", "."): v for k, v in arrays.items()}, labels)
 
 
+def test_a_result_without_variables_still_has_the_scenario_s_draws_and_years(scenario):
+    empty = Result.from_arrays(scenario, {}, {})
+    assert empty.variables == [] and list(empty.dataset["draw"].values) == [0, 1, 2, 3, 4]
+    assert list(empty.dataset["year"].values) == list(scenario.years)
+
+
 def test_headline_years():
     assert headline_years(range(2025, 2035)) == [2030, 2034]
     assert headline_years([2025, 2026]) == [2026]
@@ -52,7 +58,10 @@ def test_result_dataset_flat_and_summary(scenario):
     r = result(scenario, trade__balance=X, investment__disbursed_by_sector=np.stack([X, 2 * X], axis=-1))
     assert r.variables == ["trade.balance", "investment.disbursed_by_sector"]
     assert r["trade.balance"].attrs["unit"] == "usd_bn" and r["trade.balance"].attrs["long_name"].startswith("India")
-    assert r.dataset.attrs["draws"] == 5 and r.dataset.attrs["scenario"] == "baseline"
+    # the run settings every ensemble file carries, each under its own name (ncdump shows them)
+    assert r.dataset.attrs == {"scenario": "baseline", "title": scenario.title, "seed": scenario.seed, "draws": 5,
+                               "sampler": scenario.sampler, "block_size": scenario.block_size,
+                               "ijsim_version": simulator.__version__}
     assert r["investment.disbursed_by_sector"].dims == ("draw", "year", "sector")
     flat = {name: (unit, da.values) for name, unit, da in r.flat()}
     assert list(flat) == ["trade.balance", "investment.disbursed_by_sector.s0", "investment.disbursed_by_sector.s1"]

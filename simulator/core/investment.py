@@ -15,6 +15,7 @@ disbursement shapes, realisation, depreciation and exchange-rate volatility are 
 from __future__ import annotations
 
 import numpy as np
+import scipy.special
 
 PROFILES = ("uniform", "front_loaded", "back_loaded", "s_curve", "explicit")
 JPY_TN_PER_USD_BN_AT_1_YEN = 1000.0  # 1 trillion yen at 1 yen per dollar = 1000 billion dollars
@@ -54,8 +55,8 @@ def disbursement_profile(profile: str, n_years: int, *, midpoint=None, steepness
     if np.any(k <= 0):
         raise ValueError("s_curve steepness must be > 0")
     edges = np.arange(n_years + 1)
-    F = 1.0 / (1.0 + np.exp(-k[..., None] * (edges - m[..., None])))
-    return np.diff(F, axis=-1) / (F[..., -1:] - F[..., :1])
+    F = scipy.special.expit(k[..., None] * (edges - m[..., None]))  # the logistic 1 / (1 + e^-x)
+    return np.diff(F) / (F[..., -1:] - F[..., :1])  # np.diff takes the last axis, the years
 
 
 def place_in_horizon(weights: np.ndarray, pledge_start: int, years: np.ndarray) -> np.ndarray:
