@@ -16,6 +16,8 @@ def test_stage_order():
     assert ex.stage_order([["a", "b", "c"], ["b", "c"], ["a", "c"]]) == ["a", "b", "c"]
     assert ex.stage_order([["x"], ["y", "x"]]) in (["y", "x"],)
     assert ex.stage_order([["a", "b"], ["b", "a"]]) is None
+    # stages freed together keep the order in which the routes first name them, not the alphabet's
+    assert ex.stage_order([["hub", "zeta"], ["hub", "alpha"]]) == ["hub", "zeta", "alpha"]
 
 
 @pytest.mark.parametrize("value", [Fixed(0.25), Fixed(3.0), Fixed(2.5),

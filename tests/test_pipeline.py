@@ -86,12 +86,14 @@ def test_results_do_not_depend_on_the_chunk_of_draws(monkeypatch):
         assert np.array_equal(a, b)
 
 
-@pytest.mark.parametrize("order, message", [([0, 0], "distinct"), ([2], "0..1"), ([1, 0], "route's order"),
-                                            ([1], "route's order")])
-def test_bad_stage_order_is_refused(order, message):
+@pytest.mark.parametrize("order, route, message", [
+    ([0, 0], (0, 1), "distinct"), ([0, 2], (0, 1), r"in 0\.\.1"), ([-1, 0], (0, 1), r"in 0\.\.1"),
+    ([1, 0], (0, 1), "route's order"), ([1], (0, 1), "route's order"),
+    ([0, 1], (0, 0), "route's order")])  # a stage twice on one route: the kernel would read its own month
+def test_bad_stage_order_is_refused(order, route, message):
     stages = [pl.Stage(k, np.ones(12), np.array([1.0])) for k in "ab"]
     with pytest.raises(ValueError, match=message):
-        pl.run_pipeline(stages, order, [pl.Stream("w", np.ones(12), (0, 1), (1.0, 1.0))], 1, 12)
+        pl.run_pipeline(stages, order, [pl.Stream("w", np.ones(12), route, (1.0, 1.0))], 1, 12)
 
 
 def test_yearly_outputs_need_whole_years_and_one_stay_per_stream():

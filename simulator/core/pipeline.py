@@ -97,7 +97,7 @@ def _run(stages, order, streams, stays, n, months, monthly_arrivals, monthly_bac
     # Lanes: one per (stream, stage on its route), grouped by stage so a stage's lanes are contiguous.
     lanes = sorted(((k, j, pos) for j, s in enumerate(streams) for pos, k in enumerate(s.route)))
     lane_of = {(j, k): l for l, (k, j, _) in enumerate(lanes)}
-    stage_first = np.searchsorted([k for k, _, _ in lanes], np.arange(K + 1)).astype(np.int64)
+    stage_first = np.searchsorted([k for k, _, _ in lanes], np.arange(K + 1))  # intp: int64 on 64-bit systems
     lane_stream = np.array([j for _, j, _ in lanes], dtype=np.int64)
     lane_source = np.array([-1 if pos == 0 else lane_of[(j, streams[j].route[pos - 1])]
                             for _, j, pos in lanes], dtype=np.int64)
