@@ -86,6 +86,27 @@ def test_results_do_not_depend_on_the_chunk_of_draws(monkeypatch):
         assert np.array_equal(a, b)
 
 
+def test_stays_given_as_integers_and_a_status_everyone_renews():
+    """s = base + r renew: with r = 1 for every draw the stock equals that of one stay kernel base + renew
+    (the renewed part must not be skipped as if nobody renewed), and kernels of whole numbers, as a user
+    may type them (6 months for sure, then renewed for good), give the same stock as the same floats."""
+    n, months = 2, 24
+    stages = [pl.Stage("a", np.full(months, 1e6), np.zeros(0), ex.exponential_kernel(0.5))]
+    streams = [pl.Stream("w", np.full(months, 10.0), (0,), (1.0,), np.array([1.0, 2.0]))]
+    base = np.array([1] * 6 + [0] * 18)
+    renew = np.array([0] * 6 + [1] * 18)
+    as_ints = pl.pipeline_by_year(stages, [0], streams, [pl.Stay(base, renew, 1.0)], n, months)
+    as_floats = pl.pipeline_by_year(stages, [0], streams, [pl.Stay(base.astype(float), renew.astype(float), 1.0)],
+                                    n, months)
+    one_kernel = pl.pipeline_by_year(stages, [0], streams, [pl.Stay(base + renew.astype(float), np.zeros(months), 0.0)],
+                                     n, months)
+    np.testing.assert_array_equal(as_ints.stock_end, as_floats.stock_end)
+    np.testing.assert_allclose(as_floats.stock_end, one_kernel.stock_end, rtol=1e-12)
+    np.testing.assert_allclose(as_floats.stock_mean, one_kernel.stock_mean, rtol=1e-12)
+    # nobody leaves (6 months, then renewed for good): at the end everyone who arrived is there
+    np.testing.assert_allclose(as_floats.stock_end[:, -1, 0], as_floats.arrivals.sum(axis=(1, 2)), rtol=1e-12)
+
+
 @pytest.mark.parametrize("order, route, message", [
     ([0, 0], (0, 1), "distinct"), ([0, 2], (0, 1), r"in 0\.\.1"), ([-1, 0], (0, 1), r"in 0\.\.1"),
     ([1, 0], (0, 1), "route's order"), ([1], (0, 1), "route's order"),

