@@ -31,8 +31,8 @@ PINNED = "tests/test_regression.py"
 MUTATIONS = (
     Mutation("fdi-lag-dropped-per-draw", "the FDI lag ignored when lags are drawn per draw (the baseline's case)",
              "simulator/core/trade.py",
-             "np.clip(np.arange(1, T + 1)[None, :] - L[:, None], 0, T)",
-             "np.clip(np.arange(1, T + 1)[None, :] - 0 * L[:, None], 0, T)", (CORE, PINNED)),
+             "np.maximum(np.arange(1, T + 1)[None, :] - L[:, None], 0)",
+             "np.maximum(np.arange(1, T + 1)[None, :] - 0 * L[:, None], 0)", (CORE, PINNED)),
     Mutation("probability-wrong-sign", "the deficit-narrower probability counted with the wrong sign",
              "simulator/events.py", 'COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt,',
              'COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.lt,', (USERS, PINNED)),
