@@ -18,6 +18,8 @@ def test_stage_order():
     assert ex.stage_order([["a", "b"], ["b", "a"]]) is None
     # stages freed together keep the order in which the routes first name them, not the alphabet's
     assert ex.stage_order([["hub", "zeta"], ["hub", "alpha"]]) == ["hub", "zeta", "alpha"]
+    # a stage two routes lead into waits for both: not "a, c, b" once its first predecessor is done
+    assert ex.stage_order([["a", "c"], ["b", "c"]]) == ["a", "b", "c"]
 
 
 @pytest.mark.parametrize("value", [Fixed(0.25), Fixed(3.0), Fixed(2.5),

@@ -79,8 +79,9 @@ def pipeline_by_year(stages: Sequence[Stage], order: Sequence[int], streams: Seq
                          f"{len(stays)} stays for {len(streams)} streams")
     # No monthly buffers (0 rows): the kernel writes them only when the arrivals buffer has rows, so the
     # backlog buffer's row count changes nothing here (its mutants would be equivalent: not mutated).
+    no_monthly_backlog = np.zeros((0, len(stages), n))  # pragma: no mutate
     arrivals, backlog, stock = _run(stages, order, streams, stays, n, months, np.zeros((0, len(streams), n)),
-                                    np.zeros((0, len(stages), n)))  # pragma: no mutate
+                                    no_monthly_backlog)
     T = months // MONTHS_PER_YEAR
     return YearlyFlows(arrivals, backlog, stock[:, :T], stock[:, T:])
 
@@ -104,14 +105,13 @@ def _run(stages, order, streams, stays, n, months, monthly_arrivals, monthly_bac
     lane_of = {(j, k): l for l, (k, j, _) in enumerate(lanes)}
     stage_first = np.searchsorted([k for k, _, _ in lanes], np.arange(K + 1))  # pragma: no mutate
     lane_stream = np.array([j for _, j, _ in lanes], dtype=np.int64)
-    lane_source = np.array([NO_LANE if pos == 0 else lane_of[(j, streams[j].route[pos - 1])]
-                            for _, j, pos in lanes],
-                           dtype=np.int64)  # pragma: no mutate
+    sources = [NO_LANE if pos == 0 else lane_of[(j, streams[j].route[pos - 1])] for _, j, pos in lanes]
+    lane_source = np.array(sources, dtype=np.int64)  # pragma: no mutate
     rates = np.empty((len(lanes), n))
     for l, (_, j, pos) in enumerate(lanes):
         rates[l] = streams[j].pass_rates[pos]
-    final_lane = np.array([lane_of[(j, s.route[-1])] if s.route else NO_LANE for j, s in enumerate(streams)],
-                          dtype=np.int64)  # pragma: no mutate
+    finals = [lane_of[(j, s.route[-1])] if s.route else NO_LANE for j, s in enumerate(streams)]
+    final_lane = np.array(finals, dtype=np.int64)  # pragma: no mutate
     entrants = np.zeros((J, months))
     scale = np.empty((J, n))
     for j, s in enumerate(streams):
