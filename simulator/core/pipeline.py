@@ -77,11 +77,8 @@ def pipeline_by_year(stages: Sequence[Stage], order: Sequence[int], streams: Seq
     if months % MONTHS_PER_YEAR or len(stays) != len(streams):
         raise ValueError(f"need whole years of months and one stay per stream, got {months} months, "
                          f"{len(stays)} stays for {len(streams)} streams")
-    # No monthly buffers (0 rows): the kernel writes them only when the arrivals buffer has rows, so the
-    # backlog buffer's row count changes nothing here (its mutants would be equivalent: not mutated).
-    no_monthly_backlog = np.zeros((0, len(stages), n))  # pragma: no mutate
     arrivals, backlog, stock = _run(stages, order, streams, stays, n, months, np.zeros((0, len(streams), n)),
-                                    no_monthly_backlog)
+                                    np.zeros((0, len(stages), n)))  # no monthly buffers kept
     T = months // MONTHS_PER_YEAR
     return YearlyFlows(arrivals, backlog, stock[:, :T], stock[:, T:])
 
@@ -89,6 +86,11 @@ def pipeline_by_year(stages: Sequence[Stage], order: Sequence[int], streams: Seq
 def _run(stages, order, streams, stays, n, months, monthly_arrivals, monthly_backlog):
     """Check the inputs, flatten them into the kernel's arrays, run it; returns its yearly buffers."""
     J, K, T = len(streams), len(stages), months // MONTHS_PER_YEAR
+    # The kernel (numba, no bounds checks) writes a row a month into the arrivals buffer when it has
+    # rows at all: any other row count would write past its end.
+    if monthly_arrivals.shape[0] not in (0, months) or monthly_backlog.shape[0] != monthly_arrivals.shape[0]:
+        raise ValueError(f"monthly buffers need 0 rows or one a month ({months}), got "
+                         f"{monthly_arrivals.shape[0]} and {monthly_backlog.shape[0]}")
     order = np.asarray(list(order), dtype=np.int64)
     if len(set(order.tolist())) != len(order) or any(k < 0 or k >= K for k in order):
         raise ValueError(f"order must list distinct stage indices in 0..{K - 1}, got {order.tolist()}")
