@@ -272,7 +272,8 @@ def _exchange_layout(scenario) -> tuple[list[str], list, list]:
         servers = servers.at(scenario.years) if hasattr(servers, "at") else np.full(T, servers.value)
         capacity = np.repeat(servers, ex.MONTHS_PER_YEAR) / service.mean()
         if getattr(service, "family", None) == "exponential":  # closed form, no kernel needed
-            # Unmutated: the kernel never reads a stage's name, nor the kernel array of a stage in closed form.
+            # Unmutated: the kernel never reads a stage's name, nor the kernel array of a stage in closed
+            # form; the line's other mutants (capacity or the closed form as None) would fail every run.
             stages.append(pl.Stage(k, capacity, np.zeros(0), ex.exponential_kernel(service.mean())))  # pragma: no mutate
         else:
             stages.append(pl.Stage(k, capacity, ex.service_kernel(service.cdf, service.mean())[:M]))

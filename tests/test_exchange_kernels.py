@@ -100,3 +100,10 @@ def test_survival_kernels_with_a_partial_renewal_against_the_integrals():
         assert base[m] == pytest.approx(before, rel=1e-5), m
         assert renew[m] == pytest.approx(after, rel=1e-5, abs=1e-15), m
     assert np.all(renew[:36] == 0) and np.all(base[36:] == 0) and 0 < renew[36] < reach
+
+
+def test_a_survival_kernel_shorter_than_the_horizon_is_refused():
+    with pytest.raises(ValueError, match="cannot cover"):
+        ex.survival_matrix(np.ones(5), 12)
+    np.testing.assert_array_equal(ex.survival_matrix(np.array([1.0, 0.5, 0.25]), 3),
+                                  [[1.0, 0, 0], [0.5, 1.0, 0], [0.25, 0.5, 1.0]])

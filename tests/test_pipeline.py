@@ -125,8 +125,9 @@ def test_yearly_outputs_need_whole_years_and_one_stay_per_stream():
 
 @pytest.mark.parametrize("arrival_rows, backlog_rows", [(1, 1), (12, 0), (0, 12), (13, 13)])
 def test_monthly_buffers_of_another_length_are_refused(arrival_rows, backlog_rows):
-    # the numba kernel has no bounds checks: a buffer that is neither empty nor a row a month would be
-    # written past its end (memory corruption, not an error), so the wrapper refuses it first. The order
+    # the numba kernel has no bounds checks: a buffer with rows but fewer than a row a month would be
+    # written past its end (memory corruption, not an error), so the wrapper refuses anything but 0 rows
+    # or a row a month, and mismatched buffers. The order
     # [5] is refused by the next check: were the buffer check missing, this test would fail on the
     # wrong message rather than run the kernel out of bounds.
     stage = pl.Stage("a", np.ones(12), np.array([1.0]))

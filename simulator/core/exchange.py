@@ -39,11 +39,12 @@ Cdf = Callable[[np.ndarray], np.ndarray]
 
 def service_kernel(cdf: Cdf, mean_months: float) -> np.ndarray:
     """g(a) = P(a <= U + S < a + 1), U ~ Uniform(0, 1): the month an exit falls in, after a start."""
-    # Far beyond the bulk of any sensible distribution; any length past the tail that `keep` drops
-    # below gives the same kernel, so mutating it would only make equivalent mutants.
+    # Far beyond the bulk of any sensible distribution. Not mutated: a few entries more or less past the
+    # tail that `keep` drops give the same kernel (equivalent mutants), and the mutants that cut the
+    # kernel short were killed by test_exchange_kernels.py in every run that generated them.
     length = int(np.ceil(mean_months * 40 + 2))  # pragma: no mutate
     a = np.arange(length)[:, None]
-    g = np.maximum((cdf(a + 1 - _QUAD) - cdf(a - _QUAD)).mean(axis=1), 0.0)  # rounding can dip below 0
+    g = np.maximum((cdf(a + 1 - _QUAD) - cdf(a - _QUAD)).mean(axis=1), 0.0)  # a CDF in floating point need not be monotone
     # Drop the negligible tail: the convolution costs one multiply per kernel entry and month.
     keep = int(np.searchsorted(np.cumsum(g), g.sum() * (1 - 1e-12))) + 1
     return g[:keep]
@@ -83,6 +84,8 @@ def survival_kernels(stay_cdf: Cdf, max_stay_years: float, renewed_exit_rate: fl
 def survival_matrix(survival: np.ndarray, months: int) -> np.ndarray:
     """S (M, M) with S[m_end, m_arrival] = s(m_end - m_arrival), 0 for arrivals after the month end:
     the lower-triangular Toeplitz matrix of the kernel, so S @ arrivals is the stock at each month end."""
+    if len(survival) < months:
+        raise ValueError(f"a survival kernel of {len(survival)} months cannot cover {months} months")
     return scipy.linalg.toeplitz(survival[:months], np.zeros(months))
 
 

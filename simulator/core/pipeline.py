@@ -86,8 +86,8 @@ def pipeline_by_year(stages: Sequence[Stage], order: Sequence[int], streams: Seq
 def _run(stages, order, streams, stays, n, months, monthly_arrivals, monthly_backlog):
     """Check the inputs, flatten them into the kernel's arrays, run it; returns its yearly buffers."""
     J, K, T = len(streams), len(stages), months // MONTHS_PER_YEAR
-    # The kernel (numba, no bounds checks) writes a row a month into the arrivals buffer when it has
-    # rows at all: any other row count would write past its end.
+    # The kernel (numba, no bounds checks) writes a row a month into both buffers when the arrivals
+    # buffer has rows at all: fewer rows would be written past their end, so only 0 or a row a month.
     if monthly_arrivals.shape[0] not in (0, months) or monthly_backlog.shape[0] != monthly_arrivals.shape[0]:
         raise ValueError(f"monthly buffers need 0 rows or one a month ({months}), got "
                          f"{monthly_arrivals.shape[0]} and {monthly_backlog.shape[0]}")
@@ -101,8 +101,9 @@ def _run(stages, order, streams, stays, n, months, monthly_arrivals, monthly_bac
             raise ValueError(f"order {order.tolist()} must include the stages of stream {s.name!r} "
                              f"in its route's order {list(s.route)}")
     # Lanes: one per (stream, stage on its route), grouped by stage so a stage's lanes are contiguous.
-    # Lines marked "no mutate" below size or type the kernel's buffers: a longer buffer, a float for a
-    # boolean or another negative "no lane" gives the same numbers, so their mutants are all equivalent.
+    # Lines marked "no mutate" below size or type the kernel's buffers. Their mutants either change
+    # nothing (a float for a boolean, another negative "no lane", a wider kernel buffer) or make the
+    # kernel, which has no bounds checks, read or write out of bounds: a crash, not a test failure.
     lanes = sorted(((k, j, pos) for j, s in enumerate(streams) for pos, k in enumerate(s.route)))
     lane_of = {(j, k): l for l, (k, j, _) in enumerate(lanes)}
     stage_first = np.searchsorted([k for k, _, _ in lanes], np.arange(K + 1))  # pragma: no mutate

@@ -37,7 +37,7 @@ __all__ = ["atomic_folder", "check_target", "check_finite", "sha256_file", "writ
 IAMC_MODEL = "ijsim"
 IAMC_REGION = "India"
 IAMC_STATISTICS = {"mean": "Mean", "p05": "5.0th Percentile", "p50": "50.0th Percentile", "p95": "95.0th Percentile"}
-# Every csv file: no row index, and "\n" line ends on every platform (pandas would use os.linesep, so
+# The csv files of a run, a comparison and a flows run: no row index, and "\n" line ends on every platform (pandas would use os.linesep, so
 # Windows files and their manifest hashes would differ).
 CSV_DIALECT = {"index": False, "lineterminator": "\n"}
 
