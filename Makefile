@@ -56,7 +56,7 @@ $(MUTATION_STAMP): $(TEST_STAMP)
 # Scoped: the modules and fast test subset in [tool.mutmut] (pyproject.toml); 2 workers. mutants/ is a
 # scratch copy that also keeps the results: a stopped run resumes, and a changed function is retested
 # (rm -rf mutants for a fresh start). Fewer hypothesis examples: each mutant reruns the tests that reach it.
-# MUTANTS="simulator.compare*" (globs of mutant names) runs or reruns only those.
+# MUTANTS="simulator.montecarlo.comparison*" (globs of mutant names) runs or reruns only those.
 mutation: $(MUTATION_STAMP)
 	HYPOTHESIS_PROFILE=mutation nice -n 5 $(BIN)/mutmut run --max-children 2 $(MUTANTS)
 	$(BIN)/python -m tests.mutation_score

@@ -12,12 +12,12 @@ import pytest
 from scipy import stats
 
 import simulator
-from simulator import engine
+from simulator.montecarlo import engine
 from simulator.core import investment as inv
 from simulator.core import pipeline
-from simulator.draws import DrawnParameters, sampling_dimensions
-from simulator.projection import project
-from simulator.sampling import block_uniforms
+from simulator.montecarlo.draws import DrawnParameters, sampling_dimensions
+from simulator.montecarlo.projection import project
+from simulator.montecarlo.sampling import block_uniforms
 from simulator.scenario.inverse_cdf import TabulatedInverse
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]

@@ -4,9 +4,9 @@ import numpy as np
 import simpy
 
 import simulator
-from simulator.flows.model import arrival_times
-from simulator.flows.resources import CountingEnvironment
-from simulator.flows.runner import simulate_replication
+from simulator.people.model import arrival_times
+from simulator.people.resources import CountingEnvironment
+from simulator.people.runner import simulate_replication
 
 ENTRANTS_PER_YEAR = 50_000  # x 10 years = 500,000 people
 STAGES = {"coe": (8000, 1.5), "visa": (1500, 0.25)}  # servers, mean service (months, exponential)

@@ -26,7 +26,7 @@ GIB = 2**30
 def bytes_per_draw_float32() -> int:
     """ensemble.nc's bytes per draw in float32: the baseline's outputs and inputs, half their float64 size."""
     import simulator
-    from simulator import engine
+    from simulator.montecarlo import engine
 
     return engine.bytes_per_draw(simulator.load_scenario(ROOT / "scenarios" / "baseline.toml")) // 2
 

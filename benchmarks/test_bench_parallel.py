@@ -9,7 +9,7 @@ from pathlib import Path
 import distributed
 
 import simulator
-from simulator.flows import run_flows
+from simulator.people import run_flows
 
 ROOT = Path(__file__).resolve().parents[1]
 REPLICATIONS = 4
@@ -28,7 +28,7 @@ def _flows_on(workers: int) -> float:
     scenario = simulator.scenario_from_dict(SCENARIO)
     with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster, distributed.Client(cluster) as client:
-        client.run(lambda: __import__("simulator.flows"))  # warm the workers' imports outside the timing
+        client.run(lambda: __import__("simulator.people"))  # warm the workers' imports outside the timing
         started = time.perf_counter()
         run_flows(scenario, REPLICATIONS, client=client)
         return time.perf_counter() - started

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 import simulator
-from simulator import engine
+from simulator.montecarlo import engine
 from simulator.output.files import write_results
 
 ROOT = Path(__file__).resolve().parents[1]

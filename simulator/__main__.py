@@ -1,4 +1,4 @@
 """`python -m simulator` is the same as `ijsim`."""
-from ._start import start
+from simulator.signals import start
 
 start()

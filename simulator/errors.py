@@ -40,8 +40,12 @@ class UserError(Exception):
     """Bad input or usage: reported without a traceback, exit code 2."""
 
 
-class ScenarioError(UserError):
-    """One or more problems in a scenario file (or its `extends` chain)."""
+class ScenarioError(UserError, ValueError):
+    """One or more problems in a scenario file (or its `extends` chain).
+
+    A `ValueError` too, so that code catching bad values catches bad scenarios. `problems` holds
+    every problem found, each a :class:`Problem` naming the file and the key.
+    """
 
     def __init__(self, problems: list[Problem]):
         if not problems:

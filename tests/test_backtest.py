@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulator import backtest as bt
+from simulator.estimation import backtest as bt
 from simulator.scenario import load_scenario
 
 from .conftest import SCENARIOS

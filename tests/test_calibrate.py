@@ -3,8 +3,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulator import process_fit as pf
-from simulator.process_parameters import draws_from_scenario, process_paths, scenario_parameters
+from simulator.estimation import trade_process_fit as pf
+from simulator.estimation.trade_process_parameters import draws_from_scenario, process_paths, scenario_parameters
 from simulator.scenario.values import Fixed, parse_distribution
 
 RHO, BETA, SD, CORR = np.array([0.6, 0.5]), np.array([0.03, 0.06]), np.array([0.10, 0.08]), 0.5
@@ -122,7 +122,7 @@ def test_scenario_parameters_draw_back_to_the_estimates():
 
 def test_driver_regressions_recover_a_known_elasticity():
     """A flow built as trend-stationary AR(1) plus 1.5 x log income: the long-run elasticity comes back."""
-    from simulator.driver_fit import driver_regressions
+    from simulator.estimation.channel_regressions import driver_regressions
 
     class Series:  # the part of history.Series the regressions use
         def __init__(self, values):

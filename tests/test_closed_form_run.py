@@ -87,10 +87,10 @@ def test_s_curve_explicit_shares_and_other_inflows_through_a_run(write):
 def test_projecting_some_blocks_gives_their_outputs_as_a_whole_run_does():
     """Trade needs the investment block, exchange stands alone: each subset gives exactly the whole
     run's numbers for its outputs, and only those."""
-    from simulator import engine
-    from simulator.draws import DrawnParameters, sampling_dimensions
-    from simulator.projection import project
-    from simulator.sampling import block_uniforms
+    from simulator.montecarlo import engine
+    from simulator.montecarlo.draws import DrawnParameters, sampling_dimensions
+    from simulator.montecarlo.projection import project
+    from simulator.montecarlo.sampling import block_uniforms
 
     scenario = engine.configure(simulator.load_scenario(SCENARIOS / "baseline.toml"), draws=7, seed=3)
     u = block_uniforms(sampling_dimensions(scenario), scenario.sampler, scenario.seed, 0, 7)

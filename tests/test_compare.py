@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 import simulator
-from simulator.compare import COMPARISON_COLUMNS, compare
+from simulator.montecarlo.comparison import COMPARISON_COLUMNS, compare
 
 from .conftest import SCENARIOS
 
@@ -80,9 +80,9 @@ def test_compare_cli_reports_every_bad_file(cli, write):
 def test_writing_a_comparison_sorts_each_scenario_once(pair, tmp_path, monkeypatch):
     """The comparison's table and each scenario's summary sort every variable's draws: writing the
     folder computes each once (headline and IAMC reuse them), and the files are what the tables say."""
-    from simulator.compare import Comparison
+    from simulator.montecarlo.comparison import Comparison
     from simulator.output.compare_files import write_comparison
-    from simulator.result import Result
+    from simulator.montecarlo.result import Result
 
     calls = {"table": 0, "summary": 0}
     table, summary = Comparison.table, Result.summary

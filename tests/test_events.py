@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 import simulator
-from simulator import engine
-from simulator.compare import compare
+from simulator.montecarlo import engine
+from simulator.montecarlo.comparison import compare
 
 from .conftest import SCENARIOS
 

@@ -169,7 +169,7 @@ def test_streams_and_stages_may_leave_every_key_to_its_default(write):
     scenario = simulator.load_scenario(write("d.toml", text))
     result = simulator.run(scenario)
     assert np.all(np.isfinite(result["exchange.arrivals_total"].values))
-    from simulator.flows import run_flows
+    from simulator.people import run_flows
     assert run_flows(scenario, replications=1).dataset["exchange.arrivals_total"].shape == (1, 10)
 
 

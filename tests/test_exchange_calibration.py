@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import simulator
-from simulator import exchange_calibration as cal
-from simulator.history import load_history
+from simulator.estimation import exchange_calibration as cal
+from simulator.estimation.history import load_history
 
 from .conftest import SCENARIOS
 

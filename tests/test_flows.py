@@ -9,9 +9,9 @@ import simpy
 from scipy import stats
 
 import simulator
-from simulator.flows import erlang_c, mmc_mean_wait, run_flows
-from simulator.flows.model import arrival_times
-from simulator.flows.resources import Stage
+from simulator.people import erlang_c, mmc_mean_wait, run_flows
+from simulator.people.model import arrival_times
+from simulator.people.resources import Stage
 
 SMALL = Path(__file__).parent / "scenarios" / "small_exchange.toml"
 

@@ -5,8 +5,8 @@ import pytest
 import xarray as xr
 
 import simulator
-from simulator import engine
-from simulator.draws import sampling_dimensions
+from simulator.montecarlo import engine
+from simulator.montecarlo.draws import sampling_dimensions
 
 from .conftest import SCENARIOS
 

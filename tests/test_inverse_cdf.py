@@ -125,7 +125,7 @@ def test_log_scale_tables_are_positive_and_relatively_accurate(shape):
 
 def test_dirichlet_shares_stay_shares_for_a_tiny_concentration(write):
     import simulator
-    from simulator import engine
+    from simulator.montecarlo import engine
     scenario = simulator.load_scenario(write("s.toml", """
 [scenario]
 name = "tiny"

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 import simulator
-from simulator import engine
+from simulator.montecarlo import engine
 from simulator.analysis import sensitivity
-from simulator.flows import run_flows
+from simulator.people import run_flows
 from simulator.output.files import write_results
 
 from .conftest import SCENARIOS, require_module
@@ -129,7 +129,7 @@ def test_workers_and_scheduler_are_exclusive(cli):
 
 
 def test_streamed_run_on_dask_writes_identical_files(scenario, client, tmp_path):
-    from simulator import streaming
+    from simulator.montecarlo import streaming
 
     (tmp_path / "serial").mkdir()
     (tmp_path / "dask").mkdir()
@@ -152,7 +152,7 @@ def test_simpy_replications_on_processes_match_one_process():
 def test_available_memory_counts_what_the_kernel_can_free():
     """MemAvailable (free pages plus reclaimable cache), never less than the free pages alone: a large
     file cache must not make a run look too big for the machine."""
-    from simulator.engine import available_memory
+    from simulator.montecarlo.engine import available_memory
 
     available = available_memory()
     assert available is not None and available > 0
@@ -163,7 +163,7 @@ def test_available_memory_counts_what_the_kernel_can_free():
 def test_comparison_too_large_for_memory_is_refused_before_work(cli, tmp_path, monkeypatch):
     """A comparison keeps every scenario's draws in memory (to pair them): refused before any work,
     naming a number of draws that fits, and nothing written."""
-    from simulator import engine
+    from simulator.montecarlo import engine
 
     monkeypatch.setattr(engine, "available_memory", lambda: 2**30)
     code, _, err = cli("compare", SCENARIOS / "baseline.toml", SCENARIOS / "us-tariffs-persist.toml",

@@ -8,7 +8,7 @@ import pytest
 import simulator
 from simulator.output import plots
 from simulator.output.labels import fiscal_year, unit_label, year_label
-from simulator.projection import exchange_stages
+from simulator.montecarlo.projection import exchange_stages
 
 from .conftest import ROOT, SCENARIOS
 

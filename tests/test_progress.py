@@ -6,7 +6,7 @@ import pytest
 from rich.console import Console
 
 import simulator
-from simulator.flows import run_flows
+from simulator.people import run_flows
 from simulator.output.plots import write_fan_charts
 
 from .conftest import ROOT, SCENARIOS

@@ -169,7 +169,7 @@ def test_every_limit_at_its_worst_end_at_once_stays_finite(cli, tmp_path):
 
 def test_results_with_inf_or_nan_are_refused_before_writing(cli, tmp_path, monkeypatch):
     """The last safeguard behind the limits: a run whose numbers overflow writes nothing, exit 2."""
-    from simulator import streaming
+    from simulator.montecarlo import streaming
 
     original = streaming.simulate_block
 

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import simulator
-from simulator import engine
+from simulator.montecarlo import engine
 
 from .conftest import SCENARIOS
 

@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 import simulator
-from simulator.compare import Comparison, check_labels, common_settings
-from simulator.result import Result, headline_years, summarise
+from simulator.montecarlo.comparison import Comparison, check_labels, common_settings
+from simulator.montecarlo.result import Result, headline_years, summarise
 
 from .conftest import SCENARIOS, no_events
 
@@ -176,7 +176,7 @@ def test_labels_and_settings_are_checked(scenario):
 
 
 def test_compare_passes_its_settings_and_labels_on(scenario):
-    from simulator.compare import compare
+    from simulator.montecarlo.comparison import compare
     other = scenario.with_params({"scenario.name": "other", "investment.realisation_rate": 0.3})
     with pytest.raises(ValueError, match="1 labels for 2 scenarios"):
         compare([scenario, other], labels=["only one"])
@@ -196,7 +196,9 @@ def test_compare_hands_its_cluster_and_threads_on(scenario, monkeypatch):
     thread count to every run (the results are the same either way, so only this shows them)."""
     import contextlib
 
-    from simulator import compare as compare_module, engine
+    from simulator.montecarlo import comparison as compare_module
+
+    from simulator.montecarlo import engine
 
     seen, runs, real_run = {}, [], engine.run
 
@@ -221,7 +223,7 @@ def test_sample_sd_of_values_whose_squares_overflow():
     """Above about 1e154 the squares are infinite: such columns are computed scaled by their largest
     value. Known answer: 1e200 x (1, -1, 3) has mean 1e200 and sample sd 2e200; the column beside
     it is ordinary and must be left as numpy computes it."""
-    from simulator.result import sample_sd
+    from simulator.montecarlo.result import sample_sd
 
     values = np.array([[1e200, 1.0], [-1e200, 2.0], [3e200, 6.0]])
     sd = sample_sd(values)

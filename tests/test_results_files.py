@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 import simulator
-from simulator import engine
+from simulator.montecarlo import engine
 from simulator.errors import OutputExistsError, UserError
 from simulator.output import files
-from simulator.result import Result
+from simulator.montecarlo.result import Result
 
 from .conftest import SCENARIOS, no_events
 
@@ -231,7 +231,7 @@ def test_manifest_keeps_text_as_written(small_result, tmp_path):
 
 
 def test_bands_are_the_quantiles_of_the_draws_by_year(small_result):
-    from simulator.result import QUANTILES
+    from simulator.montecarlo.result import QUANTILES
 
     bands = small_result.bands("trade.balance")
     values = small_result["trade.balance"].transpose("draw", "year").values

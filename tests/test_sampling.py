@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from simulator.sampling import block_sizes, block_uniforms
+from simulator.montecarlo.sampling import block_sizes, block_uniforms
 
 DIMS = ["a", "b", "c"]
 
@@ -73,7 +73,7 @@ def test_latin_hypercube_equals_scipys(n):
     # Our one-dimensional LHS must be scipy's, number for number, so seeded runs keep their values.
     from scipy.stats import qmc
 
-    from simulator.sampling import latin_hypercube_1d
+    from simulator.montecarlo.sampling import latin_hypercube_1d
     for seed in range(3):
         ours = latin_hypercube_1d(np.random.default_rng(seed), n)
         theirs = qmc.LatinHypercube(d=1, rng=np.random.default_rng(seed)).random(n)[:, 0]

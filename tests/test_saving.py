@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import simulator
-from simulator.compare import compare
+from simulator.montecarlo.comparison import compare
 from simulator.shipped import shipped_scenarios
 
 from .conftest import SCENARIOS

@@ -9,7 +9,7 @@ import tomllib
 import simulator
 from simulator.scenario import SPECS, Distribution, Fixed, Path
 from simulator.scenario.schema import scenario_schema
-from simulator.seeds import seed_figure, seed_figures
+from simulator.article_figures import seed_figure, seed_figures
 
 from .conftest import SCENARIOS
 

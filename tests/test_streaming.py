@@ -10,9 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import simulator
-from simulator import engine, streaming
-from simulator.result import QUANTILES
-from simulator.sketch import RELATIVE_ERROR, TINY, LogHistogram
+from simulator.montecarlo import engine
+from simulator.montecarlo import streaming
+from simulator.montecarlo.result import QUANTILES
+from simulator.montecarlo.quantile_sketch import RELATIVE_ERROR, TINY, LogHistogram
 
 from .conftest import SCENARIOS
 
@@ -170,7 +171,7 @@ import resource, sys, tempfile
 from pathlib import Path
 import numpy as np
 import simulator
-from simulator import engine
+from simulator.montecarlo import engine
 from simulator.output.ensemble_file import EnsembleWriter
 n = int(sys.argv[1])
 scenario = engine.configure(simulator.load_scenario(sys.argv[2]), draws=n)

@@ -138,12 +138,12 @@ def test_base_gap_broadcasts_draws_of_either_argument(batched):
 
 @pytest.fixture(scope="module")
 def small_baseline():
-    from simulator import engine
+    from simulator.montecarlo import engine
     return engine.configure(load_scenario(ROOT / "scenarios" / "baseline.toml"), draws=30, seed=4)
 
 
 def _flows(scenario, **params):
-    from simulator import engine
+    from simulator.montecarlo import engine
     r = engine.run(scenario.with_params({f"trade.{k}" if "." not in k else k: v for k, v in params.items()}))
     return r["trade.exports_india_to_japan"].values, r["trade.exports_japan_to_india"].values
 

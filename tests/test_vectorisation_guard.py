@@ -5,9 +5,9 @@ import time
 import numpy as np
 
 import simulator
-from simulator import engine
-from simulator.draws import sampling_dimensions
-from simulator.sampling import block_uniforms
+from simulator.montecarlo import engine
+from simulator.montecarlo.draws import sampling_dimensions
+from simulator.montecarlo.sampling import block_uniforms
 
 from .conftest import SCENARIOS
 

@@ -11,8 +11,8 @@ import xarray as xr
 
 import simulator
 from simulator.cli import main
-from simulator.compare import Comparison
-from simulator.result import Result
+from simulator.montecarlo.comparison import Comparison
+from simulator.montecarlo.result import Result
 
 from .conftest import SCENARIOS
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import prim as _prim
+from simulator.analysis import prim as _prim
 
 METHODS = ("prim", "cart")
 
@@ -163,7 +163,7 @@ def _bootstrap(X, y, names, box, resamples, seed, peel_alpha, paste_alpha, mass_
 def _cart(X, y, names, seed, mass_min, min_density, max_depth) -> Discovery:
     from sklearn.tree import DecisionTreeClassifier
 
-    from .trees import sklearn_seed
+    from simulator.analysis.trees import sklearn_seed
 
     tree = DecisionTreeClassifier(min_samples_leaf=max(1, int(np.ceil(mass_min * len(y)))), max_depth=max_depth,
                                   random_state=sklearn_seed(seed)).fit(X, y)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..inputs import SHOCK_SERIES, input_label
+from simulator.montecarlo.inputs import SHOCK_SERIES, input_label
 
 
 def discovery_inputs(inputs: pd.DataFrame, year: int) -> pd.DataFrame:

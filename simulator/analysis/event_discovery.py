@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .discovery import Discovery, discover
-from .discovery_inputs import discovery_inputs, discovery_label
-from .trees import feature_scores
+from simulator.analysis.discovery import Discovery, discover
+from simulator.analysis.discovery_inputs import discovery_inputs, discovery_label
+from simulator.analysis.trees import feature_scores
 
 if TYPE_CHECKING:
-    from ..result import Result
-    from ..scenario.events import Event
+    from simulator.montecarlo.result import Result
+    from simulator.scenario.event_definitions import Event
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class EventDiscovery:
 
     def conditions(self) -> list[str]:
         """'Share of the pledge that arrives ≥ 62%' for each restriction, most important first."""
-        from ..output.labels import format_value, unit_label
+        from simulator.output.labels import format_value, unit_label
 
         def show(x, unit):
             if unit == "share":
@@ -74,7 +74,7 @@ class EventDiscovery:
 
     def summary(self) -> str:
         """The answer in words, with the numbers on the held-out draws."""
-        from ..output.labels import year_label
+        from simulator.output.labels import year_label
 
         e, d, h = self.event, self.discovery, self.held_out
         when = f"by {e.year}" if e.by else f"in {year_label(e.variable, e.year)}"

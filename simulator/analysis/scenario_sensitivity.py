@@ -13,15 +13,15 @@ import difflib
 import numpy as np
 import pandas as pd
 
-from .. import engine
-from ..draws import SHOCKS, sampling_dimensions
-from ..errors import UserError
-from ..projection import exchange_stages
-from ..scenario import Scenario
-from ..scenario.parameters import spec_for
-from ..seeds import sectors
-from ..variables import VARIABLES
-from .methods import morris, one_at_a_time, sobol_indices
+from simulator.montecarlo import engine
+from simulator.montecarlo.draws import SHOCKS, sampling_dimensions
+from simulator.errors import UserError
+from simulator.montecarlo.projection import exchange_stages
+from simulator.scenario import Scenario
+from simulator.scenario.parameters import spec_for
+from simulator.article_figures import sectors
+from simulator.variables import VARIABLES
+from simulator.analysis.methods import morris, one_at_a_time, sobol_indices
 
 METHODS = ("sobol", "morris", "oat", "trees")
 # Extra-trees feature scores are fitted to this many Monte Carlo points (besides the Sobol' sample).
@@ -101,7 +101,7 @@ def model_function(scenario: Scenario, output: str, year: int, client=None, thre
     `threads` threads; `progress(done, total)` counts batches. Neither changes the numbers."""
     from functools import partial
 
-    from ..parallel import map_indexed
+    from simulator.parallel import map_indexed
 
     dims = sampling_dimensions(scenario)
     _selector(scenario, output, year)  # check the output and year before any work
@@ -140,7 +140,7 @@ def _oat_ends(dims: list[str], groups: dict[str, str]) -> tuple[dict, dict]:
 def _trees_beside_sobol(f, dims: list[str], groups: dict[str, str], n: int, seed: int) -> pd.DataFrame:
     """Extra-trees importance on TREES_POINTS Monte Carlo points (quantile space: trees only see the
     order of each input's values, so quantiles rank like values), next to the Sobol' indices."""
-    from .trees import feature_scores
+    from simulator.analysis.trees import feature_scores
 
     sobol = sobol_indices(f, {d: (0.0, 1.0) for d in dims}, n, seed, groups=groups)
     U = np.random.default_rng(seed).uniform(size=(TREES_POINTS, len(dims)))
@@ -170,7 +170,7 @@ def sensitivity(scenario: Scenario, output: str = "trade.balance", year: int | N
     """
     if method not in METHODS:
         raise UserError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
-    from ..parallel import dask_client
+    from simulator.parallel import dask_client
 
     year = int(scenario.years[-1]) if year is None else int(year)
     _selector(scenario, output, year)  # a wrong output or year fails before any cluster starts

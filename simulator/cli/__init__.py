@@ -4,8 +4,8 @@ One module per verb, each registering itself on the group in `group.py`; options
 several verbs live in `options.py`, exit-code handling in `main.py`. Heavy imports stay inside
 the commands so that `ijsim --help` and `validate` start fast.
 """
-from . import compare, discover, flows, history, inventory, report, run, scenarios, sensitivity, trade_model  # noqa: F401  (register the verbs)
-from .group import cli
-from .main import entry, main
+from simulator.cli import compare, discover, flows, history, inventory, report, run, scenarios, sensitivity, trade_model  # noqa: F401  (register the verbs)
+from simulator.cli.group import cli
+from simulator.cli.main import entry, main
 
 __all__ = ["cli", "entry", "main"]

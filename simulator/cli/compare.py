@@ -6,11 +6,11 @@ import time
 from pathlib import Path
 
 import click
-from ..errors import ScenarioError, UserError
-from .group import cli
-from .options import (SCENARIO, _parallel, _threads, out, output_options, overrides_of, parallel_options,
+from simulator.errors import ScenarioError, UserError
+from simulator.cli.group import cli
+from simulator.cli.options import (SCENARIO, _parallel, _threads, out, output_options, overrides_of, parallel_options,
                       report_warnings, run_options, safe, strict_option, threads_option)
-from .progress import progress
+from simulator.cli.progress import progress
 
 
 @cli.command()
@@ -31,12 +31,12 @@ def compare(scenario_files, labels, draws, seed, sampler, block_size, out_dir, f
     draws, sampler and block size (after the options here), so inputs they share take the same
     values draw by draw and the paired difference shows only what the scenarios change.
     """
-    from ..compare import check_labels, common_settings
-    from ..compare import compare as run_comparison
-    from ..output.compare_files import write_comparison
-    from ..output.console import print_comparison
-    from ..output.files import check_target
-    from ..scenario import load_scenario
+    from simulator.montecarlo.comparison import check_labels, common_settings
+    from simulator.montecarlo.comparison import compare as run_comparison
+    from simulator.output.compare_files import write_comparison
+    from simulator.output.console import print_comparison
+    from simulator.output.files import check_target
+    from simulator.scenario import load_scenario
 
     if len(scenario_files) < 2:
         raise click.UsageError("compare needs at least two scenario files")
@@ -60,7 +60,7 @@ def compare(scenario_files, labels, draws, seed, sampler, block_size, out_dir, f
         configured = common_settings(scenarios, **settings)
     except ValueError as exc:
         raise UserError(str(exc)) from None
-    from .. import engine
+    from simulator.montecarlo import engine
     engine.check_memory(configured)  # every scenario's draws are kept in memory to be paired
     out_dir = out_dir or Path("results") / ("compare-" + "-".join(s.name for s in scenarios))
     check_target(out_dir, force)

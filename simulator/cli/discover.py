@@ -9,8 +9,8 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from .group import cli
-from .options import _threads, out, output_options, threads_option
+from simulator.cli.group import cli
+from simulator.cli.options import _threads, out, output_options, threads_option
 
 
 @cli.command()
@@ -40,13 +40,13 @@ def discover(run_dir, event_name, method, min_density, holdout, bootstrap, seed,
     (extra-trees importance of every input), the box's plot, summary.txt and a manifest. The box
     is found on part of the draws and tested on the rest (--holdout).
     """
-    from ..analysis.event_discovery import discover_outcome
-    from ..errors import UserError
-    from ..events import manifest_parameter, occurred
-    from ..inputs import INPUT_PREFIX
-    from ..output.discovery_files import read_run, write_discovery
-    from ..output.files import check_target
-    from ..scenario.events import Event
+    from simulator.analysis.event_discovery import discover_outcome
+    from simulator.errors import UserError
+    from simulator.montecarlo.event_probabilities import manifest_parameter, occurred
+    from simulator.montecarlo.inputs import INPUT_PREFIX
+    from simulator.output.discovery_files import read_run, write_discovery
+    from simulator.output.files import check_target
+    from simulator.scenario.event_definitions import Event
 
     started = time.perf_counter()
     manifest, _ = read_run(run_dir, variable="")  # check the folder before anything else

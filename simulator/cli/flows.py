@@ -6,10 +6,10 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from .group import cli
-from .options import (SCENARIO, _parallel, configure, out, output_options, overrides_of, parallel_options,
+from simulator.cli.group import cli
+from simulator.cli.options import (SCENARIO, _parallel, configure, out, output_options, overrides_of, parallel_options,
                       report_warnings, run_options, safe, strict_option)
-from .progress import progress
+from simulator.cli.progress import progress
 
 
 @cli.command()
@@ -28,10 +28,10 @@ def flows(scenario_file: Path, replications, seed, sampler, block_size, out_dir,
     them as for `run`) and its own random numbers. The baseline scenario moves about a million
     people over ten years: expect a minute or more per replication.
     """
-    from ..flows import run_flows
-    from ..output.files import check_target
-    from ..output.flows_files import write_flows
-    from ..scenario import load_scenario
+    from simulator.people import run_flows
+    from simulator.output.files import check_target
+    from simulator.output.flows_files import write_flows
+    from simulator.scenario import load_scenario
 
     scenario = configure(load_scenario(scenario_file), **overrides_of(seed=seed, sampler=sampler,
                                                                        block_size=block_size))

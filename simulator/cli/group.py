@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from .._version import __version__
+from simulator._version import __version__
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="ijsim")

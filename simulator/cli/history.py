@@ -6,8 +6,8 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from .group import cli
-from .options import out, safe
+from simulator.cli.group import cli
+from simulator.cli.options import out, safe
 
 
 @cli.command()
@@ -23,7 +23,7 @@ def history(history_path: Path | None, show_all: bool) -> None:
     Every file is checked first; a bad file is reported one line per problem (file and row) with
     exit code 2. Layout and sources: docs/data.md.
     """
-    from ..history import UNITS, load_history
+    from simulator.estimation.history import UNITS, load_history
 
     series = load_history(history_path)  # raises ScenarioError before anything is printed
 

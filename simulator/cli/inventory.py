@@ -4,8 +4,8 @@ from __future__ import annotations
 import click
 from rich.table import Table
 
-from .group import cli
-from .options import SCENARIO, err, out, safe
+from simulator.cli.group import cli
+from simulator.cli.options import SCENARIO, err, out, safe
 
 
 def _print(columns: list[str], rows: list[list[str]], as_csv: bool, fold: tuple[str, ...] = ()) -> None:
@@ -39,8 +39,8 @@ def variables(search, as_csv) -> None:
     2030 is FY2030-31. A variable with a third dimension appears in summary.csv once per entry,
     as <variable>.<entry> (e.g. investment.disbursed_by_sector.clean_energy).
     """
-    from ..output.labels import is_fiscal, unit_label
-    from ..variables import VARIABLES
+    from simulator.output.labels import is_fiscal, unit_label
+    from simulator.variables import VARIABLES
 
     rows = []
     for name, v in VARIABLES.items():
@@ -63,8 +63,8 @@ def params(scenario_file, search, as_csv) -> None:
     With SCENARIO (a file or a shipped scenario's name), the value it runs with and the file that
     set it ('default' where no file does), for every stage and stream it defines.
     """
-    from ..scenario import load_scenario
-    from ..scenario.inventory import list_parameters
+    from simulator.scenario import load_scenario
+    from simulator.scenario.inventory import list_parameters
 
     scenario = load_scenario(scenario_file) if scenario_file is not None else None
     rows = list_parameters(scenario, search)

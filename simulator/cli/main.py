@@ -13,11 +13,11 @@ import warnings
 import click
 from rich.markup import escape
 
-# The handlers and exception the command has from its first line on (simulator/_start.py).
-from .._start import Terminated, checkpoint, forget_signals, on_sigint, on_sigterm
-from ..errors import ScenarioError, UserError, printable
-from .group import cli
-from .options import err
+# The handlers and exception the command has from its first line on (simulator/signals.py, installed by simulator/_start.py).
+from simulator.signals import Terminated, checkpoint, forget_signals, on_sigint, on_sigterm
+from simulator.errors import ScenarioError, UserError, printable
+from simulator.cli.group import cli
+from simulator.cli.options import err
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _stopped(word: str) -> str:
     """What an interrupt left: the results folders are either in place or not written at all."""
-    from ..output import commit
+    from simulator.output import commit
 
     done = commit.published()
     if done:
@@ -48,7 +48,7 @@ def _stopped(word: str) -> str:
 
 
 def _main(argv: list[str] | None) -> int:
-    from ..output import commit
+    from simulator.output import commit
 
     commit.forget()
     try:

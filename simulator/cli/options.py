@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from ..errors import Problem, ScenarioError, safe
+from simulator.errors import Problem, ScenarioError, safe
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
@@ -38,7 +38,7 @@ class ScenarioArgument(click.ParamType):
     name = "scenario"
 
     def convert(self, value, param, ctx):
-        from ..shipped import looks_like_a_path, shipped_scenario, shipped_scenarios
+        from simulator.shipped import looks_like_a_path, shipped_scenario, shipped_scenarios
 
         if isinstance(value, Path):
             return value
@@ -58,7 +58,7 @@ SCENARIO = ScenarioArgument()
 
 
 def _setting_type(path: str):
-    from ..scenario.parameters import SPECS
+    from simulator.scenario.parameters import SPECS
 
     spec = SPECS[path]
     if spec.kind == "choice":
@@ -83,7 +83,7 @@ def overrides_of(**values) -> dict:
 
 def configure(scenario, **overrides):
     """engine.configure, with any problem named by the option that caused it (`--draws: ...`)."""
-    from .. import engine
+    from simulator.montecarlo import engine
 
     try:
         return engine.configure(scenario, **overrides)
@@ -131,7 +131,7 @@ def _threads(threads, parallel: dict) -> int:
         return 1  # Dask's workers share out the blocks
     if threads is not None:
         return threads
-    from ..parallel import available_cpus
+    from simulator.parallel import available_cpus
     return available_cpus()
 
 

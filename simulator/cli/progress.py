@@ -22,7 +22,7 @@ def _ignore(done: float, total: float, note: str | None = None) -> None:
 
 @contextmanager
 def progress(quiet: bool) -> Iterator[Callable[[str], Callback]]:
-    from . import options  # looked up now, so that a test can give it a terminal
+    from simulator.cli import options  # looked up now, so that a test can give it a terminal
 
     console = options.err
     if quiet or not console.is_terminal:

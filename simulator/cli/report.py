@@ -5,8 +5,8 @@ from pathlib import Path
 
 import click
 
-from .group import cli
-from .options import out, safe
+from simulator.cli.group import cli
+from simulator.cli.options import out, safe
 
 @cli.command()
 @click.argument("results_dir", type=click.Path(path_type=Path))
@@ -14,7 +14,7 @@ from .options import out, safe
 def report(results_dir: Path, out_file) -> None:
     """Write a self-contained HTML report (report.html) of a results folder: a run, a comparison,
     a flows or a sensitivity folder. Plots come in reading order with captions saying what they show."""
-    from ..output.report import write_report
+    from simulator.output.report import write_report
 
     path = write_report(results_dir, out_file)
     out.print(f"report written to {safe(str(path))}")

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import click
 
-from .. import _testhooks
-from .._start import checkpoint
-from .group import cli
-from .options import (SCENARIO, _parallel, _threads, configure, out, output_options, overrides_of, parallel_options,
+from simulator import _testhooks
+from simulator.signals import checkpoint
+from simulator.cli.group import cli
+from simulator.cli.options import (SCENARIO, _parallel, _threads, configure, out, output_options, overrides_of, parallel_options,
                       report_warnings, run_options, safe, strict_option, threads_option)
-from .progress import progress
+from simulator.cli.progress import progress
 
 
 @cli.command()
@@ -32,13 +32,13 @@ def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, n
     summary.csv, iamc.csv, ensemble.nc, events.csv, manifest.json and plots/.
 
     Draws stream to ensemble.nc as they are computed: memory does not grow with --draws."""
-    from .. import streaming
-    from ..output.console import print_headline
+    from simulator.montecarlo import streaming
+    from simulator.output.console import print_headline
     import xarray as xr
 
-    from ..output.files import atomic_folder, check_finite, check_target, write_run_files
-    from ..scenario import load_scenario
-    from ..scenario.loader import display
+    from simulator.output.files import atomic_folder, check_finite, check_target, write_run_files
+    from simulator.scenario import load_scenario
+    from simulator.scenario.loader import display
 
     overrides = overrides_of(draws=draws, seed=seed, sampler=sampler, block_size=block_size)
     scenario = configure(load_scenario(scenario_file), **overrides)
@@ -60,7 +60,7 @@ def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, n
         check_finite(xr.Dataset.from_dataframe(summary.select_dtypes("number")), source)
         plot_writer = None
         if not no_plots:
-            from ..output.plots import write_fan_charts
+            from simulator.output.plots import write_fan_charts
             plot_writer = functools.partial(write_fan_charts, progress=task("writing plots"))
         write_run_files(result, tmp, summary=summary, plot_writer=plot_writer, elapsed_s=0.0, started=started,
                         overrides=overrides, ensemble=result.ensemble)

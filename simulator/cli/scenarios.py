@@ -7,9 +7,9 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from ..errors import ScenarioError
-from .group import cli
-from .options import SCENARIO, err, out, safe, strict_option
+from simulator.errors import ScenarioError
+from simulator.cli.group import cli
+from simulator.cli.options import SCENARIO, err, out, safe, strict_option
 
 
 @cli.command()
@@ -19,7 +19,7 @@ def validate(scenario_files: tuple[Path, ...], strict: bool) -> None:
     """Check scenario files (or shipped scenarios by name); report every problem, then how many.
     Warnings (settings that cannot change any output, model blocks left at their defaults) are
     reported too, and fail the check only with --strict. Exit 0 if all are valid, 2 otherwise."""
-    from ..scenario import load_scenario
+    from simulator.scenario import load_scenario
 
     problems = failed = warned = 0
     for path in scenario_files:
@@ -49,9 +49,9 @@ def validate(scenario_files: tuple[Path, ...], strict: bool) -> None:
 @cli.command(name="list")
 def list_scenarios() -> None:
     """List the shipped scenarios: name, title and file. Run one by name: `ijsim run baseline`."""
-    from ..scenario import load_scenario
-    from ..scenario.loader import display
-    from ..shipped import shipped_scenarios
+    from simulator.scenario import load_scenario
+    from simulator.scenario.loader import display
+    from simulator.shipped import shipped_scenarios
 
     table = Table(show_edge=False, box=None)
     table.add_column("name", no_wrap=True)
@@ -69,6 +69,6 @@ def list_scenarios() -> None:
 @cli.command()
 def schema() -> None:
     """Print the JSON Schema of scenario files (for editor completion and checks)."""
-    from ..scenario.schema import scenario_schema
+    from simulator.scenario.schema import scenario_schema
 
     click.echo(json.dumps(scenario_schema(), indent=2, ensure_ascii=False))

@@ -8,10 +8,10 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from .group import cli
-from .options import (SCENARIO, _parallel, _threads, configure, out, output_options, overrides_of, parallel_options,
+from simulator.cli.group import cli
+from simulator.cli.options import (SCENARIO, _parallel, _threads, configure, out, output_options, overrides_of, parallel_options,
                       report_warnings, run_options, safe, strict_option, threads_option)
-from .progress import progress
+from simulator.cli.progress import progress
 
 
 @cli.command()
@@ -38,11 +38,11 @@ def sensitivity(scenario_file, output, year, method, n, seed, block_size, out_di
     indices. The method chooses its own sample points, so there is no --sampler; the model
     runs in batches of --block-size draws, which changes neither the points nor the result.
     """
-    from ..analysis import sensitivity as analyse
-    from ..output.files import check_target
-    from ..output.labels import format_value
-    from ..output.sensitivity_files import output_label, write_sensitivity
-    from ..scenario import load_scenario
+    from simulator.analysis import sensitivity as analyse
+    from simulator.output.files import check_target
+    from simulator.output.labels import format_value
+    from simulator.output.sensitivity_files import output_label, write_sensitivity
+    from simulator.scenario import load_scenario
 
     scenario = configure(load_scenario(scenario_file), **overrides_of(block_size=block_size))
     report_warnings([scenario], strict, quiet)

@@ -7,9 +7,9 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from ..errors import UserError
-from .group import cli
-from .options import SCENARIO, out, output_options, safe
+from simulator.errors import UserError
+from simulator.cli.group import cli
+from simulator.cli.options import SCENARIO, out, output_options, safe
 
 
 def history_options(f):
@@ -36,8 +36,8 @@ def year_range(text: str | None, option: str) -> range | None:
 
 def _levels(history_path, include_unverified):
     """The two flows (years with both), where they came from, and the whole history."""
-    from ..calibrate import trade_levels
-    from ..history import load_history
+    from simulator.estimation.calibration import trade_levels
+    from simulator.estimation.history import load_history
 
     history = load_history(history_path)
     levels = trade_levels(history, verified_only=not include_unverified)
@@ -70,9 +70,9 @@ def calibrate(history_path, include_unverified, base_year, draws, seed, out_dir,
     Writes estimates.csv, criteria.csv (information criteria and out-of-sample scores) and one
     scenario fragment per candidate (<process>.toml) to paste into a scenario's [trade] table.
     """
-    from ..calibrate import calibrate_trade
-    from ..output.backtest_files import write_calibration
-    from ..output.files import check_target
+    from simulator.estimation.calibration import calibrate_trade
+    from simulator.output.backtest_files import write_calibration
+    from simulator.output.files import check_target
 
     out_dir = out_dir or Path("results") / "calibration"
     check_target(out_dir, force)
@@ -85,7 +85,7 @@ def calibrate(history_path, include_unverified, base_year, draws, seed, out_dir,
         result = calibrate_trade(levels, base_year=base_year, draws=draws, seed=seed, source=source)
     except ValueError as exc:
         raise UserError(f"cannot calibrate on this history: {exc}") from None
-    from ..driver_fit import driver_regressions
+    from simulator.estimation.channel_regressions import driver_regressions
     drivers = driver_regressions(levels, history, verified_only=not include_unverified)
     write_calibration(result.estimates, result.criteria, {p: result.fragment(p) for p in result.parameters},
                       out_dir, force=force, drivers=drivers, settings={
@@ -143,11 +143,11 @@ def backtest(scenario_file, history_path, include_unverified, origins, horizons,
     """
     import numpy as np
 
-    from .. import backtest as bt
-    from .. import process_fit as pf
-    from ..output.backtest_files import write_backtest
-    from ..output.files import check_target
-    from ..scenario import load_scenario
+    from simulator.estimation import backtest as bt
+    from simulator.estimation import trade_process_fit as pf
+    from simulator.output.backtest_files import write_backtest
+    from simulator.output.files import check_target
+    from simulator.scenario import load_scenario
 
     scenario = load_scenario(scenario_file)
     origin_years, horizon_years = year_range(origins, "--origins"), year_range(horizons, "--horizons")
@@ -165,7 +165,7 @@ def backtest(scenario_file, history_path, include_unverified, origins, horizons,
         result = bt.run_backtest(levels, models, origin_years, horizon_years, draws=draws, seed=seed)
     except ValueError as exc:
         raise UserError(str(exc)) from None
-    from ..exchange_calibration import hindcast_table
+    from simulator.estimation.exchange_calibration import hindcast_table
     exchange = hindcast_table(history)
     write_backtest(result, levels, out_dir, scenario=scenario, force=force, plots=not no_plots,
                    elapsed_s=time.perf_counter() - started, history_source=source, exchange_hindcast=exchange)

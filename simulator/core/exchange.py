@@ -18,7 +18,7 @@ stage arrive. Those present at the end of month m:
 
 with L the intended stay, C the longest stay the status allows (SSW(i): five years in total),
 r the share who switch to a renewable status (SSW(ii)) and h their yearly exit rate.
-The monthly recursion runs in `simulator.core.pipeline`; the simpy model in `simulator.flows`
+The monthly recursion runs in `simulator.core.pipeline`; the simpy model in `simulator.people`
 simulates the same system person by person.
 """
 from __future__ import annotations
@@ -28,7 +28,7 @@ from typing import Callable
 import numpy as np
 import scipy.linalg
 
-from .routes import stage_order  # noqa: F401  (part of this module's interface)
+from simulator.core.routes import stage_order  # noqa: F401  (part of this module's interface)
 
 
 MONTHS_PER_YEAR = 12

@@ -16,7 +16,7 @@ from typing import Sequence
 import numba
 import numpy as np
 
-from .exchange import MONTHS_PER_YEAR, stock_weights
+from simulator.core.exchange import MONTHS_PER_YEAR, stock_weights
 
 CHUNK = 512  # draws per pass: the chunk's state (lanes x CHUNK x 3 floats) fits in a core's L2 cache
 NO_LANE = -1  # lane_source / final_lane of a stream with no stage before (or no stage at all): any negative number

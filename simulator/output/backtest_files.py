@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .._version import __version__
-from ..backtest import Backtest
-from .files import atomic_folder, sha256_file, versions
-from .plots import save
+from simulator._version import __version__
+from simulator.estimation.backtest import Backtest
+from simulator.output.files import atomic_folder, sha256_file, versions
+from simulator.output.plots import save
 
 FLOW_LABELS = {"trade.exports_india_to_japan": "India's exports to Japan",
                "trade.exports_japan_to_india": "Japan's exports to India",

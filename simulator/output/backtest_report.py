@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .folders import verified
-from .report import _figures, _table
+from simulator.output.folders import verified
+from simulator.output.html import figures, table
 
 FLOWS = ("trade.exports_india_to_japan", "trade.exports_japan_to_india")
 
@@ -32,9 +32,9 @@ def backtest_body(folder: Path, manifest: dict) -> str:
         "happened. A well-calibrated 90% interval covers about 90% of the values; lower interval scores and "
         "CRPS are better (US$ bn). History: " + escape(str(manifest.get("history", ""))) + ".</p>"
         "<h2>Scores by model and variable</h2>"
-        + _table(["model", "variable", "scored", "50% cover", "90% cover", "interval score", "CRPS", "median bias"],
+        + table(["model", "variable", "scored", "50% cover", "90% cover", "interval score", "CRPS", "median bias"],
                  rows, {2, 3, 4, 5, 6, 7})
         + "<h2>Coverage by horizon (both flows)</h2>"
-        + _table(["model", "years ahead", "scored", "50% cover", "90% cover"], horizon_rows, {1, 2, 3, 4})
+        + table(["model", "years ahead", "scored", "50% cover", "90% cover"], horizon_rows, {1, 2, 3, 4})
         + (f"<h2>Notes</h2><ul>{notes}</ul>" if notes else "")
-        + "<h2>Plots</h2>" + _figures(folder, manifest))
+        + "<h2>Plots</h2>" + figures(folder, manifest))

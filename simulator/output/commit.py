@@ -40,10 +40,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .. import _testhooks
-from .._start import checkpoint
-from ..errors import UserError
-from .fsops import RENAME_EXCHANGE, RENAME_NOREPLACE, fcntl, folder_locked, lock_folder, renameat2, signals_held
+from simulator import _testhooks
+from simulator.signals import checkpoint
+from simulator.errors import UserError
+from simulator.output.fsops import RENAME_EXCHANGE, RENAME_NOREPLACE, fcntl, folder_locked, lock_folder, renameat2, signals_held
 
 _TOKEN = re.compile(r"[a-z0-9_]{8}")  # what mkdtemp and token_hex(4) put after the prefix
 

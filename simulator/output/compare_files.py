@@ -9,12 +9,12 @@ from pathlib import Path
 import pandas as pd
 import xarray as xr
 
-from .._version import __version__
-from ..compare import Comparison
-from ..variables import VARIABLES
-from ..scenario.loader import display
-from .files import CSV_DIALECT, atomic_folder, check_finite, for_netcdf3, iamc_table, sha256_file, versions, write_events
-from .plots import comparison_fan, difference_fan, draw_all, file_figure, finish_figure, plain_text
+from simulator._version import __version__
+from simulator.montecarlo.comparison import Comparison
+from simulator.variables import VARIABLES
+from simulator.scenario.loader import display
+from simulator.output.files import CSV_DIALECT, atomic_folder, check_finite, for_netcdf3, iamc_table, sha256_file, versions, write_events
+from simulator.output.plots import comparison_fan, difference_fan, draw_all, file_figure, finish_figure, plain_text
 
 
 def _source(comparison: Comparison) -> str:

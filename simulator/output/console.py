@@ -11,15 +11,15 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.table import Table
 
-from ..errors import safe
-from ..result import Result
-from ..variables import VARIABLES
-from .labels import format_interval, format_value, unit_label, year_label
+from simulator.errors import safe
+from simulator.montecarlo.result import Result
+from simulator.variables import VARIABLES
+from simulator.output.labels import format_interval, format_value, unit_label, year_label
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ..compare import Comparison
+    from simulator.montecarlo.comparison import Comparison
 
 
 def headline_table(result: Result) -> Table:

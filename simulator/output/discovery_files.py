@@ -9,11 +9,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .._version import __version__
-from ..errors import UserError
-from ..inputs import INPUT_PREFIX
-from .files import atomic_folder, sha256_file, versions
-from .plots import file_figure, finish_figure, new_axes, plain_text
+from simulator._version import __version__
+from simulator.errors import UserError
+from simulator.montecarlo.inputs import INPUT_PREFIX
+from simulator.output.files import atomic_folder, sha256_file, versions
+from simulator.output.plots import file_figure, finish_figure, new_axes, plain_text
 
 
 def read_run(folder: Path, variable: str | None = None):

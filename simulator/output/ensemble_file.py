@@ -31,9 +31,9 @@ class EnsembleWriter:
         import h5netcdf
         import h5py
 
-        from ..inputs import INPUT_PREFIX, input_label
-        from ..result import dataset_attrs
-        from ..variables import variable
+        from simulator.montecarlo.inputs import INPUT_PREFIX, input_label
+        from simulator.montecarlo.result import dataset_attrs
+        from simulator.variables import variable
 
         def attrs(name: str) -> dict:
             if name.startswith(INPUT_PREFIX):  # a sampled input: one value per draw

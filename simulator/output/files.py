@@ -21,16 +21,16 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from .._version import __version__
-from ..errors import OutputExistsError, UserError
-from ..result import Result
-from ..scenario.loader import display
-from ..variables import VARIABLES
-from . import commit
-from .folders import sha256_file, why_not_ours
+from simulator._version import __version__
+from simulator.errors import OutputExistsError, UserError
+from simulator.montecarlo.result import Result
+from simulator.scenario.loader import display
+from simulator.variables import VARIABLES
+from simulator.output import commit
+from simulator.output.folders import sha256_file, why_not_ours
 
 if TYPE_CHECKING:
-    from ..summaries import RunSummary
+    from simulator.montecarlo.summaries import RunSummary
 
 __all__ = ["atomic_folder", "check_target", "check_finite", "sha256_file", "write_results", "write_run_files"]
 
@@ -133,7 +133,7 @@ def iamc_table(result: "Result | RunSummary", summary: pd.DataFrame | None = Non
 
 def write_events(table: pd.DataFrame, path: Path, extra: tuple[str, ...] = ()) -> None:
     """events.csv: event, title, year, probability, se (and `extra` columns first, e.g. scenario)."""
-    from ..events import EVENT_COLUMNS
+    from simulator.montecarlo.event_probabilities import EVENT_COLUMNS
 
     table[[*extra, *EVENT_COLUMNS]].to_csv(path, **CSV_DIALECT, float_format="%.10g")
 
@@ -182,7 +182,7 @@ def write_results(result: Result, out_dir: Path, *, force: bool = False, plots: 
     `started` (a time.perf_counter() reading from the start of the work) makes the manifest's
     elapsed_s cover everything up to writing it, plots included, instead of `elapsed_s`.
     `ensemble`: full (float64), float32 or none (no ensemble.nc)."""
-    from .ensemble_file import ENSEMBLE_DTYPES, write_dataset
+    from simulator.output.ensemble_file import ENSEMBLE_DTYPES, write_dataset
 
     out_dir = Path(out_dir)
     scenario = result.scenario

@@ -5,11 +5,11 @@ import json
 import textwrap
 from pathlib import Path
 
-from .._version import __version__
-from ..flows.runner import FlowsResult
-from ..scenario.loader import display
-from .files import CSV_DIALECT, atomic_folder, check_finite, for_netcdf3, sha256_file, versions
-from .plots import fan_bands, fan_chart, file_figure, plain_text, year_axis
+from simulator._version import __version__
+from simulator.people.runner import FlowsResult
+from simulator.scenario.loader import display
+from simulator.output.files import CSV_DIALECT, atomic_folder, check_finite, for_netcdf3, sha256_file, versions
+from simulator.output.plots import fan_bands, fan_chart, file_figure, plain_text, year_axis
 
 
 def _source(result: FlowsResult) -> str:

@@ -17,7 +17,7 @@ import re
 import stat
 from pathlib import Path
 
-from ..errors import UserError
+from simulator.errors import UserError
 
 MAX_MANIFEST_BYTES = 64 << 20  # real manifests are tens of kilobytes
 ALSO_OURS = {"manifest.json", "report.html"}

@@ -18,10 +18,10 @@ import pandas as pd
 import xarray as xr
 from matplotlib.figure import Figure
 
-from .._version import __version__
-from ..result import Result
-from ..variables import VARIABLES
-from .labels import fiscal_year, is_fiscal, unit_label
+from simulator._version import __version__
+from simulator.montecarlo.result import Result
+from simulator.variables import VARIABLES
+from simulator.output.labels import fiscal_year, is_fiscal, unit_label
 
 
 def axis_unit(unit: str) -> str:
@@ -248,7 +248,7 @@ def draw_all(jobs: list, render, progress=None, processes: int | None = None) ->
     forked, so they start at once and share `render` and its data without copying or pickling."""
     import multiprocessing
 
-    from ..parallel import available_cpus
+    from simulator.parallel import available_cpus
 
     processes = min(available_cpus(), len(jobs)) if processes is None else processes
     written: dict[int, list[Path]] = {}

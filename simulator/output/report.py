@@ -6,7 +6,6 @@ can never run in a reader's browser. Images are embedded as data URIs: the file 
 """
 from __future__ import annotations
 
-import base64
 import json
 import os
 import tempfile
@@ -15,13 +14,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from .._version import __version__
-from ..errors import UserError
-from ..result import headline_years
-from ..variables import VARIABLES
-from .folders import read_manifest, verified
-from .labels import format_value, unit_label, year_label
-from .report_sections import comparison_probabilities, event_year_label
+from simulator._version import __version__
+from simulator.errors import UserError
+from simulator.montecarlo.result import headline_years
+from simulator.variables import VARIABLES
+from simulator.output.folders import read_manifest, verified
+from simulator.output.html import breakable, figures, table
+from simulator.output.labels import format_value, unit_label, year_label
+from simulator.output.report_sections import comparison_probabilities, event_year_label
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 GENERATOR = "ijsim report"
@@ -54,43 +54,11 @@ def _value(v) -> str:
     return str(v)
 
 
-class _Html(str):
-    """Text already escaped, with markup of our own (never text from a scenario file unescaped)."""
-
-
-def _breakable(name: str) -> _Html:
-    """A dotted name that may break after its dots (and nowhere else) in a narrow column."""
-    return _Html(escape(name).replace(".", ".<wbr>"))
-
-
-def _table(headers: list[str], rows: list[list], numeric: set[int] = frozenset(), css_class: str = "") -> str:
-    def cell(c) -> str:
-        return c if isinstance(c, _Html) else escape(str(c))
-    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td class=\"n\">{cell(c)}</td>" if i in numeric
-                                    else f"<td>{cell(c)}</td>" for i, c in enumerate(r)) + "</tr>"
-                   for r in rows)
-    attribute = f' class="{css_class}"' if css_class else ""
-    return f"<table{attribute}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _figures(folder: Path, manifest: dict) -> str:
-    """The plots in reading order, each captioned by what it shows (report_sections)."""
-    from .report_sections import ordered_figures
-
-    parts = []
-    for png, caption in ordered_figures(folder, manifest):
-        data = base64.b64encode(png.read_bytes()).decode("ascii")
-        parts.append(f'<figure><img src="data:image/png;base64,{data}" alt="{escape(caption)}">'
-                     f'<figcaption class="small">{escape(caption)}</figcaption></figure>')
-    return "".join(parts) or "<p class=\"small\">No plots in this folder (run without --no-plots).</p>"
-
-
 def _provenance(manifest: dict) -> str:
     rows = [[k, json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v]
             for k, v in manifest.items() if k not in ("parameters", "files", "scenarios", "description")]
     files = [[name, digest] for name, digest in manifest.get("files", {}).items()]
-    return (_table(["field", "value"], rows) + "<h3>Output files (sha256)</h3>" + _table(["file", "sha256"], files))
+    return (table(["field", "value"], rows) + "<h3>Output files (sha256)</h3>" + table(["file", "sha256"], files))
 
 
 def _fmt(x: float, unit: str = "") -> str:
@@ -110,24 +78,24 @@ def _run_body(folder: Path, manifest: dict) -> str:
             if len(r):
                 r = r.iloc[0]
                 rows.append([info.label, unit_label(r.unit), year_label(name, y), _fmt(r.p50, r.unit), f"{_fmt(r.p05, r.unit)} – {_fmt(r.p95, r.unit)}"])
-    parts = [f"<h2>Headline numbers</h2>{_table(['variable', 'unit', 'year', 'median', '90% interval'], rows, {2, 3, 4})}"]
+    parts = [f"<h2>Headline numbers</h2>{table(['variable', 'unit', 'year', 'median', '90% interval'], rows, {2, 3, 4})}"]
     if "events.csv" in manifest["files"]:
         prob = pd.read_csv(verified(folder, manifest, "events.csv"))
         definitions = manifest.get("events", {}) if isinstance(manifest.get("events"), dict) else {}
         parts.append("<h2>Events</h2><p class=\"small\">The share of draws in which each event happens, ± its "
                      "Monte Carlo standard error in percentage points.</p>"
-                     + _table(["event", "year", "probability ± se"],
+                     + table(["event", "year", "probability ± se"],
                               [[r.title, event_year_label(definitions.get(r.event, {}), r.year),
                                 f"{r.probability:.0%} ± {100 * r.se:.1f}"] for r in prob.itertuples()], {1, 2}))
     params = manifest.get("parameters", {})
     # "set by" names the file, not its whole path (the provenance below has the paths)
-    assumptions = [[_breakable(path), _value(p["value"]), p.get("unit", ""), Path(p.get("from", "")).name or p.get("from", ""),
+    assumptions = [[breakable(path), _value(p["value"]), p.get("unit", ""), Path(p.get("from", "")).name or p.get("from", ""),
                     p.get("source", "")] for path, p in params.items()]
-    parts.append("<h2>Plots</h2>" + _figures(folder, manifest))
+    parts.append("<h2>Plots</h2>" + figures(folder, manifest))
     parts.append("<h2>Parameters and their sources</h2><p class=\"small\">Every parameter with the value used, "
                  "where it was set, and its source; 'assumption' marks numbers without one "
                  "(the scenario file's comments say why).</p>"
-                 + _table(["parameter", "value", "unit", "set by", "source"], assumptions, css_class="params"))
+                 + table(["parameter", "value", "unit", "set by", "source"], assumptions, css_class="params"))
     return "".join(parts)
 
 
@@ -144,10 +112,10 @@ def _comparison_body(folder: Path, manifest: dict) -> str:
     return (f"<h2>Scenarios</h2>{scenarios}<h2>Paired differences against {escape(manifest['reference'])}</h2>"
             "<p class=\"small\">Draw by draw, with common random numbers: inputs the scenarios share take the "
             "same values, so the difference shows only what the scenarios change.</p>"
-            + _table(["scenario", "variable", "unit", "year", "median", "90% interval", "P(higher)"], rows,
+            + table(["scenario", "variable", "unit", "year", "median", "90% interval", "P(higher)"], rows,
                      {3, 4, 5, 6})
-            + comparison_probabilities(folder, manifest, _table)
-            + "<h2>Plots</h2>" + _figures(folder, manifest))
+            + comparison_probabilities(folder, manifest, table)
+            + "<h2>Plots</h2>" + figures(folder, manifest))
 
 
 def build_report(folder: Path) -> str:
@@ -162,22 +130,22 @@ def build_report(folder: Path) -> str:
             intro = f"<p class=\"desc\">{escape((manifest.get('description') or '').strip())}</p>"
             body = _run_body(folder, manifest)
         elif kind in ("flows", "sensitivity"):
-            from .report_sections import flows_body, sensitivity_body
+            from simulator.output.report_sections import flows_body, sensitivity_body
 
             what = "people exchange, person by person" if kind == "flows" else "sensitivity analysis"
             title = f"{manifest.get('title') or manifest.get('scenario', '')}: {what}"
             intro = f"<p class=\"desc\">{escape((manifest.get('description') or '').strip())}</p>"
-            body = ((flows_body if kind == "flows" else sensitivity_body)(folder, manifest, _table)
-                    + "<h2>Plots</h2>" + _figures(folder, manifest))
+            body = ((flows_body if kind == "flows" else sensitivity_body)(folder, manifest, table)
+                    + "<h2>Plots</h2>" + figures(folder, manifest))
         elif kind == "discovery":
-            from .report_sections import discovery_body
+            from simulator.output.report_sections import discovery_body
 
             event = manifest.get("event", {})
             title = (f"Under which inputs: {event.get('title', event.get('name', ''))} "
                      f"(run '{manifest.get('scenario')}')")
-            intro, body = "", discovery_body(folder, manifest, _table) + "<h2>Plots</h2>" + _figures(folder, manifest)
+            intro, body = "", discovery_body(folder, manifest, table) + "<h2>Plots</h2>" + figures(folder, manifest)
         elif kind == "backtest":
-            from .backtest_report import backtest_body
+            from simulator.output.backtest_report import backtest_body
             title = f"Backtest of the trade process: {manifest.get('scenario')}"
             intro, body = "", backtest_body(folder, manifest)
         else:

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from .._version import __version__
-from ..scenario import Scenario
-from ..variables import VARIABLES
-from .files import atomic_folder, sha256_file, versions
-from .labels import year_label
-from .plots import axis_unit, file_figure, finish_figure, index_bars, plain_text, tornado
+from simulator._version import __version__
+from simulator.scenario import Scenario
+from simulator.variables import VARIABLES
+from simulator.output.files import atomic_folder, sha256_file, versions
+from simulator.output.labels import year_label
+from simulator.output.plots import axis_unit, file_figure, finish_figure, index_bars, plain_text, tornado
 
 
 def _unit(output: str) -> str:

@@ -7,10 +7,10 @@ import difflib
 from collections import deque
 from typing import Any
 
-from ..core.routes import stage_order
-from .loader import LoadedDocument, display
-from .parameters import PROCESS_ONLY, PROFILE_ONLY, SPECS
-from .values import show
+from simulator.core.routes import stage_order
+from simulator.scenario.loader import LoadedDocument, display
+from simulator.scenario.parameters import PROCESS_ONLY, PROFILE_ONLY, SPECS
+from simulator.scenario.values import show
 
 
 def hint(key: str, candidates: list[str]) -> str:

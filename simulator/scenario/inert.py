@@ -12,15 +12,15 @@ default documents it and is never a mistake. Pure Python on purpose: `ijsim vali
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ..errors import Problem
-from .loader import display
-from .parameters import SPECS
-from .values import Fixed, Path
+from simulator.errors import Problem
+from simulator.scenario.loader import display
+from simulator.scenario.parameters import SPECS
+from simulator.scenario.values import Fixed, Path
 
-if TYPE_CHECKING:
-    from .model import Scenario
+# The scenario is passed in (Scenario.warnings calls this module), never imported here: the model
+# module depends on this one, not the other way round.
 
 TARIFFS = ("tariffs.japan_on_india", "tariffs.india_on_japan", "tariffs.us_on_india")
 ELASTICITIES = ("tariffs.elasticity_short_run", "tariffs.elasticity_long_run", "tariffs.years_to_long_run")
@@ -57,13 +57,13 @@ def _constant(value: Any, years: range) -> bool:
     return isinstance(value, Path) and len(set(_values_over(value, years))) == 1
 
 
-def _differs_from_default(scenario: "Scenario", key: str) -> bool:
+def _differs_from_default(scenario: Any, key: str) -> bool:
     default = SPECS[key].default_value()
     value = scenario.params.get(key)
     return not (isinstance(value, Fixed) and default is not None and value.value == float(default))
 
 
-def scenario_warnings(scenario: "Scenario") -> list[Problem]:
+def scenario_warnings(scenario: Any) -> list[Problem]:
     """One warning per setting that cannot affect any output, and one per model block left at its
     neutral defaults; each names the file and key, like an error."""
     p, explicit = scenario.params, scenario.explicit
@@ -106,7 +106,7 @@ def scenario_warnings(scenario: "Scenario") -> list[Problem]:
     return out
 
 
-def _exchange_warnings(scenario: "Scenario", warn, main: str) -> list[Problem]:
+def _exchange_warnings(scenario: Any, warn, main: str) -> list[Problem]:
     streams = scenario.names("exchange.streams")
     used = {s for j in streams for s in scenario.params[f"exchange.streams.{j}.stages"]}
     out = []
@@ -123,7 +123,7 @@ def _exchange_warnings(scenario: "Scenario", warn, main: str) -> list[Problem]:
     return out
 
 
-def _neutral_blocks(scenario: "Scenario", main: str, tariffs_move: bool) -> list[Problem]:
+def _neutral_blocks(scenario: Any, main: str, tariffs_move: bool) -> list[Problem]:
     """A model block with nothing set: its outputs are what the defaults make of them."""
     explicit = scenario.explicit
     out = []

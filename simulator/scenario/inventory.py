@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .parameters import SPECS, ParamSpec, spec_for
-from .reference import _default, _source, describe_value
+from simulator.scenario.parameters import SPECS, ParamSpec, spec_for
+from simulator.scenario.reference import _default, _source, describe_value
 
 if TYPE_CHECKING:
-    from .model import Scenario
+    from simulator.scenario.model import Scenario
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,10 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import Problem
-from ..shipped import looks_like_a_path, shipped_scenario
-from .parameters import group_pattern, is_collection
-from .reading import parse_toml, read_limited, unreadable
+from simulator.errors import Problem
+from simulator.shipped import looks_like_a_path, shipped_scenario
+from simulator.scenario.parameters import group_pattern, is_collection
+from simulator.scenario.reading import parse_toml, read_limited, unreadable
 
 _LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
 MAX_CHAIN = 32  # files in one `extends` chain: real ones have two or three; each level is a recursion

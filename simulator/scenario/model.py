@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -11,18 +12,33 @@ from typing import TYPE_CHECKING, Any, Mapping
 if TYPE_CHECKING:
     import numpy as np
 
-    from .events import Event
+    from simulator.scenario.event_definitions import Event
 
-from ..errors import Problem, ScenarioError
-from .loader import LoadedDocument, _record, display, load_document, merge
-from .parameters import GROUPS, SPECS, model_specs, spec_for
-from .checks import notes
-from .validate import check_document
-from .values import Distribution, Fixed, Path as ValuePath
+from simulator.errors import Problem, ScenarioError
+from simulator.shipped import looks_like_a_path, shipped_scenario
+from simulator.scenario.loader import LoadedDocument, _record, display, load_document, merge
+from simulator.scenario.parameters import GROUPS, SPECS, model_specs, spec_for
+from simulator.scenario.checks import notes
+from simulator.scenario.validate import check_document
+from simulator.scenario.values import Distribution, Fixed, Path as ValuePath
 
 
 @dataclass(frozen=True)
 class Scenario:
+    """A validated, frozen scenario: run settings and every model parameter, each a value, a
+    distribution or a time path (`params`, keyed by dotted path as in the file).
+
+    Made by :func:`load_scenario` (a file or a shipped name) or :func:`scenario_from_dict`; changed
+    by :meth:`with_params` (a validated copy); saved by :meth:`to_toml`.
+
+    Examples
+    --------
+    >>> from simulator import load_scenario
+    >>> s = load_scenario("baseline")
+    >>> s.with_params({"scenario.draws": 500}).draws
+    500
+    """
+
     name: str
     title: str
     description: str
@@ -40,6 +56,13 @@ class Scenario:
     explicit: frozenset[str] = frozenset()  # parameters set by a file (the rest are registry defaults)
     notes: tuple[Problem, ...] = ()  # allowed values that deserve a warning (checks.notes)
     origins: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)  # key -> file that set it
+
+    def __repr__(self) -> str:
+        """Short, as xarray's: the whole parameter set is `params` (or `ijsim params` on the command line)."""
+        streams = len(self.names("exchange.streams"))
+        last = self.horizon_start + self.horizon_years - 1
+        return (f"<Scenario {self.name!r}: {self.horizon_start}-{last}, {self.draws:,} draws, "
+                f"{len(self.params)} parameters, {streams} streams>")
 
     @functools.cached_property
     def derived(self) -> dict[str, Any]:
@@ -84,14 +107,14 @@ class Scenario:
     @property
     def events(self) -> tuple["Event", ...]:
         """The scenario's [events.<name>] (validated when it was built), in file order."""
-        from .events import check_events
+        from simulator.scenario.event_definitions import check_events
 
         return tuple(check_events(self.document, (self.horizon_start, self.horizon_start + self.horizon_years - 1))[0])
 
     def warnings(self) -> list[Problem]:
         """Settings that cannot change any output, and model blocks left at their neutral defaults
         (`ijsim validate` and `run` print them; `--strict` makes them errors). Empty if none."""
-        from .inert import scenario_warnings
+        from simulator.scenario.inert import scenario_warnings
 
         return list(self.notes) + scenario_warnings(self)
 
@@ -108,7 +131,7 @@ class Scenario:
         """The scenario as a TOML file that stands on its own (its `extends` chain merged in), so a
         scenario changed with `with_params` can be saved, shared and run: `load_scenario(path)`
         gives the same parameters. Writes to `path` if given; returns the text either way."""
-        from .writer import document_to_toml
+        from simulator.scenario.writer import document_to_toml
 
         made_from = ", ".join(self.sha256) or "Python"
         text = document_to_toml(self.document, header=f"Scenario '{self.name}' written by ijsim from {made_from}; "
@@ -208,7 +231,32 @@ def _rebuild(document: dict, path, files, sha256, origins=None) -> Scenario:
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read, merge (`extends`) and validate a scenario file; raise ScenarioError listing every problem."""
+    """Read, merge (`extends`) and validate a scenario file, or a shipped scenario by name.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A scenario file (TOML), or the name of a shipped scenario such as ``"baseline"`` (as on
+        the command line, ``ijsim run baseline``); an existing file of that name comes first.
+
+    Returns
+    -------
+    Scenario
+        Validated and frozen, with `extends` resolved.
+
+    Raises
+    ------
+    ScenarioError
+        Listing every problem found in the file (and the files it extends), not only the first.
+
+    Examples
+    --------
+    >>> from simulator import load_scenario
+    >>> load_scenario("baseline").horizon_years
+    10
+    """
+    if isinstance(path, str) and not os.path.lexists(path) and not looks_like_a_path(path):
+        path = shipped_scenario(path) or path
     loaded, problems = load_document(path)
     if loaded is None:
         raise ScenarioError(problems)

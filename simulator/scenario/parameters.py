@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..seeds import sectors, seed_figure
+from simulator.article_figures import sectors, seed_figure
 
 ASSUMPTION = "assumption"
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .parameters import GROUPS, NAME_PATTERN, ParamSpec
-from .values import DIST_FAMILIES, INTERPOLATIONS
+from simulator.scenario.parameters import GROUPS, NAME_PATTERN, ParamSpec
+from simulator.scenario.values import DIST_FAMILIES, INTERPOLATIONS
 
 SCHEMA_ID = "https://github.com/ijsim/ijsim/scenario.schema.json"
 
@@ -93,7 +93,7 @@ def _group_schema(group: str) -> dict[str, Any]:
 
 
 def _events_schema() -> dict[str, Any]:
-    from .events import OPS
+    from simulator.scenario.event_definitions import OPS
 
     event = {"type": "object", "additionalProperties": False, "required": ["variable", "op", "threshold"],
              "properties": {"title": {"type": "string"}, "variable": {"type": "string"},

@@ -10,12 +10,12 @@ import math
 import re
 from typing import Any
 
-from ..errors import Problem
-from .checks import cross_checks, hint as _hint, nearest as _nearest, table as _table
-from .events import check_events
-from .loader import LoadedDocument, display
-from .parameters import GROUPS, NAME_PATTERN, PROFILE_ONLY, SPECS, ParamSpec
-from .values import (Distribution, Fixed, describe_type, finite_number, is_number, parse_distribution,
+from simulator.errors import Problem
+from simulator.scenario.checks import cross_checks, hint as _hint, nearest as _nearest, table as _table
+from simulator.scenario.event_definitions import check_events
+from simulator.scenario.loader import LoadedDocument, display
+from simulator.scenario.parameters import GROUPS, NAME_PATTERN, PROFILE_ONLY, SPECS, ParamSpec
+from simulator.scenario.values import (Distribution, Fixed, describe_type, finite_number, is_number, parse_distribution,
                      parse_path, show)
 
 SHARE_TOLERANCE = 1e-6

@@ -36,7 +36,7 @@ DIST_FAMILIES: dict[str, tuple[tuple[str, ...], dict[str, float]]] = {
     "beta": (("alpha", "beta"), {"min": 0.0, "max": 1.0}),
 }
 INTERPOLATIONS = ("step", "linear")
-# The smallest and largest uniforms the samplers produce (their clip, simulator.sampling._EPS): a
+# The smallest and largest uniforms the samplers produce (their clip, simulator.montecarlo.sampling._EPS): a
 # distribution's draws range from ppf(EXTREME_U) to ppf(1 - EXTREME_U), never beyond.
 EXTREME_U = 2.0 ** -53
 # Distribution parameters beyond this overflow scipy's set-up (min - max, mode - min) long before any
@@ -122,8 +122,8 @@ class Distribution:
             with _BUILDING:
                 built = self.__dict__.get("_built_")
                 if built is None:
-                    from .families import distribution
-                    from .inverse_cdf import inverse_cdf
+                    from simulator.scenario.families import distribution
+                    from simulator.scenario.inverse_cdf import inverse_cdf
 
                     params = dict(self.params)
                     frozen = distribution(self.family, params)

@@ -11,7 +11,7 @@ import math
 import re
 from typing import Any, Mapping
 
-from .loader import _is_group
+from simulator.scenario.loader import _is_group
 
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 # Keys that describe where a file sits, not what it says: meaningless once the chain is merged.

@@ -44,7 +44,7 @@ def fingerprint() -> dict[str, str]:
 def compute() -> dict[str, float]:
     """The pinned numbers, keyed "variable|year|statistic" and "probability|event|year"."""
     import simulator
-    from simulator import engine
+    from simulator.montecarlo import engine
 
     scenario = simulator.load_scenario(SCENARIO)
     result = engine.run(scenario, draws=DRAWS, seed=SEED, block_size=BLOCK_SIZE)

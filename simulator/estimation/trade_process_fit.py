@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .core import trade_process as tp
+from simulator.core import trade_process as tp
 
 FLOWS = ("exports_india_to_japan", "exports_japan_to_india")
 SCENARIO_FLOWS = {"exports_india_to_japan": "india_to_japan", "exports_japan_to_india": "japan_to_india"}

@@ -12,9 +12,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from . import backtest as bt
-from . import process_fit as pf
-from .process_parameters import scenario_parameters
+from simulator.estimation import backtest as bt
+from simulator.estimation import trade_process_fit as pf
+from simulator.estimation.trade_process_parameters import scenario_parameters
 
 DEFAULT_DRAWS = 4000
 

@@ -9,7 +9,7 @@
 
 A child drops an event it inherited with `deficit_narrower_2030 = false` under [events].
 Checked with the rest of the file (every problem named by file and key); no numpy here, so
-`ijsim validate` stays fast. `simulator.events` computes the probabilities.
+`ijsim validate` stays fast. `simulator.montecarlo.event_probabilities` computes the probabilities.
 """
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any, Mapping
 
-from .parameters import NAME_PATTERN
-from .values import describe_type, is_number
+from simulator.scenario.parameters import NAME_PATTERN
+from simulator.scenario.values import describe_type, is_number
 
 OPS = ("<", "<=", ">", ">=")
 KEYS = ("title", "variable", "year", "by", "op", "threshold")
@@ -57,7 +57,7 @@ class Event:
 
 def _entries(doc: Mapping[str, Any], variable: str) -> list[str]:
     """Names a 3-D variable's third dimension takes in this scenario (sectors, streams, stages)."""
-    from ..seeds import sectors
+    from simulator.article_figures import sectors
 
     dim = _extra_dims().get(variable)
     if dim == "sector":
@@ -75,7 +75,7 @@ def _entries(doc: Mapping[str, Any], variable: str) -> list[str]:
 
 
 def _extra_dims() -> dict[str, str | None]:
-    from ..variables import VARIABLES
+    from simulator.variables import VARIABLES
 
     return {k: v.extra_dim for k, v in VARIABLES.items()}
 

@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from .inputs import INPUT_PREFIX
-from .scenario.events import Event
+from simulator.montecarlo.inputs import INPUT_PREFIX
+from simulator.scenario.event_definitions import Event
 
 COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 EVENT_COLUMNS = ["event", "title", "year", "probability", "se"]

@@ -7,7 +7,7 @@ actual values: coverage of the central 50% and 90% intervals, the interval (Wink
 proper scoring rules, prediction, and estimation", JASA 102(477); scores from `scoringrules`).
 Lower scores are better; a well-calibrated 90% interval covers about 90% of held-out values.
 
-Models: the candidate processes of `simulator.process_fit` (``random_walk``, the benchmark, ``ar1``,
+Models: the candidate processes of `simulator.estimation.trade_process_fit` (``random_walk``, the benchmark, ``ar1``,
 ``var1``) and ``scenario``, the scenario's own process as its file describes it (see
 `scenario_model`). India's balance X - M is scored too, from the same draws.
 """
@@ -19,7 +19,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from . import process_fit as pf
+from simulator.estimation import trade_process_fit as pf
 
 VARIABLES = {"exports_india_to_japan": "trade.exports_india_to_japan",
              "exports_japan_to_india": "trade.exports_japan_to_india",
@@ -63,8 +63,8 @@ def scenario_model(scenario, bootstrap: int = pf.BOOTSTRAP_REPLICATIONS, joint_d
     drawn independently as a run draws them). A ``random_walk`` scenario's growth and volatility
     are hand-set assumptions: they are used as written at every origin, which may look ahead if
     they were chosen with the later history in view (say so where the scores are reported)."""
-    from .process_parameters import draws_from_scenario, process_paths, scenario_parameters
-    from .scenario.values import Fixed, parse_distribution
+    from simulator.estimation.trade_process_parameters import draws_from_scenario, process_paths, scenario_parameters
+    from simulator.scenario.values import Fixed, parse_distribution
 
     process = scenario.params["trade.process"]
     paths = process_paths(process)
@@ -96,7 +96,7 @@ def log_drivers(scenario, history: dict, verified_only: bool = True) -> pd.DataF
     absorb, so they are left out. Fiscal-year flows are paired with calendar-year yen rates and
     Japan's calendar-year GDP: an approximation of nine months. Years without data are NaN.
     """
-    from .scenario.values import Fixed
+    from simulator.scenario.values import Fixed
 
     def elasticity(path: str) -> float:
         v = scenario.params[path]

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .process_fit import FLOWS, ProcessDraws, ProcessFit
-from .core import trade_process as tp
-from .scenario.parameters import SPECS
+from simulator.estimation.trade_process_fit import FLOWS, ProcessDraws, ProcessFit
+from simulator.core import trade_process as tp
+from simulator.scenario.parameters import SPECS
 
 SHORT = {"exports_india_to_japan": "india_to_japan", "exports_japan_to_india": "japan_to_india"}
 

@@ -13,10 +13,10 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from . import engine
-from .result import QUANTILES, Result, headline_years, sample_sd
-from .scenario import Scenario
-from .variables import VARIABLES
+from simulator.montecarlo import engine
+from simulator.montecarlo.result import QUANTILES, Result, headline_years, sample_sd
+from simulator.scenario import Scenario
+from simulator.variables import VARIABLES
 
 DIFF_QUANTILES = {"diff_p05": 0.05, "diff_p25": 0.25, "diff_p50": 0.5, "diff_p75": 0.75, "diff_p95": 0.95}
 COMPARISON_COLUMNS = ["variable", "unit", "year", "scenario", "reference", "mean", "sd", *QUANTILES,
@@ -144,7 +144,7 @@ def compare(scenarios: Sequence[Scenario], *, draws: int | None = None, seed: in
     """Run every scenario with common random numbers; the first is the reference. Dask and thread
     options as in `engine.run` (one cluster serves every scenario). `labels` name the scenarios in
     tables and plots (their names by default)."""
-    from .parallel import dask_client
+    from simulator.parallel import dask_client
 
     if labels:
         check_labels(labels, len(scenarios))

@@ -15,14 +15,14 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 
-from .draws import DrawnParameters, sampling_dimensions
-from .errors import UserError
-from .parallel import dask_client, map_indexed
-from .projection import Block, exchange_stages, project
-from .result import INPUT_PREFIX, Result
-from .sampling import block_sizes, block_uniforms
-from .scenario import Scenario
-from .seeds import sectors
+from simulator.montecarlo.draws import DrawnParameters, sampling_dimensions
+from simulator.errors import UserError
+from simulator.parallel import dask_client, map_indexed
+from simulator.montecarlo.projection import Block, exchange_stages, project
+from simulator.montecarlo.result import INPUT_PREFIX, Result
+from simulator.montecarlo.sampling import block_sizes, block_uniforms
+from simulator.scenario import Scenario
+from simulator.article_figures import sectors
 
 def simulate_block(scenario: Scenario, block_index: int, n: int) -> Block:
     """Every variable for draws [block_index * block_size, + n) of the scenario's run."""
@@ -195,7 +195,7 @@ def run(scenario: Scenario, draws: int | None = None, seed: int | None = None, *
     scenario = configure(scenario, draws=draws, seed=seed, sampler=sampler, block_size=block_size)
     reuse_freed_memory()
     if threads is None:
-        from .parallel import available_cpus
+        from simulator.parallel import available_cpus
         threads = available_cpus()
     plan = block_plan(scenario)
     sizes = dict(plan)

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import Problem, ScenarioError
-from .history_files import COLUMNS, PERIODS, UNITS, display, read_series_csv, read_series_toml
-from .shipped import seeds_dir
+from simulator.errors import Problem, ScenarioError
+from simulator.estimation.history_files import COLUMNS, PERIODS, UNITS, display, read_series_csv, read_series_toml
+from simulator.shipped import seeds_dir
 
 __all__ = ["Series", "load_history", "history_dir", "COLUMNS", "UNITS", "PERIODS", "SERIES_FILE"]
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..core.exchange import MONTHS_PER_YEAR
-from ..projection import exchange_stages
-from ..scenario import Scenario
-from .resources import CountingEnvironment, Stage
+from simulator.core.exchange import MONTHS_PER_YEAR
+from simulator.montecarlo.projection import exchange_stages
+from simulator.scenario import Scenario
+from simulator.people.resources import CountingEnvironment, Stage
 
 
 class BufferedSampler:

@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from .core import exchange as ex
-from .core import investment as inv
-from .core import pipeline as pl
-from .core import tariffs as tr_tariffs
-from .core import trade as tr
-from .core import trade_drivers as td
-from .core import trade_process as tp
-from .draws import DrawnParameters, trade_years
-from .scenario import Fixed
+from simulator.core import exchange as ex
+from simulator.core import investment as inv
+from simulator.core import pipeline as pl
+from simulator.core import tariffs as tr_tariffs
+from simulator.core import trade as tr
+from simulator.core import trade_drivers as td
+from simulator.core import trade_process as tp
+from simulator.montecarlo.draws import DrawnParameters, trade_years
+from simulator.scenario import Fixed
 
 Block = dict[str, np.ndarray]
 

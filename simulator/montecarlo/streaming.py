@@ -6,7 +6,7 @@ streaming summaries) as it completes and is then dropped.
   summaries are computed from the file variable by variable (exact: the same numbers as
   `Result.summary` on the whole ensemble in memory, for `full`);
 * `none`: nothing is written; quantiles come from a log-linear histogram with a relative error of
-  at most 2^-11 (simulator.sketch), means and standard deviations from per-block moments merged in
+  at most 2^-11 (simulator.montecarlo.quantile_sketch), means and standard deviations from per-block moments merged in
   block order (Chan, Golub & LeVeque 1979), exact up to rounding.
 Events are counted block by block (integer counts: the same probabilities as on the whole
 ensemble); the sampled inputs (`input.*`) are written beside the outputs but not summarised. Peak memory is the blocks in flight
@@ -23,15 +23,15 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .engine import block_plan, configure, reuse_freed_memory, simulate_block
-from .errors import UserError
-from .parallel import dask_client, map_indexed
-from .projection import exchange_stages
-from .inputs import INPUT_PREFIX
-from .result import QUANTILES, Result
-from .seeds import sectors
-from .variables import variable
-from .summaries import RunSummary, summary_table
+from simulator.montecarlo.engine import block_plan, configure, reuse_freed_memory, simulate_block
+from simulator.errors import UserError
+from simulator.parallel import dask_client, map_indexed
+from simulator.montecarlo.projection import exchange_stages
+from simulator.montecarlo.inputs import INPUT_PREFIX
+from simulator.montecarlo.result import QUANTILES, Result
+from simulator.article_figures import sectors
+from simulator.variables import variable
+from simulator.montecarlo.summaries import RunSummary, summary_table
 
 ENSEMBLE_CHOICES = ("full", "float32", "none")
 
@@ -41,8 +41,8 @@ def run_into(scenario, folder: Path, *, ensemble: str = "full", progress: Callab
              source: str | None = None) -> RunSummary:
     """Run the scenario, writing `folder/ensemble.nc` (unless `ensemble="none"`) as blocks complete;
     return its summaries. `folder` is the results' temporary folder (output.files.atomic_folder)."""
-    from .output.ensemble_file import ENSEMBLE_DTYPES, EnsembleWriter, exact_summaries
-    from .events import table_of_counts
+    from simulator.output.ensemble_file import ENSEMBLE_DTYPES, EnsembleWriter, exact_summaries
+    from simulator.montecarlo.event_probabilities import table_of_counts
 
     if ensemble not in ENSEMBLE_CHOICES:
         raise ValueError(f"ensemble must be one of {ENSEMBLE_CHOICES}, not {ensemble!r}")
@@ -82,7 +82,7 @@ def check_disk(scenario, out_dir: Path, ensemble: str, fraction: float = 0.9) ->
     """Refuse, before any work, an ensemble that the results folder's disk cannot hold."""
     import shutil
 
-    from .engine import bytes_per_draw
+    from simulator.montecarlo.engine import bytes_per_draw
 
     if ensemble == "none":
         return
@@ -109,7 +109,7 @@ class _Sink:
 
     def __init__(self, scenario, variables: list[str], shapes: dict[str, tuple], labels: dict[str, list[str]], writer,
                  sketch: bool, source: str):
-        from .sketch import LogHistogram
+        from simulator.montecarlo.quantile_sketch import LogHistogram
 
         self.scenario, self.labels = scenario, labels
         self.variables, self.shapes, self.writer, self.source = variables, shapes, writer, source
@@ -149,7 +149,7 @@ class _Sink:
 
     def _count_events(self, index: int, block: dict[str, np.ndarray]) -> list[int]:
         """In how many of the block's draws each of the scenario's events happens."""
-        from .events import occurred, scenario_parameter
+        from simulator.montecarlo.event_probabilities import occurred, scenario_parameter
 
         if not self.scenario.events:
             return []

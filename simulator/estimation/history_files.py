@@ -14,7 +14,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Problem
+from simulator.errors import Problem
 
 COLUMNS = ("year", "value", "verified", "source", "note")
 # Which values a unit admits: trade flows and investment inflows cannot be negative, an exchange

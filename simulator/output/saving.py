@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .compare import Comparison
-    from .result import Result
+    from simulator.montecarlo.comparison import Comparison
+    from simulator.montecarlo.result import Result
 
 
 def save_results(result: "Result | Comparison", folder: str | Path, *, plots: bool = True, report: bool = True,
                  force: bool = False) -> Path:
-    """Write the results folder of a run (`simulator.run`) or a comparison (`simulator.compare.compare`).
+    """Write the results folder of a run (`simulator.run`) or a comparison (`simulator.montecarlo.comparison.compare`).
 
     A run gives summary.csv, iamc.csv, ensemble.nc, events.csv, manifest.json and plots/;
     a comparison gives comparison.csv, summaries.csv, headline_differences.csv, events.csv, event_differences.csv,
@@ -29,17 +29,17 @@ def save_results(result: "Result | Comparison", folder: str | Path, *, plots: bo
     `simulator.UserError`). Plots are written as files only: nothing is shown in a notebook.
     Returns the folder.
     """
-    from .compare import Comparison
-    from .output.report import write_report
+    from simulator.montecarlo.comparison import Comparison
+    from simulator.output.report import write_report
 
     folder = Path(folder)
     if isinstance(result, Comparison):
-        from .output.compare_files import write_comparison
+        from simulator.output.compare_files import write_comparison
 
         write_comparison(result, folder, force=force, plots=plots)
     else:
-        from .output.files import write_results
-        from .output.plots import write_fan_charts
+        from simulator.output.files import write_results
+        from simulator.output.plots import write_fan_charts
 
         write_results(result, folder, force=force, plots=plots, plot_writer=write_fan_charts if plots else None)
     if report:

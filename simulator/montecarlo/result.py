@@ -12,12 +12,12 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from ._version import __version__
-from .inputs import INPUT_PREFIX, input_label
-from .variables import VARIABLES, variable
+from simulator._version import __version__
+from simulator.montecarlo.inputs import INPUT_PREFIX, input_label
+from simulator.variables import VARIABLES, variable
 
 if TYPE_CHECKING:
-    from .scenario import Scenario
+    from simulator.scenario import Scenario
 
 HEADLINE_YEAR = 2030  # a mid-horizon year users quote; shown beside the final year
 
@@ -141,7 +141,7 @@ class Result:
         """The scenario's events ([events.<name>] in its file): event, title, year, probability (the
         share of draws in which it happens) and se (its Monte Carlo standard error), with the
         variable and whether `year` means "by" that year. What events.csv holds."""
-        from .events import event_table, scenario_parameter
+        from simulator.montecarlo.event_probabilities import event_table, scenario_parameter
 
         return event_table(self.dataset, self.scenario.events, scenario_parameter(self.scenario, self.dataset))
 
@@ -151,7 +151,7 @@ class Result:
 
     def event(self, name: str) -> np.ndarray:
         """Whether the named event happened, one boolean per draw (for `simulator.analysis.discover`)."""
-        from .events import occurred, scenario_parameter
+        from simulator.montecarlo.event_probabilities import occurred, scenario_parameter
 
         events = {e.name: e for e in self.scenario.events}
         if name not in events:

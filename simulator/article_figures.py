@@ -11,7 +11,7 @@ from functools import cache
 from types import MappingProxyType
 from typing import Mapping
 
-from .shipped import seeds_dir
+from simulator.shipped import seeds_dir
 
 SEED_FILE = "article_figures.toml"
 

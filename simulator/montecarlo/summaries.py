@@ -2,7 +2,7 @@
 
 A `RunSummary` answers what the results folder, the console and the plots ask of a run (`summary`,
 `headline`, `events`, `bands`, `labels`) the way `Result` does, from tables computed while the
-draws streamed past (simulator.streaming). Its draws, when kept, are in the ensemble file.
+draws streamed past (simulator.montecarlo.streaming). Its draws, when kept, are in the ensemble file.
 """
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .result import QUANTILES, SUMMARY_COLUMNS, headline_years
-from .variables import VARIABLES
+from simulator.montecarlo.result import QUANTILES, SUMMARY_COLUMNS, headline_years
+from simulator.variables import VARIABLES
 
 if TYPE_CHECKING:
-    from .scenario import Scenario
+    from simulator.scenario import Scenario
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class RunSummary:
     variables: list[str]
     base_balance_usd_bn: float
     ensemble: str = "full"                    # full | float32 | none
-    quantile_method: str = "exact"            # exact | log-histogram (see simulator.sketch)
+    quantile_method: str = "exact"            # exact | log-histogram (see simulator.montecarlo.quantile_sketch)
     extra: dict = field(default_factory=dict)
 
     def summary(self) -> pd.DataFrame:

@@ -14,13 +14,13 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from ..core.exchange import MONTHS_PER_YEAR
-from ..draws import DrawnParameters, sampling_dimensions
-from ..projection import counting_weights
-from ..result import summarise
-from ..sampling import block_sizes, block_uniforms
-from ..scenario import Scenario
-from .model import Replication, run_replication
+from simulator.core.exchange import MONTHS_PER_YEAR
+from simulator.montecarlo.draws import DrawnParameters, sampling_dimensions
+from simulator.montecarlo.projection import counting_weights
+from simulator.montecarlo.result import summarise
+from simulator.montecarlo.sampling import block_sizes, block_uniforms
+from simulator.scenario import Scenario
+from simulator.people.model import Replication, run_replication
 
 FLOWS_KEY = 2**32 + 1  # outside crc32's range, apart from the parameter streams
 DEFAULT_REPLICATIONS = 20
@@ -172,15 +172,15 @@ def run_flows(scenario: Scenario, replications: int = DEFAULT_REPLICATIONS,
     import time
     from functools import partial
 
-    from ..parallel import dask_client, map_indexed
+    from simulator.parallel import dask_client, map_indexed
 
     if not scenario.names("exchange.streams"):
-        from ..errors import UserError
+        from simulator.errors import UserError
         raise UserError(f"{scenario.path}: the scenario defines no [exchange.streams.<name>] tables to simulate")
     started = time.perf_counter()
     values = replication_values(scenario, replications)
     if processes is None:
-        from ..parallel import available_cpus
+        from simulator.parallel import available_cpus
         processes = available_cpus()
     with dask_client(workers, scheduler, client) as c:
         if c is None and processes > 1 and replications > 1 and _can_fork():

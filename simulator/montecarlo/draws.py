@@ -11,9 +11,9 @@ import functools
 import numpy as np
 from scipy import special
 
-from .scenario import Distribution, Fixed, Path, Scenario
-from .scenario.families import Gamma
-from .scenario.inverse_cdf import TabulatedInverse
+from simulator.scenario import Distribution, Fixed, Path, Scenario
+from simulator.scenario.families import Gamma
+from simulator.scenario.inverse_cdf import TabulatedInverse
 
 # Yearly standard-normal shocks: (parameter whose non-zero value switches them on, dimension prefix).
 SHOCKS = {

@@ -4,7 +4,7 @@
 statistics), `queueing` the analytic M/M/c results used to check them, `model` one replication of
 a scenario, and `runner` seeded replications and their summaries.
 """
-from .queueing import erlang_c, mmc_mean_wait
-from .runner import FlowsResult, run_flows
+from simulator.people.queueing import erlang_c, mmc_mean_wait
+from simulator.people.runner import FlowsResult, run_flows
 
 __all__ = ["run_flows", "FlowsResult", "erlang_c", "mmc_mean_wait"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .process_fit import FLOWS
+from simulator.estimation.trade_process_fit import FLOWS
 
 IMPORTER = {"exports_india_to_japan": "gdp_growth_japan", "exports_japan_to_india": "gdp_growth_india"}
 

@@ -6,7 +6,7 @@ variable on `draw` named `input.<dimension>`.
 """
 from __future__ import annotations
 
-from .scenario.parameters import spec_for
+from simulator.scenario.parameters import spec_for
 
 INPUT_PREFIX = "input."
 SHOCK_SERIES = {  # prefix of a yearly shock dimension -> what it moves
