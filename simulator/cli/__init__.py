@@ -4,7 +4,9 @@ One module per verb, each registering itself on the group in `group.py`; options
 several verbs live in `options.py`, exit-code handling in `main.py`. Heavy imports stay inside
 the commands so that `ijsim --help` and `validate` start fast.
 """
-from simulator.cli import compare, discover, flows, history, inventory, report, run, scenarios, sensitivity, trade_model  # noqa: F401  (register the verbs)
+# importing a verb's module registers it on the group
+from simulator.cli import (backtest, calibrate, compare, discover, flows, history, params, report, run,  # noqa: F401
+                           scenarios, sensitivity, variables)
 from simulator.cli.group import cli
 from simulator.cli.main import entry, main
 

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import click
+from rich.table import Table
 from rich.console import Console
 
 from simulator.errors import Problem, ScenarioError, safe
@@ -150,3 +151,68 @@ def _parallel(workers, scheduler) -> dict:
     if workers is not None and scheduler is not None:
         raise click.UsageError("give --workers or --scheduler, not both")
     return {"workers": workers, "scheduler": scheduler}
+
+
+# History options shared by `calibrate` and `backtest`.
+def history_options(f):
+    """--history / --include-unverified: which historical values the estimates rest on."""
+    f = click.option("--include-unverified", is_flag=True,
+                     help="Also use values no stored page confirms (verified = false); off by default.")(f)
+    return click.option("--history", "history_path", type=click.Path(path_type=Path), metavar="PATH",
+                        help="A history folder or one series CSV [default: the shipped seeds/history].")(f)
+
+
+def year_range(text: str | None, option: str) -> range | None:
+    """'2008:2019' -> range(2008, 2020); '3' -> range(3, 4)."""
+    if text is None:
+        return None
+    try:
+        lo, _, hi = text.partition(":")
+        first, last = int(lo), int(hi or lo)
+    except ValueError:
+        raise click.BadParameter(f"{text!r}: expected FIRST:LAST, e.g. 2008:2019", param_hint=option) from None
+    if last < first:
+        raise click.BadParameter(f"{text!r}: the last value comes before the first", param_hint=option)
+    return range(first, last + 1)
+
+
+def history_levels(history_path, include_unverified):
+    """The two flows (years with both), where they came from, and the whole history."""
+    from simulator.estimation.calibration import trade_levels
+    from simulator.estimation.history import load_history
+
+    history = load_history(history_path)
+    levels = trade_levels(history, verified_only=not include_unverified)
+    source = str(history_path) if history_path else "seeds/history (shipped)"
+    return levels, source + (", unverified values included" if include_unverified else ""), history
+
+
+def score_table(title: str, rows, first: str) -> Table:
+    table = Table(title=safe(title), title_justify="left")
+    for col in (first, "scored", "50% cover", "90% cover", "interval score", "CRPS"):
+        table.add_column(col, justify="left" if col == first else "right")
+    for r in rows:
+        table.add_row(safe(str(r[0])), f"{int(r[1])}", f"{r[2]:.0%}", f"{r[3]:.0%}", f"{r[4]:.3f}", f"{r[5]:.3f}")
+    return table
+
+
+# Listing verbs (`variables`, `params`): a table for people, or CSV.
+def print_rows(columns: list[str], rows: list[list[str]], as_csv: bool, fold: tuple[str, ...] = ()) -> None:
+    """A table for people, or CSV for spreadsheets and scripts."""
+    if as_csv:
+        import csv
+        import sys
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow([c.replace(" ", "_") for c in columns])
+        writer.writerows(rows)
+        return
+    table = Table(show_edge=False, box=None)
+    for col in columns:
+        table.add_column(col, overflow="fold" if col in fold else "ellipsis", no_wrap=col == columns[0])
+    for row in rows:
+        table.add_row(*[safe(str(c)) for c in row])
+    out.print(table)
+
+
+CSV_OPTION = click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a table.")

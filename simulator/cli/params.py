@@ -1,0 +1,32 @@
+"""`ijsim params`: every parameter that drives a run, with its unit, range, default and source."""
+from __future__ import annotations
+
+import click
+
+from simulator.cli.group import cli
+from simulator.cli.options import CSV_OPTION, SCENARIO, err, print_rows, safe
+
+
+@cli.command()
+@click.argument("scenario_file", metavar="[SCENARIO]", required=False, type=SCENARIO)
+@click.option("--search", metavar="WORD", help="Only parameters whose key, meaning or source contains WORD.")
+@CSV_OPTION
+def params(scenario_file, search, as_csv) -> None:
+    """List every parameter: unit, allowed range, default and its source.
+
+    With SCENARIO (a file or a shipped scenario's name), the value it runs with and the file that
+    set it ('default' where no file does), for every stage and stream it defines.
+    """
+    from simulator.scenario import load_scenario
+    from simulator.scenario.inventory import list_parameters
+
+    scenario = load_scenario(scenario_file) if scenario_file is not None else None
+    rows = list_parameters(scenario, search)
+    if not rows:
+        err.print(f"no parameter matches {safe(search)!r}")
+        return
+    columns = ["parameter", "meaning", "unit", "range", "default"]
+    columns += ["value", "set by"] if scenario else ["source of the default"]
+    cells = [[r.path, r.title, r.unit, r.range, r.default] + ([r.value, r.set_by] if scenario else [r.source])
+             for r in rows]
+    print_rows(columns, cells, as_csv, fold=("set by",))
