@@ -9,7 +9,7 @@ import pytest
 import xarray as xr
 
 from simulator.output.files import sha256_file
-from simulator.montecarlo.result import SUMMARY_COLUMNS
+from simulator.montecarlo.summaries import SUMMARY_COLUMNS
 
 from .conftest import SCENARIOS, require_module
 
@@ -106,8 +106,8 @@ def test_validate_list_schema(cli):
 
 
 def test_internal_error_exit_1_without_traceback(cli, monkeypatch):
-    import simulator.montecarlo.streaming
-    monkeypatch.setattr(simulator.montecarlo.streaming, "run_into", lambda *a, **k: 1 / 0)
+    import simulator.output.run_folder
+    monkeypatch.setattr(simulator.output.run_folder, "run_into", lambda *a, **k: 1 / 0)
     code, _, err = cli("run", BASELINE, "--draws", "10", "--out", "r")
     assert code == 1 and "internal error" in err and "ZeroDivisionError" in err and "Traceback" not in err
 

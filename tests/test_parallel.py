@@ -129,7 +129,7 @@ def test_workers_and_scheduler_are_exclusive(cli):
 
 
 def test_streamed_run_on_dask_writes_identical_files(scenario, client, tmp_path):
-    from simulator.montecarlo import streaming
+    from simulator.output import run_folder as streaming
 
     (tmp_path / "serial").mkdir()
     (tmp_path / "dask").mkdir()

@@ -169,16 +169,16 @@ def test_every_limit_at_its_worst_end_at_once_stays_finite(cli, tmp_path):
 
 def test_results_with_inf_or_nan_are_refused_before_writing(cli, tmp_path, monkeypatch):
     """The last safeguard behind the limits: a run whose numbers overflow writes nothing, exit 2."""
-    from simulator.montecarlo import streaming
+    from simulator.montecarlo import driver
 
-    original = streaming.simulate_block
+    original = driver.simulate_block
 
     def overflowing(scenario, index, n):
         block = original(scenario, index, n)
         if n > 1:  # not the one-draw block a run computes first to learn the variables
             block["trade.cover_ratio"][1, -1] = np.inf
         return block
-    monkeypatch.setattr(streaming, "simulate_block", overflowing)
+    monkeypatch.setattr(driver, "simulate_block", overflowing)
     code, _, err = cli("run", SCENARIOS / "baseline.toml", "--draws", "5", "--no-plots", "--out", "out")
     assert code == 2, err
     assert "the results are not finite (trade.cover_ratio is inf for draw 1, year 2034)" in err

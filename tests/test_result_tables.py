@@ -6,7 +6,8 @@ import pytest
 
 import simulator
 from simulator.montecarlo.comparison import Comparison, check_labels, common_settings
-from simulator.montecarlo.result import Result, headline_years, summarise
+from simulator.montecarlo.result import Result
+from simulator.montecarlo.summaries import headline_years, summarise
 
 from .conftest import SCENARIOS, no_events
 
@@ -223,7 +224,7 @@ def test_sample_sd_of_values_whose_squares_overflow():
     """Above about 1e154 the squares are infinite: such columns are computed scaled by their largest
     value. Known answer: 1e200 x (1, -1, 3) has mean 1e200 and sample sd 2e200; the column beside
     it is ordinary and must be left as numpy computes it."""
-    from simulator.montecarlo.result import sample_sd
+    from simulator.montecarlo.summaries import sample_sd
 
     values = np.array([[1e200, 1.0], [-1e200, 2.0], [3e200, 6.0]])
     sd = sample_sd(values)

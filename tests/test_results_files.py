@@ -231,7 +231,7 @@ def test_manifest_keeps_text_as_written(small_result, tmp_path):
 
 
 def test_bands_are_the_quantiles_of_the_draws_by_year(small_result):
-    from simulator.montecarlo.result import QUANTILES
+    from simulator.montecarlo.summaries import QUANTILES
 
     bands = small_result.bands("trade.balance")
     values = small_result["trade.balance"].transpose("draw", "year").values

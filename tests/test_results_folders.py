@@ -16,7 +16,7 @@ import time
 import pytest
 
 import simulator.montecarlo.engine
-import simulator.montecarlo.streaming
+import simulator.output.run_folder
 from simulator.output.folders import sha256_file
 
 from .conftest import SCENARIOS
@@ -187,7 +187,7 @@ def test_previous_results_left_by_an_earlier_version_are_restored(cli, tmp_path)
 def no_computation(monkeypatch):
     def computed(*args, **kwargs):
         raise AssertionError("the run computed before refusing")
-    monkeypatch.setattr(simulator.montecarlo.streaming, "run_into", computed)
+    monkeypatch.setattr(simulator.output.run_folder, "run_into", computed)
 
 
 def test_output_below_a_file_is_refused_before_computing(cli, tmp_path, no_computation):
@@ -200,7 +200,7 @@ def test_output_below_a_file_is_refused_before_computing(cli, tmp_path, no_compu
 def test_a_missing_parent_created_for_a_failed_run_is_removed(cli, tmp_path, monkeypatch):
     def boom(*args, **kwargs):
         raise KeyboardInterrupt
-    monkeypatch.setattr(simulator.montecarlo.streaming, "run_into", boom)
+    monkeypatch.setattr(simulator.output.run_folder, "run_into", boom)
     code, _, err = cli(*RUN, "--out", "new/deeper/out")
     assert code == 130 and _entries(tmp_path) == []
 

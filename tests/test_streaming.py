@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 import simulator
 from simulator.montecarlo import engine
-from simulator.montecarlo import streaming
-from simulator.montecarlo.result import QUANTILES
+from simulator.output import run_folder as streaming
+from simulator.montecarlo.summaries import QUANTILES
 from simulator.montecarlo.quantile_sketch import RELATIVE_ERROR, TINY, LogHistogram
 
 from .conftest import SCENARIOS

@@ -32,7 +32,7 @@ def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, n
     summary.csv, iamc.csv, ensemble.nc, events.csv, manifest.json and plots/.
 
     Draws stream to ensemble.nc as they are computed: memory does not grow with --draws."""
-    from simulator.montecarlo import streaming
+    from simulator.output import run_folder
     from simulator.output.console import print_headline
     import xarray as xr
 
@@ -47,14 +47,14 @@ def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, n
     parallel["threads"] = _threads(threads, parallel)
     out_dir = out_dir or Path("results") / scenario.name
     check_target(out_dir, force)
-    streaming.check_disk(scenario, out_dir, ensemble)
+    run_folder.check_disk(scenario, out_dir, ensemble)
 
     checkpoint()  # a signal whose exception an import swallowed ends the run here, before the work
     _testhooks.reached("compute")
     started = time.perf_counter()
     with progress(quiet) as task, atomic_folder(out_dir, force) as tmp:
         source = display(scenario.files[0]) if scenario.files else scenario.name
-        result = streaming.run_into(scenario, tmp, ensemble=ensemble, source=source,
+        result = run_folder.run_into(scenario, tmp, ensemble=ensemble, source=source,
                                     progress=task(f"{scenario.name}: {scenario.draws:,} draws"), **parallel)
         summary = result.summary()
         check_finite(xr.Dataset.from_dataframe(summary.select_dtypes("number")), source)

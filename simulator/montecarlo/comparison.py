@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 from simulator.montecarlo import engine
-from simulator.montecarlo.result import QUANTILES, Result, headline_years, sample_sd
+from simulator.montecarlo.result import Result
+from simulator.montecarlo.summaries import QUANTILES, headline_years, sample_sd
 from simulator.scenario import Scenario
 from simulator.variables import VARIABLES
 

@@ -1,49 +1,24 @@
-"""A run: scenario -> uniforms per block -> parameter draws -> core -> labelled result.
+"""A run kept in memory: the run driver's blocks into one labelled `Result` (`simulator.run`).
 
-Blocks are independent (their own seeds, see `sampling`), so any subset can be computed anywhere
-and in any order, and `assemble` puts them together into the same arrays as a serial run.
+The driver (`simulator.montecarlo.driver`) computes the blocks; `MemorySink` places them. Blocks are
+independent (their own seeds, see `sampling`), so any subset can be computed anywhere and in any
+order, and `assemble` puts them together into the same arrays as a serial run.
 """
 from __future__ import annotations
 
-import functools
 import mmap
 import threading
-from dataclasses import replace
-from functools import partial
 from typing import Any, Callable, Iterable
 
 import numpy as np
 
-
-from simulator.montecarlo.draws import DrawnParameters, sampling_dimensions
-from simulator.errors import UserError
-from simulator.parallel import dask_client, map_indexed
-from simulator.montecarlo.projection import Block, exchange_stages, project
-from simulator.montecarlo.result import INPUT_PREFIX, Result
-from simulator.montecarlo.sampling import block_sizes, block_uniforms
-from simulator.scenario import Scenario
 from simulator.article_figures import sectors
-
-def simulate_block(scenario: Scenario, block_index: int, n: int) -> Block:
-    """Every variable for draws [block_index * block_size, + n) of the scenario's run."""
-    u = block_uniforms(sampling_dimensions(scenario), scenario.sampler, scenario.seed, block_index, n)
-    d = DrawnParameters(scenario, u, n)
-    block = project(d)
-    # The inputs behind each draw travel with its outputs (after the core: they are its own draws).
-    block.update({f"{INPUT_PREFIX}{name}": values for name, values in d.inputs().items()})
-    return block
-
-
-def evaluate(scenario: Scenario, uniforms: dict, n: int, blocks: tuple[str, ...] | None = None) -> Block:
-    """Variables for n draws given their uniforms in (0, 1), one array per sampling dimension
-    (used by sensitivity analysis, which chooses the points itself); `blocks` as in `project`."""
-    d = DrawnParameters(scenario, uniforms, n)
-    return project(d) if blocks is None else project(d, blocks)
-
-
-def block_plan(scenario: Scenario) -> list[tuple[int, int]]:
-    """(block index, number of draws) for every block of the run."""
-    return list(enumerate(block_sizes(scenario.draws, scenario.block_size)))
+from simulator.errors import UserError
+from simulator.montecarlo.driver import (block_plan, configure, drive, evaluate, reuse_freed_memory,
+                                         simulate_block)
+from simulator.montecarlo.projection import Block, exchange_stages
+from simulator.montecarlo.result import Result
+from simulator.scenario import Scenario
 
 
 def assemble(scenario: Scenario, blocks: dict[int, Block]) -> Result:
@@ -52,14 +27,15 @@ def assemble(scenario: Scenario, blocks: dict[int, Block]) -> Result:
     missing = [i for i, _ in plan if i not in blocks]
     if missing:
         raise ValueError(f"blocks {missing} of {len(plan)} are missing")
-    collector = _Collector(scenario)
+    sink = MemorySink(scenario)
     for i, _ in plan:
-        collector(i, blocks[i])
-    return collector.result()
+        sink(i, blocks[i])
+    return sink.result()
 
 
-class _Collector:
-    """Writes each block into preallocated arrays as it arrives: no list of blocks, no concatenation."""
+class MemorySink:
+    """The in-memory sink of the run driver: writes each block into preallocated arrays as it
+    arrives (no list of blocks, no concatenation) and labels them as a `Result` at the end."""
 
     def __init__(self, scenario: Scenario):
         self.scenario = scenario
@@ -85,25 +61,6 @@ class _Collector:
         labels = {"sector": list(sectors()), "stream": self.scenario.names("exchange.streams"),
                   "stage": exchange_stages(self.scenario)}
         return Result.from_arrays(self.scenario, self.arrays, labels)
-
-
-@functools.cache
-def reuse_freed_memory() -> bool:
-    """Ask glibc's malloc to keep freed blocks of up to 32 MiB for reuse instead of returning them to
-    the OS (M_MMAP_THRESHOLD, M_TRIM_THRESHOLD; see mallopt(3)). Every block of draws allocates and
-    frees the same few megabytes of arrays; returned to the OS, they cost a page fault per 4 KiB on
-    the next block, about a third of the core's time on the benchmark machine (docs/performance.md).
-    Process-wide and idempotent; a no-op (False) where glibc is not the allocator."""
-    import ctypes
-    import ctypes.util
-
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):
-        return False
-    M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
-    return bool(mallopt(M_MMAP_THRESHOLD, 32 << 20)) and bool(mallopt(M_TRIM_THRESHOLD, 256 << 20))
 
 
 def prefaulted_zeros(shape: tuple[int, ...], dtype) -> np.ndarray:
@@ -165,21 +122,6 @@ def check_memory(scenarios: "Scenario | list[Scenario]", fraction: float = 0.75)
                         "or a machine with more memory")
 
 
-def configure(scenario: Scenario, *, draws: int | None = None, seed: int | None = None,
-              sampler: str | None = None, block_size: int | None = None) -> Scenario:
-    """The scenario with run settings overridden (validated like the file's own values)."""
-    overrides: dict[str, Any] = {}
-    for key, value in (("scenario.draws", draws), ("scenario.seed", seed),
-                       ("sampling.method", sampler), ("sampling.block_size", block_size)):
-        if value is not None:
-            overrides[key] = value
-    if not overrides:
-        return scenario
-    configured = scenario.with_params(overrides)
-    # Keep the file's identity: the overrides are recorded in the manifest, not as a new file.
-    return replace(configured, path=scenario.path, files=scenario.files, sha256=scenario.sha256)
-
-
 def run(scenario: Scenario, draws: int | None = None, seed: int | None = None, *, sampler: str | None = None,
         block_size: int | None = None, progress: Callable[[int, int], None] | None = None,
         client: Any = None, workers: int | None = None, scheduler: str | None = None,
@@ -193,32 +135,20 @@ def run(scenario: Scenario, draws: int | None = None, seed: int | None = None, *
     `progress(done, total)` is called as blocks complete.
     """
     scenario = configure(scenario, draws=draws, seed=seed, sampler=sampler, block_size=block_size)
-    reuse_freed_memory()
     if threads is None:
         from simulator.parallel import available_cpus
         threads = available_cpus()
-    plan = block_plan(scenario)
-    sizes = dict(plan)
-    collector = _Collector(scenario)
-    indices = [i for i, _ in plan]
-    with dask_client(workers, scheduler, client) as c:
-        if c is None and threads > 1:  # each thread stores its own blocks: the copying runs in parallel too
-            map_indexed(partial(_block_into, scenario, sizes, collector), indices, None, progress,
-                        on_result=lambda i, _: None, threads=threads)
-        else:
-            map_indexed(partial(_block_task, scenario, sizes), indices, c, progress, on_result=collector)
-    return collector.result()
-
-
-def _block_task(scenario: Scenario, sizes: dict[int, int], index: int) -> Block:
-    return simulate_block(scenario, index, sizes[index])
-
-
-def _block_into(scenario: Scenario, sizes: dict[int, int], collector: _Collector, index: int) -> None:
-    collector(index, simulate_block(scenario, index, sizes[index]))
+    sink = MemorySink(scenario)
+    drive(scenario, sink, progress=progress, client=client, workers=workers, scheduler=scheduler, threads=threads)
+    return sink.result()
 
 
 def simulate_blocks(scenario: Scenario, indices: Iterable[int]) -> dict[int, Block]:
     """Compute a chosen subset of blocks (what one worker of a parallel run does)."""
     sizes = dict(block_plan(scenario))
     return {i: simulate_block(scenario, i, sizes[i]) for i in indices}
+
+
+# The driver's functions are part of this module's API too (`engine.configure`, `engine.evaluate`).
+__all__ = ["run", "assemble", "simulate_blocks", "MemorySink", "check_memory", "bytes_per_draw", "prefaulted_zeros",
+           "available_memory", "configure", "evaluate", "block_plan", "simulate_block", "reuse_freed_memory"]

@@ -14,26 +14,14 @@ import xarray as xr
 
 from simulator._version import __version__
 from simulator.montecarlo.inputs import INPUT_PREFIX, input_label
+from simulator.montecarlo.summaries import QUANTILES, SUMMARY_COLUMNS, SummaryAnswers, summarise
 from simulator.variables import VARIABLES, variable
 
 if TYPE_CHECKING:
     from simulator.scenario import Scenario
 
-HEADLINE_YEAR = 2030  # a mid-horizon year users quote; shown beside the final year
-
-
-def headline_years(years) -> list[int]:
-    """2030 (if simulated) and the final year: the years headline tables report."""
-    years = [int(y) for y in years]
-    return sorted({y for y in (HEADLINE_YEAR, years[-1]) if y in years}) if years else []
-
-
-QUANTILES = {"p05": 0.05, "p25": 0.25, "p50": 0.50, "p75": 0.75, "p95": 0.95}
-SUMMARY_COLUMNS = ["variable", "unit", "year", "mean", "sd", *QUANTILES]
-
-
 @dataclass(frozen=True)
-class Result:
+class Result(SummaryAnswers):
     scenario: "Scenario"
     dataset: xr.Dataset
 
@@ -120,22 +108,11 @@ class Result:
         frames = [summarise(name, unit, da) for name, unit, da in self.flat()]
         return pd.concat(frames, ignore_index=True)[SUMMARY_COLUMNS]
 
-    def headline(self, years: list[int] | None = None) -> pd.DataFrame:
-        """Median and 90% interval of the headline variables in 2030 (if simulated) and the final year."""
-        if years is None:
-            years = headline_years(self.dataset["year"].values)
-        rows = []
-        for name in self.variables:
-            if not VARIABLES[name].headline:
-                continue
-            da = self.dataset[name]
-            for y in years:
-                values = da.sel(year=y).values
-                p05, p50, p95 = np.quantile(values, [0.05, 0.5, 0.95])
-                rows.append({"variable": name, "label": VARIABLES[name].label, "unit": da.attrs["unit"],
-                             "year": y, "p50": p50, "p05": p05, "p95": p95})
-        return pd.DataFrame(rows)
-
+    def headline_summary(self, years: list[int]) -> pd.DataFrame:
+        """summary.csv's rows of the headline variables in `years` (what `headline` reads)."""
+        frames = [summarise(name, da.attrs["unit"], da.sel(year=years)) for name in self.variables
+                  if VARIABLES[name].headline for da in (self.dataset[name],)]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=SUMMARY_COLUMNS)
 
     def events(self) -> pd.DataFrame:
         """The scenario's events ([events.<name>] in its file): event, title, year, probability (the
@@ -144,10 +121,6 @@ class Result:
         from simulator.montecarlo.event_probabilities import event_table, scenario_parameter
 
         return event_table(self.dataset, self.scenario.events, scenario_parameter(self.scenario, self.dataset))
-
-    def probabilities(self) -> pd.DataFrame:
-        """The same as `events()` (the name of earlier versions)."""
-        return self.events()
 
     def event(self, name: str) -> np.ndarray:
         """Whether the named event happened, one boolean per draw (for `simulator.analysis.discover`)."""
@@ -165,32 +138,3 @@ def dataset_attrs(scenario: "Scenario") -> dict:
     return {"scenario": scenario.name, "title": scenario.title, "seed": scenario.seed,
             "draws": scenario.draws, "sampler": scenario.sampler, "block_size": scenario.block_size,
             "ijsim_version": __version__}
-
-
-def summarise(name: str, unit: str, da: xr.DataArray) -> pd.DataFrame:
-    """Mean, sd and quantiles over the first dimension (draws or replications), by year."""
-    values = da.transpose(..., "year").values
-    q = np.quantile(values, list(QUANTILES.values()), axis=0)
-    with np.errstate(over="ignore"):  # a mean beyond floating point is inf, which check_finite reports
-        mean = values.mean(axis=0)
-    frame = pd.DataFrame({
-        "variable": name, "unit": unit, "year": da["year"].values.astype(int), "mean": mean, "sd": sample_sd(values),
-    })
-    for j, col in enumerate(QUANTILES):
-        frame[col] = q[j]
-    return frame
-
-
-def sample_sd(values: np.ndarray) -> np.ndarray:
-    """Sample standard deviation over the first axis (0 for one draw), without overflow: squares of
-    values above about 1e154 are infinite, so such columns are computed scaled by their largest value."""
-    if values.shape[0] < 2:
-        return np.zeros(values.shape[1:])
-    with np.errstate(over="ignore", invalid="ignore"):
-        sd = values.std(axis=0, ddof=1)
-        redo = ~np.isfinite(sd) & np.isfinite(values).all(axis=0)
-        if redo.any():
-            part = values[:, redo]
-            scale = np.abs(part).max(axis=0)
-            sd[redo] = (part / scale).std(axis=0, ddof=1) * scale
-    return sd

@@ -1,11 +1,12 @@
-"""A run whose memory does not grow with its draws: each block goes to the ensemble file (or into
-streaming summaries) as it completes and is then dropped.
+"""A run whose memory does not grow with its draws: the run driver's streaming sink.
 
-`run_into(scenario, folder, ensemble=...)` is what `ijsim run` does:
-* `full` / `float32`: blocks are written into `folder/ensemble.nc` (float64 or float32), then the
-  summaries are computed from the file variable by variable (exact: the same numbers as
-  `Result.summary` on the whole ensemble in memory, for `full`);
-* `none`: nothing is written; quantiles come from a log-linear histogram with a relative error of
+Each block goes to a writer (the ensemble file) and into streaming summaries as it completes, and
+is then dropped. `run_streamed` is the library half of what `ijsim run` does; the results folder's
+half (the ensemble file: `full`, `float32` or `none`) is `simulator.output.run_folder.run_into`:
+* with a writer: blocks are written into the ensemble file, then the summaries are computed from
+  the file variable by variable (exact: the same numbers as `Result.summary` on the whole ensemble
+  in memory, for float64);
+* without: nothing is written; quantiles come from a log-linear histogram with a relative error of
   at most 2^-11 (simulator.montecarlo.quantile_sketch), means and standard deviations from per-block moments merged in
   block order (Chan, Golub & LeVeque 1979), exact up to rounding.
 Events are counted block by block (integer counts: the same probabilities as on the whole
@@ -17,95 +18,58 @@ or Dask workers.
 from __future__ import annotations
 
 import threading
-from functools import partial
-from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
 
-from simulator.montecarlo.engine import block_plan, configure, reuse_freed_memory, simulate_block
-from simulator.errors import UserError
-from simulator.parallel import dask_client, map_indexed
-from simulator.montecarlo.projection import exchange_stages
-from simulator.montecarlo.inputs import INPUT_PREFIX
-from simulator.montecarlo.result import QUANTILES, Result
 from simulator.article_figures import sectors
-from simulator.variables import variable
+from simulator.errors import UserError
+from simulator.montecarlo.driver import block_plan, drive, simulate_block
+from simulator.montecarlo.event_probabilities import occurred, scenario_parameter, table_of_counts
+from simulator.montecarlo.inputs import INPUT_PREFIX
+from simulator.montecarlo.projection import exchange_stages
+from simulator.montecarlo.result import Result
+from simulator.montecarlo.summaries import QUANTILES
 from simulator.montecarlo.summaries import RunSummary, summary_table
+from simulator.variables import variable
 
-ENSEMBLE_CHOICES = ("full", "float32", "none")
 
+def run_streamed(scenario, *, writer_factory: Callable[[dict, dict], Any] | None = None,
+                 exact_stats: Callable[[list[float]], dict] | None = None,
+                 progress: Callable[[int, int], None] | None = None, client: Any = None, workers: int | None = None,
+                 scheduler: str | None = None, threads: int = 1, source: str | None = None) -> RunSummary:
+    """Run the scenario through the run driver into a `SummarySink`; return its summaries.
 
-def run_into(scenario, folder: Path, *, ensemble: str = "full", progress: Callable[[int, int], None] | None = None,
-             client: Any = None, workers: int | None = None, scheduler: str | None = None, threads: int = 1,
-             source: str | None = None) -> RunSummary:
-    """Run the scenario, writing `folder/ensemble.nc` (unless `ensemble="none"`) as blocks complete;
-    return its summaries. `folder` is the results' temporary folder (output.files.atomic_folder)."""
-    from simulator.output.ensemble_file import ENSEMBLE_DTYPES, EnsembleWriter, exact_summaries
-    from simulator.montecarlo.event_probabilities import table_of_counts
-
-    if ensemble not in ENSEMBLE_CHOICES:
-        raise ValueError(f"ensemble must be one of {ENSEMBLE_CHOICES}, not {ensemble!r}")
-    reuse_freed_memory()
+    `writer_factory(example_block, labels)`, if given, makes the object each block is also written
+    to (its `write(first_draw, block)` and `close()`; the ensemble file, simulator.output.run_folder);
+    `exact_stats(quantiles)` then computes exact summaries from what was written. Without them the
+    quantiles come from the sink's log-linear histograms.
+    """
     example = simulate_block(scenario, 0, 1)
     variables = [k for k in example if not k.startswith(INPUT_PREFIX)]
     labels = {"sector": list(sectors()), "stream": scenario.names("exchange.streams"),
               "stage": exchange_stages(scenario)}
-    path = Path(folder) / "ensemble.nc"
-    writer = None if ensemble == "none" else EnsembleWriter(path, scenario, example, labels, ENSEMBLE_DTYPES[ensemble])
-    sink = _Sink(scenario, variables, {k: example[k].shape[1:] for k in variables}, labels, writer,
-                 sketch=ensemble == "none", source=source or scenario.name)
-    plan = block_plan(scenario)
-    sizes = dict(plan)
+    writer = None if writer_factory is None else writer_factory(example, labels)
+    sink = SummarySink(scenario, variables, {k: example[k].shape[1:] for k in variables}, labels, writer,
+                       sketch=writer is None, source=source or scenario.name)
     try:
-        with dask_client(workers, scheduler, client) as c:
-            if c is None and threads > 1:
-                map_indexed(partial(_block_into, scenario, sizes, sink), [i for i, _ in plan], None, progress,
-                            on_result=lambda i, _: None, threads=threads)
-            else:
-                map_indexed(partial(_block_task, scenario, sizes), [i for i, _ in plan], c, progress, on_result=sink)
+        drive(scenario, sink, progress=progress, client=client, workers=workers, scheduler=scheduler, threads=threads)
     finally:
         if writer is not None:
             writer.close()
     quantiles = list(QUANTILES.values())
-    if writer is None:
-        stats = sink.sketch_stats(quantiles)
-    else:
-        stats = exact_summaries(path, quantiles)
+    stats = sink.sketch_stats(quantiles) if writer is None else exact_stats(quantiles)
     table = summary_table(variables, labels, scenario.years, stats)
     events = table_of_counts(scenario.events, sink.event_counts, scenario.draws)
-    return RunSummary(scenario, table, events, labels, variables, sink.base_balance, ensemble=ensemble,
+    return RunSummary(scenario, table, events, labels, variables, sink.base_balance,
+                      ensemble="none" if writer is None else "full",
                       quantile_method="log-histogram" if writer is None else "exact")
 
 
-def check_disk(scenario, out_dir: Path, ensemble: str, fraction: float = 0.9) -> None:
-    """Refuse, before any work, an ensemble that the results folder's disk cannot hold."""
-    import shutil
-
-    from simulator.montecarlo.engine import bytes_per_draw
-
-    if ensemble == "none":
-        return
-    folder = next((p for p in (Path(out_dir), *Path(out_dir).parents) if p.exists()), Path("."))
-    free = shutil.disk_usage(folder).free
-    needed = bytes_per_draw(scenario) * scenario.draws * (4 if ensemble == "float32" else 8) // 8
-    if needed > fraction * free:
-        raise UserError(f"{scenario.draws:,} draws need about {needed / 2**30:.1f} GiB for ensemble.nc "
-                        f"({ensemble}), more than the disk of {folder} has free ({free / 2**30:.1f} GiB); "
-                        "use --ensemble float32 (half the size) or --ensemble none (no ensemble, "
-                        "quantiles within 0.05%), or fewer --draws")
-
-
-def _block_task(scenario, sizes: dict[int, int], index: int):
-    return simulate_block(scenario, index, sizes[index])
-
-
-def _block_into(scenario, sizes: dict[int, int], sink: "_Sink", index: int) -> None:
-    sink(index, simulate_block(scenario, index, sizes[index]))
-
-
-class _Sink:
-    """Takes each block once: checks it, writes it, counts its events, updates the sketches."""
+class SummarySink:
+    """The streaming sink of the run driver: takes each block once, checks it, passes it to the
+    writer (if any), counts its events and, without a writer, updates the quantile sketches and
+    the moments. Thread-safe: the driver's threads call it at once."""
 
     def __init__(self, scenario, variables: list[str], shapes: dict[str, tuple], labels: dict[str, list[str]], writer,
                  sketch: bool, source: str):
@@ -149,8 +113,6 @@ class _Sink:
 
     def _count_events(self, index: int, block: dict[str, np.ndarray]) -> list[int]:
         """In how many of the block's draws each of the scenario's events happens."""
-        from simulator.montecarlo.event_probabilities import occurred, scenario_parameter
-
         if not self.scenario.events:
             return []
         # Only what the events read (their outputs and the inputs their thresholds may use): labelling
@@ -203,4 +165,4 @@ class _Sink:
         return out
 
 
-__all__ = ["ENSEMBLE_CHOICES", "run_into", "configure"]
+__all__ = ["run_streamed", "SummarySink"]

@@ -1,4 +1,4 @@
-"""What a streamed run keeps: its summaries, not its draws.
+"""Summary statistics of a run, and what a streamed run keeps: its summaries, not its draws.
 
 A `RunSummary` answers what the results folder, the console and the plots ask of a run (`summary`,
 `headline`, `events`, `bands`, `labels`) the way `Result` does, from tables computed while the
@@ -11,16 +11,90 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import xarray as xr
 
-from simulator.montecarlo.result import QUANTILES, SUMMARY_COLUMNS, headline_years
 from simulator.variables import VARIABLES
 
 if TYPE_CHECKING:
     from simulator.scenario import Scenario
 
 
+HEADLINE_YEAR = 2030  # a mid-horizon year users quote; shown beside the final year
+QUANTILES = {"p05": 0.05, "p25": 0.25, "p50": 0.50, "p75": 0.75, "p95": 0.95}
+SUMMARY_COLUMNS = ["variable", "unit", "year", "mean", "sd", *QUANTILES]
+
+
+def headline_years(years) -> list[int]:
+    """2030 (if simulated) and the final year: the years headline tables report."""
+    years = [int(y) for y in years]
+    return sorted({y for y in (HEADLINE_YEAR, years[-1]) if y in years}) if years else []
+
+
+class SummaryAnswers:
+    """What a `Result` (every draw in memory) and a `RunSummary` (summaries of a streamed run)
+    answer alike, from summary.csv's rows: the headline table and the events' probabilities.
+
+    A subclass gives `scenario`, `variables`, `headline_summary(years)` (summary.csv's rows of the
+    headline variables in those years) and `events()`.
+    """
+
+    def headline(self, years: list[int] | None = None) -> pd.DataFrame:
+        """Median and 90% interval of the headline variables in 2030 (if simulated) and the final
+        year: variable, label, unit, year, p50, p05, p95."""
+        if years is None:
+            years = headline_years(self.scenario.years)
+        return headline_table(self.headline_summary(list(years)), self.variables, years)
+
+    def probabilities(self) -> pd.DataFrame:
+        """The same as `events()` (the name of earlier versions)."""
+        return self.events()
+
+
+def headline_table(summary: pd.DataFrame, variables: list[str], years: list[int]) -> pd.DataFrame:
+    """The headline rows (variable, label, unit, year, p50, p05, p95) of summary.csv's rows."""
+    rows = []
+    for name in variables:
+        if not VARIABLES[name].headline:
+            continue
+        part = summary[summary["variable"] == name].set_index("year")
+        for y in years:
+            r = part.loc[y]
+            rows.append({"variable": name, "label": VARIABLES[name].label, "unit": r["unit"], "year": y,
+                         "p50": r["p50"], "p05": r["p05"], "p95": r["p95"]})
+    return pd.DataFrame(rows)
+
+
+def summarise(name: str, unit: str, da: xr.DataArray) -> pd.DataFrame:
+    """Mean, sd and quantiles over the first dimension (draws or replications), by year."""
+    values = da.transpose(..., "year").values
+    q = np.quantile(values, list(QUANTILES.values()), axis=0)
+    with np.errstate(over="ignore"):  # a mean beyond floating point is inf, which check_finite reports
+        mean = values.mean(axis=0)
+    frame = pd.DataFrame({
+        "variable": name, "unit": unit, "year": da["year"].values.astype(int), "mean": mean, "sd": sample_sd(values),
+    })
+    for j, col in enumerate(QUANTILES):
+        frame[col] = q[j]
+    return frame
+
+
+def sample_sd(values: np.ndarray) -> np.ndarray:
+    """Sample standard deviation over the first axis (0 for one draw), without overflow: squares of
+    values above about 1e154 are infinite, so such columns are computed scaled by their largest value."""
+    if values.shape[0] < 2:
+        return np.zeros(values.shape[1:])
+    with np.errstate(over="ignore", invalid="ignore"):
+        sd = values.std(axis=0, ddof=1)
+        redo = ~np.isfinite(sd) & np.isfinite(values).all(axis=0)
+        if redo.any():
+            part = values[:, redo]
+            scale = np.abs(part).max(axis=0)
+            sd[redo] = (part / scale).std(axis=0, ddof=1) * scale
+    return sd
+
+
 @dataclass(frozen=True)
-class RunSummary:
+class RunSummary(SummaryAnswers):
     scenario: "Scenario"
     table: pd.DataFrame                       # summary.csv's rows
     event_table: pd.DataFrame                 # Result.events()'s rows, counted block by block
@@ -46,27 +120,12 @@ class RunSummary:
     def base_balance(self) -> float:
         return self.base_balance_usd_bn
 
-    def headline(self, years: list[int] | None = None) -> pd.DataFrame:
-        """Median and 90% interval of the headline variables in 2030 (if simulated) and the final year."""
-        if years is None:
-            years = headline_years(self.scenario.years)
-        rows = []
-        for name in self.variables:
-            if not VARIABLES[name].headline:
-                continue
-            part = self.table[self.table["variable"] == name].set_index("year")
-            for y in years:
-                r = part.loc[y]
-                rows.append({"variable": name, "label": VARIABLES[name].label, "unit": r["unit"], "year": y,
-                             "p50": r["p50"], "p05": r["p05"], "p95": r["p95"]})
-        return pd.DataFrame(rows)
+    def headline_summary(self, years: list[int]) -> pd.DataFrame:
+        return self.table[self.table["year"].isin(years)]
 
     def events(self) -> pd.DataFrame:
         return self.event_table.copy()
 
-    def probabilities(self) -> pd.DataFrame:
-        """The same as `events()` (the name of earlier versions)."""
-        return self.events()
 
 
 def summary_table(variables: list[str], labels: dict[str, list[str]], years, stats: dict) -> pd.DataFrame:

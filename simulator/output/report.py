@@ -16,7 +16,7 @@ import pandas as pd
 
 from simulator._version import __version__
 from simulator.errors import UserError
-from simulator.montecarlo.result import headline_years
+from simulator.montecarlo.summaries import headline_years
 from simulator.variables import VARIABLES
 from simulator.output.folders import read_manifest, verified
 from simulator.output.html import breakable, figures, table

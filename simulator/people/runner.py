@@ -17,7 +17,7 @@ import xarray as xr
 from simulator.core.exchange import MONTHS_PER_YEAR
 from simulator.montecarlo.draws import DrawnParameters, sampling_dimensions
 from simulator.montecarlo.projection import counting_weights
-from simulator.montecarlo.result import summarise
+from simulator.montecarlo.summaries import summarise
 from simulator.montecarlo.sampling import block_sizes, block_uniforms
 from simulator.scenario import Scenario
 from simulator.people.model import Replication, run_replication
