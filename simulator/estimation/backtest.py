@@ -34,7 +34,7 @@ Model = Callable[[pd.DataFrame, np.random.Generator, int, int], np.ndarray]
 
 
 def fit_at_origin(process: str, history: pd.DataFrame, bootstrap: int) -> pf.ProcessFit:
-    """`process_fit.fit` on the history up to an origin, seeded by the origin. Remembered for the
+    """`trade_process_fit.fit` on the history up to an origin, seeded by the origin. Remembered for the
     run: the candidate and the scenario's own process often fit the same data, and the bootstrap
     bias correction is most of a backtest's time."""
     key = (process, bootstrap, tuple(history.index), history.to_numpy().tobytes())
@@ -90,7 +90,7 @@ def scenario_model(scenario, bootstrap: int = pf.BOOTSTRAP_REPLICATIONS, joint_d
 
 def log_drivers(scenario, history: dict, verified_only: bool = True) -> pd.DataFrame:
     """D_t per flow, the log of the macro multipliers (core.trade_drivers) at the scenario's central
-    elasticities, from the realised GDP growth and yen in the history: columns `process_fit.FLOWS`.
+    elasticities, from the realised GDP growth and yen in the history: columns `trade_process_fit.FLOWS`.
 
     Reference growth and reference rate are constants, which the trend models' intercept and slope
     absorb, so they are left out. Fiscal-year flows are paired with calendar-year yen rates and
@@ -173,7 +173,7 @@ def run_backtest(levels: pd.DataFrame, models: dict[str, Model], origins=None, h
                  draws: int = DEFAULT_DRAWS, seed: int = 0, min_years: int = 9) -> Backtest:
     """Hindcast every model from every origin and score it (module docstring).
 
-    `levels`: consecutive years (index) of the two flows (columns `process_fit.FLOWS`, US$ bn).
+    `levels`: consecutive years (index) of the two flows (columns `trade_process_fit.FLOWS`, US$ bn).
     `origins`: years to forecast from (default: every year with at least `min_years` of history
     and one year after it). An origin's forecasts use only rows up to it: the random numbers depend
     on (seed, origin, model), so later data cannot change them.

@@ -1,7 +1,7 @@
 """Calibrating the trade process on the shipped (or a user's) history: every candidate fitted, its
 estimates in the scenario's terms, information criteria, out-of-sample scores and a scenario fragment.
 
-The pieces: `process_fit.fit` (statsmodels, parameter draws), `process_parameters` (the scenario's
+The pieces: `trade_process_fit.fit` (statsmodels, parameter draws), `trade_process_parameters` (the scenario's
 terms), `backtest` (rolling-origin scores). This module puts them together for `ijsim calibrate`.
 """
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The trade process in a scenario's terms: from a fit to `[trade]` parameters, and back to draws.
 
-A fit's joint parameter draws (`process_fit.ProcessFit.draw`) are summarised per parameter as the
+A fit's joint parameter draws (`trade_process_fit.ProcessFit.draw`) are summarised per parameter as the
 scenario format can hold them, one distribution each: a normal truncated to the parameter's allowed
 range (for persistence, the stationary range), and the innovations' correlation as a number. Centre
 and spread are the median and the half distance between the 16th and 84th percentiles, which a few
