@@ -40,7 +40,7 @@ MUTATIONS = (
              "simulator/montecarlo/projection.py", 'flows.stock_mean, usd_per_year) / 1e9', 'flows.stock_mean, usd_per_year) / 1e6',
              (USERS, PINNED)),
     Mutation("p05-at-10", "the 5th percentile computed at 10%",
-             "simulator/montecarlo/result.py", 'QUANTILES = {"p05": 0.05,', 'QUANTILES = {"p05": 0.10,', (USERS, PINNED)),
+             "simulator/montecarlo/summaries.py", 'QUANTILES = {"p05": 0.05,', 'QUANTILES = {"p05": 0.10,', (USERS, PINNED)),
     Mutation("iamc-5th-95th-swapped", "IAMC's 5th and 95th percentile labels swapped",
              "simulator/output/files.py",
              '"p05": "5.0th Percentile", "p50": "50.0th Percentile", "p95": "95.0th Percentile"',
