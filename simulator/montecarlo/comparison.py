@@ -48,12 +48,12 @@ class Comparison:
     """
 
     def __repr__(self) -> str:
-        """Short: the scenarios by their labels (the reference first, at most four), draws and years."""
+        """Short: the scenarios by their labels (the reference first, at most three), draws and years."""
         years = self.reference.dataset["year"].values
         span = f"{int(years[0])}-{int(years[-1])}" if len(years) else "no years"
-        others = [_short(label) for label in self.labels[1:4]]
-        if len(self.labels) > 4:
-            others.append(f"{len(self.labels) - 4} more")
+        others = [_short(label) for label in self.labels[1:3]]
+        if len(self.labels) > 3:
+            others.append(f"{len(self.labels) - 3} more")
         return (f"<Comparison of {len(self.results)} scenarios (reference {_short(self.labels[0])}, then "
                 f"{', '.join(others)}): {self.reference.dataset.sizes['draw']:,} draws × {span}>")
 
@@ -138,7 +138,7 @@ class Comparison:
                                            "probability", "reference_probability", "difference", "se"])
 
 
-def _short(label: str, width: int = 30) -> str:
+def _short(label: str, width: int = 24) -> str:
     """A label quoted for a repr, cut to `width` characters."""
     label = str(label)
     return repr(label if len(label) <= width else label[:width - 1] + "…")
