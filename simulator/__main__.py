@@ -1,4 +1,4 @@
 """`python -m simulator` is the same as `ijsim`."""
-from simulator.signals import start
+from simulator._start import start
 
 start()
