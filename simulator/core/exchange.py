@@ -39,10 +39,9 @@ Cdf = Callable[[np.ndarray], np.ndarray]
 
 def service_kernel(cdf: Cdf, mean_months: float) -> np.ndarray:
     """g(a) = P(a <= U + S < a + 1), U ~ Uniform(0, 1): the month an exit falls in, after a start."""
-    # Far beyond the bulk of any sensible distribution. Not mutated: a few entries more or less past the
-    # tail that `keep` drops give the same kernel (equivalent mutants), and the mutants that cut the
-    # kernel short were killed by test_exchange_kernels.py in every run that generated them.
-    length = int(np.ceil(mean_months * 40 + 2))  # pragma: no mutate
+    # Far beyond the bulk of any sensible distribution: a few entries more or less past the tail that
+    # `keep` drops give the same kernel (the line is left unmutated: [tool.mutmut] in pyproject.toml).
+    length = int(np.ceil(mean_months * 40 + 2))
     a = np.arange(length)[:, None]
     g = np.maximum((cdf(a + 1 - _QUAD) - cdf(a - _QUAD)).mean(axis=1), 0.0)  # a CDF in floating point need not be monotone
     # Drop the negligible tail: the convolution costs one multiply per kernel entry and month.
@@ -74,7 +73,7 @@ def survival_kernels(stay_cdf: Cdf, max_stay_years: float, renewed_exit_rate: fl
     """
     x = (np.arange(months)[:, None] + 1 - _QUAD) / MONTHS_PER_YEAR  # years since arrival
     cap = max_stay_years
-    before = x < cap  # pragma: no mutate (x = (m + 1 - q) / 12 at midpoints q never equals a cap in whole months)
+    before = x < cap  # x = (m + 1 - q) / 12 at midpoints q never equals a cap in whole months
     base = np.where(before, 1.0 - stay_cdf(x), 0.0).mean(axis=1)
     reach = 1.0 - float(stay_cdf(np.array(cap - 1e-12)))  # P(L >= C)
     renew = np.where(before, 0.0, reach * np.exp(-renewed_exit_rate * (x - cap))).mean(axis=1)

@@ -101,20 +101,19 @@ def _run(stages, order, streams, stays, n, months, monthly_arrivals, monthly_bac
             raise ValueError(f"order {order.tolist()} must include the stages of stream {s.name!r} "
                              f"in its route's order {list(s.route)}")
     # Lanes: one per (stream, stage on its route), grouped by stage so a stage's lanes are contiguous.
-    # Lines marked "no mutate" below size or type the kernel's buffers. Their mutants either change
-    # nothing (a float for a boolean, another negative "no lane", a wider kernel buffer) or make the
-    # kernel, which has no bounds checks, read or write out of bounds: a crash, not a test failure.
+    # Several lines below size or type the kernel's buffers; the kernel has no bounds checks, so they
+    # must be exactly right (they are left unmutated: [tool.mutmut] in pyproject.toml says why).
     lanes = sorted(((k, j, pos) for j, s in enumerate(streams) for pos, k in enumerate(s.route)))
     lane_of = {(j, k): l for l, (k, j, _) in enumerate(lanes)}
-    stage_first = np.searchsorted([k for k, _, _ in lanes], np.arange(K + 1))  # pragma: no mutate
+    stage_first = np.searchsorted([k for k, _, _ in lanes], np.arange(K + 1))
     lane_stream = np.array([j for _, j, _ in lanes], dtype=np.int64)
     sources = [NO_LANE if pos == 0 else lane_of[(j, streams[j].route[pos - 1])] for _, j, pos in lanes]
-    lane_source = np.array(sources, dtype=np.int64)  # pragma: no mutate
+    lane_source = np.array(sources, dtype=np.int64)
     rates = np.empty((len(lanes), n))
     for l, (_, j, pos) in enumerate(lanes):
         rates[l] = streams[j].pass_rates[pos]
     finals = [lane_of[(j, s.route[-1])] if s.route else NO_LANE for j, s in enumerate(streams)]
-    final_lane = np.array(finals, dtype=np.int64)  # pragma: no mutate
+    final_lane = np.array(finals, dtype=np.int64)
     entrants = np.zeros((J, months))
     scale = np.empty((J, n))
     for j, s in enumerate(streams):
@@ -122,8 +121,8 @@ def _run(stages, order, streams, stays, n, months, monthly_arrivals, monthly_bac
         scale[j] = s.scale
     capacity = np.zeros((K, months))
     geometric = np.zeros((K, 3))
-    is_geometric = np.zeros(K, dtype=np.bool_)  # pragma: no mutate
-    width = max([1] + [len(st.kernel) for st in stages])  # pragma: no mutate
+    is_geometric = np.zeros(K, dtype=np.bool_)
+    width = max([1] + [len(st.kernel) for st in stages])
     kernel_lag = np.zeros((K, width), dtype=np.int64)
     kernel_weight = np.zeros((K, width))
     kernel_nonzero = np.zeros(K, dtype=np.int64)
@@ -137,7 +136,7 @@ def _run(stages, order, streams, stays, n, months, monthly_arrivals, monthly_bac
             kernel_nonzero[k] = len(lags)
             kernel_lag[k, :len(lags)] = lags
             kernel_weight[k, :len(lags)] = st.kernel[lags]
-    weights = np.zeros((J, 2, 2 * T if stays else 0, months))  # pragma: no mutate
+    weights = np.zeros((J, 2, 2 * T if stays else 0, months))
     renewal = np.zeros((J, n))
     for j, stay in enumerate(stays):
         weights[j, 0] = _stock_weights(np.asarray(stay.base, dtype=float).tobytes(), months)
@@ -145,7 +144,7 @@ def _run(stages, order, streams, stays, n, months, monthly_arrivals, monthly_bac
         if np.any(renewal[j] != 0):  # most streams have no renewable status: their zero weights cost nothing
             weights[j, 1] = _stock_weights(np.asarray(stay.renew, dtype=float).tobytes(), months)
     # Yearly outputs in the layout of the output variables, (draw, year, stream|stage).
-    yearly = (np.zeros((n, T, J)), np.zeros((n, T, K)), np.zeros((n, 2 * T if stays else 0, J)))  # pragma: no mutate
+    yearly = (np.zeros((n, T, J)), np.zeros((n, T, K)), np.zeros((n, 2 * T if stays else 0, J)))
     _pipeline_kernel(CHUNK, order, stage_first, lane_stream, lane_source, rates, final_lane, entrants, scale,
                      capacity, is_geometric, geometric, kernel_lag, kernel_weight, kernel_nonzero, weights,
                      renewal, monthly_arrivals, monthly_backlog, *yearly)

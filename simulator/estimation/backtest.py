@@ -171,12 +171,65 @@ class Backtest:
 
 def run_backtest(levels: pd.DataFrame, models: dict[str, Model], origins=None, horizons=range(1, 6), *,
                  draws: int = DEFAULT_DRAWS, seed: int = 0, min_years: int = 9) -> Backtest:
-    """Hindcast every model from every origin and score it (module docstring).
+    """Hindcast every model from every origin and score it against what happened.
 
-    `levels`: consecutive years (index) of the two flows (columns `trade_process_fit.FLOWS`, US$ bn).
-    `origins`: years to forecast from (default: every year with at least `min_years` of history
-    and one year after it). An origin's forecasts use only rows up to it: the random numbers depend
-    on (seed, origin, model), so later data cannot change them.
+    For each origin year, every model sees the history up to it only, projects the two flows
+    1..H years ahead, and each forecast distribution is scored against the actual values: coverage
+    of the central 50% and 90% intervals, the interval (Winkler) score of the 90% interval and the
+    CRPS (lower is better). India's balance X - M is scored too, from the same draws. An origin's
+    forecasts use only rows up to it: the random numbers depend on (seed, origin, model), so later
+    data cannot change them.
+
+    Parameters
+    ----------
+    levels : pandas.DataFrame
+        Consecutive years (index) of the two flows (columns `trade_process_fit.FLOWS`, US$ bn), as
+        ``trade_levels(load_history())`` gives.
+    models : dict of str to callable
+        Name -> model ``(history, rng, draws, horizon) -> growth factors (draws, horizon, 2)``, such
+        as ``candidate("ar1")`` or ``scenario_model(scenario)`` from this module.
+    origins : iterable of int, optional
+        Years to forecast from (default: every year with at least `min_years` of history and one
+        year after it).
+    horizons : iterable of int, default 1..5
+        Years ahead, each at least 1.
+    draws : int, default 2000
+        Forecast draws per model and origin.
+    seed : int, default 0
+    min_years : int, default 9
+        History needed before the first default origin.
+
+    Returns
+    -------
+    Backtest
+        `table` (one row per model, variable, origin and horizon: quantiles, whether the actual
+        value is in the 50% and 90% intervals, interval score, CRPS); `coverage()` and `overall()`
+        average it. A model that cannot be fitted at an origin is left out there, with a note.
+
+    Raises
+    ------
+    ValueError
+        Horizons below 1, or an origin without history up to it and a year after it.
+
+    References
+    ----------
+    Gneiting, T. & Raftery, A. E. (2007). Strictly proper scoring rules, prediction, and
+    estimation. *JASA*, 102(477), 359-378.
+
+    Examples
+    --------
+    >>> import simulator
+    >>> from simulator.estimation.backtest import candidate
+    >>> from simulator.estimation.calibration import trade_levels
+    >>> levels = trade_levels(simulator.load_history())
+    >>> backtest = simulator.run_backtest(levels, {"random_walk": candidate("random_walk")}, [2018, 2020],
+    ...                                   horizons=[1, 2], draws=200)
+    >>> backtest.origins, backtest.horizons
+    ((2018, 2020), (1, 2))
+    >>> sorted(set(backtest.table["variable"]))
+    ['trade.balance', 'trade.exports_india_to_japan', 'trade.exports_japan_to_india']
+    >>> list(backtest.overall().columns)
+    ['model', 'variable', 'n', 'coverage_50', 'coverage_90', 'interval_score', 'crps', 'bias_p50']
     """
     levels = levels.loc[:, list(pf.FLOWS)].sort_index()
     years = np.asarray(levels.index, dtype=int)

@@ -67,7 +67,59 @@ def _toml(value) -> str:
 def calibrate_trade(levels: pd.DataFrame, *, base_year: int = 2023, draws: int = DEFAULT_DRAWS, seed: int = 0,
                     bootstrap: int = pf.BOOTSTRAP_REPLICATIONS, origins=None, horizons=range(1, 6),
                     source: str = "seeds/history") -> Calibration:
-    """Fit every candidate on `levels` (see `trade_levels`) and score each out of sample."""
+    """Fit every candidate trade process on `levels` and score each out of sample.
+
+    The candidates (``random_walk``, ``ar1``, ``var1``) are fitted by least squares (statsmodels)
+    equation by equation, the trend models' coefficients bias-corrected by bootstrap; their
+    estimates are turned into the scenario's terms (one distribution per parameter) and each is
+    scored by rolling-origin hindcasts (:func:`run_backtest`).
+
+    Parameters
+    ----------
+    levels : pandas.DataFrame
+        The two bilateral flows by fiscal year (US$ bn), as ``trade_levels(load_history())`` gives.
+    base_year : int, default 2023
+        The year the scenario's first-year growth follows.
+    draws : int, default 4000
+        Draws of the estimates' distribution (the backtest uses at most its own default, 2000).
+    seed : int, default 0
+        Seeds the draws, the bootstrap and the backtest.
+    bootstrap : int
+        Bootstrap replications of the bias correction (0 skips it).
+    origins, horizons
+        Of the out-of-sample backtest, as in :func:`run_backtest`.
+    source : str, default "seeds/history"
+        Where the data came from, for the fragment's comments.
+
+    Returns
+    -------
+    Calibration
+        `estimates` (per process and parameter, in regression and scenario terms), `criteria`
+        (log-likelihood, AIC, BIC and out-of-sample scores per process), `parameters` (the
+        scenario's ``trade.*`` values per process) and `fragment(process)`, a ``[trade]`` table a
+        scenario can paste.
+
+    References
+    ----------
+    * Kilian, L. (1998). Small-sample confidence intervals for impulse response functions.
+      *Review of Economics and Statistics*, 80(2), 218-230.
+    * Zellner, A. (1971). *An Introduction to Bayesian Inference in Econometrics*. Wiley (ch. 8).
+    * Gneiting, T. & Raftery, A. E. (2007). Strictly proper scoring rules, prediction, and
+      estimation. *JASA*, 102(477), 359-378.
+
+    Examples
+    --------
+    >>> import simulator
+    >>> from simulator.estimation.calibration import trade_levels
+    >>> levels = trade_levels(simulator.load_history())
+    >>> calibration = simulator.calibrate_trade(levels, draws=100, bootstrap=0, origins=[2020], horizons=[1, 2])
+    >>> list(calibration.criteria["process"])
+    ['random_walk', 'ar1', 'var1']
+    >>> calibration.years == (int(levels.index[0]), int(levels.index[-1]))
+    True
+    >>> "[trade]" in calibration.fragment("ar1")
+    True
+    """
     estimates, criteria, parameters = [], [], {}
     for k, process in enumerate(pf.PROCESSES):
         fitted = pf.fit(process, levels, bootstrap=bootstrap, bootstrap_seed=seed)

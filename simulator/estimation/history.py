@@ -61,8 +61,37 @@ class Series:
 def load_history(path: str | Path | None = None) -> dict[str, Series]:
     """Read and check historical series; raise one ScenarioError listing every problem.
 
-    None: the shipped ``seeds/history``. A folder: its series.toml and CSVs. A single CSV file: that
-    series (metadata from the shipped series.toml, matched by file stem), the rest shipped.
+    Parameters
+    ----------
+    path : str or pathlib.Path, optional
+        None: the shipped ``seeds/history``. A folder: its series.toml and CSVs. A single CSV
+        file: that series (metadata from the shipped series.toml, matched by file stem), the rest
+        shipped.
+
+    Returns
+    -------
+    dict of str to Series
+        Each series by name, with its metadata and its values with provenance; unverified values
+        are in its `table` but left out of its `values()` by default.
+
+    Raises
+    ------
+    ScenarioError
+        Listing every problem found: a missing path, a file that is neither a folder nor a .csv,
+        an unknown series, or bad rows.
+
+    Examples
+    --------
+    >>> import simulator
+    >>> history = simulator.load_history()
+    >>> history["exports_india_to_japan"].unit
+    'usd_bn'
+    >>> history["exports_india_to_japan"].values().index.name
+    'year'
+    >>> simulator.load_history("no-such-folder")
+    Traceback (most recent call last):
+    ...
+    simulator.errors.ScenarioError: no-such-folder: file not found; ...
     """
     if path is None:
         return _load_folder(history_dir())

@@ -132,7 +132,55 @@ def run(scenario: Scenario, draws: int | None = None, seed: int | None = None, *
     default as many as the CPUs available, like `ijsim run`; identical results for any number);
     `client` (a dask.distributed Client), `workers` (an embedded LocalCluster) or `scheduler`
     (an existing cluster's address) run the blocks on Dask. The results are identical either way.
-    `progress(done, total)` is called as blocks complete.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        From :func:`load_scenario` or :func:`scenario_from_dict`.
+    draws, seed : int, optional
+        Override the scenario's ``scenario.draws`` and ``scenario.seed`` (validated like the file's
+        own values); by default the scenario's.
+    sampler : {"mc", "lhs", "sobol"}, optional
+        Overrides ``sampling.method``: plain Monte Carlo, Latin hypercube or scrambled Sobol'.
+    block_size : int, optional
+        Overrides ``sampling.block_size``: draws are generated in independent blocks of this size.
+    progress : callable, optional
+        ``progress(done, total)`` is called as blocks complete.
+    client : dask.distributed.Client, optional
+        Run the blocks on this client's cluster.
+    workers : int, optional
+        Run the blocks on an embedded Dask LocalCluster of this many workers.
+    scheduler : str, optional
+        Address of an existing Dask scheduler to run the blocks on.
+    threads : int, optional
+        Threads in this process when Dask is not used; by default the CPUs available.
+
+    Returns
+    -------
+    Result
+        Every variable by draw and year (and sector, stream or stage), with the sampled inputs.
+
+    Raises
+    ------
+    ScenarioError
+        If an override is not a valid value (a negative number of draws, an unknown sampler).
+
+    References
+    ----------
+    McKay, M. D., Beckman, R. J. & Conover, W. J. (1979). A comparison of three methods for
+    selecting values of input variables in the analysis of output from a computer code.
+    *Technometrics*, 21(2), 239-245 (the Latin hypercube sampler).
+
+    Examples
+    --------
+    >>> import simulator
+    >>> scenario = simulator.load_scenario("baseline")
+    >>> result = simulator.run(scenario, draws=200, seed=1)
+    >>> result["trade.balance"].sizes["draw"], result["trade.balance"].sizes["year"]
+    (200, 10)
+    >>> again = simulator.run(scenario, draws=200, seed=1, threads=1)
+    >>> bool((again["trade.balance"] == result["trade.balance"]).all())  # same seed, same numbers
+    True
     """
     scenario = configure(scenario, draws=draws, seed=seed, sampler=sampler, block_size=block_size)
     if threads is None:

@@ -233,8 +233,8 @@ def _exchange(d: DrawnParameters) -> Block:
     everyone = np.ones(len(names))
     skilled = np.array([float(bool(p[f"exchange.streams.{j}.skilled"])) for j in names])
     counted = counting_weights(scenario)
-    # The subscripts once, unmutated: einsum reads upper-case ones alike, so their mutants are equivalent.
-    weighted, weighted_per_draw = "ntj,j->nt", "ntj,nj->nt"  # pragma: no mutate
+    # The subscripts once (left unmutated: [tool.mutmut] do_not_mutate_patterns in pyproject.toml).
+    weighted, weighted_per_draw = "ntj,j->nt", "ntj,nj->nt"
     total = np.einsum(weighted, yearly, everyone)
     skilled_arrivals = np.einsum(weighted, yearly, skilled)
     by_stage = {"exchange.backlog_by_stage": flows.backlog} if order else {}
@@ -272,9 +272,9 @@ def _exchange_layout(scenario) -> tuple[list[str], list, list]:
         servers = servers.at(scenario.years) if hasattr(servers, "at") else np.full(T, servers.value)
         capacity = np.repeat(servers, ex.MONTHS_PER_YEAR) / service.mean()
         if getattr(service, "family", None) == "exponential":  # closed form, no kernel needed
-            # Unmutated: the kernel never reads a stage's name, nor the kernel array of a stage in closed
-            # form; the line's other mutants (capacity or the closed form as None) would fail every run.
-            stages.append(pl.Stage(k, capacity, np.zeros(0), ex.exponential_kernel(service.mean())))  # pragma: no mutate
+            # The kernel never reads a stage's name, nor the kernel array of a stage in closed form
+            # (the line is left unmutated: [tool.mutmut] in pyproject.toml).
+            stages.append(pl.Stage(k, capacity, np.zeros(0), ex.exponential_kernel(service.mean())))
         else:
             stages.append(pl.Stage(k, capacity, ex.service_kernel(service.cdf, service.mean())[:M]))
     stays = [ex.survival_kernels(p[f"exchange.streams.{j}.stay_years"].cdf, p[f"exchange.streams.{j}.max_stay_years"].value,

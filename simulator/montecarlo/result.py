@@ -22,8 +22,45 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Result(SummaryAnswers):
-    scenario: "Scenario"
-    dataset: xr.Dataset
+    """Every output variable of a run by draw and year (and sector, stream or stage), made by :func:`run`.
+
+    Holds the scenario it ran (`scenario`, with the run's draws and seed) and an xarray Dataset
+    (`dataset`) whose dimensions are named ``draw``, ``year`` and, for some variables, ``sector``,
+    ``stream`` or ``stage``; each variable carries its ``unit`` and ``long_name`` as attributes, and
+    the run settings are the Dataset's attributes. ``result["trade.balance"]`` is one variable (a
+    DataArray); `variables` lists them; `inputs` holds every sampled input's value per draw.
+
+    Main methods: `summary` (mean, sd and quantiles by variable and year, as summary.csv),
+    `headline` (median and 90% interval of the headline variables), `bands` (one variable's
+    quantiles by year), `events` (the probability of each of the scenario's events, with its Monte
+    Carlo standard error) and `event` (whether an event happened, draw by draw).
+    :func:`save_results` writes the results folder that ``ijsim run`` writes.
+
+    Examples
+    --------
+    >>> import simulator
+    >>> result = simulator.run(simulator.load_scenario("baseline"), draws=200, seed=1)
+    >>> result
+    <Result 'baseline': 200 draws × 2025-2034, 23 variables>
+    >>> result["trade.balance"].dims
+    ('draw', 'year')
+    >>> list(result.summary().columns)
+    ['variable', 'unit', 'year', 'mean', 'sd', 'p05', 'p25', 'p50', 'p75', 'p95']
+    >>> list(result.bands("trade.balance").columns)
+    ['p05', 'p25', 'p50', 'p75', 'p95']
+    >>> result.inputs.shape[0]
+    200
+    """
+
+    def __repr__(self) -> str:
+        """Short, as xarray's: the scenario, the draws, the years and how many output variables."""
+        years = self.dataset["year"].values
+        span = f"{int(years[0])}-{int(years[-1])}" if len(years) else "no years"
+        return (f"<Result {self.scenario.name!r}: {self.dataset.sizes.get('draw', 0):,} draws × {span}, "
+                f"{len(self.variables)} variables>")
+
+    scenario: "Scenario"  # the scenario that ran, with the run's draws, seed and sampler
+    dataset: xr.Dataset  # the variables (draw, year[, sector|stream|stage]) and the sampled inputs (draw)
 
     @classmethod
     def from_arrays(cls, scenario: "Scenario", arrays: dict[str, np.ndarray], labels: dict[str, list[str]],

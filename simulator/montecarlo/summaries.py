@@ -95,12 +95,43 @@ def sample_sd(values: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class RunSummary(SummaryAnswers):
-    scenario: "Scenario"
+    """The summaries of a streamed run (``ijsim run``), without its draws.
+
+    Holds summary.csv's rows (`table`: mean, sd and quantiles by variable and year), the events'
+    probabilities (`event_table`), the labels of the sectors, streams and stages, the output
+    variables' names and India's base-year balance with Japan, all computed while the draws
+    streamed past; `ensemble` says what the ensemble file keeps of the draws (``full``,
+    ``float32`` or ``none``). It answers what the results folder, the console and the plots ask of
+    a run the way :class:`Result` does: `summary`, `headline`, `events`, `bands`, `labels`,
+    `base_balance`.
+
+    Examples
+    --------
+    >>> import simulator
+    >>> from simulator.montecarlo.streaming import run_streamed
+    >>> scenario = simulator.load_scenario("baseline").with_params({"scenario.draws": 200, "scenario.seed": 1})
+    >>> summary = run_streamed(scenario)  # keeps no draws, writes nothing
+    >>> summary
+    <RunSummary 'baseline': 200 draws × 2025-2034, 23 variables, ensemble none>
+    >>> summary.quantile_method
+    'log-histogram'
+    >>> list(summary.bands("trade.balance").columns)
+    ['p05', 'p25', 'p50', 'p75', 'p95']
+    """
+
+    def __repr__(self) -> str:
+        """Short: the scenario, its draws and years, how many variables, and what the ensemble file keeps."""
+        years = self.scenario.years
+        span = f"{int(years[0])}-{int(years[-1])}" if len(years) else "no years"
+        return (f"<RunSummary {self.scenario.name!r}: {self.scenario.draws:,} draws × {span}, "
+                f"{len(self.variables)} variables, ensemble {self.ensemble}>")
+
+    scenario: "Scenario"                      # the scenario that ran, with the run's draws and seed
     table: pd.DataFrame                       # summary.csv's rows
     event_table: pd.DataFrame                 # Result.events()'s rows, counted block by block
-    label_lists: dict[str, list[str]]
-    variables: list[str]
-    base_balance_usd_bn: float
+    label_lists: dict[str, list[str]]         # sector, stream and stage -> their entries, in order
+    variables: list[str]                      # the output variables, in Result.variables' order
+    base_balance_usd_bn: float                # India's balance with Japan in the base year (median), for plots
     ensemble: str = "full"                    # full | float32 | none
     quantile_method: str = "exact"            # exact | log-histogram (see simulator.montecarlo.quantile_sketch)
     extra: dict = field(default_factory=dict)

@@ -1,7 +1,8 @@
 """Saving from Python what the command line saves: a run's or a comparison's results folder and
 its HTML report.
 
-    >>> result = simulator.run(scenario, draws=4000, seed=1)
+    >>> import simulator
+    >>> result = simulator.run(simulator.load_scenario("baseline"), draws=200, seed=1)
     >>> simulator.save_results(result, "results/my-run")         # doctest: +SKIP
     PosixPath('results/my-run')
 
@@ -20,14 +21,49 @@ if TYPE_CHECKING:
 
 def save_results(result: "Result | Comparison", folder: str | Path, *, plots: bool = True, report: bool = True,
                  force: bool = False) -> Path:
-    """Write the results folder of a run (`simulator.run`) or a comparison (`simulator.montecarlo.comparison.compare`).
+    """Write the results folder of a run (:func:`run`) or a comparison (:func:`compare`).
 
-    A run gives summary.csv, iamc.csv, ensemble.nc, events.csv, manifest.json and plots/;
-    a comparison gives comparison.csv, summaries.csv, headline_differences.csv, events.csv, event_differences.csv,
-    iamc.csv, ensemble.nc, manifest.json and plots/. With `report`, report.html as well. Written
-    atomically; an existing folder is replaced only with `force=True` (otherwise
-    `simulator.UserError`). Plots are written as files only: nothing is shown in a notebook.
-    Returns the folder.
+    The folder is the one ``ijsim run`` (or ``ijsim compare``) writes, so ``ijsim report`` and
+    every tool that reads results folders take it as it is. Written atomically. Plots are written
+    as files only: nothing is shown in a notebook.
+
+    Parameters
+    ----------
+    result : Result or Comparison
+        A run gives summary.csv, iamc.csv, ensemble.nc, events.csv, manifest.json and plots/; a
+        comparison gives comparison.csv, summaries.csv, headline_differences.csv, events.csv,
+        event_differences.csv, iamc.csv, ensemble.nc, manifest.json and plots/.
+    folder : str or pathlib.Path
+        Where to write.
+    plots : bool, default True
+        Write the fan charts (plots/).
+    report : bool, default True
+        Write report.html as well.
+    force : bool, default False
+        Replace an existing folder.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder.
+
+    Raises
+    ------
+    UserError
+        `OutputExistsError` (a `UserError`) if the folder exists and `force` is False.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import simulator
+    >>> result = simulator.run(simulator.load_scenario("baseline"), draws=200, seed=1)
+    >>> folder = simulator.save_results(result, os.path.join(tempfile.mkdtemp(), "my-run"), plots=False)
+    >>> sorted(os.listdir(folder))
+    ['ensemble.nc', 'events.csv', 'iamc.csv', 'manifest.json', 'report.html', 'summary.csv']
+    >>> simulator.save_results(result, folder, report=False)
+    Traceback (most recent call last):
+    ...
+    simulator.errors.OutputExistsError: ...: output folder already exists; ...
     """
     from simulator.montecarlo.comparison import Comparison
     from simulator.output.report import write_report

@@ -99,6 +99,36 @@ def scenario_rows(scenario: "Scenario") -> list[ParameterRow]:
 
 
 def list_parameters(scenario: "Scenario | None" = None, search: str | None = None) -> list[ParameterRow]:
-    """Rows for every parameter (of the registry, or of `scenario`), those matching `search` only."""
+    """Rows for every parameter (of the registry, or of `scenario`), those matching `search` only.
+
+    What ``ijsim params`` shows. Without a scenario the rows are the registry's, with ``<name>``
+    standing for any stage or stream; with one they are the scenario's settings and concrete
+    parameters (each stage's and stream's included), with the value each takes and the file that
+    set it.
+
+    Parameters
+    ----------
+    scenario : Scenario, optional
+        Whose parameters to list; by default every key a scenario file may hold.
+    search : str, optional
+        Keep the rows whose path, title, description or source contain it (case-insensitive).
+
+    Returns
+    -------
+    list of ParameterRow
+        Each with path, title, unit, allowed range, default and its source, description and, with
+        a scenario, `value` and `set_by` (a file, ``'<overrides>'`` or the default).
+
+    Examples
+    --------
+    >>> import simulator
+    >>> row = simulator.list_parameters(search="realisation_rate")[0]
+    >>> row.path, row.range
+    ('investment.realisation_rate', '[0, 1]')
+    >>> scenario = simulator.load_scenario("baseline").with_params({"investment.realisation_rate": 0.5})
+    >>> mine = simulator.list_parameters(scenario, "realisation_rate")[0]
+    >>> mine.value, mine.set_by
+    ('0.5', '<overrides>')
+    """
     rows = registry_rows() if scenario is None else scenario_rows(scenario)
     return [r for r in rows if search is None or r.matches(search)]

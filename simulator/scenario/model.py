@@ -270,7 +270,40 @@ def load_scenario(path: str | Path) -> Scenario:
 
 
 def scenario_from_dict(doc: Mapping[str, Any], label: str = "<dict>") -> Scenario:
-    """Build a scenario from a document already in memory (a notebook's dict), with the same checks."""
+    """Build a scenario from a document already in memory (a notebook's dict), with the same checks.
+
+    Parameters
+    ----------
+    doc : mapping
+        The document as a TOML file would hold it: ``{"scenario": {"name": ...}, "investment":
+        {...}, ...}``. Keys left out take the registry's defaults.
+    label : str, default "<dict>"
+        What error messages and the run's manifest call the document's origin.
+
+    Returns
+    -------
+    Scenario
+        Validated and frozen.
+
+    Raises
+    ------
+    ScenarioError
+        Listing every problem found in the document, not only the first.
+
+    Examples
+    --------
+    >>> from simulator import scenario_from_dict
+    >>> s = scenario_from_dict({"scenario": {"name": "small", "horizon_years": 5, "draws": 100}})
+    >>> s
+    <Scenario 'small': 2025-2029, 100 draws, ... parameters, 0 streams>
+    >>> s.origin("scenario.draws")
+    '<dict>'
+    >>> scenario_from_dict({"scenario": {"name": "bad", "draws": -1}})
+    Traceback (most recent call last):
+    ...
+    simulator.errors.ScenarioError: <dict>: scenario.draws: -1 is out of range; allowed [1, 10000000]
+    1 problem found
+    """
     loaded = LoadedDocument(path=Path(label), doc=copy.deepcopy(dict(doc)))
     _record(loaded.doc, "", label, loaded.origins)
     return _build(loaded)
