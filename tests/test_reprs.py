@@ -5,7 +5,7 @@ import tempfile
 import pytest
 
 import simulator
-from simulator.montecarlo.streaming import run_into
+from simulator.output.run_folder import run_into
 
 
 @pytest.fixture(scope="module")
