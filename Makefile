@@ -44,8 +44,8 @@ bench: $(TEST_STAMP)
 		--benchmark-columns=min,mean,stddev,rounds
 
 fuzz: $(TEST_STAMP)
-	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/test_fuzz.py tests/test_properties.py \
-		tests/test_trade.py tests/test_exchange.py -k "fuzz or corrupted or invariants or identities"
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/properties/test_fuzz.py tests/properties/test_properties.py \
+		tests/core/test_trade.py tests/core/test_exchange.py -k "fuzz or corrupted or invariants or identities"
 
 MUTATION_STAMP := $(VENV)/.installed-mutation
 
