@@ -100,6 +100,7 @@ def _run(args, cwd, timeout=60):
                           timeout=timeout)
 
 
+@pytest.mark.e2e  # ijsim as a subprocess with a timeout
 @pytest.mark.parametrize("kind", ["fifo", "dev-zero", "symlink-loop", "folder", "nul-character"])
 @pytest.mark.parametrize("where", ["extends", "argument"])
 def test_special_files_are_refused_at_once(kind, where, tmp_path):

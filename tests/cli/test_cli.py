@@ -112,6 +112,7 @@ def test_internal_error_exit_1_without_traceback(cli, monkeypatch):
     assert code == 1 and "internal error" in err and "ZeroDivisionError" in err and "Traceback" not in err
 
 
+@pytest.mark.e2e  # a subprocess per entry point
 @pytest.mark.parametrize("entry", [["-m", "simulator"], ["-c", "from simulator.cli import entry; entry()"]])
 def test_entry_points(entry, tmp_path):
     proc = subprocess.run([sys.executable, *entry, "validate", str(BASELINE)], capture_output=True, text=True,

@@ -3,6 +3,7 @@ draw than the same draws one call each. A ratio measured in one process, not a w
 import time
 
 import numpy as np
+import pytest
 
 import simulator
 from simulator.montecarlo import engine
@@ -17,6 +18,7 @@ N = 128
 FLOOR = 30.0
 
 
+@pytest.mark.timing  # a wall-clock ratio: serially, after the parallel run
 def test_core_is_vectorised():
     scenario = simulator.load_scenario(SCENARIOS / "baseline.toml")
     dims = sampling_dimensions(scenario)

@@ -150,6 +150,7 @@ def _subprocess_run(args, cwd, env=None, **kwargs):
                           text=True, env={**os.environ, **(env or {})}, timeout=300, **kwargs)
 
 
+@pytest.mark.e2e  # a subprocess killed with SIGKILL
 @pytest.mark.parametrize("protocol,step", STEPS)
 def test_sigkill_at_each_step_is_recovered_by_the_next_run(protocol, step, cli, tmp_path, monkeypatch):
     assert cli(*RUN, "--seed", "1", "--out", "out")[0] == 0
@@ -205,6 +206,7 @@ def test_a_missing_parent_created_for_a_failed_run_is_removed(cli, tmp_path, mon
     assert code == 130 and _entries(tmp_path) == []
 
 
+@pytest.mark.e2e  # two ijsim processes
 def test_a_concurrent_run_to_the_same_folder_is_refused_at_once(cli, tmp_path, no_computation):
     marks = tmp_path / "marks"
     marks.mkdir()

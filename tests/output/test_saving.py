@@ -94,6 +94,7 @@ def test_save_results_of_a_comparison(tmp_path):
     assert [s["label"] for s in json.loads((folder / "manifest.json").read_text())["scenarios"]] == ["Today", "Deal"]
 
 
+@pytest.mark.e2e  # a process pool
 def test_plots_on_processes_are_the_files_drawn_in_one(tmp_path):
     from simulator.output.plots import write_fan_charts
 

@@ -89,6 +89,7 @@ def cross_check():
     return scenario, run_flows(scenario, replications=24), simulator.run(scenario, draws=24)
 
 
+@pytest.mark.slow  # the simpy cross-check: 25 s with its fixture
 def test_vectorised_pipeline_agrees_with_simpy(cross_check):
     # Same parameter draws (replication r = draw r). The fluid model is a mean-field approximation:
     # yearly arrivals and stocks agree within 3% in the mean over replications (after the first
@@ -104,6 +105,7 @@ def test_vectorised_pipeline_agrees_with_simpy(cross_check):
     assert str(simpy_backlog.idxmax("stage").values) == str(fluid_backlog.idxmax("stage").values) == "coe"
 
 
+@pytest.mark.slow
 def test_replications_are_seeded(cross_check):
     scenario = cross_check[0]
     a = run_flows(scenario, replications=3).dataset
@@ -171,6 +173,7 @@ def _drain(queue_length: int, resource_factory) -> float:
     return time.perf_counter() - started
 
 
+@pytest.mark.timing  # a wall-clock ratio: serially, after the parallel run
 def test_long_queue_cost_is_linear():
     # Four times the queue should cost about four times as long (16x if quadratic). The ratio is
     # measured within this run, so machine speed cancels out.

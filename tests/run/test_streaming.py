@@ -185,6 +185,7 @@ print(len(example), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
 """
 
 
+@pytest.mark.e2e  # peak memory of subprocesses
 def test_writing_the_inputs_per_draw_does_not_grow_memory_with_the_draws(tmp_path):
     """The inputs are one-dimensional: through HDF5's chunk cache they stayed in memory until the file
     closed (4 bytes per input and draw: 0.6 GB for 2,000,000 draws). Peak resident memory of a

@@ -102,6 +102,7 @@ def test_any_pert_a_scenario_may_name_is_scipys(lo, mode, width, lam):
     np.testing.assert_array_equal(distribution("pert", p).pdf(x), oracle.pdf(x))
 
 
+@pytest.mark.e2e  # a run in a fresh interpreter
 def test_a_run_never_imports_scipy_stats(tmp_path):
     """Through the command a user types: the baseline's truncated normals, PERTs and Dirichlet shares
     are all drawn without it."""
