@@ -6,11 +6,12 @@ BIN    := $(VENV)/bin
 STAMP      := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test bench fuzz mutation mutations-acceptance regression-refresh setup clean help
+.PHONY: run test check bench fuzz mutation mutations-acceptance regression-refresh setup clean help
 
 help:
 	@echo "make run   - create .venv, install, run scenarios/baseline.toml into results/baseline"
-	@echo "make test  - create .venv, install with test extras, run the test suite"
+	@echo "make test  - create .venv, install with test extras, run the whole test suite (2 workers, then the timing tests alone)"
+	@echo "make check - the fast tier after every change: no subprocess end-to-end, Dask processes, notebooks, timing or slow tests"
 	@echo "make bench - run the benchmarks (benchmarks/) and write results/bench.json"
 	@echo "make fuzz  - the fuzz and property tests with many more hypothesis examples"
 	@echo "make mutation - mutation testing (mutmut) of the modules whose numbers users read (docs/testing.md)"
@@ -34,9 +35,18 @@ setup: $(STAMP)
 run: $(STAMP)
 	$(BIN)/ijsim run scenarios/baseline.toml --out results/baseline --force
 
+# Tiers by marker (pyproject.toml): e2e (whole processes, notebooks, Dask processes), timing (wall-clock
+# ratios), slow. Two workers, one test file each at a time (module fixtures are built once). The timing
+# tests run afterwards with nothing beside them; exit 5 (none collected) is not a failure.
+PYTEST_PARALLEL := -n 2 --dist loadfile
+
 test: $(TEST_STAMP)
 	@bash .ci/ensure-chromium.sh
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) -m "not timing"
+	$(BIN)/python -m pytest -p no:xdist -m timing || [ $$? -eq 5 ]
+
+check: $(TEST_STAMP)
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) -m "not e2e and not timing and not slow"
 
 bench: $(TEST_STAMP)
 	mkdir -p results
@@ -44,8 +54,8 @@ bench: $(TEST_STAMP)
 		--benchmark-columns=min,mean,stddev,rounds
 
 fuzz: $(TEST_STAMP)
-	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/test_fuzz.py tests/test_properties.py \
-		tests/test_trade.py tests/test_exchange.py -k "fuzz or corrupted or invariants or identities"
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/properties/test_fuzz.py tests/properties/test_properties.py \
+		tests/core/test_trade.py tests/core/test_exchange.py -k "fuzz or corrupted or invariants or identities"
 
 MUTATION_STAMP := $(VENV)/.installed-mutation
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Makes Debian's chromium available for the HTML report's browser test (tests/test_report.py).
+# Makes Debian's chromium available for the HTML report's browser test (tests/output/test_report.py).
 # Never fails itself: where chromium cannot be installed, that test is skipped and says why, except
 # under CI (CI=true), where it fails (tests/conftest.py: missing), so CI cannot stay green without it.
 command -v chromium >/dev/null 2>&1 && exit 0

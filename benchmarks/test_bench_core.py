@@ -124,7 +124,7 @@ def test_baseline_run(benchmark, baseline, threads):
 @pytest.mark.parametrize("calls", ["together", "one_draw_each"])
 def test_vectorisation(benchmark, baseline, calls):
     """128 draws in one call of the core, or in 128 calls of one draw (what a framework calling the
-    model once per experiment pays); tests/test_vectorisation_guard.py keeps the ratio in make test."""
+    model once per experiment pays); tests/core/test_vectorisation_guard.py keeps the ratio in make test."""
     u = block_uniforms(sampling_dimensions(baseline), "mc", 1, 0, SINGLE)
     if calls == "together":
         benchmark.pedantic(engine.evaluate, args=(baseline, u, SINGLE), rounds=20, iterations=1)

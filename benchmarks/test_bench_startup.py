@@ -1,6 +1,6 @@
 """How long the quick commands take, start to finish, as a user types them: a fresh process for
 `ijsim --help` and for `ijsim validate` of the baseline and a child scenario. What they import is
-guarded in tests/test_library_manners.py; this measures the time it costs."""
+guarded in tests/e2e/test_library_manners.py; this measures the time it costs."""
 import subprocess
 import sys
 from pathlib import Path

@@ -9,7 +9,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from simulator.cli import main
+# pytest-xdist's workers inherit COLUMNS=80, and rich fixes a console's width from COLUMNS when the
+# console is created (simulator.cli.options, at import): the `cli` fixture's COLUMNS=200 would then
+# not reach it and the tables would wrap differently under `-n 2` than in one process.
+os.environ.pop("COLUMNS", None)
+
+from simulator.cli import main  # noqa: E402
 
 from . import mutation_order
 

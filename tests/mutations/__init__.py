@@ -24,9 +24,9 @@ class Mutation:
     tests: tuple[str, ...]
 
 
-USERS = "tests/test_what_users_read.py"
-CORE = "tests/test_core_known_answers.py"
-PINNED = "tests/test_regression.py"
+USERS = "tests/run/test_what_users_read.py"
+CORE = "tests/core/test_core_known_answers.py"
+PINNED = "tests/run/test_regression.py"
 
 MUTATIONS = (
     Mutation("fdi-lag-dropped-per-draw", "the FDI lag ignored when lags are drawn per draw (the baseline's case)",

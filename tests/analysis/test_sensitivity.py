@@ -1,0 +1,150 @@
+"""Sensitivity analysis: known answers (Ishigami, Sobol' G), Morris ranking, seeding, contracts,
+and the scenario wrapper and command."""
+import numpy as np
+import pandas as pd
+import pytest
+
+import simulator
+from simulator.analysis import morris, one_at_a_time, sensitivity, sobol_indices
+from simulator.analysis.test_functions import ishigami, ishigami_indices, sobol_g, sobol_g_indices
+
+from tests.conftest import SCENARIOS
+
+ISHIGAMI_BOUNDS = {f"x{i}": (-np.pi, np.pi) for i in (1, 2, 3)}
+G_A = np.array([0.0, 1.0, 4.5, 9.0, 99.0, 99.0])
+G_BOUNDS = {f"x{i}": (0.0, 1.0) for i in range(len(G_A))}
+
+
+def test_ishigami_indices_within_0_02_at_n_8192():
+    # n = 8192 (n (d + 2) = 40,960 evaluations) is the documented size for this accuracy.
+    table = sobol_indices(ishigami, ISHIGAMI_BOUNDS, n=8192, seed=1)
+    exact = ishigami_indices(7.0, 0.1)
+    np.testing.assert_allclose(table["S1"], exact["S1"], atol=0.02)
+    np.testing.assert_allclose(table["ST"], exact["ST"], atol=0.02)
+    assert list(table.columns) == ["S1", "S1_conf", "ST", "ST_conf"] and list(table.index) == list(ISHIGAMI_BOUNDS)
+    assert (table["S1_conf"] > 0).all() and (table["S1_conf"] < 0.05).all()
+    assert table.attrs["evaluations"] == 8192 * 5
+
+
+def test_sobol_g_indices():
+    table = sobol_indices(lambda X: sobol_g(X, G_A), G_BOUNDS, n=4096, seed=2)
+    exact = sobol_g_indices(G_A)
+    np.testing.assert_allclose(table["S1"], exact["S1"], atol=0.03)
+    np.testing.assert_allclose(table["ST"], exact["ST"], atol=0.03)
+
+
+def test_morris_ranks_the_g_function_inputs():
+    table = morris(lambda X: sobol_g(X, G_A), G_BOUNDS, trajectories=50, seed=3)
+    assert list(table.columns) == ["mu_star", "mu_star_conf", "sigma"]
+    ranked = list(table.sort_values("mu_star", ascending=False).index)
+    assert ranked[:4] == ["x0", "x1", "x2", "x3"]  # a = 0, 1, 4.5, 9: most to least influential
+    assert table.loc["x4", "mu_star"] < 0.1 * table.loc["x0", "mu_star"]
+
+
+def test_seeded_results_are_reproducible():
+    a = sobol_indices(ishigami, ISHIGAMI_BOUNDS, n=256, seed=5)
+    pd.testing.assert_frame_equal(a, sobol_indices(ishigami, ISHIGAMI_BOUNDS, n=256, seed=5))
+    assert not a.equals(sobol_indices(ishigami, ISHIGAMI_BOUNDS, n=256, seed=6))
+    m = morris(ishigami, ISHIGAMI_BOUNDS, trajectories=10, seed=5)
+    pd.testing.assert_frame_equal(m, morris(ishigami, ISHIGAMI_BOUNDS, trajectories=10, seed=5))
+
+
+def test_one_at_a_time_on_a_linear_function():
+    table = one_at_a_time(lambda X: 2 * X[:, 0] - 5 * X[:, 1], low={"a": 0, "b": 0}, high={"a": 1, "b": 1},
+                          base={"a": 0.5, "b": 0.5})
+    assert list(table.index) == ["b", "a"]  # sorted by swing
+    assert table.loc["a", "low"] == pytest.approx(-2.5) and table.loc["a", "high"] == pytest.approx(-0.5)
+    assert table.loc["b", "swing"] == pytest.approx(5.0)
+
+
+@pytest.mark.parametrize("call,match", [
+    (lambda: sobol_indices(ishigami, ISHIGAMI_BOUNDS, n=1000, seed=1), "power of two"),
+    (lambda: sobol_indices(ishigami, {"x": (1.0, 0.0)}, n=64, seed=1), "low < high"),
+    (lambda: sobol_indices(lambda X: X, ISHIGAMI_BOUNDS, n=64, seed=1), r"shape \(n,\)"),
+    (lambda: morris(ishigami, ISHIGAMI_BOUNDS, trajectories=1, seed=1), "trajectories"),
+    (lambda: sobol_indices(lambda X: X[:, 0] / 0.0, {"x": (0.0, 1.0)}, n=64, seed=1), "non-finite"),
+])
+def test_method_contracts(call, match):
+    with pytest.raises(ValueError, match=match):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            call()
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    return simulator.load_scenario(SCENARIOS / "baseline.toml")
+
+
+def test_scenario_sobol_covers_every_uncertain_input(baseline):
+    table = sensitivity(baseline, "trade.balance", 2034, "sobol", n=128, seed=1)
+    factors = set(table.index)
+    assert set(baseline.uncertain()) <= factors
+    assert {"trade.shock_japan_to_india", "investment.fx_shock", "investment.sector_shares"} <= factors
+    assert table.attrs["evaluations"] == 128 * (len(factors) + 2)
+    # Inputs the trade balance cannot depend on have (near) zero total index.
+    assert table.loc["exchange.streams.students.uptake", "ST"] == pytest.approx(0.0, abs=1e-12)
+    # Japan's exports to India, the larger flow, carry most of the balance's uncertainty.
+    assert table.index[0] in ("trade.shock_japan_to_india", "trade.trend_growth_japan_to_india",
+                              "trade.first_year_growth_japan_to_india")
+
+
+def test_scenario_oat_base_is_the_all_medians_point(baseline):
+    table = sensitivity(baseline, "investment.cumulative_disbursed", 2034, "oat")
+    medians = baseline
+    for path in baseline.uncertain():
+        value = baseline.params[path]
+        medians = medians.with_params({path: float(value.ppf(0.5))})
+    medians = medians.with_params({"investment.fx_log_volatility": 0.0, "investment.sector_concentration": 0.0})
+    expected = float(simulator.run(medians, draws=1)["investment.cumulative_disbursed"].sel(year=2034)[0])
+    assert table["base"].iloc[0] == pytest.approx(expected, rel=1e-9)
+    assert table.index[0] == "investment.realisation_rate"
+    assert table.loc["investment.realisation_rate", "high"] > table.loc["investment.realisation_rate", "low"]
+    # A shock series moves as a whole to its 5% / 95% sum: a swing of the same order as the
+    # ensemble's spread, not a compounding extreme.
+    run = simulator.run(baseline, draws=4000, seed=1)["investment.cumulative_disbursed"].sel(year=2034)
+    assert table.loc["investment.fx_shock", "swing"] < float(run.quantile(0.95) - run.quantile(0.05))
+
+
+def test_scenario_output_entries_and_errors(baseline):
+    table = sensitivity(baseline, "exchange.backlog_by_stage.visa_india", 2030, "morris", n=4, seed=2)
+    assert len(table) > 10
+    with pytest.raises(simulator.UserError, match="did you mean 'trade.balance'"):
+        sensitivity(baseline, "trade.balanse", 2030)
+    with pytest.raises(simulator.UserError, match="outside the scenario's horizon"):
+        sensitivity(baseline, "trade.balance", 2050)
+    with pytest.raises(simulator.UserError, match="unknown method"):
+        sensitivity(baseline, "trade.balance", 2030, "fast")
+
+
+def test_sensitivity_cli(cli, tmp_path):
+    code, out, err = cli("sensitivity", SCENARIOS / "baseline.toml", "--output", "investment.fdi_stock",
+                         "--year", "2030", "--method", "sobol", "--n", "64", "--out", "s")
+    assert code == 0, err
+    assert "Share of the pledge that arrives" in out and "model evaluations" in out
+    table = pd.read_csv(tmp_path / "s" / "sensitivity.csv", index_col=0)
+    assert table.index[0] == "investment.realisation_rate"
+    assert (tmp_path / "s" / "plots" / "sobol_indices.png").exists()
+    code, _, err = cli("sensitivity", SCENARIOS / "baseline.toml", "--method", "oat", "--out", "t")
+    assert code == 0 and (tmp_path / "t" / "plots" / "tornado.svg").exists()
+    for args, fragment in ((["--n", "100"], "power of two"), (["--output", "trade.nope"], "unknown output"),
+                           (["--year", "1999"], "outside")):
+        code, _, err = cli("sensitivity", SCENARIOS / "baseline.toml", *args, "--out", "x")
+        assert code == 2 and fragment in err and not (tmp_path / "x").exists()
+
+
+def test_trees_rank_beside_sobol(baseline, cli, tmp_path):
+    """Extra-trees importance on the scenario: the pledge's realisation rate drives the FDI stock,
+    inputs of the exchange cannot matter, and the Sobol' total index stands beside each score."""
+    table = sensitivity(baseline, "investment.fdi_stock", 2030, "trees", n=64, seed=1)
+    assert table.index[0] == "investment.realisation_rate"
+    assert table["importance"].sum() == pytest.approx(1)
+    assert table.loc["exchange.streams.students.uptake", "importance"] < 0.01
+    assert {"ST", "ST_conf", "S1"} <= set(table.columns)
+    assert table.attrs["evaluations"] == 64 * (len(table) + 2) + 4096
+    code, out, err = cli("sensitivity", SCENARIOS / "baseline.toml", "--output", "investment.fdi_stock",
+                         "--year", "2030", "--method", "trees", "--n", "64", "--out", "tr")
+    assert code == 0, err
+    assert "importance" in out and "Share of the pledge that arrives" in out and "ST" in out
+    assert (tmp_path / "tr" / "plots" / "feature_scores.png").exists()
+    code, _, err = cli("report", "tr")
+    assert code == 0 and "extra-trees" in (tmp_path / "tr" / "report.html").read_text()

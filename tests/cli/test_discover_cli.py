@@ -1,0 +1,109 @@
+"""`ijsim discover` on a real run: files, the sentence, held-out numbers, and refusals."""
+import json
+
+import pandas as pd
+import pytest
+
+from simulator.cli import main
+
+from tests.conftest import SCENARIOS
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("disc") / "base"
+    assert main(["run", str(SCENARIOS / "baseline.toml"), "--draws", "2000", "--no-plots", "--quiet",
+                 "--out", str(out)]) == 0
+    return out
+
+
+def test_discover_writes_the_box_the_plots_and_a_sentence_naming_the_inputs(run_dir, cli, tmp_path):
+    code, out, err = cli("discover", run_dir, "--event", "deficit_narrower_2030", "--out", "d", "--bootstrap", "5")
+    assert code == 0, err
+    folder = tmp_path / "d"
+    for name in ("boxes.csv", "tradeoff.csv", "scores.csv", "stability.csv", "summary.txt", "manifest.json", "plots/tradeoff.png",
+                 "plots/tradeoff.svg", "plots/box.png", "plots/box.svg"):
+        assert (folder / name).is_file(), name
+    boxes = pd.read_csv(folder / "boxes.csv", index_col="input")
+    assert list(boxes.columns) == ["label", "unit", "low", "high", "quasi_p_low", "quasi_p_high", "bootstrap_share",
+                                   "feature_score"]
+    assert len(boxes) >= 1
+    stability = pd.read_csv(folder / "stability.csv", index_col="input")
+    assert set(boxes.index) <= set(stability.index) and stability["restricted_share"].between(0, 1).all()
+    assert (stability.loc[boxes.index, "restricted_share"] == boxes["bootstrap_share"]).all()
+    summary = (folder / "summary.txt").read_text()
+    for label in boxes["label"]:
+        assert label in summary and label in out  # the sentence names every restricted input
+    manifest = json.loads((folder / "manifest.json").read_text())
+    events = pd.read_csv(run_dir / "events.csv", index_col="event")
+    assert manifest["probability"] == pytest.approx(events.loc["deficit_narrower_2030", "probability"], abs=1e-9)
+    assert manifest["held_out"]["draws"] == 600 and manifest["search"]["draws"] == 1400
+    held = manifest["held_out"]
+    assert f"{held['density']:.0%}, {held['mass']:.0%} and {held['coverage']:.0%}" in summary
+    # The box concentrates the event, on the draws it was not found on too.
+    assert manifest["search"]["density"] > 1.5 * manifest["probability"]
+    assert held["density"] > 1.5 * manifest["probability"]
+    code, _, err = cli("report", "d")
+    html = (folder / "report.html").read_text()
+    assert code == 0, err
+    assert "The box (prim)" in html and "held out" in html and html.count("<img") == 2
+    assert boxes["label"].iloc[0].replace("'", "&#x27;") in html
+
+
+def test_cart_and_a_seeded_rerun_give_the_same_files(run_dir, cli, tmp_path):
+    for out in ("c1", "c2"):
+        code, _, err = cli("discover", run_dir, "--event", "deficit_narrower_2034", "--method", "cart", "--out", out,
+                           "--no-plots", "--quiet", "--seed", "3")
+        assert code == 0, err
+    for name in ("boxes.csv", "tradeoff.csv", "scores.csv", "summary.txt"):
+        assert (tmp_path / "c1" / name).read_bytes() == (tmp_path / "c2" / name).read_bytes(), name
+    assert json.loads((tmp_path / "c1" / "manifest.json").read_text())["method"] == "cart"
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["--event", "nope"], "no event 'nope' in this run; its events: deficit_narrower_2030"),
+    (["--event", "deficit_narrower_2030", "--method", "svm"], "--method"),
+])
+def test_bad_arguments_exit_2_and_write_nothing(run_dir, cli, tmp_path, args, fragment):
+    before = sorted(p.name for p in tmp_path.iterdir())
+    code, _, err = cli("discover", run_dir, *args, "--out", "x")
+    assert code == 2 and fragment in err and "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_not_a_run_folder(cli, tmp_path):
+    (tmp_path / "empty").mkdir()
+    code, _, err = cli("discover", "empty", "--event", "e")
+    assert code == 2 and "manifest.json" in err
+    code, _, err = cli("discover", "absent", "--event", "e")
+    assert code == 2 and "not found" in err
+
+
+def test_existing_output_needs_force(run_dir, cli, tmp_path):
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "mine.txt").write_text("keep")
+    code, _, err = cli("discover", run_dir, "--event", "deficit_narrower_2030", "--out", "d", "--quiet")
+    assert code == 2 and (tmp_path / "d" / "mine.txt").read_text() == "keep"
+
+
+def test_event_in_no_draw_and_a_comparison_folder_are_refused(cli, write, tmp_path):
+    write("s.toml", """
+        [scenario]
+        name = "s"
+        draws = 50
+        [investment]
+        realisation_rate = { dist = "uniform", min = 0.2, max = 0.9 }
+        [events.huge]
+        variable = "investment.disbursed"
+        year = 2030
+        op = ">"
+        threshold = 1000
+    """)
+    assert cli("run", "s.toml", "--out", "r", "--quiet", "--no-plots")[0] == 0
+    code, _, err = cli("discover", "r", "--event", "huge", "--out", "d")
+    assert code == 2 and "happens in no draw of this run" in err and not (tmp_path / "d").exists()
+    assert cli("compare", "s.toml", "s.toml", "--out", "c", "--quiet")[0] == 2  # same name: refused anyway
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "manifest.json").write_text('{"kind": "comparison"}')
+    code, _, err = cli("discover", "c", "--event", "huge")
+    assert code == 2 and "a 'comparison' folder" in err

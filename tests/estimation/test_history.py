@@ -1,0 +1,302 @@
+"""Historical series: provenance of the shipped data, the loader's contract, and every bad-file case
+through the CLI (exit 2, one message per problem naming file and row or key, no traceback)."""
+from __future__ import annotations
+
+import re
+import shutil
+import tomllib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from simulator.errors import ScenarioError
+from simulator.estimation.history import COLUMNS, PERIODS, UNITS, Series, history_dir, load_history
+from simulator.estimation.history_files import MAX_CSV_BYTES
+
+ROOT = Path(__file__).resolve().parents[2]
+SERIES = ("exports_india_to_japan", "exports_japan_to_india", "exports_india_to_us", "jpy_per_usd",
+          "gdp_growth_india", "gdp_growth_japan", "fdi_equity_inflows_japan",
+          "indian_residents_japan_total", "indian_residents_japan_engineer_humanities",
+          "indian_residents_japan_technical_intern", "indian_residents_japan_specified_skilled",
+          "indian_students_japan", "visitor_arrivals_india_to_japan", "japanese_residents_india")
+HEADER = "year,value,verified,source,note\n"
+PAGE = "https://example.org/table"
+
+
+@pytest.fixture(scope="module")
+def shipped() -> dict[str, Series]:
+    return load_history()
+
+
+# --- the shipped data -------------------------------------------------------------------------------
+
+def test_shipped_series_are_the_agreed_ones(shipped):
+    assert set(shipped) == set(SERIES)
+    for s in shipped.values():
+        assert s.unit in UNITS and s.period in PERIODS
+        assert s.title and s.description and s.source and s.vintage
+        assert list(s.table.columns) == list(COLUMNS)
+        assert s.table["year"].is_monotonic_increasing and s.table["year"].is_unique
+
+
+def test_every_value_has_a_source(shipped):
+    for s in shipped.values():
+        empty = s.table[s.table["source"].str.strip() == ""]
+        assert empty.empty, f"{s.name}: years without a source: {list(empty['year'])}"
+
+
+def test_every_verified_value_names_a_page(shipped):
+    for s in shipped.values():
+        verified = s.table[s.table["verified"]]
+        bad = verified[~verified["source"].str.match(r"https?://\S+$")]
+        assert bad.empty, f"{s.name}: verified rows without a page address: {list(bad['year'])}"
+
+
+def test_every_unverified_value_says_where_it_came_from(shipped):
+    for s in shipped.values():
+        unverified = s.table[~s.table["verified"]]
+        assert (unverified["note"].str.len() > 20).all(), f"{s.name}: unverified rows need a note"
+
+
+def test_fy2023_trade_equals_the_seed_figures(shipped):
+    with open(ROOT / "seeds" / "article_figures.toml", "rb") as fh:
+        figures = tomllib.load(fh)["figures"]
+    assert "2023-24" in figures["exports_india_to_japan_usd_bn"]["period"].replace("–", "-")
+    assert shipped["exports_india_to_japan"].values(verified_only=False).loc[2023] == \
+        figures["exports_india_to_japan_usd_bn"]["value"]
+    assert shipped["exports_japan_to_india"].values(verified_only=False).loc[2023] == \
+        figures["exports_japan_to_india_usd_bn"]["value"]
+
+
+def test_values_drop_unverified_rows_unless_asked(shipped):
+    s = shipped["exports_india_to_japan"]
+    unverified = set(s.table.loc[~s.table["verified"], "year"])
+    assert unverified, "the test needs a series with unverified rows"
+    verified_only, everything = s.values(), s.values(verified_only=False)
+    assert not unverified & set(verified_only.index)
+    assert set(everything.index) == set(s.table["year"])
+    assert verified_only.name == everything.name == s.name
+    assert verified_only.dtype == float and verified_only.index.dtype.kind == "i"
+
+
+def test_values_are_independent_copies(shipped):
+    s = shipped["jpy_per_usd"]
+    v = s.values()
+    v.iloc[0] = -1.0
+    assert s.values().iloc[0] > 0
+
+
+def test_shipped_folder_is_found_like_the_seeds():
+    assert (history_dir() / "series.toml").is_file()
+    assert history_dir().parent == (ROOT / "seeds")
+
+
+# --- loading user files -----------------------------------------------------------------------------
+
+def _write_folder(folder: Path, series: dict[str, Series]) -> None:
+    folder.mkdir()
+    shutil.copy(history_dir() / "series.toml", folder / "series.toml")
+    for s in series.values():
+        table = s.table.assign(verified=s.table["verified"].map({True: "true", False: "false"}))
+        table.to_csv(folder / f"{s.name}.csv", index=False)
+
+
+def test_round_trip_through_a_folder(shipped, tmp_path):
+    _write_folder(tmp_path / "copy", shipped)
+    again = load_history(tmp_path / "copy")
+    assert set(again) == set(shipped)
+    for name, s in shipped.items():
+        pd.testing.assert_frame_equal(again[name].table, s.table)
+        assert (again[name].unit, again[name].period, again[name].source) == (s.unit, s.period, s.source)
+
+
+def test_one_csv_replaces_only_its_series(shipped, tmp_path):
+    path = tmp_path / "jpy_per_usd.csv"
+    path.write_text(HEADER + f"2024,151.5,true,{PAGE},a newer download\n2023,140.5,false,,\n", encoding="utf-8")
+    loaded = load_history(path)
+    assert loaded["jpy_per_usd"].values().to_dict() == {2024: 151.5}
+    assert list(loaded["jpy_per_usd"].table["year"]) == [2023, 2024]  # sorted by year
+    assert loaded["jpy_per_usd"].unit == shipped["jpy_per_usd"].unit
+    pd.testing.assert_frame_equal(loaded["gdp_growth_india"].table, shipped["gdp_growth_india"].table)
+
+
+def test_column_order_blank_lines_and_a_byte_order_mark_are_accepted(tmp_path):
+    path = tmp_path / "gdp_growth_japan.csv"
+    path.write_bytes(("\ufeffnote,source,verified,value,year\n\n"
+                      f"x,{PAGE},TRUE,-4.2,2020\n\n").encode("utf-8"))
+    assert load_history(path)["gdp_growth_japan"].values().to_dict() == {2020: -4.2}
+
+
+def test_gaps_are_allowed_and_reported(tmp_path):
+    path = tmp_path / "gdp_growth_japan.csv"
+    path.write_text(HEADER + f"2018,0.6,true,{PAGE},\n2021,2.7,true,{PAGE},\n", encoding="utf-8")
+    assert load_history(path)["gdp_growth_japan"].gaps() == [2019, 2020]
+
+
+def test_all_problems_are_reported_together(tmp_path):
+    path = tmp_path / "exports_india_to_us.csv"
+    path.write_text(HEADER + "20x4,1,true,,\n2015,abc,true,x,\n2016,-1,maybe,,\n", encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        load_history(path)
+    keys = [p.key for p in info.value.problems]
+    assert keys.count("row 2") == 2 and keys.count("row 3") == 2 and keys.count("row 4") == 2
+
+
+# --- bad files through the CLI ----------------------------------------------------------------------
+
+META = """\
+[series.demo]
+title = "Demo"
+description = "A demonstration series"
+unit = "{unit}"
+period = "{period}"
+publisher = "Nobody"
+publication = "Nothing"
+vintage = "2025"
+"""
+
+
+def _folder(tmp_path: Path, csv: str = HEADER + f"2020,1.5,true,{PAGE},\n", unit="usd_bn",
+            period="calendar_year", toml: str | None = None) -> Path:
+    folder = tmp_path / "hist"
+    folder.mkdir()
+    (folder / "series.toml").write_text(toml if toml is not None else META.format(unit=unit, period=period),
+                                        encoding="utf-8")
+    (folder / "demo.csv").write_text(csv, encoding="utf-8")
+    return folder
+
+
+def _one_csv(tmp_path: Path, body: str, header: str = HEADER) -> Path:
+    path = tmp_path / "exports_india_to_japan.csv"
+    path.write_text(header + body, encoding="utf-8")
+    return path
+
+
+BAD_CSVS = {  # body -> (key, words the message must contain)
+    "missing year": (f",5.1,true,{PAGE},\n", "row 2", "missing year"),
+    "duplicate year": (f"2019,4.5,true,{PAGE},\n2019,4.6,true,{PAGE},\n", "row 3", "2019 appears again"),
+    "fiscal label": (f"2023-24,5.15,true,{PAGE},\n", "row 2", "2023 for 2023-24"),
+    "text in a number": (f"2019,four,true,{PAGE},\n", "row 2", "not a number"),
+    "thousands separator": (f'2019,"5,150",true,{PAGE},\n', "row 2", "thousands separators"),
+    "missing value": (f"2019,,true,{PAGE},\n", "row 2", "missing value"),
+    "not finite": (f"2019,nan,true,{PAGE},\n", "row 2", "not a finite number"),
+    "infinite": (f"2019,inf,true,{PAGE},\n", "row 2", "not a finite number"),
+    "negative trade": (f"2019,-4.5,true,{PAGE},\n", "row 2", "negative"),
+    "verified not a flag": (f"2019,4.5,yes,{PAGE},\n", "row 2", "true or false"),
+    "verified without source": ("2019,4.5,true,,\n", "row 2", "address"),
+    "verified with a non-address": ("2019,4.5,true,DGCI&S,\n", "row 2", "not a page address"),
+    "wrong field count": (f"2019,4.5,true,{PAGE},a,b\n", "row 2", "fields"),
+    "year out of range": (f"1492,4.5,true,{PAGE},\n", "row 2", "outside"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_CSVS))
+def test_bad_rows_exit_2_naming_file_and_row(cli, tmp_path, case):
+    body, key, words = BAD_CSVS[case]
+    code, out, err = cli("history", "--history", _one_csv(tmp_path, body))
+    assert code == 2 and out == ""
+    assert f"exports_india_to_japan.csv: {key}: " in err and words in err
+    assert "Traceback" not in err and "problem" in err.splitlines()[-1]
+
+
+BAD_HEADERS = {
+    "empty file": ("", "row 1", "no header"),
+    "missing column": ("year,value,verified,source\n", "column note", "missing"),
+    "unknown column": ("year,value,verified,source,note,comment\n", "column comment", "unknown column"),
+    "duplicate column": ("year,value,value,verified,source,note\n", "column value", "appears more than once"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_HEADERS))
+def test_bad_columns_exit_2_naming_file_and_column(cli, tmp_path, case):
+    header, key, words = BAD_HEADERS[case]
+    code, out, err = cli("history", "--history", _one_csv(tmp_path, "", header=header))
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert f"exports_india_to_japan.csv: {key}: {words}" in err
+
+
+@pytest.mark.parametrize("unit,period,key,words", [
+    ("usd_mn", "calendar_year", "series.demo.unit", "unknown unit 'usd_mn'"),
+    ("usd_bn", "quarter", "series.demo.period", "unknown period 'quarter'"),
+])
+def test_unknown_unit_or_period(cli, tmp_path, unit, period, key, words):
+    code, out, err = cli("history", "--history", _folder(tmp_path, unit=unit, period=period))
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert f"series.toml: {key}: {words}" in err
+
+
+def test_bad_toml(cli, tmp_path):
+    code, out, err = cli("history", "--history", _folder(tmp_path, toml="[series.demo\ntitle = 1\n"))
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert "series.toml: line 1" in err and "invalid TOML" in err
+
+
+def test_metadata_key_missing_or_unknown(cli, tmp_path):
+    toml = META.format(unit="usd_bn", period="calendar_year").replace('vintage = "2025"\n', 'vintag = "2025"\n')
+    code, out, err = cli("history", "--history", _folder(tmp_path, toml=toml))
+    assert code == 2 and "Traceback" not in err
+    assert "series.demo.vintage: missing" in err and "series.demo.vintag: unknown key" in err
+
+
+def test_missing_file(cli, tmp_path):
+    code, out, err = cli("history", "--history", tmp_path / "nowhere.csv")
+    assert code == 2 and out == "" and "nowhere.csv: file not found" in err
+
+
+def test_series_without_its_csv_and_csv_without_metadata(cli, tmp_path):
+    folder = _folder(tmp_path)
+    (folder / "demo.csv").rename(folder / "other.csv")
+    code, out, err = cli("history", "--history", folder)
+    assert code == 2 and out == ""
+    assert "demo.csv: file not found" in err and "other.csv: no [series.other] table" in err
+
+
+def test_unknown_series_name_for_a_single_csv(cli, tmp_path):
+    path = tmp_path / "exports_to_mars.csv"
+    path.write_text(HEADER, encoding="utf-8")
+    code, out, err = cli("history", "--history", path)
+    assert code == 2 and "exports_to_mars.csv: unknown series 'exports_to_mars'" in err
+
+
+def test_oversized_file_is_refused_before_reading(cli, tmp_path):
+    path = tmp_path / "exports_india_to_japan.csv"
+    with open(path, "wb") as fh:
+        fh.truncate(MAX_CSV_BYTES + 1)  # sparse: no need to write 2 MiB of data
+    code, out, err = cli("history", "--history", path)
+    assert code == 2 and "more than the" in err and "allowed" in err
+
+
+def test_not_utf8(cli, tmp_path):
+    path = tmp_path / "exports_india_to_japan.csv"
+    path.write_bytes(HEADER.encode() + b"2019,4.5,false,caf\xe9,\n")
+    code, out, err = cli("history", "--history", path)
+    assert code == 2 and "exports_india_to_japan.csv: line 2: not UTF-8" in err
+
+
+def test_not_a_csv_or_folder(cli, tmp_path):
+    path = tmp_path / "series.xlsx"
+    path.write_bytes(b"PK")
+    code, out, err = cli("history", "--history", path)
+    assert code == 2 and "series.xlsx: not a .csv file or a folder" in err
+
+
+# --- the command on good data -----------------------------------------------------------------------
+
+def test_history_lists_every_series_with_coverage(cli, shipped):
+    code, out, err = cli("history")
+    assert code == 0, err
+    for s in shipped.values():
+        assert s.name in out
+        n_verified, n = int(s.table["verified"].sum()), len(s.table)
+        assert f"{n_verified} of {n} verified" in out
+    assert "https://www.indembassy-tokyo.gov.in/eoityo_pages/NjA," in out
+
+
+def test_history_hides_unverified_values_unless_all(cli, tmp_path):
+    path = _one_csv(tmp_path, f"2019,4.52,true,{PAGE},\n2022,5.46,false,https://example.org/copy,copied page\n")
+    code, out, _ = cli("history", "--history", path)
+    assert code == 0 and "https://example.org/copy" not in out and "--all" in out
+    code, out, _ = cli("history", "--history", path, "--all")
+    assert code == 0 and "https://example.org/copy" in out and "copied page" in out
+    assert re.search(r"2022\s+5\.46\s+no", out)

@@ -1,0 +1,71 @@
+"""Progress a user sees while waiting: within a simpy replication (simulated months), while plots
+are written, for the blocks of a run; nothing with --quiet or when stderr is not a terminal."""
+import io
+
+import pytest
+from rich.console import Console
+
+import simulator
+from simulator.people import run_flows
+from simulator.output.plots import write_fan_charts
+
+from tests.conftest import ROOT, SCENARIOS
+
+SMALL = ROOT / "tests" / "scenarios" / "small_exchange.toml"
+
+
+def test_flows_progress_moves_within_a_replication():
+    calls = []
+    run_flows(simulator.load_scenario(SMALL), 2, progress=lambda done, total: calls.append((done, total)), processes=1)
+    within_first = [d for d, _ in calls if 0 < d < 1]
+    assert len(within_first) >= 40  # the 4-year horizon's 48 months, not one jump at the end
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)  # never backwards
+    assert calls[-1] == (2, 2) and {t for _, t in calls} == {2}
+
+
+def test_plot_progress_counts_every_plot(tmp_path):
+    result = simulator.run(simulator.load_scenario(SCENARIOS / "baseline.toml"), draws=20, seed=1)
+    calls = []
+    written = write_fan_charts(result, tmp_path, progress=lambda done, total: calls.append((done, total)))
+    plots = len(written) // 2  # PNG and SVG of each
+    assert calls == [(i, plots) for i in range(1, plots + 1)]
+
+
+@pytest.fixture
+def terminal(monkeypatch):
+    """stderr as a terminal 120 columns wide, captured."""
+    from simulator.cli import options
+    text = io.StringIO()
+    monkeypatch.setattr(options, "err", Console(file=text, force_terminal=True, width=120))
+    return text
+
+
+def test_run_shows_the_draws_and_the_plots(cli, terminal):
+    code, _, _ = cli("run", SCENARIOS / "baseline.toml", "--draws", "50", "--block-size", "10", "--out", "r")
+    shown = terminal.getvalue()
+    assert code == 0 and "baseline: 50 draws" in shown and "writing plots" in shown and "100%" in shown
+
+
+def test_flows_shows_simulated_months(cli, terminal):
+    code, _, _ = cli("flows", SMALL, "-r", "2", "--no-plots", "--out", "f")
+    shown = terminal.getvalue()
+    assert code == 0 and "month" in shown and "of 48" in shown
+
+
+@pytest.mark.parametrize("args", [["run", SCENARIOS / "baseline.toml", "--draws", "30"],
+                                  ["flows", SMALL, "-r", "1"],
+                                  ["compare", SCENARIOS / "baseline.toml", SCENARIOS / "us-tariff-deal.toml", "--draws", "30",
+                                   "--no-plots"],
+                                  ["sensitivity", SCENARIOS / "baseline.toml", "--method", "oat"]],
+                         ids=["run", "flows", "compare", "sensitivity"])
+def test_quiet_silences_progress(args, cli, terminal):
+    code, out, err = cli(*args, "--quiet", "--out", "q")
+    assert code == 0 and terminal.getvalue() == "" and out == "" and err == ""
+
+
+def test_no_progress_when_stderr_is_not_a_terminal(cli, monkeypatch):
+    from simulator.cli import options
+    text = io.StringIO()
+    monkeypatch.setattr(options, "err", Console(file=text, force_terminal=False))
+    assert cli("run", SCENARIOS / "baseline.toml", "--draws", "30", "--no-plots", "--out", "p")[0] == 0
+    assert text.getvalue() == ""
