@@ -90,10 +90,14 @@ LEGACY_VALUES = {
 
 
 def test_files_of_the_earlier_format_give_the_same_numbers_bit_for_bit():
+    """Quantiles bit for bit (order statistics: the same on every processor); the mean to the last
+    bits only, since numpy sums with the SIMD width the processor offers (AVX2 and AVX-512 moved
+    the 2030 balance's mean by one ulp, with every version the same)."""
     summary = simulator.run(load_scenario(LEGACY), draws=500, seed=7, threads=1).summary().set_index(["variable", "year"])
     for key, expected in LEGACY_VALUES.items():
-        got = [float(summary.loc[key, c]).hex() for c in ("p05", "p50", "p95", "mean")]
-        assert got == expected, key
+        got = [float(summary.loc[key, c]).hex() for c in ("p05", "p50", "p95")]
+        assert got == expected[:3], key
+        assert float(summary.loc[key, "mean"]) == pytest.approx(float.fromhex(expected[3]), rel=1e-14, abs=0), key
 
 
 def test_process_keys_for_another_process_are_reported(cli, write):
