@@ -121,14 +121,14 @@ def test_schema_accepts_every_shipped_scenario_and_rejects_unknown_keys():
 
 def test_docs_parameter_table_is_current():
     from simulator.scenario.reference import parameter_table
-    from .conftest import ROOT
+    from tests.conftest import ROOT
     docs = (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")
     assert parameter_table() in docs, "run: python -m simulator.scenario.reference docs/scenarios.md"
 
 
 def test_model_doc_trade_table_matches_registry_and_baseline():
     from simulator.scenario.reference import describe_value
-    from .conftest import ROOT
+    from tests.conftest import ROOT
     doc = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
     rows = {line.split("|")[1].strip().strip("`"): [c.strip() for c in line.split("|")[2:4]]
             for line in doc.splitlines() if line.startswith("| `trade.") or line.startswith("| `tariffs.")}
