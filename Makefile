@@ -37,13 +37,16 @@ run: $(STAMP)
 
 # Tiers by marker (pyproject.toml): e2e (whole processes, notebooks, Dask processes), timing (wall-clock
 # ratios), slow. Two workers, one test file each at a time (module fixtures are built once). The timing
-# tests run afterwards with nothing beside them; exit 5 (none collected) is not a failure.
+# tests run afterwards with nothing beside them, also when the first step failed (every failure is
+# reported at once); exit 5 (no timing test collected) is not a failure.
 PYTEST_PARALLEL := -n 2 --dist loadfile
 
 test: $(TEST_STAMP)
 	@bash .ci/ensure-chromium.sh
-	$(BIN)/python -m pytest $(PYTEST_PARALLEL) -m "not timing"
-	$(BIN)/python -m pytest -p no:xdist -m timing || [ $$? -eq 5 ]
+	status=0; \
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) -m "not timing" || status=$$?; \
+	$(BIN)/python -m pytest -p no:xdist -m timing || [ $$? -eq 5 ] || status=1; \
+	exit $$status
 
 check: $(TEST_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_PARALLEL) -m "not e2e and not timing and not slow"

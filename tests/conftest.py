@@ -161,3 +161,18 @@ def no_events(scenario) -> dict:
     """with_params entries that drop a scenario's events: for tests that shorten the horizon below
     the baseline's event years (2029-2034), which would otherwise be refused (issue 17)."""
     return {f"events.{name}": False for name in scenario.names("events")}
+
+
+@pytest.fixture(scope="session")
+def plotted_run(tmp_path_factory):
+    """One run of the baseline with its plots (300 draws, through the CLI as a user types it), for the
+    tests that look at plots or at the whole folder: (folder, what the console printed). Shared by the
+    test files of a worker: read it, or copy it before changing anything. Elsewhere runs use --no-plots."""
+    import contextlib
+    import io
+
+    folder = tmp_path_factory.mktemp("plotted") / "baseline"
+    text = io.StringIO()
+    with contextlib.redirect_stdout(text):
+        assert main(["run", str(SCENARIOS / "baseline.toml"), "--draws", "300", "--out", str(folder)]) == 0
+    return folder, text.getvalue()

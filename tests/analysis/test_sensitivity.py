@@ -132,6 +132,7 @@ def test_sensitivity_cli(cli, tmp_path):
         assert code == 2 and fragment in err and not (tmp_path / "x").exists()
 
 
+@pytest.mark.slow  # 4,096 Sobol' evaluations, a command and a report
 def test_trees_rank_beside_sobol(baseline, cli, tmp_path):
     """Extra-trees importance on the scenario: the pledge's realisation rate drives the FDI stock,
     inputs of the exchange cannot matter, and the Sobol' total index stands beside each score."""

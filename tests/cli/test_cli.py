@@ -16,13 +16,10 @@ from tests.conftest import SCENARIOS, require_module
 BASELINE = SCENARIOS / "baseline.toml"
 
 
-@pytest.fixture(scope="module")
-def baseline_run(tmp_path_factory):
-    """One real run of the baseline through the CLI, shared by the checks below."""
-    from simulator.cli import main
-    out = tmp_path_factory.mktemp("run") / "baseline"
-    assert main(["run", str(BASELINE), "--draws", "600", "--out", str(out), "--quiet"]) == 0
-    return out
+@pytest.fixture
+def baseline_run(plotted_run):
+    """One real run of the baseline through the CLI, with plots (300 draws), shared by the checks below."""
+    return plotted_run[0]
 
 
 def test_run_writes_every_file(baseline_run):
@@ -45,7 +42,7 @@ def test_summary_csv(baseline_run):
 def test_ensemble_matches_summary(baseline_run):
     ds = xr.open_dataset(baseline_run / "ensemble.nc")
     assert ds["investment.fdi_stock"].dims == ("draw", "year")
-    assert ds.sizes["draw"] == 600
+    assert ds.sizes["draw"] == 300
     assert ds["investment.fdi_stock"].attrs["unit"] == "usd_bn"
     summary = pd.read_csv(baseline_run / "summary.csv").set_index(["variable", "year"])
     median = float(np.median(ds["investment.fdi_stock"].sel(year=2030).values))
@@ -58,7 +55,7 @@ def test_manifest(baseline_run):
     for key in ("scenario", "scenario_sha256", "seed", "draws", "sampler", "block_size", "version",
                 "parameters", "files", "elapsed_s"):
         assert key in m, key
-    assert m["scenario"] == "baseline" and m["draws"] == 600 and m["overrides"] == {"draws": 600}
+    assert m["scenario"] == "baseline" and m["draws"] == 300 and m["overrides"] == {"draws": 300}
     assert m["scenario_sha256"] == sha256_file(BASELINE)
     for name, digest in m["files"].items():
         assert sha256_file(baseline_run / name) == digest

@@ -55,17 +55,10 @@ def test_validate_counts_the_problems(cli, write):
     assert err.strip().splitlines()[-1] == "2 problems found"
 
 
-@pytest.fixture(scope="module")
-def run_folder(tmp_path_factory):
-    import contextlib
-    import io
-
-    from simulator.cli import main
-    folder = tmp_path_factory.mktemp("run") / "r"
-    text = io.StringIO()
-    with contextlib.redirect_stdout(text):
-        assert main(["run", str(SCENARIOS / "baseline.toml"), "--draws", "300", "--out", str(folder)]) == 0
-    return folder, text.getvalue()
+@pytest.fixture
+def run_folder(plotted_run):
+    """The session's plotted baseline run (tests/conftest.py): (folder, console text)."""
+    return plotted_run
 
 
 def test_manifest_lists_the_versions_that_made_it(run_folder):

@@ -23,6 +23,7 @@ def fast_models():
     return {"random_walk": bt.candidate("random_walk"), "ar1": bt.candidate("ar1", bootstrap=20)}
 
 
+@pytest.mark.slow  # two full backtests
 def test_changing_data_after_an_origin_leaves_its_forecasts_unchanged(history):
     before = bt.run_backtest(history, fast_models(), [2012, 2015], range(1, 4), draws=300).table
     edited = history.copy()

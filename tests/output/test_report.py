@@ -44,6 +44,7 @@ def test_report_is_self_contained_and_escaped(hostile_report):
         assert section in html
 
 
+@pytest.mark.e2e  # a headless Chromium process
 def test_report_renders_in_headless_chromium(hostile_report, tmp_path):
     chromium = find_chromium()
     playwright = require_module("playwright.sync_api")

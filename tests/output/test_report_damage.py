@@ -11,11 +11,10 @@ from simulator.cli import main
 from tests.conftest import SCENARIOS
 
 
-@pytest.fixture(scope="module")
-def results(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("report") / "run"
-    assert main(["run", str(SCENARIOS / "baseline.toml"), "--draws", "20", "--out", str(folder), "--quiet"]) == 0
-    return folder
+@pytest.fixture
+def results(plotted_run):
+    """The session's plotted baseline run (tests/conftest.py); the tests copy it before damaging it."""
+    return plotted_run[0]
 
 
 def _manifest(folder):

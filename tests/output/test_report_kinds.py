@@ -10,6 +10,9 @@ from simulator.cli import main
 from simulator.output.report_sections import run_plots
 
 from tests.conftest import ROOT, SCENARIOS, require_module
+
+# Four commands with their plots and reports (about 10 s) before the first check: make test, not make check.
+pytestmark = pytest.mark.slow
 from tests.conftest import chromium as find_chromium
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -81,6 +84,7 @@ def test_comparison_report_has_each_scenarios_event_probabilities(reports):
     assert any("Tariffs stay minus Today, paired" in c for c in captions)
 
 
+@pytest.mark.e2e  # a headless Chromium process
 def test_parameter_table_is_readable_at_1280_px(reports, tmp_path):
     chromium = find_chromium()
     playwright = require_module("playwright.sync_api")
