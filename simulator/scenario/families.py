@@ -6,7 +6,7 @@ The families a scenario can name need only a handful of special functions, the s
 scipy.stats evaluates: each `_ppf`, `_pdf` and `_cdf` below is the scipy 1.17 formula of the same
 name (`scipy/stats/_continuous_distns.py`), and the loc/scale wrapping is `rv_continuous`'s. Tests
 compare every function with scipy.stats on grids of points and shapes, bit for bit where scipy
-uses the same ufunc (tests/test_families.py): scipy.stats stays the oracle, not a dependency of a
+uses the same ufunc (tests/scenario/test_families.py): scipy.stats stays the oracle, not a dependency of a
 run.
 """
 from __future__ import annotations
