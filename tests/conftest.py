@@ -1,7 +1,9 @@
+import atexit
 import importlib
 import json
 import os
 import shutil
+import tempfile
 import textwrap
 import time
 from pathlib import Path
@@ -13,6 +15,14 @@ from hypothesis import HealthCheck, settings
 # console is created (simulator.cli.options, at import): the `cli` fixture's COLUMNS=200 would then
 # not reach it and the tables would wrap differently under `-n 2` than in one process.
 os.environ.pop("COLUMNS", None)
+
+# pyam (the IAMC test) parses its units with iam-units, which caches pint's parsed definitions in the
+# user's cache folder with the absolute path of the installation that wrote them: a cache written by
+# another checkout's .venv (since removed) made `iamc.csv reads in pyam` fail with FileNotFoundError.
+# The tests use a cache of their own, made and removed by this process.
+_IAM_UNITS_CACHE = tempfile.mkdtemp(prefix="ijsim-tests-iam-units-")
+os.environ["IAM_UNITS_CACHE"] = _IAM_UNITS_CACHE
+atexit.register(shutil.rmtree, _IAM_UNITS_CACHE, True)
 
 from simulator.cli import main  # noqa: E402
 
