@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from simulator.scenario.event_definitions import Event
 
 from simulator.errors import Problem, ScenarioError
-from simulator.shipped import looks_like_a_path, shipped_scenario
+from simulator.shipped import looks_like_a_path, shipped_scenario, shipped_scenarios
 from simulator.scenario.loader import LoadedDocument, _record, display, load_document, merge
 from simulator.scenario.parameters import GROUPS, SPECS, model_specs, spec_for
 from simulator.scenario.checks import notes
@@ -256,7 +256,11 @@ def load_scenario(path: str | Path) -> Scenario:
     10
     """
     if isinstance(path, str) and not os.path.lexists(path) and not looks_like_a_path(path):
-        path = shipped_scenario(path) or path
+        shipped = shipped_scenario(path)
+        if shipped is None:
+            names = ", ".join(p.stem for p in shipped_scenarios())
+            raise ScenarioError([Problem(path, "", f"neither a file nor a shipped scenario; shipped: {names}")])
+        path = shipped
     loaded, problems = load_document(path)
     if loaded is None:
         raise ScenarioError(problems)

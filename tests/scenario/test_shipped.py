@@ -74,3 +74,16 @@ def test_headline_probability_is_reported(baseline):
     assert list(p["year"]) == [2030, 2034, 2029, 2029]  # trade in 2030 and 2034; exchange targets by year five
     assert p["title"].str.contains("500,000 people").any() and p["title"].str.contains("50,000 skilled").any()
     assert p["probability"].between(0, 1).all()
+
+
+def test_load_scenario_takes_a_shipped_name_as_the_command_line_does(tmp_path, monkeypatch):
+    by_name = simulator.load_scenario("baseline")
+    assert by_name.params == simulator.load_scenario(SCENARIOS / "baseline.toml").params
+    with pytest.raises(simulator.ScenarioError) as caught:
+        simulator.load_scenario("baselin")
+    assert "neither a file nor a shipped scenario" in str(caught.value) and "baseline," in str(caught.value)
+    assert isinstance(caught.value, ValueError)
+    # A file of that name in the current folder comes first, as on the command line.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "baseline").write_text('[scenario]\nname = "mine"\n', encoding="utf-8")
+    assert simulator.load_scenario("baseline").name == "mine"
