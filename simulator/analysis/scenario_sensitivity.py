@@ -16,10 +16,9 @@ import pandas as pd
 from simulator.montecarlo import engine
 from simulator.montecarlo.draws import SHOCKS, sampling_dimensions
 from simulator.errors import UserError
-from simulator.montecarlo.projection import exchange_stages
+from simulator.montecarlo.projection import dimension_labels
 from simulator.scenario import Scenario
 from simulator.scenario.parameters import spec_for
-from simulator.article_figures import sectors
 from simulator.variables import VARIABLES
 from simulator.analysis.methods import morris, one_at_a_time, sobol_indices
 
@@ -59,8 +58,7 @@ def factor_label(factor: str) -> str:
 
 def output_names(scenario: Scenario) -> list[str]:
     """Outputs sensitivity can be asked about: every variable, and every entry of a 3-D one."""
-    labels = {"sector": list(sectors()), "stream": scenario.names("exchange.streams"),
-              "stage": exchange_stages(scenario)}
+    labels = dimension_labels(scenario)
     out = []
     for name, info in VARIABLES.items():
         out += [f"{name}.{label}" for label in labels[info.extra_dim]] if info.extra_dim else [name]
@@ -81,8 +79,7 @@ def _selector(scenario: Scenario, output: str, year: int):
         return lambda block: block[output][:, t]
     variable, label = output.rsplit(".", 1)
     info = VARIABLES[variable]
-    labels = {"sector": list(sectors()), "stream": scenario.names("exchange.streams"),
-              "stage": exchange_stages(scenario)}[info.extra_dim]
+    labels = dimension_labels(scenario)[info.extra_dim]
     k = labels.index(label)
     return lambda block: block[variable][:, t, k]
 

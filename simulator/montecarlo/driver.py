@@ -53,6 +53,15 @@ def block_plan(scenario: Scenario) -> list[tuple[int, int]]:
     return list(enumerate(block_sizes(scenario.draws, scenario.block_size)))
 
 
+def block_offsets(scenario: Scenario) -> dict[int, tuple[int, int]]:
+    """Block index -> (first draw, one past the last draw): where each block's rows go."""
+    offsets, start = {}, 0
+    for i, n in block_plan(scenario):
+        offsets[i] = (start, start + n)
+        start += n
+    return offsets
+
+
 def configure(scenario: Scenario, *, draws: int | None = None, seed: int | None = None,
               sampler: str | None = None, block_size: int | None = None) -> Scenario:
     """The scenario with run settings overridden (validated like the file's own values)."""
@@ -117,4 +126,5 @@ def _block_into(scenario: Scenario, sizes: dict[int, int], sink: Sink, index: in
     sink(index, simulate_block(scenario, index, sizes[index]))
 
 
-__all__ = ["Sink", "drive", "simulate_block", "evaluate", "block_plan", "configure", "reuse_freed_memory"]
+__all__ = ["Sink", "drive", "simulate_block", "evaluate", "block_plan", "block_offsets", "configure",
+           "reuse_freed_memory"]

@@ -12,11 +12,10 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
-from simulator.article_figures import sectors
 from simulator.errors import UserError
-from simulator.montecarlo.driver import (block_plan, configure, drive, evaluate, reuse_freed_memory,
+from simulator.montecarlo.driver import (block_offsets, block_plan, configure, drive, evaluate, reuse_freed_memory,
                                          simulate_block)
-from simulator.montecarlo.projection import Block, exchange_stages
+from simulator.montecarlo.projection import Block, dimension_labels
 from simulator.montecarlo.result import Result
 from simulator.scenario import Scenario
 
@@ -39,11 +38,7 @@ class MemorySink:
 
     def __init__(self, scenario: Scenario):
         self.scenario = scenario
-        self.offsets = {}
-        start = 0
-        for i, n in block_plan(scenario):
-            self.offsets[i] = (start, start + n)
-            start += n
+        self.offsets = block_offsets(scenario)
         self.arrays: dict[str, np.ndarray] | None = None
         self._allocating = threading.Lock()
 
@@ -58,9 +53,7 @@ class MemorySink:
             self.arrays[k][lo:hi] = v
 
     def result(self) -> Result:
-        labels = {"sector": list(sectors()), "stream": self.scenario.names("exchange.streams"),
-                  "stage": exchange_stages(self.scenario)}
-        return Result.from_arrays(self.scenario, self.arrays, labels)
+        return Result.from_arrays(self.scenario, self.arrays, dimension_labels(self.scenario))
 
 
 def prefaulted_zeros(shape: tuple[int, ...], dtype) -> np.ndarray:

@@ -38,6 +38,14 @@ def project(d: DrawnParameters, blocks: tuple[str, ...] = BLOCKS) -> Block:
     return out
 
 
+def dimension_labels(scenario) -> dict[str, list[str]]:
+    """The entries of each third dimension of the outputs: sectors, streams and stages in use."""
+    from simulator.article_figures import sectors
+
+    return {"sector": list(sectors()), "stream": scenario.names("exchange.streams"),
+            "stage": exchange_stages(scenario)}
+
+
 def exchange_stages(scenario) -> list[str]:
     """The stages in use, in an order consistent with every stream's route."""
     return ex.stage_order([scenario.params[f"exchange.streams.{j}.stages"]

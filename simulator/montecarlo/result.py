@@ -147,8 +147,8 @@ class Result(SummaryAnswers):
 
     def headline_summary(self, years: list[int]) -> pd.DataFrame:
         """summary.csv's rows of the headline variables in `years` (what `headline` reads)."""
-        frames = [summarise(name, da.attrs["unit"], da.sel(year=years)) for name in self.variables
-                  if VARIABLES[name].headline for da in (self.dataset[name],)]
+        headline = [self.dataset[name] for name in self.variables if VARIABLES[name].headline]
+        frames = [summarise(da.name, da.attrs["unit"], da.sel(year=years)) for da in headline]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=SUMMARY_COLUMNS)
 
     def events(self) -> pd.DataFrame:

@@ -22,33 +22,29 @@ from typing import Any, Callable
 
 import numpy as np
 
-from simulator.article_figures import sectors
 from simulator.errors import UserError
-from simulator.montecarlo.driver import block_plan, drive, simulate_block
+from simulator.montecarlo.driver import block_offsets, drive, simulate_block
 from simulator.montecarlo.event_probabilities import occurred, scenario_parameter, table_of_counts
 from simulator.montecarlo.inputs import INPUT_PREFIX
-from simulator.montecarlo.projection import exchange_stages
+from simulator.montecarlo.projection import dimension_labels
 from simulator.montecarlo.result import Result
-from simulator.montecarlo.summaries import QUANTILES
-from simulator.montecarlo.summaries import RunSummary, summary_table
+from simulator.montecarlo.summaries import QUANTILES, RunSummary, summary_table
 from simulator.variables import variable
 
 
 def run_streamed(scenario, *, writer_factory: Callable[[dict, dict], Any] | None = None,
-                 exact_stats: Callable[[list[float]], dict] | None = None,
                  progress: Callable[[int, int], None] | None = None, client: Any = None, workers: int | None = None,
                  scheduler: str | None = None, threads: int = 1, source: str | None = None) -> RunSummary:
     """Run the scenario through the run driver into a `SummarySink`; return its summaries.
 
     `writer_factory(example_block, labels)`, if given, makes the object each block is also written
-    to (its `write(first_draw, block)` and `close()`; the ensemble file, simulator.output.run_folder);
-    `exact_stats(quantiles)` then computes exact summaries from what was written. Without them the
-    quantiles come from the sink's log-linear histograms.
+    to: its `write(first_draw, block)`, `close()`, and `summaries(quantiles)`, the exact summaries of
+    what was written (the ensemble file, simulator.output.ensemble_file.EnsembleWriter). Without a
+    writer the quantiles come from the sink's log-linear histograms.
     """
     example = simulate_block(scenario, 0, 1)
     variables = [k for k in example if not k.startswith(INPUT_PREFIX)]
-    labels = {"sector": list(sectors()), "stream": scenario.names("exchange.streams"),
-              "stage": exchange_stages(scenario)}
+    labels = dimension_labels(scenario)
     writer = None if writer_factory is None else writer_factory(example, labels)
     sink = SummarySink(scenario, variables, {k: example[k].shape[1:] for k in variables}, labels, writer,
                        sketch=writer is None, source=source or scenario.name)
@@ -58,7 +54,7 @@ def run_streamed(scenario, *, writer_factory: Callable[[dict, dict], Any] | None
         if writer is not None:
             writer.close()
     quantiles = list(QUANTILES.values())
-    stats = sink.sketch_stats(quantiles) if writer is None else exact_stats(quantiles)
+    stats = sink.sketch_stats(quantiles) if writer is None else writer.summaries(quantiles)
     table = summary_table(variables, labels, scenario.years, stats)
     events = table_of_counts(scenario.events, sink.event_counts, scenario.draws)
     return RunSummary(scenario, table, events, labels, variables, sink.base_balance,
@@ -77,10 +73,7 @@ class SummarySink:
 
         self.scenario, self.labels = scenario, labels
         self.variables, self.shapes, self.writer, self.source = variables, shapes, writer, source
-        self.offsets, start = {}, 0
-        for i, n in block_plan(scenario):
-            self.offsets[i] = start
-            start += n
+        self.offsets = {i: first for i, (first, _) in block_offsets(scenario).items()}  # first draw of each block
         self.event_counts = [0] * len(scenario.events)
         self.base_balance = float("nan")
         self._lock = threading.Lock()

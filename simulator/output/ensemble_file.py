@@ -99,6 +99,10 @@ class EnsembleWriter:
     def close(self) -> None:
         self.file.close()
 
+    def summaries(self, quantiles: list[float]) -> dict[str, dict[str, np.ndarray]]:
+        """The exact summaries of what was written (after `close`): see `exact_summaries`."""
+        return exact_summaries(self.path, quantiles)
+
 
 def write_dataset(dataset, path: Path, scenario, dtype=np.float64) -> None:
     """Write an in-memory run's dataset in the same format as a streamed run (one call, one file)."""

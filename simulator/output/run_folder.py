@@ -15,7 +15,7 @@ from typing import Any, Callable
 from simulator.errors import UserError
 from simulator.montecarlo.streaming import run_streamed
 from simulator.montecarlo.summaries import RunSummary
-from simulator.output.ensemble_file import ENSEMBLE_DTYPES, EnsembleWriter, exact_summaries
+from simulator.output.ensemble_file import ENSEMBLE_DTYPES, EnsembleWriter
 
 ENSEMBLE_CHOICES = ("full", "float32", "none")
 
@@ -33,9 +33,7 @@ def run_into(scenario, folder: Path, *, ensemble: str = "full", progress: Callab
     def writer(example: dict, labels: dict) -> EnsembleWriter:
         return EnsembleWriter(path, scenario, example, labels, ENSEMBLE_DTYPES[ensemble])
 
-    summary = run_streamed(scenario, writer_factory=writer if kept else None,
-                           exact_stats=(lambda quantiles: exact_summaries(path, quantiles)) if kept else None,
-                           progress=progress, client=client, workers=workers, scheduler=scheduler, threads=threads,
+    summary = run_streamed(scenario, writer_factory=writer if kept else None, progress=progress, client=client, workers=workers, scheduler=scheduler, threads=threads,
                            source=source)
     return replace(summary, ensemble=ensemble)
 
