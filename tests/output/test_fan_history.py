@@ -168,3 +168,14 @@ def test_comparison_overlay_shows_history_and_each_base_year(history):
     assert not lines(diff, "_observed")  # a paired difference has no observed counterpart
     other = plots.comparison_fan(results, "investment.fdi_stock", ax=Figure().add_subplot(), history=history)
     assert not lines(other, "_observed") and not base_year_lines(other)
+
+
+def test_save_results_hands_its_history_to_the_plots(result, tmp_path, monkeypatch):
+    given = []
+
+    def spy(result, folder, progress=None, processes=None, history=None):
+        given.append(history)
+        return []
+    monkeypatch.setattr(plots, "write_fan_charts", spy)
+    simulator.save_results(result, tmp_path / "run", history=tmp_path / "mine", report=False)
+    assert given == [tmp_path / "mine"]
