@@ -17,6 +17,7 @@ from typing import Mapping
 import pandas as pd
 from matplotlib.lines import Line2D
 
+from simulator.history import load_history
 from simulator.output.labels import fiscal_year
 
 # Each trade variable with its own observed series; balance and total are worked out from the two
@@ -44,8 +45,6 @@ def has_history(variable: str) -> bool:
 
 def resolve_history(history=None) -> Mapping:
     """A loaded history: the shipped one for None, `load_history(path)` for a path, else as given."""
-    from simulator.estimation.history import load_history
-
     if history is None or isinstance(history, (str, Path)):
         return load_history(history)
     return history

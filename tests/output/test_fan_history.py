@@ -9,7 +9,7 @@ import pytest
 from matplotlib.figure import Figure
 
 import simulator
-from simulator.estimation.history import history_dir
+from simulator.history import history_dir
 from simulator.output import plots
 from simulator.output.history_overlay import HISTORY_YEARS, draw_observed, observed
 
