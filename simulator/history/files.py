@@ -45,6 +45,16 @@ _TOML_WHERE = re.compile(r"\(at line (\d+), column (\d+)\)")
 _FISCAL_LABEL = re.compile(r"^\s*(?:FY\s*)?(\d{4})\s*[-/–]\s*\d{2,4}\s*$", re.IGNORECASE)
 
 
+SERIES_FILE = "series.toml"
+
+
+def history_dir() -> Path:
+    """The shipped history folder (``seeds/history`` in a checkout, inside the package in a wheel)."""
+    from simulator.shipped import seeds_dir
+
+    return seeds_dir() / "history"
+
+
 def display(path: Path) -> str:
     """A file as the user would type it: relative to the working directory where that is shorter.
 

@@ -14,18 +14,10 @@ from pathlib import Path
 import pandas as pd
 
 from simulator.errors import Problem, ScenarioError
-from simulator.history.files import COLUMNS, FULL_YEAR, PERIODS, UNITS, display, read_series_csv, read_series_toml
-from simulator.shipped import seeds_dir
+from simulator.history.files import (COLUMNS, FULL_YEAR, PERIODS, SERIES_FILE, UNITS, display, history_dir,
+                                     read_series_csv, read_series_toml)
 
 __all__ = ["Series", "load_history", "history_dir", "COLUMNS", "UNITS", "PERIODS", "SERIES_FILE"]
-
-SERIES_FILE = "series.toml"
-
-
-def history_dir() -> Path:
-    """The shipped history folder (``seeds/history`` in a checkout, inside the package in a wheel)."""
-    return seeds_dir() / "history"
-
 
 @dataclass(frozen=True, eq=False)  # eq=False: a DataFrame field makes value equality ambiguous
 class Series:
