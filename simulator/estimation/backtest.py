@@ -202,6 +202,7 @@ class Backtest:
     history_years: tuple[int, int]
     notes: tuple[str, ...] = ()
     selections: tuple[tuple[int, str], ...] = ()  # (origin, model chosen there) of the 'selected' rows
+    selected_now: str | None = None  # what the selection picks with every hindcast complete: today's choice
 
     def with_selection(self, family: list[str], name: str = "selected") -> "Backtest":
         """A copy with the out-of-sample choice among `family` scored as model `name`
@@ -211,7 +212,7 @@ class Backtest:
             return self
         rows, picks = select_out_of_sample(self.table, present, name=name)
         return replace(self, table=pd.concat([self.table, rows], ignore_index=True),
-                       selections=tuple(picks.items()))
+                       selections=tuple(picks.items()), selected_now=choose(self.table, present))
 
     def chosen_now(self, family: list[str]) -> str:
         """The member of `family` the selection picks with every hindcast complete: today's choice."""

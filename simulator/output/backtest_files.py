@@ -20,6 +20,11 @@ MODEL_COLOURS = {"scenario": "#1f4e79", "scenario_drivers": "#d68910", "random_w
                  "var1": "#7d3c98"}
 
 
+# The hindcast fans drawn (one row of panels each): the benchmarks, the model choice and the scenario;
+# the discounted random walks the selection chooses among are in the tables and the coverage plot.
+HINDCAST_PANELS = ("no_change", "random_walk", "ar1", "selected", "scenario", "scenario_drivers")
+
+
 def _fy(year: int) -> str:
     return f"FY{year}-{(year + 1) % 100:02d}"
 
@@ -100,7 +105,7 @@ def write_backtest(bt: Backtest, history: pd.DataFrame, out_dir: Path, *, scenar
         if plots and len(bt.table):
             source = (f"ijsim {__version__} · rolling-origin hindcasts, origins {bt.origins[0]}-{bt.origins[-1]}, "
                       f"{bt.draws:,} draws, seed {bt.seed} · history: {history_source or 'seeds/history'}")
-            models = list(dict.fromkeys(bt.table.model))
+            models = [m for m in HINDCAST_PANELS if m in set(bt.table.model)] or list(dict.fromkeys(bt.table.model))
             _save(hindcast_figure(bt, history, models), tmp / "plots" / "hindcast_fans", source)
             _save(coverage_figure(bt), tmp / "plots" / "coverage_by_horizon", source)
         _manifest(tmp, {
@@ -110,6 +115,7 @@ def write_backtest(bt: Backtest, history: pd.DataFrame, out_dir: Path, *, scenar
             "trade_process": scenario.params["trade.process"] if scenario is not None else None,
             "origins": list(bt.origins), "horizons": list(bt.horizons), "draws": bt.draws, "seed": bt.seed,
             "history_years": list(bt.history_years), "history": history_source, "notes": list(bt.notes),
+            "selections": [[int(o), m] for o, m in bt.selections], "selected_now": bt.selected_now,
             "elapsed_s": round(elapsed_s, 3)})
     return Path(out_dir)
 

@@ -166,16 +166,48 @@ def test_report_renders_a_backtest_folder(backtest_run, cli):
     assert html.count("data:image/png;base64,") == 2
 
 
-def test_baseline_process_covers_nominally_and_beats_the_random_walk_on_the_shipped_history(backtest_run):
-    """The issue's acceptance, on the shipped history (docs/model.md 2.6 gives the full table)."""
-    scores = pd.read_csv(backtest_run / "scores.csv")
-    flows = scores[scores.variable != "trade.balance"]
-    pooled = flows.groupby("model").apply(
-        lambda g: pd.Series({"coverage_90": np.average(g.coverage_90, weights=g.n),
-                             "interval_score": np.average(g.interval_score, weights=g.n)}), include_groups=False)
-    assert 0.75 <= pooled.loc["scenario", "coverage_90"] <= 0.98
-    assert pooled.loc["scenario", "interval_score"] < pooled.loc["random_walk", "interval_score"]
-    assert flows.n.sum() / flows.model.nunique() >= 40  # enough held-out values to say anything
+@pytest.fixture(scope="module")
+def backtest_default(tmp_path_factory):
+    """`ijsim backtest baseline` as a user runs it: default draws (10,000) and seed."""
+    from simulator.cli import main
+    out = tmp_path_factory.mktemp("btd") / "baseline-backtest"
+    assert main(["backtest", "baseline", "--out", str(out), "--quiet", "--no-plots"]) == 0
+    return out
+
+
+def _pooled(folder) -> pd.DataFrame:
+    """Per model over both flows and horizons 1-5, from backtest.csv (one row per scored value)."""
+    table = pd.read_csv(folder / "backtest.csv")
+    flows = table[table.variable != "trade.balance"]
+    return flows.assign(above=flows.actual > flows.p50).groupby("model").agg(
+        n=("crps", "size"), crps=("crps", "mean"), above=("above", "mean"), coverage_90=("in_90", "mean"))
+
+
+@pytest.mark.slow
+def test_the_shipped_process_passes_the_issue_28_acceptance_on_the_shipped_history(backtest_default):
+    """Pooled over horizons 1-5 and both flows: the shipped model's mean CRPS no worse than the random
+    walk with drift's, between 30% and 70% of outcomes above its median, 90% coverage 0.80-0.97.
+    'scenario' is the baseline's process re-estimated at each origin; 'selected' is the choice of the
+    volatility discount made at each origin from the hindcasts complete by then, the honest record
+    of how the shipped process was chosen (docs/model.md 2.6)."""
+    pooled = _pooled(backtest_default)
+    for model in ("scenario", "selected"):
+        row = pooled.loc[model]
+        assert row.n == 50
+        assert row.crps <= pooled.loc["random_walk", "crps"], model
+        assert 0.3 <= row.above <= 0.7, model
+        assert 0.80 <= row.coverage_90 <= 0.97, model
+    # the trend model shipped before: biased low (most outcomes above its median) and worse on CRPS
+    assert pooled.loc["ar1", "above"] > 0.8 and pooled.loc["ar1", "crps"] > pooled.loc["random_walk", "crps"]
+
+
+@pytest.mark.slow
+def test_the_selection_picks_today_what_the_baseline_ships(backtest_default):
+    manifest = json.loads((backtest_default / "manifest.json").read_text())
+    shipped = simulator.load_scenario(SCENARIOS / "baseline.toml").params["trade.volatility_discount"].value
+    chosen = dict(manifest["selections"])
+    assert sorted(chosen) == manifest["origins"] and set(chosen.values()) <= {bt.discounted_name(d) for d in bt.DISCOUNTS}
+    assert manifest["selected_now"] == bt.discounted_name(shipped)
 
 
 def test_backtest_writes_the_resident_hindcast(backtest_run):
