@@ -37,7 +37,7 @@ def test_changing_data_after_an_origin_leaves_its_forecasts_unchanged(history):
 def test_the_table_has_the_documented_columns_and_scores(history):
     table = bt.run_backtest(history, fast_models(), [2014], range(1, 3), draws=400).table
     assert list(table.columns) == ["model", "variable", "origin", "horizon", "actual", *QUANTILE_COLUMNS,
-                                   "in_50", "in_90", "interval_score", "crps"]
+                                   "in_50", "in_90", "interval_score", "crps", "pit"]
     assert set(table.variable) == {"trade.exports_india_to_japan", "trade.exports_japan_to_india", "trade.balance"}
     row = table.iloc[0]
     width = row.p95 - row.p05
@@ -45,6 +45,12 @@ def test_the_table_has_the_documented_columns_and_scores(history):
     assert row.interval_score == pytest.approx(expected)
     assert row.in_90 == (row.p05 <= row.actual <= row.p95)
     assert (table.crps >= 0).all()
+    # the PIT is the share of the 400 draws below the actual value: above a quantile, at least its
+    # share (less one draw); below it, at most
+    for q, share in zip(QUANTILE_COLUMNS, (0.05, 0.25, 0.5, 0.75, 0.95)):
+        assert (table.pit[table.actual > table[q]] >= share - 1 / 400).all()
+        assert (table.pit[table.actual < table[q]] <= share + 1 / 400).all()
+    assert table.pit.between(0, 1).all() and table.pit.nunique() > 3
     # The balance is scored from the same draws: its median need not be the difference of medians,
     # but its actual value is the difference of the actual flows.
     wide = table[table.model == "ar1"].pivot(index="horizon", columns="variable", values="actual")
