@@ -158,7 +158,17 @@ def test_report_renders_a_backtest_folder(backtest_run, cli):
     assert code == 0, err
     html = (backtest_run / "report.html").read_text()
     assert "Backtest of the trade process" in html and "90% cover" in html
-    assert html.count("data:image/png;base64,") == 2
+    assert html.count("data:image/png;base64,") == 3
+    # the pooled table, the benchmark tests and what they rest on
+    table = pd.read_csv(backtest_run / "backtest.csv")
+    flows = table[table.variable != "trade.balance"]
+    scenario = flows[flows.model == "scenario"]
+    share = f"{(scenario.actual > scenario.p50).mean():.0%}"
+    assert f"<td>scenario</td><td class=\"n\">50</td>" in html and f"<td class=\"n\">{share}</td>" in html
+    dm = pd.read_csv(backtest_run / "diebold_mariano.csv", dtype={"horizon": str})
+    row = dm[(dm.model == "scenario") & (dm.benchmark == "random_walk") & (dm.horizon == "all")].iloc[0]
+    assert "Diebold-Mariano" in html and f"{row.statistic:+.2f}" in html and "7 (2)" in html
+    assert "today's vintage" in html and "only 2 of the origins" in html
 
 
 def test_baseline_process_covers_nominally_and_beats_the_random_walk_on_the_shipped_history(backtest_run):
@@ -171,6 +181,63 @@ def test_baseline_process_covers_nominally_and_beats_the_random_walk_on_the_ship
     assert 0.75 <= pooled.loc["scenario", "coverage_90"] <= 0.98
     assert pooled.loc["scenario", "interval_score"] < pooled.loc["random_walk", "interval_score"]
     assert flows.n.sum() / flows.model.nunique() >= 40  # enough held-out values to say anything
+
+
+def test_backtest_folder_has_the_evaluation(backtest_run):
+    """scores.csv's bias columns and diebold_mariano.csv agree with the hindcasts in backtest.csv."""
+    from scipy.stats import binomtest
+
+    from simulator.estimation import forecast_evaluation as fe
+    table = pd.read_csv(backtest_run / "backtest.csv")
+    scores = pd.read_csv(backtest_run / "scores.csv").set_index(["model", "variable"])
+    rows = table[(table.model == "scenario") & (table.variable == "trade.exports_japan_to_india")]
+    above = int((rows.actual > rows.p50).sum())
+    got = scores.loc[("scenario", "trade.exports_japan_to_india")]
+    assert got.above_median == pytest.approx(above / len(rows), abs=1e-6)
+    assert got.above_median_p == pytest.approx(binomtest(above, len(rows)).pvalue, rel=1e-5)
+    assert got.pit_mean == pytest.approx(rows.pit.mean(), abs=1e-5)
+    dm = pd.read_csv(backtest_run / "diebold_mariano.csv", dtype={"horizon": str})
+    assert set(dm.benchmark) == {"random_walk", "ar1", "var1"}  # no no_change model in this backtest
+    pooled = dm[(dm.model == "scenario") & (dm.benchmark == "random_walk") & (dm.horizon == "all")].iloc[0]
+    flows = table[table.variable != "trade.balance"].set_index(["variable", "origin", "horizon"])
+    d = (flows[flows.model == "scenario"].crps - flows[flows.model == "random_walk"].crps).groupby("origin").mean()
+    assert (pooled.origins, pooled.independent_origins, pooled.hac_lag) == (7, 2, 4)
+    assert pooled.mean_difference == pytest.approx(d.mean(), rel=1e-5)
+    assert pooled.statistic == pytest.approx(fe.dm_test(d.to_numpy(), 5).statistic, rel=1e-4)  # CSV: 6 digits
+    assert (pooled.crps_model - pooled.crps_benchmark) * pooled.statistic > 0  # same sign
+    manifest = json.loads((backtest_run / "manifest.json").read_text())
+    assert {"diebold_mariano.csv", "plots/pit.png"} <= set(manifest["files"])
+    assert "not the data available at each origin" in manifest["vintage"]
+
+
+def test_console_table_fits_80_columns_and_shows_the_evaluation(cli):
+    from rich.console import Console
+
+    from simulator.cli.backtest import EXPLAINED, pooled_table
+    from simulator.estimation.calibration import trade_levels
+    from simulator.estimation.history import load_history
+    levels = trade_levels(load_history())
+    result = bt.run_backtest(levels, fast_models() | {"scenario": bt.candidate("ar1", bootstrap=20)},
+                             [2016, 2017, 2018, 2019, 2020], range(1, 3), draws=300)
+    console = Console(width=80, record=True)
+    console.print(pooled_table(result, "baseline"))
+    text = console.export_text()
+    assert max(len(line.rstrip()) for line in text.splitlines() + EXPLAINED.splitlines()) <= 80
+    assert "…" not in text and "above" in text and "median" in text and "random" in text
+    pooled = result.pooled().set_index("model")
+    dm = result.diebold_mariano().set_index(["model", "benchmark", "horizon"])
+    line = next(line for line in text.splitlines() if line.strip().startswith("ar1"))
+    test = dm.loc[("ar1", "random_walk", "all")]
+    assert line.split()[1:] == [f"{pooled.loc['ar1', 'n']}", f"{pooled.loc['ar1', 'coverage_50']:.0%}",
+                                f"{pooled.loc['ar1', 'coverage_90']:.0%}", f"{pooled.loc['ar1', 'interval_score']:.2f}",
+                                f"{pooled.loc['ar1', 'crps']:.3f}", f"{pooled.loc['ar1', 'above_median']:.0%}",
+                                *line.split()[7:8], f"{test.statistic:+.2f}", f"{test.p_value:.3f}"]
+    rw = next(line for line in text.splitlines() if line.strip().startswith("random_walk"))
+    assert rw.split()[-2:] == ["-", "-"]  # not tested against itself
+    code, out, err = cli("backtest", SCENARIOS / "baseline.toml", "--origins", "2020:2021", "--horizons", "1:2",
+                         "--draws", "200", "--no-plots", "--out", "o")
+    assert code == 0, err
+    assert "above median" in out and "Diebold-Mariano" in out and "today's revised data" in out
 
 
 def test_backtest_writes_the_resident_hindcast(backtest_run):
