@@ -215,7 +215,7 @@ def test_console_table_fits_80_columns_and_shows_the_evaluation(cli):
 
     from simulator.cli.backtest import EXPLAINED, pooled_table
     from simulator.estimation.calibration import trade_levels
-    from simulator.estimation.history import load_history
+    from simulator.history.series import load_history
     levels = trade_levels(load_history())
     result = bt.run_backtest(levels, fast_models() | {"scenario": bt.candidate("ar1", bootstrap=20)},
                              [2016, 2017, 2018, 2019, 2020], range(1, 3), draws=300)
