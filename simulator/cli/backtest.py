@@ -76,9 +76,10 @@ EXPLAINED = """\
 above median: share of outcomes above the forecast median (50% if unbiased);
   p: its binomial p-value. vs random walk: Diebold-Mariano statistic of the
   CRPS against a random walk with drift, all horizons (negative: better than
-  it); p: its p-value. Forecasts from neighbouring origins overlap, and the
-  history is today's revised data, not what was known at each origin: the
-  report says how much evidence this is."""
+  it); p: its p-value; "-": the benchmark itself, or fewer origins than years
+  ahead. Forecasts from neighbouring origins overlap, and the history is
+  today's revised data, not what was known at each origin: the report says how
+  much evidence this is."""
 
 
 def pooled_table(result, name: str):
@@ -90,9 +91,9 @@ def pooled_table(result, name: str):
     pooled = result.pooled().set_index("model")
     dm = result.diebold_mariano()
     dm = dm[(dm.horizon == "all") & (dm.benchmark == "random_walk")].set_index("model")
-    table = Table(title=safe(f"{name}: hindcasts from {len(result.origins)} origins ({result.origins[0]}-"
-                             f"{result.origins[-1]}), {result.horizons[0]}-{result.horizons[-1]} years ahead, "
-                             "both flows, US$ bn"), title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 0),
+    table = Table(title=safe(f"{name}: hindcasts of both flows (US$ bn)") + "\n"
+                  f"from {len(result.origins)} origins ({result.origins[0]}-{result.origins[-1]}), "
+                  f"{result.horizons[0]}-{result.horizons[-1]} years ahead", title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 0),
                   pad_edge=False)
     for col in ("model", "scored", "50%\ncover", "90%\ncover", "interval\nscore", "CRPS", "above\nmedian",
                 "p", "vs random\nwalk", "p"):
