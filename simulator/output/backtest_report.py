@@ -98,6 +98,8 @@ def _diebold_mariano(folder: Path, manifest: dict) -> str:
         "<h2>Against the benchmarks (Diebold-Mariano test on CRPS)</h2>"
         "<p class=\"small\">Each model's CRPS minus the benchmark's, averaged per origin over both flows "
         "and all horizons; a negative difference and statistic mean the model forecast better. The "
+        "difference is the mean over origins, each counting once though later origins have fewer horizons "
+        "scored, so it need not equal the difference of the two CRPS columns (means over values). The "
         "statistic uses a Newey-West variance with a lag of the longest horizon less one (forecasts "
         "overlap) and the Harvey-Leybourne-Newbold small-sample correction, against Student's t with "
         "origins − 1 degrees of freedom. no_change is a random walk without drift, random_walk one with "
