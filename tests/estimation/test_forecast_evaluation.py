@@ -150,6 +150,12 @@ def test_pooled_diebold_mariano_uses_origins_as_observations_with_the_longest_ho
     assert per_h2.mean_difference == pytest.approx(1.4) and per_h2.hac_lag == 1
     # random_walk is a benchmark and a model: it is tested against ar1 too, never against itself
     assert ("random_walk", "ar1", "all") in dm.index and ("random_walk", "random_walk", "all") not in dm.index
+    # with a driftless random walk present, every model is tested against it as well, first
+    values |= {("no_change", v, o, h): 1.0 for v in (X, M) for o in d for h in (1, 2)}
+    dm = fe.diebold_mariano(_crps_table(values))
+    assert list(dm[(dm.model == "ar1") & (dm.horizon == "all")].benchmark) == ["no_change", "random_walk"]
+    assert dm[(dm.model == "ar1") & (dm.benchmark == "no_change") & (dm.horizon == "all")].statistic.iloc[0] \
+        == pytest.approx(1.5491933)
 
 
 def test_same_seed_same_pit():
