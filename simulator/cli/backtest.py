@@ -84,27 +84,32 @@ above median: share of outcomes above the forecast median (50% if unbiased);
 
 def pooled_table(result, name: str):
     """Per model over both flows, every origin and horizon: coverage, scores, the share above the
-    median and the Diebold-Mariano test against the random walk with drift. Fits 80 columns."""
+    median and the Diebold-Mariano test against the random walk with drift. Fits 80 columns: when
+    every model has the same number of scored values it is said once, in the title."""
     from rich import box
     from rich.table import Table
 
     pooled = result.pooled().set_index("model")
     dm = result.diebold_mariano()
     dm = dm[(dm.horizon == "all") & (dm.benchmark == "random_walk")].set_index("model")
+    same_n = pooled.n.nunique() == 1
     table = Table(title=safe(f"{name}: hindcasts of both flows (US$ bn)") + "\n"
                   f"from {len(result.origins)} origins ({result.origins[0]}-{result.origins[-1]}), "
-                  f"{result.horizons[0]}-{result.horizons[-1]} years ahead", title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 0),
-                  pad_edge=False)
-    for col in ("model", "scored", "50%\ncover", "90%\ncover", "interval\nscore", "CRPS", "above\nmedian",
-                "p", "vs random\nwalk", "p"):
-        table.add_column(col, justify="left" if col == "model" else "right", no_wrap=col == "model")
+                  f"{result.horizons[0]}-{result.horizons[-1]} years ahead"
+                  + (f", {pooled.n.iloc[0]} values scored per model" if same_n else ""),
+                  title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 0), pad_edge=False)
+    table.add_column("model", overflow="fold")  # long names fold onto a second line, numbers never do
+    for col in ((() if same_n else ("scored",)) + ("50%\ncover", "90%\ncover", "interval\nscore", "CRPS",
+                                                   "above\nmedian", "p", "vs\nrandom\nwalk", "p")):
+        table.add_column(col, justify="right", no_wrap=True, min_width=max(map(len, col.split())))
 
     def p(x: float) -> str:
         return "-" if x != x else "<.001" if x < 0.001 else f"{x:.3f}"
     for model, r in pooled.iterrows():
         test = dm.loc[model] if model in dm.index else None
-        table.add_row(safe(str(model)), f"{int(r.n)}", f"{r.coverage_50:.0%}", f"{r.coverage_90:.0%}",
-                      f"{r.interval_score:.2f}", f"{r.crps:.3f}", f"{r.above_median:.0%}", p(r.above_median_p),
+        table.add_row(safe(str(model)), *(() if same_n else (f"{int(r.n)}",)), f"{r.coverage_50:.0%}",
+                      f"{r.coverage_90:.0%}", f"{r.interval_score:.2f}", f"{r.crps:.3f}", f"{r.above_median:.0%}",
+                      p(r.above_median_p),
                       "-" if test is None or test.statistic != test.statistic else f"{test.statistic:+.2f}",
                       "-" if test is None else p(test.p_value))
     return table

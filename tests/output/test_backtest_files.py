@@ -17,7 +17,8 @@ def test_pit_figure_bars_are_the_flows_pit_histogram():
                 actual, p50 = (1.0, 0.0) if pit > 0.5 else (0.0, 1.0)
                 rows.append([model, var, origin, 1, actual, 0, 0, p50, 0, 0, True, True, 0.0, 0.0, pit])
     table = pd.DataFrame(rows, columns=bt.COLUMNS)
-    fig = pit_figure(bt.Backtest(table, tuple(range(2010, 2030)), (1,), 100, 0, (2000, 2030)), ["random_walk", "scenario"])
+    backtest = bt.Backtest(table, tuple(range(2010, 2030)), (1,), 100, 0, (2000, 2030))
+    fig = pit_figure(backtest, ["random_walk", "scenario"])
     axes = [ax for ax in fig.axes if ax.get_visible()]
     assert len(axes) == 2
     for ax, model in zip(axes, ("random_walk", "scenario")):
