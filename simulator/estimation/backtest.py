@@ -168,8 +168,12 @@ def log_drivers(scenario, history: dict, verified_only: bool = True) -> pd.DataF
         income[c] = (np.log1p(growth.loc[start:] / 100).cumsum(skipna=False).reindex(frame.index)
                      if start is not None else growth)
     log_fx = np.log(frame["jpy_per_usd"])
-    x = term("trade.income_elasticity_india_to_japan", income["japan"]) - term("trade.fx_elasticity_india_to_japan", log_fx)
-    m = term("trade.income_elasticity_japan_to_india", income["india"]) + term("trade.fx_elasticity_japan_to_india", log_fx)
+    x = (term("trade.income_elasticity_india_to_japan", income["japan"])
+         + term("trade.exporter_income_elasticity_india_to_japan", income["india"])
+         - term("trade.fx_elasticity_india_to_japan", log_fx))
+    m = (term("trade.income_elasticity_japan_to_india", income["india"])
+         + term("trade.exporter_income_elasticity_japan_to_india", income["japan"])
+         + term("trade.fx_elasticity_japan_to_india", log_fx))
     return pd.DataFrame({pf.FLOWS[0]: x, pf.FLOWS[1]: m})
 
 

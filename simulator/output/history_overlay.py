@@ -60,11 +60,11 @@ def observed(variable: str, history: Mapping, base_year: int, last_year: int | N
                           "verified": pd.Series(dtype="bool")})
     if variable in HISTORY_SERIES and HISTORY_SERIES[variable] in history:
         series = history[HISTORY_SERIES[variable]]
-        table = series.table[["year", "value", "verified"]].copy()
+        table = _whole_years(series)
         sources = [series]
     elif variable in DERIVED and all(name in history for name in DERIVED[variable][:2]):
         first, second, sign = DERIVED[variable]
-        a, b = history[first].table, history[second].table
+        a, b = _whole_years(history[first]), _whole_years(history[second])
         both = a.merge(b, on="year", suffixes=("_a", "_b"))  # only years where both flows are observed
         # Derived from one unverified flow is unverified: the difference is only as good as its parts.
         table = pd.DataFrame({"year": both["year"], "value": both["value_a"] + sign * both["value_b"],
@@ -80,6 +80,15 @@ def observed(variable: str, history: Mapping, base_year: int, last_year: int | N
     # The publisher's first clause ("Department of Commerce") is the name a reader knows.
     table.attrs["source"] = " and ".join(dict.fromkeys(s.source.split(",")[0].strip() for s in sources))
     return table
+
+
+def _whole_years(series) -> pd.DataFrame:
+    """A series' whole-year values (a year's first months only are not the year's level: the
+    projection's start marks where their nowcast sits)."""
+    rows = series.table
+    if "months" in rows:
+        rows = rows[rows["months"] == 12]
+    return rows[["year", "value", "verified"]].copy()
 
 
 def draw_observed(ax, table: pd.DataFrame, color: str = HISTORY_COLOR) -> None:
@@ -102,9 +111,23 @@ def draw_observed(ax, table: pd.DataFrame, color: str = HISTORY_COLOR) -> None:
                 label="_unverified", zorder=4)
 
 
-def mark_base_year(ax, base_year: int) -> None:
-    """A vertical line at the base year, labelled for the legend."""
+def mark_base_year(ax, base_year: int, start_year: int | None = None) -> None:
+    """A vertical line at the base year, labelled for the legend, and one at the year the projection
+    starts from when that is later (the newest observed year, often a nowcast of a partial year)."""
     ax.axvline(base_year, color="0.45", linestyle=":", linewidth=1.2, label=f"base year {fiscal_year(base_year)}")
+    if start_year is not None and start_year != base_year:
+        mark_start_year(ax, start_year)
+
+
+def mark_start_year(ax, start_year: int) -> None:
+    ax.axvline(start_year, color="0.45", linestyle="--", linewidth=1.0,
+               label=f"projection starts {fiscal_year(start_year)}")
+
+
+def start_year(scenario) -> int | None:
+    """The year a scenario's trade projection starts from, if later than its base year."""
+    year = scenario.params.get("trade.start_year")
+    return None if year is None or year == scenario.params["trade.base_year"] else int(year)
 
 
 def history_legend(ax, tables: list[pd.DataFrame]) -> None:
@@ -124,12 +147,15 @@ def history_legend(ax, tables: list[pd.DataFrame]) -> None:
 
 
 def overlay_history(ax, variable: str, history: Mapping, base_years, last_year: int | None = None,
-                    color: str = HISTORY_COLOR) -> pd.DataFrame:
-    """Draw a variable's observed series and mark each base year; return what was drawn."""
+                    color: str = HISTORY_COLOR, start_years=()) -> pd.DataFrame:
+    """Draw a variable's observed series and mark each base year (and each later start); return what
+    was drawn."""
     base_years = sorted({int(y) for y in base_years})
     table = observed(variable, history, base_years[0], last_year)
     draw_observed(ax, table, color)
     for year in base_years:
         mark_base_year(ax, year)
+    for year in sorted({int(y) for y in start_years if y is not None} - set(base_years)):
+        mark_start_year(ax, year)
     history_legend(ax, [table])
     return table

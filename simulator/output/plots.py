@@ -22,7 +22,7 @@ from simulator._version import __version__
 from simulator.montecarlo.result import Result
 from simulator.variables import VARIABLES
 from simulator.output.history_overlay import (draw_observed, has_history, history_legend, mark_base_year, observed,
-                                              overlay_history, resolve_history)
+                                              overlay_history, resolve_history, start_year)
 from simulator.output.labels import fiscal_year, is_fiscal, unit_label
 
 
@@ -120,7 +120,7 @@ def trade_panel(result: Result, *, ax=None, history=None):
         drawn.append(observed(name, history, base_year, int(bands.index.max())))
         draw_observed(ax, drawn[-1], color)  # each series in its colour, so the reader can follow it
     ax.axhline(0, color="0.5", linewidth=0.8)
-    mark_base_year(ax, base_year)
+    mark_base_year(ax, base_year, start_year(result.scenario))
     ax.set(ylabel=axis_unit("usd_bn"), title="India-Japan goods trade")
     year_axis(ax, fiscal=True)
     history_legend(ax, drawn)
@@ -167,7 +167,7 @@ def comparison_fan(results, variable: str, *, ax=None, labels=None, history=None
     year_axis(ax, is_fiscal(variable))
     if has_history(variable):  # also makes the legend
         overlay_history(ax, variable, resolve_history(history), [r.scenario.params["trade.base_year"] for r in results],
-                        last_year)
+                        last_year, start_years=[start_year(r.scenario) for r in results])
     else:
         ax.legend(fontsize=8, frameon=False)
     ax.grid(alpha=0.3)
@@ -320,7 +320,8 @@ def _render(result, folder: Path, job, history) -> list[Path]:
         ax.axhline(0.0, color="0.6", linewidth=0.8)
         ax.legend(loc="best", fontsize=8, frameon=False)
     if has_history(name):
-        overlay_history(ax, name, history, [result.scenario.params["trade.base_year"]], int(result.bands(name).index.max()))
+        overlay_history(ax, name, history, [result.scenario.params["trade.base_year"]], int(result.bands(name).index.max()),
+                        start_years=[start_year(result.scenario)])
     return finish_figure(fig, folder / name, source_line(result))
 
 

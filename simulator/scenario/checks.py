@@ -103,8 +103,9 @@ def _start_checks(values: dict[str, Any], process: str, base_year: int, horizon_
         if process != "random_walk":
             out.append(("trade.start", f"'history' needs process = 'random_walk' (process is '{process}'): the "
                                        "trend models are anchored at the base year's gap from trend", "trade.process"))
-        out += [(k, "set from the history when trade.start = 'history'; leave it out or set start = 'base'",
-                 "trade.start") for k in given]
+        if "trade.start_year" in values:  # the values may be a user's own figures for that year, the year may not
+            out.append(("trade.start_year", "set from the history when trade.start = 'history' (its newest year); "
+                                            "leave it out, or set start = 'base' and the year by hand", "trade.start"))
         return out
     if "trade.history" in values:
         out.append(("trade.history", "only used with trade.start = 'history'", "trade.start"))

@@ -213,7 +213,8 @@ def _build(loaded: LoadedDocument) -> Scenario:
     if params.get("trade.start") == "history":
         from simulator.scenario.trade_start import resolve_start
 
-        problems = resolve_start(loaded, params, setting("trade.base_year"), setting("scenario.horizon_start"))
+        problems = resolve_start(loaded, params, setting("trade.base_year"), setting("scenario.horizon_start"),
+                                 explicit=frozenset(values))
         if problems:
             raise ScenarioError(problems)
     name = values["scenario.name"]

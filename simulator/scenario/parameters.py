@@ -204,10 +204,12 @@ TRADE = (
                           "default: trade.base_year."),
     ParamSpec("trade", "start_exports_india_to_japan_usd_bn", "India's exports to Japan in the start year",
               "usd_bn", "number", low=0, low_open=True, uncertain=True, limits=(MIN_FLOW_USD_BN, MAX_FLOW_USD_BN),
-              description="Set by trade.start = 'history' (a lognormal when the year is a nowcast)."),
+              description="Set by trade.start = 'history' (a lognormal when the year is a nowcast) unless "
+                          "given: a figure of one's own for that year."),
     ParamSpec("trade", "start_exports_japan_to_india_usd_bn", "Japan's exports to India in the start year",
               "usd_bn", "number", low=0, low_open=True, uncertain=True, limits=(MIN_FLOW_USD_BN, MAX_FLOW_USD_BN),
-              description="Set by trade.start = 'history' (a lognormal when the year is a nowcast)."),
+              description="Set by trade.start = 'history' (a lognormal when the year is a nowcast) unless "
+                          "given: a figure of one's own for that year."),
     ParamSpec("trade", "volatility_discount", "How the history's years are weighted in the volatility estimate",
               "", "number", default=0.0, low=0, high=1,
               description="For `ijsim calibrate` and `ijsim backtest`, not for the run: 0 means the random "

@@ -24,9 +24,11 @@ def fiscal_label(year: int) -> str:
     return f"FY{year}-{(year + 1) % 100:02d}"
 
 
-def resolve_start(loaded: LoadedDocument, params: dict[str, Any], base_year: int, horizon_start: int) -> list[Problem]:
-    """Fill `trade.start_year` and the two start values from the history; record where they came from
-    in `loaded.origins` (the manifest's "from"). Returns the problems."""
+def resolve_start(loaded: LoadedDocument, params: dict[str, Any], base_year: int, horizon_start: int,
+                  explicit=frozenset()) -> list[Problem]:
+    """Fill `trade.start_year` and the two start values from the history (a value set in `explicit`,
+    the scenario's own figure for that year, stays); record where they came from in
+    `loaded.origins` (the manifest's "from"). Returns the problems."""
     from simulator.history.nowcast import Nowcast, latest_start, months_label
     from simulator.history.series import history_dir, load_history
 
@@ -62,6 +64,8 @@ def resolve_start(loaded: LoadedDocument, params: dict[str, Any], base_year: int
                                                       f"({horizon_start})")]
     params["trade.start_year"] = year
     for name, (_, value) in starts.items():
+        if FLOWS[name] in explicit:  # a user's own figure for the start year replaces the history's
+            continue
         series = history[name]
         csv = display(series.path) if series.path is not None else name
         if isinstance(value, Nowcast):

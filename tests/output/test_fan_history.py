@@ -63,8 +63,15 @@ def legend(ax) -> list[str]:
     return [t.get_text() for t in ax.get_legend().get_texts()]
 
 
-def expected(history, name: str, verified: bool, first: int) -> dict[int, float]:
+def whole_years(history, name: str) -> pd.DataFrame:
+    """The whole-year rows (a year's first months, such as FY2024-25's April-January, are the
+    nowcast's input, not the year's level)."""
     t = history[name].table
+    return t[t.months == 12]
+
+
+def expected(history, name: str, verified: bool, first: int) -> dict[int, float]:
+    t = whole_years(history, name)
     t = t[(t.year >= first) & (t.verified == verified)]
     return dict(zip(t.year.astype(int), t.value.astype(float)))
 
@@ -85,11 +92,15 @@ def test_fan_chart_shows_the_observed_flow(axes, history, variable, series):
     assert base_year_lines(ax) == [2023.0]
     assert "observed (Department of Commerce)" in legend(ax) and "unverified" in legend(ax)
     assert "base year FY2023-24" in legend(ax)
+    # the baseline starts from FY2024-25's nowcast: that year is marked too
+    assert [float(line.get_xdata()[0]) for line in ax.get_lines()
+            if line.get_label().startswith("projection starts")] == [2024.0]
+    assert "projection starts FY2024-25" in legend(ax)
 
 
 def test_balance_is_worked_out_where_both_flows_are_observed(axes, history):
     ax = axes["trade.balance"]
-    x, m = history["exports_india_to_japan"].table, history["exports_japan_to_india"].table
+    x, m = whole_years(history, "exports_india_to_japan"), whole_years(history, "exports_japan_to_india")
     both = x.merge(m, on="year")
     both = both[both.year >= 2023 - HISTORY_YEARS + 1]
     verified = both[both.verified_x & both.verified_y]
