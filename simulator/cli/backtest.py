@@ -87,17 +87,19 @@ def pooled_table(result, name: str):
     median and the Diebold-Mariano test against the random walk with drift. Fits 80 columns: when
     every model has the same number of scored values it is said once, in the title."""
     from rich import box
+    from rich.console import Group
     from rich.table import Table
+    from rich.text import Text
 
     pooled = result.pooled().set_index("model")
     dm = result.diebold_mariano()
     dm = dm[(dm.horizon == "all") & (dm.benchmark == "random_walk")].set_index("model")
     same_n = pooled.n.nunique() == 1
-    table = Table(title=safe(f"{name}: hindcasts of both flows (US$ bn)") + "\n"
-                  f"from {len(result.origins)} origins ({result.origins[0]}-{result.origins[-1]}), "
-                  f"{result.horizons[0]}-{result.horizons[-1]} years ahead"
-                  + (f", {pooled.n.iloc[0]} values scored per model" if same_n else ""),
-                  title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 0), pad_edge=False)
+    title = Text(safe(f"{name}: hindcasts of both flows (US$ bn)") + "\n"
+                 f"from {len(result.origins)} origins ({result.origins[0]}-{result.origins[-1]}), "
+                 f"{result.horizons[0]}-{result.horizons[-1]} years ahead"
+                 + (f", {pooled.n.iloc[0]} values scored per model" if same_n else ""))
+    table = Table(box=box.SIMPLE_HEAD, padding=(0, 0), pad_edge=False)
     table.add_column("model", overflow="fold")  # long names fold onto a second line, numbers never do
     for col in ((() if same_n else ("scored",)) + ("50%\ncover", "90%\ncover", "interval\nscore", "CRPS",
                                                    "above\nmedian", "p", "vs\nrandom\nwalk", "p")):
@@ -112,4 +114,4 @@ def pooled_table(result, name: str):
                       p(r.above_median_p),
                       "-" if test is None or test.statistic != test.statistic else f"{test.statistic:+.2f}",
                       "-" if test is None else p(test.p_value))
-    return table
+    return Group(title, table)
