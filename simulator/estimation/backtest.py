@@ -19,6 +19,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from simulator.estimation import forecast_evaluation as fe
 from simulator.estimation import trade_process_fit as pf
 
 VARIABLES = {"exports_india_to_japan": "trade.exports_india_to_japan",
@@ -26,7 +27,7 @@ VARIABLES = {"exports_india_to_japan": "trade.exports_india_to_japan",
              "balance": "trade.balance"}
 QUANTILES = {"p05": 0.05, "p25": 0.25, "p50": 0.50, "p75": 0.75, "p95": 0.95}
 COLUMNS = ["model", "variable", "origin", "horizon", "actual", *QUANTILES, "in_50", "in_90",
-           "interval_score", "crps"]
+           "interval_score", "crps", "pit"]
 # Enough draws that the 5% and 95% quantiles barely move between seeds: with 2,000 an outcome near a
 # band's edge falls in or out by the seed alone (coverage of the 50 hindcasts moved by 0.04).
 DEFAULT_DRAWS = 10_000
@@ -220,20 +221,22 @@ class Backtest:
 
     def coverage(self) -> pd.DataFrame:
         """Per model, variable and horizon: rows scored, coverage of the 50% and 90% intervals, mean
-        interval score and CRPS, and the median's mean error (bias, actual units)."""
-        return self._scores(["model", "variable", "horizon"])
+        interval score and CRPS, the median's mean error (bias, actual units), the share of outcomes
+        above the median with its binomial p-value, and the PIT's mean and sd
+        (`forecast_evaluation.summary`)."""
+        return fe.summary(self.table, ["model", "variable", "horizon"])
 
     def overall(self) -> pd.DataFrame:
         """Per model and variable, over every origin and horizon."""
-        return self._scores(["model", "variable"])
+        return fe.summary(self.table, ["model", "variable"])
 
-    def _scores(self, by: list[str]) -> pd.DataFrame:
-        t = self.table.assign(error_p50=self.table.p50 - self.table.actual)
-        return (t.groupby(by, sort=False)
-                 .agg(n=("actual", "size"), coverage_50=("in_50", "mean"), coverage_90=("in_90", "mean"),
-                      interval_score=("interval_score", "mean"), crps=("crps", "mean"),
-                      bias_p50=("error_p50", "mean"))
-                 .reset_index())
+    def pooled(self) -> pd.DataFrame:
+        """Per model, over both flows (not the balance), every origin and horizon."""
+        return fe.summary(self.table[self.table.variable.isin(fe.FLOWS)], ["model"])
+
+    def diebold_mariano(self) -> pd.DataFrame:
+        """Each model's CRPS against each benchmark present (`forecast_evaluation.diebold_mariano`)."""
+        return fe.diebold_mariano(self.table)
 
 
 def run_backtest(levels: pd.DataFrame, models: dict[str, Model], origins=None, horizons=range(1, 6), *,
@@ -270,8 +273,9 @@ def run_backtest(levels: pd.DataFrame, models: dict[str, Model], origins=None, h
     -------
     Backtest
         `table` (one row per model, variable, origin and horizon: quantiles, whether the actual
-        value is in the 50% and 90% intervals, interval score, CRPS); `coverage()` and `overall()`
-        average it. A model that cannot be fitted at an origin is left out there, with a note.
+        value is in the 50% and 90% intervals, interval score, CRPS, PIT: the share of draws below
+        the actual value); `coverage()`, `overall()` and `pooled()` summarise it,
+        `diebold_mariano()` tests each model's CRPS against the benchmarks. A model that cannot be fitted at an origin is left out there, with a note.
 
     Raises
     ------
@@ -296,7 +300,8 @@ def run_backtest(levels: pd.DataFrame, models: dict[str, Model], origins=None, h
     >>> sorted(set(backtest.table["variable"]))
     ['trade.balance', 'trade.exports_india_to_japan', 'trade.exports_japan_to_india']
     >>> list(backtest.overall().columns)
-    ['model', 'variable', 'n', 'coverage_50', 'coverage_90', 'interval_score', 'crps', 'bias_p50']
+    ['model', 'variable', 'n', 'coverage_50', 'coverage_90', 'interval_score', 'crps', 'bias_p50',
+     'above_median', 'above_median_p', 'pit_mean', 'pit_sd']
     """
     levels = levels.loc[:, list(pf.FLOWS)].sort_index()
     years = np.asarray(levels.index, dtype=int)
@@ -375,5 +380,6 @@ def _score(name: str, origin: int, horizons: tuple[int, ...], paths: np.ndarray,
             interval = float(sr.interval_score(actual, q[0], q[4], 0.1, backend="numpy"))
             crps = float(sr.crps_ensemble(actual, ens, backend="numpy"))
             rows.append([name, VARIABLES[key], origin, h, actual, *q,
-                         bool(q[1] <= actual <= q[3]), bool(q[0] <= actual <= q[4]), interval, crps])
+                         bool(q[1] <= actual <= q[3]), bool(q[0] <= actual <= q[4]), interval, crps,
+                         fe.pit(ens, actual)])
     return rows

@@ -39,7 +39,7 @@ def test_changing_data_after_an_origin_leaves_its_forecasts_unchanged(history):
 def test_the_table_has_the_documented_columns_and_scores(history):
     table = bt.run_backtest(history, fast_models(), [2014], range(1, 3), draws=400).table
     assert list(table.columns) == ["model", "variable", "origin", "horizon", "actual", *QUANTILE_COLUMNS,
-                                   "in_50", "in_90", "interval_score", "crps"]
+                                   "in_50", "in_90", "interval_score", "crps", "pit"]
     assert set(table.variable) == {"trade.exports_india_to_japan", "trade.exports_japan_to_india", "trade.balance"}
     row = table.iloc[0]
     width = row.p95 - row.p05
@@ -47,6 +47,12 @@ def test_the_table_has_the_documented_columns_and_scores(history):
     assert row.interval_score == pytest.approx(expected)
     assert row.in_90 == (row.p05 <= row.actual <= row.p95)
     assert (table.crps >= 0).all()
+    # the PIT is the share of the 400 draws below the actual value: above a quantile, at least its
+    # share (less one draw); below it, at most
+    for q, share in zip(QUANTILE_COLUMNS, (0.05, 0.25, 0.5, 0.75, 0.95)):
+        assert (table.pit[table.actual > table[q]] >= share - 1 / 400).all()
+        assert (table.pit[table.actual < table[q]] <= share + 1 / 400).all()
+    assert table.pit.between(0, 1).all() and table.pit.nunique() > 3
     # The balance is scored from the same draws: its median need not be the difference of medians,
     # but its actual value is the difference of the actual flows.
     wide = table[table.model == "ar1"].pivot(index="horizon", columns="variable", values="actual")
@@ -163,7 +169,17 @@ def test_report_renders_a_backtest_folder(backtest_run, cli):
     assert code == 0, err
     html = (backtest_run / "report.html").read_text()
     assert "Backtest of the trade process" in html and "90% cover" in html
-    assert html.count("data:image/png;base64,") == 2
+    assert html.count("data:image/png;base64,") == 3
+    # the pooled table, the benchmark tests and what they rest on
+    table = pd.read_csv(backtest_run / "backtest.csv")
+    flows = table[table.variable != "trade.balance"]
+    scenario = flows[flows.model == "scenario"]
+    share = f"{(scenario.actual > scenario.p50).mean():.0%}"
+    assert f"<td>scenario</td><td class=\"n\">50</td>" in html and f"<td class=\"n\">{share}</td>" in html
+    dm = pd.read_csv(backtest_run / "diebold_mariano.csv", dtype={"horizon": str})
+    row = dm[(dm.model == "scenario") & (dm.benchmark == "random_walk") & (dm.horizon == "all")].iloc[0]
+    assert "Diebold-Mariano" in html and f"{row.statistic:+.2f}" in html and "7 (2)" in html
+    assert "today's vintage" in html and "only 2 of the origins" in html
 
 
 @pytest.fixture(scope="module")
@@ -208,6 +224,64 @@ def test_the_selection_picks_today_what_the_baseline_ships(backtest_default):
     chosen = dict(manifest["selections"])
     assert sorted(chosen) == manifest["origins"] and set(chosen.values()) <= {bt.discounted_name(d) for d in bt.DISCOUNTS}
     assert manifest["selected_now"] == bt.discounted_name(shipped)
+
+
+def test_backtest_folder_has_the_evaluation(backtest_run):
+    """scores.csv's bias columns and diebold_mariano.csv agree with the hindcasts in backtest.csv."""
+    from scipy.stats import binomtest
+
+    from simulator.estimation import forecast_evaluation as fe
+    table = pd.read_csv(backtest_run / "backtest.csv")
+    scores = pd.read_csv(backtest_run / "scores.csv").set_index(["model", "variable"])
+    rows = table[(table.model == "scenario") & (table.variable == "trade.exports_japan_to_india")]
+    above = int((rows.actual > rows.p50).sum())
+    got = scores.loc[("scenario", "trade.exports_japan_to_india")]
+    assert got.above_median == pytest.approx(above / len(rows), abs=1e-6)
+    assert got.above_median_p == pytest.approx(binomtest(above, len(rows)).pvalue, rel=1e-5)
+    assert got.pit_mean == pytest.approx(rows.pit.mean(), abs=1e-5)
+    dm = pd.read_csv(backtest_run / "diebold_mariano.csv", dtype={"horizon": str})
+    assert set(dm.benchmark) == {"no_change", "random_walk", "ar1", "var1"}
+    pooled = dm[(dm.model == "scenario") & (dm.benchmark == "random_walk") & (dm.horizon == "all")].iloc[0]
+    flows = table[table.variable != "trade.balance"].set_index(["variable", "origin", "horizon"])
+    d = (flows[flows.model == "scenario"].crps - flows[flows.model == "random_walk"].crps).groupby("origin").mean()
+    assert (pooled.origins, pooled.independent_origins, pooled.hac_lag) == (7, 2, 4)
+    assert pooled.mean_difference == pytest.approx(d.mean(), rel=1e-4)  # CSV: 6 digits
+    assert pooled.statistic == pytest.approx(fe.dm_test(d.to_numpy(), 5).statistic, rel=1e-4)  # CSV: 6 digits
+    assert (pooled.crps_model - pooled.crps_benchmark) * pooled.statistic > 0  # same sign
+    manifest = json.loads((backtest_run / "manifest.json").read_text())
+    assert {"diebold_mariano.csv", "plots/pit.png"} <= set(manifest["files"])
+    assert "not the data available at each origin" in manifest["vintage"]
+
+
+def test_console_table_fits_80_columns_and_shows_the_evaluation(cli):
+    from rich.console import Console
+
+    from simulator.cli.backtest import EXPLAINED, pooled_table
+    from simulator.estimation.calibration import trade_levels
+    from simulator.history.series import load_history
+    levels = trade_levels(load_history())
+    result = bt.run_backtest(levels, fast_models() | {"scenario": bt.candidate("ar1", bootstrap=20)},
+                             [2016, 2017, 2018, 2019, 2020], range(1, 3), draws=300)
+    console = Console(width=80, record=True)
+    console.print(pooled_table(result, "baseline"))
+    text = console.export_text()
+    assert max(len(line.rstrip()) for line in text.splitlines() + EXPLAINED.splitlines()) <= 80
+    assert "…" not in text and "above" in text and "median" in text and "random" in text
+    pooled = result.pooled().set_index("model")
+    dm = result.diebold_mariano().set_index(["model", "benchmark", "horizon"])
+    line = next(line for line in text.splitlines() if line.strip().startswith("ar1"))
+    test = dm.loc[("ar1", "random_walk", "all")]
+    r = pooled.loc["ar1"]
+    assert f"{int(r.n)} values scored per model" in text  # every model the same: said once, in the title
+    assert line.split()[1:] == [f"{r.coverage_50:.0%}", f"{r.coverage_90:.0%}", f"{r.interval_score:.2f}",
+                                f"{r.crps:.3f}", f"{r.above_median:.0%}", *line.split()[6:7],
+                                f"{test.statistic:+.2f}", f"{test.p_value:.3f}"]
+    rw = next(line for line in text.splitlines() if line.strip().startswith("random_walk"))
+    assert rw.split()[-2:] == ["-", "-"]  # not tested against itself
+    code, out, err = cli("backtest", SCENARIOS / "baseline.toml", "--origins", "2020:2021", "--horizons", "1:2",
+                         "--draws", "200", "--no-plots", "--out", "o")
+    assert code == 0, err
+    assert "above median" in out and "Diebold-Mariano" in out and "revised data" in out
 
 
 def test_backtest_writes_the_resident_hindcast(backtest_run):
