@@ -34,6 +34,8 @@ def backtest(scenario_file, history_path, include_unverified, origins, horizons,
     import numpy as np
 
     from simulator.estimation import backtest as bt
+
+    from simulator.estimation import hindcast_models as hm
     from simulator.output.backtest_files import write_backtest
     from simulator.output.files import check_target
     from simulator.scenario import load_scenario
@@ -45,14 +47,14 @@ def backtest(scenario_file, history_path, include_unverified, origins, horizons,
     out_dir = out_dir or Path("results") / f"{scenario.name}-backtest"
     check_target(out_dir, force)
     levels, source, history = history_levels(history_path, include_unverified)
-    models = bt.standard_models(scenario)
-    drivers = bt.log_drivers(scenario, history, verified_only=not include_unverified)
+    models = hm.standard_models(scenario)
+    drivers = hm.log_drivers(scenario, history, verified_only=not include_unverified)
     if drivers.abs().to_numpy()[np.isfinite(drivers.to_numpy())].any():  # some macro channel is on
-        models["scenario_drivers"] = bt.conditional_on(models["scenario"], drivers)
+        models["scenario_drivers"] = hm.conditional_on(models["scenario"], drivers)
     started = time.perf_counter()
     try:
         result = bt.run_backtest(levels, models, origin_years, horizon_years, draws=draws, seed=seed)
-        result = result.with_selection([bt.discounted_name(d) for d in bt.DISCOUNTS])
+        result = result.with_selection([hm.discounted_name(d) for d in hm.DISCOUNTS])
     except ValueError as exc:
         raise UserError(str(exc)) from None
     from simulator.estimation.exchange_calibration import hindcast_table

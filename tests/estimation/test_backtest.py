@@ -8,6 +8,8 @@ import pytest
 import simulator
 
 from simulator.estimation import backtest as bt
+
+from simulator.estimation import hindcast_models as hm
 from simulator.scenario import load_scenario
 
 from tests.conftest import SCENARIOS
@@ -22,7 +24,7 @@ def history():
 
 
 def fast_models():
-    return {"random_walk": bt.candidate("random_walk"), "ar1": bt.candidate("ar1", bootstrap=20)}
+    return {"random_walk": hm.candidate("random_walk"), "ar1": hm.candidate("ar1", bootstrap=20)}
 
 
 @pytest.mark.slow  # two full backtests
@@ -90,7 +92,7 @@ def test_origins_without_history_after_them_are_refused(history):
 
 def test_scenario_model_of_a_random_walk_scenario_uses_its_written_values(history):
     scenario = load_scenario(SCENARIOS.parent / "tests" / "scenarios" / "baseline_random_walk_v1.toml")
-    table = bt.run_backtest(history, {"scenario": bt.scenario_model(scenario)}, [2015], [1], draws=2000).table
+    table = bt.run_backtest(history, {"scenario": hm.scenario_model(scenario)}, [2015], [1], draws=2000).table
     x = table[table.variable == "trade.exports_india_to_japan"].iloc[0]
     # growth PERT(-3%, 0, 6%) has mean 0.5%; volatility 0.175: the median is the origin value grown by ~0.5%
     assert x.p50 / history.loc[2015, "exports_india_to_japan"] == pytest.approx(1.005, abs=0.02)
@@ -222,8 +224,8 @@ def test_the_selection_picks_today_what_the_baseline_ships(backtest_default):
     manifest = json.loads((backtest_default / "manifest.json").read_text())
     shipped = simulator.load_scenario(SCENARIOS / "baseline.toml").params["trade.volatility_discount"].value
     chosen = dict(manifest["selections"])
-    assert sorted(chosen) == manifest["origins"] and set(chosen.values()) <= {bt.discounted_name(d) for d in bt.DISCOUNTS}
-    assert manifest["selected_now"] == bt.discounted_name(shipped)
+    assert sorted(chosen) == manifest["origins"] and set(chosen.values()) <= {hm.discounted_name(d) for d in hm.DISCOUNTS}
+    assert manifest["selected_now"] == hm.discounted_name(shipped)
 
 
 def test_backtest_folder_has_the_evaluation(backtest_run):
@@ -260,7 +262,7 @@ def test_console_table_fits_80_columns_and_shows_the_evaluation(cli):
     from simulator.estimation.calibration import trade_levels
     from simulator.history.series import load_history
     levels = trade_levels(load_history())
-    result = bt.run_backtest(levels, fast_models() | {"scenario": bt.candidate("ar1", bootstrap=20)},
+    result = bt.run_backtest(levels, fast_models() | {"scenario": hm.candidate("ar1", bootstrap=20)},
                              [2016, 2017, 2018, 2019, 2020], range(1, 3), draws=300)
     console = Console(width=80, record=True)
     console.print(pooled_table(result, "baseline"))
