@@ -18,6 +18,7 @@ import stat
 from pathlib import Path
 
 from simulator.errors import UserError
+from simulator.opening import chunks
 
 MAX_MANIFEST_BYTES = 64 << 20  # real manifests are tens of kilobytes
 ALSO_OURS = {"manifest.json", "report.html"}
@@ -25,10 +26,10 @@ _REPORT_TEMP = re.compile(r"\.report-[^/]*\.html")  # left by a report interrupt
 
 
 def sha256_file(path: Path) -> str:
+    """Through the checked opener: a FIFO or a device put where a results file was raises OSError, never hangs."""
     h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
+    for chunk in chunks(path, "a results file"):
+        h.update(chunk)
     return h.hexdigest()
 
 
@@ -93,9 +94,13 @@ def verified(folder: Path, manifest: dict, name: str) -> Path:
     if digest is None:
         raise UserError(f"{folder}: {name} is not listed in manifest.json, so it cannot be trusted")
     path = folder / name
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise UserError(f"{folder}: {name} is missing (manifest.json lists it)")
-    if sha256_file(path) != digest:
+    try:
+        digest_now = sha256_file(path)
+    except OSError as exc:  # a FIFO, a device, a folder or a loop where the file was
+        raise UserError(f"{folder}: {name} {exc.strerror or exc} (manifest.json lists a file ijsim wrote)") from None
+    if digest_now != digest:
         raise UserError(f"{folder}: {name} was changed after ijsim wrote it (its sha256 differs from "
                         "manifest.json); run the scenario again for results that can be trusted")
     return path
