@@ -43,7 +43,7 @@ _GROUPS = {
     "comparing": {"compare": "simulator.montecarlo.comparison"},
     "analysis": {"sensitivity": "simulator.analysis", "discover": "simulator.analysis",
                  "discover_event": "simulator.analysis"},
-    "estimation": {"load_history": "simulator.estimation.history",
+    "estimation": {"load_history": "simulator.history.series",
                    "calibrate_trade": "simulator.estimation.calibration",
                    "run_backtest": "simulator.estimation.backtest"},
     "results": {"Result": "simulator.montecarlo.result", "RunSummary": "simulator.montecarlo.summaries",

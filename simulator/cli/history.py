@@ -23,7 +23,7 @@ def history(history_path: Path | None, show_all: bool) -> None:
     Every file is checked first; a bad file is reported one line per problem (file and row) with
     exit code 2. Layout and sources: docs/data.md.
     """
-    from simulator.estimation.history import UNITS, load_history
+    from simulator.history.series import UNITS, load_history
 
     series = load_history(history_path)  # raises ScenarioError before anything is printed
 

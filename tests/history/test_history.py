@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from simulator.errors import ScenarioError
-from simulator.estimation.history import COLUMNS, PERIODS, UNITS, Series, history_dir, load_history
-from simulator.estimation.history_files import MAX_CSV_BYTES
+from simulator.history.series import COLUMNS, PERIODS, UNITS, Series, history_dir, load_history
+from simulator.history.files import MAX_CSV_BYTES
 
 ROOT = Path(__file__).resolve().parents[2]
 SERIES = ("exports_india_to_japan", "exports_japan_to_india", "exports_india_to_us", "jpy_per_usd",

@@ -16,7 +16,7 @@ import pandas as pd
 
 from simulator.errors import Problem, ScenarioError
 from simulator.opening import stat_problem
-from simulator.estimation.history_files import COLUMNS, PERIODS, UNITS, display, read_series_csv, read_series_toml
+from simulator.history.files import COLUMNS, PERIODS, UNITS, display, read_series_csv, read_series_toml
 from simulator.shipped import seeds_dir
 
 __all__ = ["Series", "load_history", "history_dir", "COLUMNS", "UNITS", "PERIODS", "SERIES_FILE"]
