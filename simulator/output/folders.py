@@ -1,9 +1,6 @@
 """Results folders ijsim wrote: recognised by their manifest, and read only where it vouches for them.
 
-`--force` may replace a folder only if it is empty or ijsim wrote it: its manifest.json is one
-ijsim writes (a JSON object listing `files`, with `versions.ijsim`), and the folder holds nothing
-but the files listed there, the manifest and report.html. Anything else in it is the user's, and
-the whole folder is left alone: `--out .` or `--out scenarios` must never delete a scenario.
+What `--force` may replace is decided in `ownership.py`, never by the manifest alone.
 
 `ijsim report` reads a results folder only through `verified`: each file must be listed in the
 manifest with the sha256 of its bytes, so a damaged or edited folder is refused, not rendered.
@@ -13,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import stat
 from pathlib import Path
 
@@ -21,8 +17,6 @@ from simulator.errors import UserError
 from simulator.opening import chunks
 
 MAX_MANIFEST_BYTES = 64 << 20  # real manifests are tens of kilobytes
-ALSO_OURS = {"manifest.json", "report.html"}
-_REPORT_TEMP = re.compile(r"\.report-[^/]*\.html")  # left by a report interrupted by SIGKILL
 
 
 def sha256_file(path: Path) -> str:
@@ -54,38 +48,6 @@ def read_manifest(folder: Path) -> dict:
     if not isinstance(files, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
         raise UserError(f"{path}: not a manifest ijsim writes: no table of files and their sha256")
     return doc
-
-
-def why_not_ours(folder: Path) -> str | None:
-    """None if ijsim wrote `folder` and nothing else is in it; otherwise why not, as text."""
-    if not os.path.lexists(folder / "manifest.json"):
-        return "it has no manifest.json"
-    try:
-        doc = read_manifest(folder)
-    except UserError:
-        return "its manifest.json is not one ijsim writes"
-    versions = doc.get("versions")
-    if not isinstance(versions, dict) or "ijsim" not in versions:
-        return "its manifest.json was not written by ijsim"
-    listed = set(doc["files"]) | ALSO_OURS
-    dirs = {str(Path(name).parent) for name in listed} - {"."}
-    dirs |= {str(p) for d in list(dirs) for p in Path(d).parents if str(p) != "."}
-    foreign = []
-    for root, subdirs, names in os.walk(folder):  # never follows links to folders: they are listed in subdirs
-        rel = Path(root).relative_to(folder)
-        for d in list(subdirs):
-            path = rel / d
-            if str(path) not in dirs or os.path.islink(os.path.join(root, d)):
-                foreign.append(f"{path}/")
-                subdirs.remove(d)
-        for name in names:
-            path = rel / name
-            if str(path) not in listed and not (rel == Path(".") and _REPORT_TEMP.fullmatch(name)):
-                foreign.append(str(path))
-    if foreign:
-        shown = ", ".join(sorted(foreign)[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
-        return f"it holds files ijsim did not write: {shown}"
-    return None
 
 
 def verified(folder: Path, manifest: dict, name: str) -> Path:
