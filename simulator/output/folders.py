@@ -14,7 +14,7 @@ import stat
 from pathlib import Path
 
 from simulator.errors import UserError
-from simulator.opening import chunks
+from simulator.opening import chunks, read_limited
 
 MAX_MANIFEST_BYTES = 64 << 20  # real manifests are tens of kilobytes
 
@@ -38,9 +38,12 @@ def read_manifest(folder: Path) -> dict:
     if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_MANIFEST_BYTES:
         raise UserError(f"{path}: not a manifest ijsim writes (not a regular file of at most "
                         f"{MAX_MANIFEST_BYTES >> 20} MiB)")
+    data, problem = read_limited(path, "a manifest", MAX_MANIFEST_BYTES)  # checked again on the open file
+    if problem:
+        raise UserError(f"{path}: unreadable manifest ({problem})")
     try:
-        doc = json.loads(path.read_bytes().decode("utf-8"))
-    except (ValueError, RecursionError, OSError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        doc = json.loads(data.decode("utf-8"))
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise UserError(f"{path}: unreadable manifest ({exc})") from None
     if not isinstance(doc, dict):
         raise UserError(f"{path}: not a manifest ijsim writes (a JSON object), but a JSON {type(doc).__name__}")
