@@ -76,16 +76,6 @@ def file_problem(path: Path, what: str, limit: int | None,
     return None
 
 
-def folder_problem(path: Path) -> str | None:
-    """Why `path` is not a folder that can be listed; None if it is one."""
-    st, problem = stat_problem(path)
-    if problem:
-        return problem.replace("file not found", "not found")
-    if not stat.S_ISDIR(st.st_mode):
-        return "is not a folder" if stat.S_ISREG(st.st_mode) else f"is {kind(st.st_mode)}, not a folder"
-    return None
-
-
 def chunks(path: Path, what: str, limit: int | None = None) -> Iterator[bytes]:
     """The file's bytes in chunks of a MiB, after the same checks; OSError (with the reason as its
     strerror) if it cannot be read. For hashing files of any size (an ensemble.nc) without a FIFO

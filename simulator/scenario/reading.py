@@ -4,7 +4,8 @@ A scenario file is named by the user, and an `extends` can name any path: a FIFO
 `open` for ever, /dev/zero would be read until memory runs out, a symbolic-link loop makes path
 resolution raise. Every such case, and every TOML document the parser or the rest of the
 program cannot handle (integers of thousands of digits, nesting hundreds deep), becomes one
-message naming the file, in bounded time and memory.
+message naming the file, in bounded time and memory. The file checks are the checked opener's
+(simulator/opening.py), shared with history folders, manifests and ensembles.
 """
 from __future__ import annotations
 
