@@ -15,7 +15,7 @@ import click
 from rich.table import Table
 from rich.console import Console
 
-from simulator.errors import Problem, ScenarioError, safe
+from simulator.errors import Problem, ScenarioError, printable, safe
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
@@ -194,9 +194,11 @@ def print_rows(columns: list[str], rows: list[list[str]], as_csv: bool, fold: tu
         import csv
         import sys
 
+        # Control characters escaped as in every message (a title's ESC[2J would clear the screen of
+        # whoever looks at the output), which also keeps one record per line.
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow([c.replace(" ", "_") for c in columns])
-        writer.writerows(rows)
+        writer.writerows([printable(str(c)) for c in row] for row in rows)
         return
     table = Table(show_edge=False, box=None)
     for col in columns:

@@ -6,6 +6,7 @@ can never run in a reader's browser. Images are embedded as data URIs: the file 
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -18,6 +19,7 @@ from simulator._version import __version__
 from simulator.errors import UserError
 from simulator.montecarlo.summaries import headline_years
 from simulator.variables import VARIABLES
+from simulator.output import ownership
 from simulator.output.folders import read_manifest, verified
 from simulator.output.html import breakable, figures, table
 from simulator.output.labels import format_value, unit_label, year_label
@@ -199,6 +201,9 @@ def write_report(folder: Path, out: Path | None = None) -> Path:
             fh.write(html)
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
+        if target.name == "report.html" and os.path.samefile(target.parent, folder):
+            with contextlib.suppress(OSError):  # unrecorded, the report only makes --force refuse the folder
+                ownership.add_file(folder, "report.html")
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise UserError(f"{target}: cannot write the report: {exc.strerror or exc}") from None
