@@ -295,3 +295,37 @@ def test_backtest_writes_the_resident_hindcast(backtest_run):
     assert row.p05 < row.projected < row.p95 and bool(row.in_90) == (row.p05 <= row.observed <= row.p95)
     manifest = json.loads((backtest_run / "manifest.json").read_text())
     assert "exchange_hindcast.csv" in manifest["files"]
+
+
+@pytest.mark.slow
+def test_what_the_docs_and_readme_say_of_the_backtest_is_what_it_gives(backtest_default):
+    """docs/model.md 2.6's pooled table and the README's sentence, against the folder `ijsim backtest
+    baseline` writes (one row per scored value in backtest.csv; the DM test in diebold_mariano.csv)."""
+    import re
+    from tests.conftest import ROOT
+    pooled = _pooled(backtest_default)
+    table = pd.read_csv(backtest_default / "backtest.csv")
+    flows = table[table.variable != "trade.balance"]
+    c50 = flows.groupby("model")["in_50"].mean()
+    doc = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    section = doc[doc.index("**Backtest** (`ijsim backtest baseline`"):doc.index("Reading it. (1)")]
+    rows = {}
+    for line in section.splitlines():
+        m = re.match(r"^\| (?:\*\*)?([a-z_0-9.]+)(?:\*\*)? [^|]*\| (\d+)% \| (\d+)% \| [\d.]+ \| ([\d.]+) \| (\d+)%", line)
+        if m:
+            rows[m.group(1)] = m.groups()[1:]
+    assert set(rows) == set(pooled.index)
+    for model, (cover50, cover90, crps, above) in rows.items():
+        assert f"{c50[model]:.0%}" == f"{cover50}%", model
+        assert f"{pooled.loc[model, 'coverage_90']:.0%}" == f"{cover90}%", model
+        assert f"{pooled.loc[model, 'crps']:.3f}" == crps, model
+        assert f"{pooled.loc[model, 'above']:.0%}" == f"{above}%", model
+    readme = (ROOT / "README.md").read_text(encoding="utf-8").replace("\n  ", " ")
+    p = pooled
+    assert (f"mean CRPS of {p.loc['scenario', 'crps']:.2f} against {p.loc['random_walk', 'crps']:.2f} for a random walk "
+            f"with drift and {p.loc['ar1', 'crps']:.2f} for the trend-stationary AR(1)") in readme
+    assert (f"{p.loc['scenario', 'above']:.0%} of outcomes above its medians (the AR(1): {p.loc['ar1', 'above']:.0%}) "
+            f"and {p.loc['scenario', 'coverage_90']:.0%} inside its 90% intervals") in readme
+    dm = pd.read_csv(backtest_default / "diebold_mariano.csv")
+    row = dm[(dm.model == "scenario") & (dm.benchmark == "random_walk") & (dm.horizon.astype(str) == "all")].iloc[0]
+    assert f"Diebold-Mariano p = {row.p_value:.2f}" in readme
