@@ -52,8 +52,8 @@ def above_median(actual, median) -> tuple[float, int, float]:
     above, below = int(np.sum(actual > median)), int(np.sum(actual < median))
     n = above + below
     if n == 0:
-        return float("nan"), 0, float("nan")
-    return above / n, n, float(binomtest(above, n, 0.5).pvalue)
+        return np.nan, 0, np.nan
+    return above / n, n, float(binomtest(above, n).pvalue)  # binomtest tests p = 1/2 unless told
 
 
 def summary(table: pd.DataFrame, by: list[str]) -> pd.DataFrame:
@@ -114,15 +114,15 @@ def dm_test(differential, horizon: int) -> DieboldMariano:
     Diebold & Mariano (1995); Harvey, Leybourne & Newbold (1997); Newey & West (1987): see the module.
     """
     from scipy.stats import t
-    from statsmodels.stats.sandwich_covariance import S_hac_simple, weights_bartlett
+    from statsmodels.stats.sandwich_covariance import S_hac_simple
 
     d = np.asarray(differential, dtype=float)
     n, h = d.size, int(horizon)
-    mean = float(d.mean()) if n else float("nan")
-    nan = DieboldMariano(mean, float("nan"), float("nan"), n, h - 1)
+    mean = float(d.mean()) if n else np.nan
+    nan = DieboldMariano(mean, np.nan, np.nan, n, h - 1)
     if n <= h:
         return nan
-    s = float(S_hac_simple(d - mean, nlags=h - 1, weights_func=weights_bartlett)[0, 0])
+    s = float(S_hac_simple(d - mean, nlags=h - 1)[0, 0])  # Bartlett weights: its default
     if not s > 1e-12 * max(1.0, float(np.sum(d * d))):
         return nan
     statistic = mean / np.sqrt(s / n**2) * np.sqrt((n + 1 - 2 * h + h * (h - 1) / n) / n)
@@ -147,14 +147,10 @@ def _pairs(table: pd.DataFrame, model: str, benchmark: str, horizons) -> pd.Data
             .join(t[t.model == benchmark].set_index(key).crps.rename("b"), how="inner"))
 
 
-def loss_differentials(table: pd.DataFrame, model: str, benchmark: str, horizons) -> pd.Series:
-    """Per origin, the mean over both flows and the given horizons of the model's CRPS minus the
-    benchmark's, over the rows both scored. Averaging within an origin makes the origins the
-    observations: the two flows of one origin and year are scored on correlated outcomes."""
-    return _per_origin(_pairs(table, model, benchmark, horizons))
-
-
 def _per_origin(pair: pd.DataFrame) -> pd.Series:
+    """Per origin, the mean over both flows and the horizons of the model's CRPS minus the
+    benchmark's. Averaging within an origin makes the origins the observations: the two flows of one
+    origin and year are scored on correlated outcomes."""
     return (pair.m - pair.b).groupby(level="origin").mean().sort_index()
 
 

@@ -1,10 +1,12 @@
 """Known answers for the backtest's evaluation: CRPS, interval score, PIT, the share above the
 median and the Diebold-Mariano test (issues 28 and 34). Each fails if a level, a sign or a scale
 changes."""
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.stats import norm, t
+from scipy.stats import binom, norm, t
 
 from simulator.estimation import backtest as bt
 
@@ -165,3 +167,61 @@ def test_same_seed_same_pit():
     models = {"random_walk": hm.candidate("random_walk")}
     a, b = (bt.run_backtest(history, models, [2011], [1], draws=300, seed=3).table for _ in range(2))
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_pit_histogram_bins_and_band_by_hand():
+    """20 values in 5 bins of [0, 1]; the band is the 5% and 95% quantiles of Binomial(20, 1/5)."""
+    values = [0.0, 0.1, 0.19, 0.2, 0.39, 0.5, 0.5, 0.55, 0.59, 0.61, 0.7, 0.75, 0.79, 0.8, 0.85, 0.9, 0.95, 0.99, 1.0, 0.3]
+    counts, edges, band = fe.pit_histogram(values, bins=5)
+    assert list(counts) == [3, 3, 4, 4, 6] and list(edges) == pytest.approx([0, 0.2, 0.4, 0.6, 0.8, 1])
+    assert band == (1.0, 7.0) == tuple(binom.ppf([0.05, 0.95], 20, 0.2))
+    assert fe.pit_histogram(values, bins=5, level=0.5)[2] == (3.0, 5.0)  # the quartiles
+    assert len(fe.pit_histogram(values)[0]) == 10  # ten bins unless told
+
+
+def test_diebold_mariano_without_enough_origins_keeps_the_mean_and_lag_and_warns_nothing():
+    short = fe.dm_test([3.0, 1.0], 2)  # n <= h: no test, but the mean and the lag are still reported
+    assert (short.mean_difference, short.n, short.lag) == (2.0, 2, 1)
+    assert np.isnan(short.statistic) and np.isnan(short.p_value)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "mean of empty slice" on the console
+        empty = fe.dm_test([], 3)
+    assert np.isnan(empty.mean_difference) and (empty.n, empty.lag) == (0, 2)
+
+
+def test_diebold_mariano_table_uses_rows_both_scored_and_goes_on_past_a_horizon_without_pairs():
+    d = [1.0, -1.0, 2.0, 0.0, 3.0]
+    values = {}
+    for i, di in enumerate(d):
+        o = 2010 + i
+        values |= {("random_walk", X, o, 2): 1.0, ("scenario", X, o, 2): 1.0 + di,
+                   ("scenario", X, o, 1): 50.0}  # horizon 1: the benchmark was not scored
+    values[("scenario", M, 2010, 2)] = 70.0  # no benchmark row either: left out of the pairs
+    dm = fe.diebold_mariano(_crps_table(values)).set_index(["model", "benchmark", "horizon"])
+    assert ("scenario", "random_walk", "2") in dm.index and ("scenario", "random_walk", "1") not in dm.index
+    row = dm.loc[("scenario", "random_walk", "all")]
+    assert (row.crps_model, row.crps_benchmark, row.mean_difference) == pytest.approx((2.0, 1.0, 1.0))
+
+
+def test_summary_by_hand_in_the_order_the_models_came():
+    """Two rows of model "b", then one of "a": every column worked by hand; groups keep their order."""
+    rows = [["b", X, 2010, 1, 10.0, 7, 8, 9, 11, 12, True, True, 4.0, 1.0, 0.9],
+            ["b", X, 2011, 1, 10.0, 7, 8, 13, 14, 15, False, True, 6.0, 3.0, 0.1],
+            ["a", X, 2010, 1, 10.0, 9, 9, 10, 10, 10, False, False, 8.0, 2.0, 0.5]]
+    s = fe.summary(pd.DataFrame(rows, columns=bt.COLUMNS), ["model"])
+    assert list(s.model) == ["b", "a"] and list(s.n) == [2, 1] and s.n.dtype.kind == "i"
+    b = s.iloc[0]
+    assert (b.coverage_50, b.coverage_90, b.interval_score, b.crps) == (0.5, 1.0, 5.0, 2.0)
+    assert b.bias_p50 == 1.0   # medians 9 and 13 against 10: (-1 + 3) / 2, positive = forecast too high
+    assert (b.above_median, b.above_median_p) == (0.5, 1.0)
+    assert b.pit_mean == pytest.approx(0.5) and b.pit_sd == pytest.approx(0.4)  # population sd of 0.9, 0.1
+    assert np.isnan(s.iloc[1].above_median)  # the only outcome equals the median
+    empty = fe.summary(pd.DataFrame(columns=bt.COLUMNS), ["model", "variable"])
+    assert empty.empty and list(empty.columns) == ["model", "variable", *fe.SUMMARY_COLUMNS]
+
+
+def test_a_constant_differential_gives_no_statistic_of_rounding_errors():
+    """123456.7 seven times: the mean's rounding leaves deviations of ~1e-11, a variance of ~1e-21
+    that is noise against the scale (sum of squares 1e11), so no test rather than a huge statistic."""
+    test = fe.dm_test(np.full(7, 123456.7), 1)
+    assert test.mean_difference == pytest.approx(123456.7) and np.isnan(test.statistic) and np.isnan(test.p_value)
