@@ -225,3 +225,46 @@ def test_a_constant_differential_gives_no_statistic_of_rounding_errors():
     that is noise against the scale (sum of squares 1e11), so no test rather than a huge statistic."""
     test = fe.dm_test(np.full(7, 123456.7), 1)
     assert test.mean_difference == pytest.approx(123456.7) and np.isnan(test.statistic) and np.isnan(test.p_value)
+
+
+def test_bands_include_their_edges_and_the_balance_is_scored_from_the_draws():
+    """X spread over 5..15 (101 draws), M fixed at 10: the balance's draws are X - 10 = -5..5.
+    X comes in at exactly p25 = 7.5 (inside the 50% band); the balance at -2.5."""
+    history = flat_history(10.0, 10.0)
+    history.loc[2012] = [7.5, 10.0]
+
+    def spread_x(h, rng, n, horizon):
+        out = np.ones((n, horizon, 2))
+        out[..., 0] = np.linspace(0.5, 1.5, n)[:, None]
+        return out
+    table = bt.run_backtest(history, {"m": spread_x}, [2011], [1], draws=101).table.set_index("variable")
+    assert table.loc[X, "in_50"] and table.loc[X, "p25"] == 7.5
+    balance = table.loc["trade.balance"]
+    assert list(balance[["p05", "p25", "p50", "p75", "p95"]]) == pytest.approx([-4.5, -2.5, 0.0, 2.5, 4.5])
+    assert balance.in_50 and balance.pit == pytest.approx(25.5 / 101)  # 25 draws below -2.5, one tie
+    for x, in_50, in_90 in ((12.5, True, True), (13.0, False, True), (5.5, False, True), (14.5, False, True),
+                            (14.6, False, False)):  # p75, between p75 and p95, p05, p95, beyond
+        history.loc[2012] = [x, 10.0]
+        row = bt.run_backtest(history, {"m": spread_x}, [2011], [1], draws=101).table.iloc[0]
+        assert (row.in_50, row.in_90) == (in_50, in_90), x
+
+
+def test_horizons_in_any_order_and_a_flow_the_model_cannot_project():
+    """An unobserved horizon listed first, and a model without a forecast of X (NaN): what can be
+    scored still is."""
+    history = flat_history(10.0, 20.0)
+
+    def no_x(h, rng, n, horizon):
+        out = np.ones((n, horizon, 2))
+        out[..., 0] = np.nan
+        return out
+    table = bt.run_backtest(history, {"no_x": no_x}, [2011], [2, 1], draws=10).table
+    assert list(zip(table.variable, table.horizon)) == [(M, 1)]
+    assert table.crps.iloc[0] == 0.0  # a point forecast of 20 against 20
+
+
+def test_the_default_seed_is_0():
+    history = flat_history() * np.exp(np.random.default_rng(2).normal(0, 0.1, (13, 2)))
+    models = {"no_change": hm.no_change()}
+    pd.testing.assert_frame_equal(bt.run_backtest(history, models, [2011], [1], draws=50).table,
+                                  bt.run_backtest(history, models, [2011], [1], draws=50, seed=0).table)
