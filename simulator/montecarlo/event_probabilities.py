@@ -48,13 +48,13 @@ def series(dataset: xr.Dataset, variable: str) -> xr.DataArray:
     name, entry = variable.rsplit(".", 1)
     da = dataset[name]
     extra = next(d for d in da.dims if d not in ("draw", "year"))
-    return da.sel({extra: entry}, drop=True)
+    return da.sel({extra: entry})  # the entry's scalar coordinate stays; only the values are read
 
 
 def occurred(dataset: xr.Dataset, event: Event, parameter: Parameter) -> np.ndarray:
     """One boolean per draw: whether the event happened."""
     da = series(dataset, event.variable).transpose("draw", "year")
-    years = da["year"].values.astype(int)
+    years = da["year"].values
     threshold = base_value(event.variable, parameter) if event.threshold == "base" else event.threshold
     threshold = np.asarray(threshold, dtype=float)
     compare = COMPARE[event.op]
@@ -73,7 +73,7 @@ def probability_of_count(count: int, n: int) -> tuple[float, float]:
     """(count / n, sqrt(p (1 - p) / n)): the same floats whether the draws were counted at once or
     block by block as a streamed run does (integer counts add exactly)."""
     if not n:
-        return float("nan"), float("nan")
+        return np.nan, np.nan
     p = count / n
     return p, float(np.sqrt(p * (1 - p) / n))
 

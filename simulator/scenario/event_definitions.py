@@ -97,7 +97,7 @@ def _check_variable(doc, raw) -> str | None:
         if entry in entries:
             return None
         return f"{entry!r} is not a {dims[head]} of this scenario; choose one of {', '.join(entries) or '(none)'}"
-    close = difflib.get_close_matches(raw, list(dims), n=1)
+    close = difflib.get_close_matches(raw, list(dims))  # best first; only the best is shown
     return f"unknown output variable {raw!r}" + (f"; did you mean {close[0]!r}?" if close else
                                                    "; `ijsim variables` lists them")
 
@@ -154,7 +154,7 @@ def check_events(doc: Mapping[str, Any], horizon: tuple[int, int]) -> tuple[list
         elif not is_number(threshold) or not math.isfinite(threshold):
             errs.append((f"{path}.threshold", f"expected a finite number or \"base\", got {describe_type(threshold)} "
                                               f"{threshold!r}"))
-        title = spec.get("title", None)
+        title = spec.get("title")
         if title is not None and (not isinstance(title, str) or not title.strip()):
             errs.append((f"{path}.title", f"expected a non-empty string, got {describe_type(title)} {title!r}"))
         problems += errs

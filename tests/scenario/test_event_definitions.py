@@ -45,6 +45,9 @@ CASES = {
     "base-without-base": ({**E, "variable": "exchange.cumulative_total"},
                           ("events.e.threshold", f"\"base\" is defined only for {', '.join(BASE_VALUES)}; "
                            "give a number for exchange.cumulative_total")),
+    "base-of-a-stream": ({**E, "variable": "exchange.arrivals_by_stream.students"},
+                         ("events.e.threshold", f"\"base\" is defined only for {', '.join(BASE_VALUES)}; "
+                          "give a number for exchange.arrivals_by_stream.students")),
     "unknown-key": ({**E, "when": 1}, ("events.e.when", "unknown key; allowed: title, variable, year, by, op, threshold")),
     "whole-stream-variable": ({**E, "variable": "exchange.arrivals_by_stream", "threshold": 5},
                               ("events.e.variable", "'exchange.arrivals_by_stream' has one series per stream: name one, "
