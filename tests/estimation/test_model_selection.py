@@ -20,6 +20,8 @@ def table() -> pd.DataFrame:
             rows.append([model, "trade.balance", origin, 1, 0.0, 0, 0, 0, 0, 0, True, True, 0.0,
                          {"a": 0.0, "b": 99.0}[model], 0.5])
             rows.append(["c", X, origin, 1, 0.0, 0, 0, 0, 0, 0, True, True, 0.0, 0.0, 0.5])
+    # a model outside the family scored from an earlier origin: complete at 2010, yet no member is
+    rows.append(["c", X, 2009, 1, 0.0, 0, 0, 0, 0, 0, True, True, 0.0, 0.0, 0.5])
     return pd.DataFrame(rows, columns=bt.COLUMNS)
 
 
@@ -30,10 +32,12 @@ def backtest() -> bt.Backtest:
 def test_choice_at_each_origin_uses_only_hindcasts_complete_by_then():
     rows, picks = bt.select_out_of_sample(table(), ["a", "b"])
     # 2010: nothing complete, the first member; 2011: 2010 scored (a 1 < b 2); 2012: a 3 > b 1.5
-    assert picks == {2010: "a", 2011: "a", 2012: "b", 2013: "b"}
+    assert picks == {2009: "a", 2010: "a", 2011: "a", 2012: "b", 2013: "b"}
     assert set(rows.model) == {"selected"} and len(rows) == 4 * 3
     assert list(rows[rows.variable == X].crps) == [1.0, 5.0, 1.0, 1.0]
     assert bt.select_out_of_sample(table(), ["a", "b"], default="b")[1][2010] == "b"
+    rows, picks = bt.select_out_of_sample(table().iloc[:0], ["a", "b"])
+    assert rows.empty and list(rows.columns) == bt.COLUMNS and picks == {}
 
 
 def test_todays_choice_uses_every_hindcast_and_ties_go_to_the_first():
@@ -44,7 +48,7 @@ def test_todays_choice_uses_every_hindcast_and_ties_go_to_the_first():
 
 def test_with_selection_adds_the_choice_as_a_model_and_records_it():
     chosen = backtest().with_selection(["a", "b", "absent"], name="pick")
-    assert chosen.selections == ((2010, "a"), (2011, "a"), (2012, "b"), (2013, "b"))
+    assert chosen.selections == ((2009, "a"), (2010, "a"), (2011, "a"), (2012, "b"), (2013, "b"))
     assert chosen.selected_now == "b" == chosen.chosen_now(["a", "b", "absent"])
     picked = chosen.table[chosen.table.model == "pick"]
     assert len(picked) == 12 and len(chosen.table) == len(table()) + 12
