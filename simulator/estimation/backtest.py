@@ -146,7 +146,7 @@ def run_backtest(levels: pd.DataFrame, models: dict[str, Model], origins=None, h
      'above_median', 'above_median_p', 'pit_mean', 'pit_sd']
     """
     levels = levels.loc[:, list(pf.FLOWS)].sort_index()
-    years = np.asarray(levels.index, dtype=int)
+    years = levels.index.to_numpy()  # whole years
     horizons = tuple(int(h) for h in horizons)
     if not horizons or min(horizons) < 1:
         raise ValueError("horizons must be whole years >= 1")

@@ -243,8 +243,9 @@ def test_bands_include_their_edges_and_the_balance_is_scored_from_the_draws():
     balance = table.loc["trade.balance"]
     assert list(balance[["p05", "p25", "p50", "p75", "p95"]]) == pytest.approx([-4.5, -2.5, 0.0, 2.5, 4.5])
     assert balance.in_50 and balance.pit == pytest.approx(25.5 / 101)  # 25 draws below -2.5, one tie
-    for x, in_50, in_90 in ((12.5, True, True), (13.0, False, True), (5.5, False, True), (14.5, False, True),
-                            (14.6, False, False)):  # p75, between p75 and p95, p05, p95, beyond
+    p05, p25, p75, p95 = table.loc[X, ["p05", "p25", "p75", "p95"]]  # as computed, to the last bit
+    for x, in_50, in_90 in ((p25, True, True), (p75, True, True), (13.0, False, True), (p05, False, True),
+                            (p95, False, True), (14.6, False, False)):  # the edges, between, beyond
         history.loc[2012] = [x, 10.0]
         row = bt.run_backtest(history, {"m": spread_x}, [2011], [1], draws=101).table.iloc[0]
         assert (row.in_50, row.in_90) == (in_50, in_90), x
