@@ -167,7 +167,7 @@ def run_backtest(levels: pd.DataFrame, models: dict[str, Model], origins=None, h
             except ValueError as exc:  # too short a history for this model at this origin
                 notes.append(f"{name}, origin {origin}: not scored ({exc})")
                 continue
-            paths = history.iloc[-1].to_numpy(float) * growth  # (draws, H, 2) in US$ bn
+            paths = history.iloc[-1].to_numpy() * growth  # (draws, H, 2) in US$ bn
             rows += _score(name, origin, horizons, paths, levels)
     table = pd.DataFrame(rows, columns=COLUMNS)
     return Backtest(table, origins, horizons, draws, seed, (int(years[0]), int(years[-1])), tuple(notes))

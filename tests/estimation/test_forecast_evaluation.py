@@ -270,3 +270,20 @@ def test_the_default_seed_is_0():
     models = {"no_change": hm.no_change()}
     pd.testing.assert_frame_equal(bt.run_backtest(history, models, [2011], [1], draws=50).table,
                                   bt.run_backtest(history, models, [2011], [1], draws=50, seed=0).table)
+
+
+def test_a_model_that_cannot_be_fitted_at_an_origin_is_noted_and_the_run_records_its_settings():
+    history = flat_history(10.0, 20.0, years=range(2000, 2014))
+
+    def late(h, rng, n, horizon):  # cannot be fitted before 2011
+        if h.index[-1] < 2011:
+            raise ValueError("too short")
+        return np.ones((n, horizon, 2))
+    run = bt.run_backtest(history, {"late": late}, [2010, 2011, 2012], [1], draws=7, seed=5)
+    assert run.notes == ("late, origin 2010: not scored (too short)",)
+    assert sorted(set(run.table.origin)) == [2011, 2012]  # the origins after it are scored
+    assert (run.origins, run.horizons, run.draws, run.seed, run.history_years) == ((2010, 2011, 2012), (1,), 7, 5,
+                                                                                     (2000, 2013))
+    for horizons in ([], [0, 1]):
+        with pytest.raises(ValueError, match="horizons must be whole years >= 1"):
+            bt.run_backtest(history, {"late": late}, [2012], horizons)
