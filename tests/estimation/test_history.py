@@ -17,7 +17,7 @@ from simulator.estimation.history_files import MAX_CSV_BYTES
 ROOT = Path(__file__).resolve().parents[2]
 SERIES = ("exports_india_to_japan", "exports_japan_to_india", "exports_india_to_us", "jpy_per_usd",
           "gdp_growth_india", "gdp_growth_japan", "fdi_equity_inflows_japan",
-          "indian_residents_japan_total", "indian_residents_japan_engineer_humanities",
+          "indian_residents_japan_total", "indian_residents_japan_total_june", "indian_residents_japan_engineer_humanities",
           "indian_residents_japan_technical_intern", "indian_residents_japan_specified_skilled",
           "indian_students_japan", "visitor_arrivals_india_to_japan", "japanese_residents_india")
 HEADER = "year,value,verified,source,note\n"
