@@ -82,7 +82,7 @@ def test_scenario_sobol_covers_every_uncertain_input(baseline):
     assert {"trade.shock_japan_to_india", "investment.fx_shock", "investment.sector_shares"} <= factors
     assert table.attrs["evaluations"] == 128 * (len(factors) + 2)
     # Inputs the trade balance cannot depend on have (near) zero total index.
-    assert table.loc["exchange.streams.students.uptake", "ST"] == pytest.approx(0.0, abs=1e-12)
+    assert table.loc["exchange.streams.researchers.uptake", "ST"] == pytest.approx(0.0, abs=1e-12)
     # Japan's exports to India, the larger flow, carry most of the balance's uncertainty.
     assert table.index[0] in ("trade.shock_japan_to_india", "trade.trend_growth_japan_to_india",
                               "trade.first_year_growth_japan_to_india")

@@ -153,7 +153,8 @@ def test_exchange_target_after_the_horizon_is_a_warning_and_its_events_an_error(
     code, out, err = cli("validate", "s.toml")
     assert code == 2
     assert "s.toml: events.people_500k_by_2029.by: 2029 is outside the scenario's horizon 2025-2027" in err
-    events = ("deficit_narrower_2030", "deficit_narrower_2034", "people_500k_by_2029", "skilled_50k_by_2029")
+    events = ("deficit_narrower_2030", "deficit_narrower_2034", "people_500k_by_2029", "people_500k_plan_window",
+              "skilled_50k_by_2029", "skilled_50k_plan_window", "workers_50k_by_2029", "workers_50k_plan_window")
     write("s.toml", f'[scenario]\nname = "short"\nextends = "{parent}"\nhorizon_years = 3\n[events]\n'
                     + "".join(f"{e} = false\n" for e in events))
     code, out, err = cli("validate", "s.toml")
