@@ -22,7 +22,7 @@ MODULES = [
     "simulator.analysis.scenario_sensitivity",
     "simulator.analysis.discovery",
     "simulator.analysis.event_discovery",
-    "simulator.estimation.history",
+    "simulator.history.series",
     "simulator.estimation.calibration",
     "simulator.estimation.backtest",
 ]

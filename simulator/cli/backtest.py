@@ -17,7 +17,7 @@ from simulator.cli.options import SCENARIO, history_levels, history_options, out
 @click.option("--origins", metavar="FIRST:LAST", help="Origin years (fiscal years) [default: every year with "
               "enough history before it and data after it].")
 @click.option("--horizons", metavar="FIRST:LAST", default="1:5", show_default=True, help="Years ahead to score.")
-@click.option("--draws", type=click.IntRange(100, 1_000_000), default=2000, show_default=True,
+@click.option("--draws", type=click.IntRange(100, 1_000_000), default=10_000, show_default=True,
               help="Draws per model and origin.")
 @click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True)
 @output_options("results/<scenario>-backtest")
@@ -34,7 +34,6 @@ def backtest(scenario_file, history_path, include_unverified, origins, horizons,
     import numpy as np
 
     from simulator.estimation import backtest as bt
-    from simulator.estimation import trade_process_fit as pf
     from simulator.output.backtest_files import write_backtest
     from simulator.output.files import check_target
     from simulator.scenario import load_scenario
@@ -46,13 +45,14 @@ def backtest(scenario_file, history_path, include_unverified, origins, horizons,
     out_dir = out_dir or Path("results") / f"{scenario.name}-backtest"
     check_target(out_dir, force)
     levels, source, history = history_levels(history_path, include_unverified)
-    models = {p: bt.candidate(p) for p in pf.PROCESSES} | {"scenario": bt.scenario_model(scenario)}
+    models = bt.standard_models(scenario)
     drivers = bt.log_drivers(scenario, history, verified_only=not include_unverified)
     if drivers.abs().to_numpy()[np.isfinite(drivers.to_numpy())].any():  # some macro channel is on
         models["scenario_drivers"] = bt.conditional_on(models["scenario"], drivers)
     started = time.perf_counter()
     try:
         result = bt.run_backtest(levels, models, origin_years, horizon_years, draws=draws, seed=seed)
+        result = result.with_selection([bt.discounted_name(d) for d in bt.DISCOUNTS])
     except ValueError as exc:
         raise UserError(str(exc)) from None
     from simulator.estimation.exchange_calibration import hindcast_table

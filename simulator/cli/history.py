@@ -23,7 +23,8 @@ def history(history_path: Path | None, show_all: bool) -> None:
     Every file is checked first; a bad file is reported one line per problem (file and row) with
     exit code 2. Layout and sources: docs/data.md.
     """
-    from simulator.estimation.history import UNITS, load_history
+    from simulator.history.nowcast import months_label
+    from simulator.history.series import UNITS, load_history
 
     series = load_history(history_path)  # raises ScenarioError before anything is printed
 
@@ -50,12 +51,36 @@ def history(history_path: Path | None, show_all: bool) -> None:
         if show_all:
             table.add_column("note", overflow="fold")
         for row in rows.itertuples(index=False):
-            cells = [str(row.year), _number(row.value), "yes" if row.verified else "no", safe(row.source)]
+            year = str(row.year) if row.months == 12 else f"{row.year} ({months_label(s.period, int(row.months))})"
+            cells = [year, _number(row.value), "yes" if row.verified else "no", safe(row.source)]
             table.add_row(*cells, *([safe(row.note)] if show_all else []))
         out.print(table)
+        if s.name in START_SERIES:
+            out.print(f"  {_start(s)}")
         hidden = len(s.table) - len(rows)
         if hidden:
             out.print(f"  ({hidden} unverified value{'s' if hidden != 1 else ''} not shown; --all shows them)")
+
+
+START_SERIES = ("exports_india_to_japan", "exports_japan_to_india")  # where trade.start = "history" starts
+
+
+def _start(s) -> str:
+    """Which year and value a projection that starts from the history (trade.start = "history") uses."""
+    from simulator.history.nowcast import Nowcast, latest_start, months_label
+
+    try:
+        year, value = latest_start(s)
+    except ValueError as exc:
+        return f"a projection cannot start from this series: {safe(str(exc))}"
+    label = f"FY{year}-{(year + 1) % 100:02d}" if s.period == "fiscal_year_april" else str(year)
+    if isinstance(value, Nowcast):
+        low, high = value.quantile([0.05, 0.95])
+        return (f"projections that start from the history start from {label}: nowcast {value.median:.2f} "
+                f"(90%: {low:.2f}-{high:.2f}) from {months_label(s.period, value.months)}'s {_number(value.partial)}"
+                + (f", with the share those months had in {', '.join(map(str, value.share_years))}"
+                   if value.share_years else ", assuming the months carry their share of the year"))
+    return f"projections that start from the history start from {label}: {_number(value)}"
 
 
 def _counts(s) -> str:

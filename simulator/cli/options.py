@@ -179,7 +179,7 @@ def year_range(text: str | None, option: str) -> range | None:
 def history_levels(history_path, include_unverified):
     """The two flows (years with both), where they came from, and the whole history."""
     from simulator.estimation.calibration import trade_levels
-    from simulator.estimation.history import load_history
+    from simulator.history.series import load_history
 
     history = load_history(history_path)
     levels = trade_levels(history, verified_only=not include_unverified)

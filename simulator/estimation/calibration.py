@@ -17,6 +17,9 @@ from simulator.estimation import trade_process_fit as pf
 from simulator.estimation.trade_process_parameters import scenario_parameters
 
 DEFAULT_DRAWS = 4000
+# The random walk with the volatility discount the backtest's selection picks today (backtest.py):
+# the candidate the shipped baseline uses (docs/model.md 2.6).
+DISCOUNTED = "random_walk_discounted"
 
 
 def trade_levels(history: dict, verified_only: bool = True) -> pd.DataFrame:
@@ -43,14 +46,18 @@ class Calibration:
             f"# Data: {self.source}, fiscal years {self.years[0]}-{self.years[1]} ({self.n_years} years with both "
             f"flows; {int(c.n_obs)} consecutive pairs), verified values only unless stated.",
             "# Method: least squares (statsmodels) equation by equation"
-            + (", bootstrap bias correction (Kilian 1998)" if process != "random_walk" else "")
+            + (", bootstrap bias correction (Kilian 1998)" if process in ("ar1", "var1") else "")
+            + (f"; volatility weighted {self.parameters[process]['trade.volatility_discount']:g}^age, the discount "
+               "the backtest's out-of-sample selection picks" if process == DISCOUNTED else "")
             + "; each distribution summarises the estimates' posterior (median, 16-84% spread).",
             f"# First-year growth is for the year after the base year FY{self.base_year}-{(self.base_year + 1) % 100:02d}."
-            if process != "random_walk" else "# Random walk with drift: growth is exp(drift) - 1.",
+            if process in ("ar1", "var1") else "# Random walk with drift: growth is exp(drift) - 1.",
             f"# Out of sample (rolling origins): 90% interval coverage {c.coverage_90:.0%}, "
             f"mean interval score {c.interval_score:.3g}, mean CRPS {c.crps:.3g} (US$ bn).",
             "[trade]",
         ]
+        if process in ("ar1", "var1"):  # anchored at the base year's gap from trend: no later start
+            lines.append('start = "base"')
         for path, value in self.parameters[process].items():
             lines.append(f"{path.removeprefix('trade.')} = {_toml(value)}")
         return "\n".join(lines) + "\n"
@@ -72,7 +79,9 @@ def calibrate_trade(levels: pd.DataFrame, *, base_year: int = 2023, draws: int =
     The candidates (``random_walk``, ``ar1``, ``var1``) are fitted by least squares (statsmodels)
     equation by equation, the trend models' coefficients bias-corrected by bootstrap; their
     estimates are turned into the scenario's terms (one distribution per parameter) and each is
-    scored by rolling-origin hindcasts (:func:`run_backtest`).
+    scored by rolling-origin hindcasts (:func:`run_backtest`). So is ``random_walk_discounted``:
+    the random walk with the volatility discount (`backtest.DISCOUNTS`) that the backtest's
+    out-of-sample selection picks with every hindcast complete.
 
     Parameters
     ----------
@@ -81,7 +90,7 @@ def calibrate_trade(levels: pd.DataFrame, *, base_year: int = 2023, draws: int =
     base_year : int, default 2023
         The year the scenario's first-year growth follows.
     draws : int, default 4000
-        Draws of the estimates' distribution (the backtest uses at most its own default, 2000).
+        Draws of the estimates' distribution (the backtest always uses its own, `backtest.DEFAULT_DRAWS`).
     seed : int, default 0
         Seeds the draws, the bootstrap and the backtest.
     bootstrap : int
@@ -114,24 +123,31 @@ def calibrate_trade(levels: pd.DataFrame, *, base_year: int = 2023, draws: int =
     >>> levels = trade_levels(simulator.load_history())
     >>> calibration = simulator.calibrate_trade(levels, draws=100, bootstrap=0, origins=[2020], horizons=[1, 2])
     >>> list(calibration.criteria["process"])
-    ['random_walk', 'ar1', 'var1']
+    ['random_walk', 'ar1', 'var1', 'random_walk_discounted']
     >>> calibration.years == (int(levels.index[0]), int(levels.index[-1]))
     True
     >>> "[trade]" in calibration.fragment("ar1")
     True
     """
+    family = [bt.discounted_name(d) for d in bt.DISCOUNTS]
+    models = {p: bt.candidate(p, bootstrap) for p in pf.PROCESSES}
+    models |= {bt.discounted_name(d): bt.candidate("random_walk", bootstrap, volatility_discount=d) for d in bt.DISCOUNTS}
+    # The backtest's own number of draws, whatever `draws` is: fewer make the choice among the
+    # discounts (whose scores differ by about 0.02) depend on the seed.
+    backtest = bt.run_backtest(levels, models, origins, horizons, draws=bt.DEFAULT_DRAWS, seed=seed)
+    discount = bt.DISCOUNTS[family.index(backtest.chosen_now(family))]
     estimates, criteria, parameters = [], [], {}
-    for k, process in enumerate(pf.PROCESSES):
-        fitted = pf.fit(process, levels, bootstrap=bootstrap, bootstrap_seed=seed)
+    fits = [(p, pf.fit(p, levels, bootstrap=bootstrap, bootstrap_seed=seed)) for p in pf.PROCESSES]
+    fits.append((DISCOUNTED, pf.fit("random_walk", levels, volatility_discount=discount)))
+    for k, (process, fitted) in enumerate(fits):
         joint = fitted.draw(np.random.default_rng([seed, k]), draws)
         parameters[process] = scenario_parameters(fitted, joint, base_year)
         estimates += _estimate_rows(process, fitted, parameters[process])
         criteria.append({"process": process, **fitted.criteria()})
-    scores = bt.run_backtest(levels, {p: bt.candidate(p, bootstrap) for p in pf.PROCESSES}, origins, horizons,
-                             draws=min(draws, bt.DEFAULT_DRAWS), seed=seed).overall()
-    flows = scores[scores.variable.isin([bt.VARIABLES[f] for f in pf.FLOWS])]
-    oos = flows.groupby("model").agg(scored=("n", "sum"), coverage_50=("coverage_50", "mean"),
-                                     coverage_90=("coverage_90", "mean"), interval_score=("interval_score", "mean"),
+    scored = backtest.table.assign(model=backtest.table["model"].replace({bt.discounted_name(discount): DISCOUNTED}))
+    flows = scored[scored.variable.isin([bt.VARIABLES[f] for f in pf.FLOWS])]
+    oos = flows.groupby("model").agg(scored=("actual", "size"), coverage_50=("in_50", "mean"),
+                                     coverage_90=("in_90", "mean"), interval_score=("interval_score", "mean"),
                                      crps=("crps", "mean"))
     table = pd.DataFrame(criteria).join(oos, on="process")
     years = levels.index
@@ -141,7 +157,7 @@ def calibrate_trade(levels: pd.DataFrame, *, base_year: int = 2023, draws: int =
 
 def _estimate_rows(process: str, fitted: pf.ProcessFit, params: dict) -> list[dict]:
     rows = []
-    names = {"random_walk": ["drift"], "ar1": ["const", "trend", "lag_own"],
+    names = {"random_walk": ["drift"], DISCOUNTED: ["drift"], "ar1": ["const", "trend", "lag_own"],
              "var1": ["const", "trend", "lag_india_to_japan", "lag_japan_to_india"]}[process]
     se = fitted.standard_errors()
     for i, flow in enumerate(pf.FLOWS):

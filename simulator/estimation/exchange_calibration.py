@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from simulator.estimation.history import Series
+from simulator.history.series import Series
 
 __all__ = ["growth_rate", "arrivals_for_stock", "entrants_for_stock", "Hindcast", "hindcast_stock",
            "hindcast_table", "HINDCAST_GROWTH_SD", "GrowthEstimate", "resident_growth", "RESIDENT_SERIES",

@@ -18,6 +18,19 @@ Econometrics*, ch. 8; Gelman et al., *Bayesian Data Analysis*, 3rd ed., sect. 14
 short history gives honestly wider bands. Draws of A whose spectral radius is 1 or more (not
 stationary around a trend) are drawn again: the trend models assume stationarity.
 
+A random walk may also be fitted with *discounted* volatility (``volatility_discount`` d < 1): the
+drift is the mean growth over the whole history, with its sampling uncertainty (drift ~ N(mu_hat,
+Sigma_hat / m)), while the shocks' covariance weights each year's squared deviation by d^age,
+
+    Sigma_d = m_eff / (m_eff - 1) * sum_j w_j r_j r_j',   w_j = d^(m - j) / sum_i d^(m - i),
+    m_eff = (sum_j d^(m-j))^2 / sum_j d^(2(m-j)),
+
+the exponentially weighted estimate of forecasting practice (J.P. Morgan/Reuters 1996, *RiskMetrics
+Technical Document*, 4th ed.; the variance discounting of West & Harrison 1997, *Bayesian
+Forecasting and Dynamic Models*, 2nd ed.), used as a plug-in. It lets the bands follow a
+volatility that changed over the history (the flows swung harder around 2008-2012 than since) where
+the posterior above weights every year alike; the backtest chooses d out of sample (backtest.py).
+
 Least squares underestimates persistence in short samples (for an AR(1) with trend about
 (2 + 4 rho) / n; Marriott & Pope 1954, Biometrika 41; Shaman & Stine 1988, JASA 83), which would
 make the bands too narrow at long horizons. The trend models' coefficients are therefore
@@ -78,6 +91,7 @@ class ProcessFit:
     log_levels: np.ndarray
     results: list = field(repr=False)  # statsmodels RegressionResults, one per flow
     bias: np.ndarray | None = None  # (k, 2): bootstrap estimate of E[coef_hat] - coef (trend models)
+    volatility_discount: float | None = None  # random walk: plug-in discounted volatility (module docstring)
 
     @property
     def coefficients(self) -> np.ndarray:
@@ -102,8 +116,10 @@ class ProcessFit:
 
     @property
     def sigma(self) -> np.ndarray:
-        """Residual covariance, degrees-of-freedom adjusted."""
+        """Residual covariance, degrees-of-freedom adjusted (discounted for a random walk fitted so)."""
         e = self.residuals
+        if self.volatility_discount is not None:
+            return discounted_covariance(e, self.volatility_discount)
         return e.T @ e / (self.n_obs - REGRESSORS[self.process])
 
     def loglik(self) -> float:
@@ -136,7 +152,12 @@ class ProcessFit:
         return self._draws(self.coefficients[None].copy(), np.linalg.cholesky(self.sigma)[None])
 
     def draw(self, rng: np.random.Generator, n: int) -> ProcessDraws:
-        """n draws of the parameters from their posterior (module docstring)."""
+        """n draws of the parameters from their posterior (module docstring); for a random walk with
+        discounted volatility, the drift from its sampling distribution and the volatility as estimated."""
+        if self.volatility_discount is not None:
+            chol = np.broadcast_to(np.linalg.cholesky(self.sigma), (n, 2, 2)).copy()
+            drift = self.coefficients[0] + rng.standard_normal((n, 2)) @ chol[0].T / np.sqrt(self.n_obs)
+            return self._draws(drift[:, None, :], chol)
         coef, chol = self._posterior(rng, n)
         if self.process != "random_walk":
             for _ in range(MAX_REDRAWS):
@@ -183,14 +204,30 @@ class ProcessFit:
                             anchor_year=self.last_year)
 
 
+def discounted_covariance(residuals: np.ndarray, discount: float) -> np.ndarray:
+    """Sigma_d of the module docstring: each year's outer product weighted discount^age (the newest
+    year age 0), scaled by m_eff / (m_eff - 1); discount 1 is the usual unbiased estimate."""
+    if not 0 < discount <= 1:
+        raise ValueError(f"the volatility discount must lie in (0, 1], not {discount}")
+    e = np.asarray(residuals, dtype=float)
+    w = discount ** np.arange(len(e))[::-1]
+    m_eff = w.sum() ** 2 / (w**2).sum()
+    w = w / w.sum()
+    return (e * w[:, None]).T @ e * m_eff / (m_eff - 1)
+
+
 def fit(process: str, levels: pd.DataFrame, *, bootstrap: int = BOOTSTRAP_REPLICATIONS,
-        bootstrap_seed: int = 0) -> ProcessFit:
+        bootstrap_seed: int = 0, volatility_discount: float | None = None) -> ProcessFit:
     """Fit one candidate to yearly levels (index: consecutive years; columns: FLOWS, positive).
 
     `bootstrap`: replications for the trend models' bias correction (0: none).
+    `volatility_discount`: random walk only; d in (0, 1] for the plug-in discounted volatility of the
+    module docstring (None: the posterior draws of Sigma).
     """
     if process not in PROCESSES:
         raise ValueError(f"unknown process {process!r}; choose one of {', '.join(PROCESSES)}")
+    if volatility_discount is not None and (process != "random_walk" or not 0 < volatility_discount <= 1):
+        raise ValueError("a volatility discount in (0, 1] is for the random walk only")
     observed = levels[list(FLOWS)].dropna().sort_index()
     if len(observed) < 2:
         raise ValueError(f"{process}: {len(observed)} years of history; at least two are needed")
@@ -201,7 +238,7 @@ def fit(process: str, levels: pd.DataFrame, *, bootstrap: int = BOOTSTRAP_REPLIC
     if pairs < need:
         raise ValueError(f"{process}: {pairs} pairs of consecutive observed years; at least {need} are needed")
     results = _regress(process, years, y)
-    fitted = ProcessFit(process, years, y, results)
+    fitted = ProcessFit(process, years, y, results, volatility_discount=volatility_discount)
     if process != "random_walk" and bootstrap:
         fitted.bias = _bootstrap_bias(fitted, np.random.default_rng(bootstrap_seed), bootstrap)
     return fitted

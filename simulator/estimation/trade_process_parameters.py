@@ -50,11 +50,16 @@ def scenario_parameters(fitted: ProcessFit, draws: ProcessDraws, base_year: int)
             out[f"trade.trend_growth_{short}"] = _bounded_normal(draws.trend_growth[:, i], f"trade.trend_growth_{short}")
             out[f"trade.first_year_growth_{short}"] = _bounded_normal(first_year[:, i], f"trade.first_year_growth_{short}")
             out[f"trade.persistence_{short}"] = _bounded_normal(draws.transition[:, i, i], f"trade.persistence_{short}")
-        out[f"trade.volatility_{short}"] = _bounded_normal(sd[:, i], f"trade.volatility_{short}")
+        if fitted.volatility_discount is not None:  # a plug-in: the same in every draw
+            out[f"trade.volatility_{short}"] = round(float(np.median(sd[:, i])), 4)
+        else:
+            out[f"trade.volatility_{short}"] = _bounded_normal(sd[:, i], f"trade.volatility_{short}")
     if fitted.process == "var1":
         for path, entry in (("trade.spillover_to_india_to_japan", (0, 1)), ("trade.spillover_to_japan_to_india", (1, 0))):
             out[path] = _bounded_normal(draws.transition[:, entry[0], entry[1]], path)
     out["trade.shock_correlation"] = round(float(np.median(corr)), 3)
+    if fitted.volatility_discount is not None:
+        out["trade.volatility_discount"] = fitted.volatility_discount
     return out
 
 

@@ -28,10 +28,16 @@ def trade_years(scenario: Scenario) -> np.ndarray:
     return np.arange(scenario.params["trade.base_year"], scenario.years[-1] + 1)
 
 
+def trade_start_year(scenario: Scenario) -> int:
+    """The year the trade projection starts from: trade.start_year if set (or resolved from the
+    history), else the base year."""
+    return int(scenario.params.get("trade.start_year", scenario.params["trade.base_year"]))
+
+
 def shock_years(scenario: Scenario, prefix: str) -> np.ndarray:
     if prefix == "investment.fx_shock":
         return scenario.years[1:]  # the exchange-rate walk starts at its level in the first year
-    return trade_years(scenario)[1:]  # trade grows from the base year
+    return np.arange(trade_start_year(scenario) + 1, scenario.years[-1] + 1)  # trade grows from its start
 
 
 def _is_zero(value) -> bool:

@@ -15,7 +15,7 @@ from simulator.core import tariffs as tr_tariffs
 from simulator.core import trade as tr
 from simulator.core import trade_drivers as td
 from simulator.core import trade_process as tp
-from simulator.montecarlo.draws import DrawnParameters, trade_years
+from simulator.montecarlo.draws import DrawnParameters, trade_start_year, trade_years
 from simulator.montecarlo.exchange_levels import other_residents, stream_level
 from simulator.scenario import Fixed
 
@@ -85,14 +85,19 @@ def _trade(d: DrawnParameters, investment: Block) -> Block:
     all_years = trade_years(d.scenario)  # base year .. last horizon year
     horizon = slice(len(all_years) - T, None)
     since_base = years - all_years[0]
+    start = trade_start_year(d.scenario)
+    later_start = start > all_years[0]
 
-    def multiplier(path: str, relative_to: str | None = None) -> np.ndarray:
-        return tr_tariffs.tariff_multiplier(
+    def multiplier(path: str, relative_to: str | None = None, *, since_start: bool = False) -> np.ndarray:
+        m = tr_tariffs.tariff_multiplier(
             d.over_years(path, all_years), d.scalar("tariffs.elasticity_short_run"),
             d.scalar("tariffs.elasticity_long_run"), d.scalar("tariffs.years_to_long_run"),
-            relative_to=None if relative_to is None else d.over_years(relative_to, all_years))[..., horizon]
+            relative_to=None if relative_to is None else d.over_years(relative_to, all_years))
+        if since_start and later_start:  # a flow observed in the start year already carries the changes before it
+            return m[..., horizon] / m[..., start - all_years[0], None]
+        return m[..., horizon]
 
-    zeros = np.zeros((n, len(all_years) - 1))
+    zeros = np.zeros((n, all_years[-1] - start))
     z_x = d.shocks("trade.shock_india_to_japan")
     z_m = d.shocks("trade.shock_japan_to_india")
     z_x, z_m = tr.correlated_shocks(zeros if z_x is None else z_x, zeros if z_m is None else z_m,
@@ -100,27 +105,31 @@ def _trade(d: DrawnParameters, investment: Block) -> Block:
     k0 = d.scalar("investment.fdi_stock_start_usd_bn")
     x0 = d.scalar("trade.exports_india_to_japan_base_usd_bn")
     m0 = d.scalar("trade.exports_japan_to_india_base_usd_bn")
+    x_start, m_start = ((d.scalar("trade.start_exports_india_to_japan_usd_bn"),
+                         d.scalar("trade.start_exports_japan_to_india_usd_bn")) if later_start else (x0, m0))
 
-    exports_trend, imports_trend = _bilateral_process(d, x0, m0, z_x, z_m, since_base)
-    exports_trend, imports_trend = _macro_drivers(d, exports_trend, imports_trend, investment, since_base)
+    exports_trend, imports_trend = _bilateral_process(d, x_start, m_start, z_x, z_m, years - start)
+    exports_trend, imports_trend = _macro_drivers(d, exports_trend, imports_trend, start)
     export_base, import_base = _fdi_bases(d, investment)
     exports_bilateral = (
         exports_trend
         * tr.fdi_linkage(export_base, k0, d.scalar("trade.fdi_elasticity_exports"), d.scalar("trade.fdi_lag_exports_years"))
-        * multiplier("tariffs.japan_on_india"))
+        * multiplier("tariffs.japan_on_india", since_start=True))
     imports = (
         imports_trend
         * tr.fdi_linkage(import_base, k0, d.scalar("trade.fdi_elasticity_imports"), d.scalar("trade.fdi_lag_imports_years"))
-        * multiplier("tariffs.india_on_japan"))
+        * multiplier("tariffs.india_on_japan", since_start=True))
     us_before_tariff = tr.grown_flow(d.scalar("trade.exports_india_to_us_base_usd_bn"),
-                                     d.scalar("trade.growth_india_to_us"), 0.0, zeros, since_base)
+                                     d.scalar("trade.growth_india_to_us"), 0.0, np.zeros((n, len(all_years) - 1)),
+                                     since_base)
     us_multiplier = multiplier("tariffs.us_on_india", relative_to="tariffs.us_on_competitors")
     diverted = tr_tariffs.diverted_exports(us_before_tariff, us_multiplier, d.scalar("trade.us_tariff_coverage"))
     to_japan = np.broadcast_to(np.asarray(d.scalar("trade.diversion_share_to_japan"))[..., None] * diverted, (n, T))
+    to_india = _japan_diverted_to_india(d, multiplier, since_base)
     exports = np.broadcast_to(exports_bilateral + to_japan, (n, T))
-    imports = np.broadcast_to(imports, (n, T))
+    imports = np.broadcast_to(imports if to_india is None else imports + to_india, (n, T))
     balance = tr.trade_balance(exports, imports)
-    base_balance = np.asarray(x0 - m0)[..., None]
+    base_balance = np.asarray(x0 - m0)[..., None]  # the reference stays the base year, whatever the start
     return {
         "trade.exports_india_to_japan": np.ascontiguousarray(exports),
         "trade.exports_japan_to_india": np.ascontiguousarray(imports),
@@ -129,18 +138,35 @@ def _trade(d: DrawnParameters, investment: Block) -> Block:
         "trade.balance_change": np.broadcast_to(balance - base_balance, (n, T)).copy(),
         "trade.cover_ratio": exports / imports,
         "trade.diverted_to_japan": np.ascontiguousarray(to_japan),
+        "trade.diverted_to_india": np.zeros((n, T)) if to_india is None else np.ascontiguousarray(to_india),
         "trade.exports_india_to_us": np.broadcast_to(
             us_before_tariff - diverted, (n, T)).copy(),
     }
 
 
-def _bilateral_process(d: DrawnParameters, x0, m0, z_x, z_m, since_base) -> tuple[np.ndarray, np.ndarray]:
-    """Both flows before FDI and tariffs, for the horizon years: the scenario's `trade.process`."""
+def _japan_diverted_to_india(d: DrawnParameters, multiplier, since_base) -> np.ndarray | None:
+    """phi_IN * D^J_t: Japan's exports pushed out of the US by its tariff relative to its competitors',
+    the share reaching India; None when the channel is off (no flow, no share), so that the
+    imports are then exactly those of a scenario without it."""
+    if _is_zero(d.scenario.params["trade.exports_japan_to_us_base_usd_bn"]) or \
+            _is_zero(d.scenario.params["trade.diversion_share_to_india"]):
+        return None
+    n, T = d.n, len(d.scenario.years)
+    before = tr.grown_flow(d.scalar("trade.exports_japan_to_us_base_usd_bn"), d.scalar("trade.growth_japan_to_us"),
+                           0.0, np.zeros((n, int(np.max(since_base)))), since_base)
+    pushed = tr_tariffs.diverted_exports(before, multiplier("tariffs.us_on_japan", relative_to="tariffs.us_on_japan_competitors"),
+                                         d.scalar("trade.us_tariff_coverage_japan"))
+    return np.broadcast_to(np.asarray(d.scalar("trade.diversion_share_to_india"))[..., None] * pushed, (n, T))
+
+
+def _bilateral_process(d: DrawnParameters, x0, m0, z_x, z_m, since_start) -> tuple[np.ndarray, np.ndarray]:
+    """Both flows before FDI and tariffs, for the horizon years: the scenario's `trade.process`, from
+    its start (the base year unless the scenario starts later; only the random walk can)."""
     if d["trade.process"] == "random_walk":
         return (tr.grown_flow(x0, d.scalar("trade.growth_india_to_japan"), d.scalar("trade.volatility_india_to_japan"),
-                              z_x, since_base),
+                              z_x, since_start),
                 tr.grown_flow(m0, d.scalar("trade.growth_japan_to_india"), d.scalar("trade.volatility_japan_to_india"),
-                              z_m, since_base))
+                              z_m, since_start))
     flows = ("india_to_japan", "japan_to_india")
     var1 = d["trade.process"] == "var1"
     transition = tp.transition_matrix(
@@ -154,7 +180,7 @@ def _bilateral_process(d: DrawnParameters, x0, m0, z_x, z_m, since_base) -> tupl
                                                       for f in flows)), axis=-1)
     gap = tp.gap_from_first_year_growth(pair("trend_growth"), pair("first_year_growth"), transition)
     growth = tp.trend_reverting_growth(pair("trend_growth"), gap, transition, innovations)
-    picked = growth[:, np.asarray(since_base) - 1]  # the horizon years among base+1 .. last
+    picked = growth[:, np.asarray(since_start) - 1]  # the horizon years among base+1 .. last
     return (np.asarray(x0)[..., None] * picked[..., 0],
             np.asarray(m0)[..., None] * picked[..., 1])
 
@@ -180,27 +206,37 @@ def _fdi_bases(d: DrawnParameters, investment: Block) -> tuple[np.ndarray, np.nd
     return exports, imports
 
 
-def _macro_drivers(d: DrawnParameters, exports, imports, investment: Block, since_base):
-    """The importers' GDP and the yen (core.trade_drivers); skipped where the elasticity is exactly 0."""
-    after_base = trade_years(d.scenario)[1:]
-    pick = np.asarray(since_base) - 1  # horizon years among the years after the base year
+def _macro_drivers(d: DrawnParameters, exports, imports, start: int):
+    """GDP of importer and exporter, and the yen (core.trade_drivers), from the year after the start;
+    each skipped where its elasticity is exactly 0.
+
+    The yen acts through the scenario's level path of the rate (`investment.fx_jpy_per_usd`), not
+    through the drawn random walk around it: the flows' own shocks were estimated on a history that
+    already contains the yen's year-to-year moves, so adding the walk's draws would count that
+    uncertainty twice (docs/model.md 2.2). The pledge's dollar value still uses the drawn rate.
+    """
+    years = d.scenario.years
+    after_start = np.arange(start + 1, years[-1] + 1)
+    pick = years - start - 1  # horizon years among the years after the start
 
     def income(country: str, elasticity: str) -> np.ndarray | float:
         if _is_zero(d.scenario.params[elasticity]):
             return 1.0
-        return td.income_multiplier(d.over_years(f"macro.gdp_growth_{country}", after_base),
-                                    d.over_years(f"macro.gdp_reference_growth_{country}", after_base),
+        return td.income_multiplier(d.over_years(f"macro.gdp_growth_{country}", after_start),
+                                    d.over_years(f"macro.gdp_reference_growth_{country}", after_start),
                                     d.scalar(elasticity))[..., pick]
 
     def yen(elasticity: str, sign: float) -> np.ndarray | float:
         if _is_zero(d.scenario.params[elasticity]):
             return 1.0
-        return td.exchange_rate_multiplier(investment["investment.fx_jpy_per_usd"],
+        return td.exchange_rate_multiplier(d.over_years("investment.fx_jpy_per_usd"),
                                            d.scalar("trade.fx_reference_jpy_per_usd"),
                                            sign * np.asarray(d.scalar(elasticity)))
     return (exports * income("japan", "trade.income_elasticity_india_to_japan")
+            * income("india", "trade.exporter_income_elasticity_india_to_japan")
             * yen("trade.fx_elasticity_india_to_japan", -1.0),
             imports * income("india", "trade.income_elasticity_japan_to_india")
+            * income("japan", "trade.exporter_income_elasticity_japan_to_india")
             * yen("trade.fx_elasticity_japan_to_india", +1.0))
 
 

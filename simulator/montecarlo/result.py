@@ -41,7 +41,7 @@ class Result(SummaryAnswers):
     >>> import simulator
     >>> result = simulator.run(simulator.load_scenario("baseline"), draws=200, seed=1)
     >>> result
-    <Result 'baseline': 200 draws × 2025-2034, 28 variables>
+    <Result 'baseline': 200 draws × 2025-2034, 29 variables>
     >>> result["trade.balance"].dims
     ('draw', 'year')
     >>> list(result.summary().columns)

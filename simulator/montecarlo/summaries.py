@@ -112,7 +112,7 @@ class RunSummary(SummaryAnswers):
     >>> scenario = simulator.load_scenario("baseline").with_params({"scenario.draws": 200, "scenario.seed": 1})
     >>> summary = run_streamed(scenario)  # keeps no draws, writes nothing
     >>> summary
-    <RunSummary 'baseline': 200 draws × 2025-2034, 28 variables, ensemble none>
+    <RunSummary 'baseline': 200 draws × 2025-2034, 29 variables, ensemble none>
     >>> summary.quantile_method
     'log-histogram'
     >>> list(summary.bands("trade.balance").columns)

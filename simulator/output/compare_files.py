@@ -14,6 +14,7 @@ from simulator.montecarlo.comparison import Comparison
 from simulator.variables import VARIABLES
 from simulator.scenario.loader import display
 from simulator.output.files import CSV_DIALECT, atomic_folder, check_finite, for_netcdf3, iamc_table, sha256_file, versions, write_events
+from simulator.output.history_overlay import resolve_history
 from simulator.output.plots import comparison_fan, difference_fan, draw_all, file_figure, finish_figure, plain_text
 
 
@@ -39,17 +40,19 @@ def comparison_plots(comparison: Comparison) -> list[tuple[str, str, str | None]
 
 
 def write_comparison_plots(comparison: Comparison, folder: Path, progress=None,
-                           processes: int | None = None) -> list[Path]:
+                           processes: int | None = None, history=None) -> list[Path]:
     """The overlays and differences, PNG and SVG; `progress(done, total)` after each one; on
-    `processes` processes (plots.draw_all)."""
+    `processes` processes (plots.draw_all). Trade overlays show the observed series of `history`
+    (the shipped seeds/history by default); a paired difference has no observed counterpart."""
     folder.mkdir(parents=True, exist_ok=True)
+    history = resolve_history(history)  # read once, before the drawing processes fork
     label = dict(zip(comparison.names, comparison.labels))
 
     def render(plan) -> list[Path]:
         name, variable, other = plan
         fig, ax = file_figure()
         if other is None:
-            comparison_fan(comparison.results, variable, ax=ax, labels=list(comparison.labels))
+            comparison_fan(comparison.results, variable, ax=ax, labels=list(comparison.labels), history=history)
         else:
             difference_fan(comparison.difference(variable, other), variable,
                            f"{label[other]} minus {comparison.labels[0]} (paired)", ax=ax)
@@ -66,10 +69,11 @@ def ensemble(comparison: Comparison) -> xr.Dataset:
 
 
 def write_comparison(comparison: Comparison, out_dir: Path, *, force: bool = False, plots: bool = True,
-                     elapsed_s: float = 0.0, progress=None, started: float | None = None) -> Path:
+                     elapsed_s: float = 0.0, progress=None, started: float | None = None, history=None) -> Path:
     """comparison.csv, summaries.csv, headline_differences.csv, events.csv, event_differences.csv, iamc.csv,
     ensemble.nc, plots/ and manifest.json, atomically. `started` (a time.perf_counter() reading)
-    makes the manifest's elapsed_s cover everything up to writing it."""
+    makes the manifest's elapsed_s cover everything up to writing it. `history`: the observed series
+    the trade overlays show (write_comparison_plots)."""
     for r in comparison.results:
         check_finite(r.dataset, display(r.scenario.files[0]) if r.scenario.files else r.scenario.name)
     with atomic_folder(Path(out_dir), force) as tmp:
@@ -89,7 +93,7 @@ def write_comparison(comparison: Comparison, out_dir: Path, *, force: bool = Fal
             tmp / "iamc.csv", **CSV_DIALECT)
         for_netcdf3(ensemble(comparison)).to_netcdf(tmp / "ensemble.nc", engine="scipy", format="NETCDF3_64BIT")
         if plots:
-            write_comparison_plots(comparison, tmp / "plots", progress=progress)
+            write_comparison_plots(comparison, tmp / "plots", progress=progress, history=history)
         files = {str(p.relative_to(tmp)): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
         ref = comparison.reference.scenario
         doc = {"kind": "comparison", "scenarios": [

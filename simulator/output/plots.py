@@ -21,6 +21,8 @@ from matplotlib.figure import Figure
 from simulator._version import __version__
 from simulator.montecarlo.result import Result
 from simulator.variables import VARIABLES
+from simulator.output.history_overlay import (draw_observed, has_history, history_legend, mark_base_year, observed,
+                                              overlay_history, resolve_history, start_year)
 from simulator.output.labels import fiscal_year, is_fiscal, unit_label
 
 
@@ -100,20 +102,28 @@ def sector_stack(result: Result, *, ax=None):
     return ax
 
 
-def trade_panel(result: Result, *, ax=None):
-    """India's exports to and imports from Japan, and the balance, with 90% bands."""
+def trade_panel(result: Result, *, ax=None, history=None):
+    """India's exports to and imports from Japan, and the balance, with 90% bands, the observed
+    years leading into them and the base year. `history`: a `load_history` result or a folder (the
+    shipped seeds/history by default; {} for none)."""
     if ax is None:
         ax = new_axes()
+    history = resolve_history(history)
+    base_year = result.scenario.params["trade.base_year"]
+    drawn = []
     for name, color, label in (("trade.exports_india_to_japan", "C2", "India → Japan"),
                                ("trade.exports_japan_to_india", "C1", "Japan → India"),
                                ("trade.balance", "C3", "balance (India)")):
         bands = result.bands(name)
         ax.fill_between(bands.index, bands["p05"], bands["p95"], color=color, alpha=0.15, linewidth=0)
         ax.plot(bands.index, bands["p50"], color=color, linewidth=2, label=label)
+        drawn.append(observed(name, history, base_year, int(bands.index.max())))
+        draw_observed(ax, drawn[-1], color)  # each series in its colour, so the reader can follow it
     ax.axhline(0, color="0.5", linewidth=0.8)
+    mark_base_year(ax, base_year, start_year(result.scenario))
     ax.set(ylabel=axis_unit("usd_bn"), title="India-Japan goods trade")
     year_axis(ax, fiscal=True)
-    ax.legend(fontsize=8, frameon=False)
+    history_legend(ax, drawn)
     ax.grid(alpha=0.3)
     return ax
 
@@ -139,20 +149,27 @@ def exchange_panel(result: Result, *, ax=None):
     return ax
 
 
-def comparison_fan(results, variable: str, *, ax=None, labels=None):
+def comparison_fan(results, variable: str, *, ax=None, labels=None, history=None):
     """Overlaid fan charts (median and 90% band) of one variable for several scenarios; `labels`
-    name them in the legend (their scenario names by default)."""
+    name them in the legend (their scenario names by default). A trade variable with an observed
+    series gets it and each scenario's base year, from `history` as in `trade_panel`."""
     if ax is None:
         ax = new_axes()
     labels = labels or [r.scenario.name for r in results]
+    last_year = None
     for i, (r, label) in enumerate(zip(results, labels)):
         bands = r.bands(variable)
         ax.fill_between(bands.index, bands["p05"], bands["p95"], color=f"C{i}", alpha=0.15, linewidth=0)
         ax.plot(bands.index, bands["p50"], color=f"C{i}", linewidth=2, label=plain_text(label))
+        last_year = max(int(bands.index.max()), last_year or 0)
     info = VARIABLES[variable]
     ax.set(ylabel=axis_unit(info.unit), title=f"{info.label}: medians and 90% bands")
     year_axis(ax, is_fiscal(variable))
-    ax.legend(fontsize=8, frameon=False)
+    if has_history(variable):  # also makes the legend
+        overlay_history(ax, variable, resolve_history(history), [r.scenario.params["trade.base_year"] for r in results],
+                        last_year, start_years=[start_year(r.scenario) for r in results])
+    else:
+        ax.legend(fontsize=8, frameon=False)
     ax.grid(alpha=0.3)
     return ax
 
@@ -231,15 +248,18 @@ def source_line(result: Result) -> str:
                       "base figures: seeds/article_figures.toml and docs/model.md")
 
 
-def write_fan_charts(result: Result, folder: Path, progress=None, processes: int | None = None) -> list[Path]:
+def write_fan_charts(result: Result, folder: Path, progress=None, processes: int | None = None,
+                     history=None) -> list[Path]:
     """A fan chart per headline variable, and the sector, trade and exchange panels (PNG and SVG).
-    `progress(done, total)` is called as each plot is written; `processes` as in `draw_all`."""
+    `progress(done, total)` is called as each plot is written; `processes` as in `draw_all`; the
+    trade charts show the observed series of `history` (as in `trade_panel`)."""
     folder.mkdir(parents=True, exist_ok=True)
+    history = resolve_history(history)  # read once, before the drawing processes fork
     headline = [name for name in result.variables if VARIABLES[name].headline]
     panels = [name for name in ("investment_by_sector", "trade", "exchange")
               if name != "exchange" or result.scenario.names("exchange.streams")]
     jobs = [("fan", name) for name in headline] + [("panel", name) for name in panels]
-    return draw_all(jobs, lambda job: _render(result, folder, job), progress, processes)
+    return draw_all(jobs, lambda job: _render(result, folder, job, history), progress, processes)
 
 
 def draw_all(jobs: list, render, progress=None, processes: int | None = None) -> list[Path]:
@@ -282,11 +302,14 @@ def _render_forked(job) -> list[Path]:
     return _RENDER(job)
 
 
-def _render(result, folder: Path, job) -> list[Path]:
+def _render(result, folder: Path, job, history) -> list[Path]:
     kind, name = job
     fig, ax = file_figure()
     if kind == "panel":
-        _PANELS[name](result, ax=ax)
+        if name == "trade":
+            trade_panel(result, ax=ax, history=history)
+        else:
+            _PANELS[name](result, ax=ax)
         return finish_figure(fig, folder / name, source_line(result))
     info = VARIABLES[name]
     subtitle = textwrap.shorten(result.scenario.title, width=95, placeholder=" …")
@@ -296,6 +319,9 @@ def _render(result, folder: Path, job) -> list[Path]:
                    label=f"{fiscal_year(result.scenario.params['trade.base_year'])} level")
         ax.axhline(0.0, color="0.6", linewidth=0.8)
         ax.legend(loc="best", fontsize=8, frameon=False)
+    if has_history(name):
+        overlay_history(ax, name, history, [result.scenario.params["trade.base_year"]], int(result.bands(name).index.max()),
+                        start_years=[start_year(result.scenario)])
     return finish_figure(fig, folder / name, source_line(result))
 
 

@@ -12,12 +12,13 @@ import pandas as pd
 
 from simulator.variables import VARIABLES
 from simulator.output.folders import verified
+from simulator.output.history_overlay import has_history
 from simulator.output.labels import format_value, is_fiscal, year_label
 
 PANELS = {  # run plots that are not one variable's fan chart, each after the block it belongs to
     "investment": ("investment_by_sector", "Pledge disbursed by sector (medians of each sector, stacked)"),
-    "trade": ("trade", "India–Japan goods trade: exports both ways and India's balance, medians and 90% bands "
-                       "(fiscal years)"),
+    "trade": ("trade", "India–Japan goods trade: exports both ways and India's balance, medians and 90% bands, "
+                       "after the observed years (hollow: unverified) and the base year (fiscal years)"),
     "exchange": ("exchange", "People exchanged and skilled workers arrived, against the Action Plan's targets"),
 }
 FLOWS_PLOTS = {"backlog": "People waiting at each stage at year end, stages in the order people pass them "
@@ -26,9 +27,13 @@ FLOWS_PLOTS = {"backlog": "People waiting at each stage at year end, stages in t
                "skilled_stock": "Skilled Indian workers in Japan at year end (simpy replications)"}
 
 
+OBSERVED = ", after the observed years (hollow: unverified) and the base year"
+
+
 def _fan_caption(variable: str) -> str:
     fiscal = " (fiscal years)" if is_fiscal(variable) else ""
-    return f"{VARIABLES[variable].label}: median, 50% and 90% bands{fiscal}"
+    observed = OBSERVED if has_history(variable) else ""
+    return f"{VARIABLES[variable].label}: median, 50% and 90% bands{observed}{fiscal}"
 
 
 def run_plots(manifest: dict) -> list[tuple[str, str]]:
@@ -51,7 +56,8 @@ def comparison_plots(manifest: dict) -> list[tuple[str, str]]:
         if not info.headline:
             continue
         fiscal = " (fiscal years)" if is_fiscal(v) else ""
-        out.append((f"compare_{v}", f"{info.label}: each scenario's median and 90% band{fiscal}"))
+        observed = OBSERVED if has_history(v) else ""
+        out.append((f"compare_{v}", f"{info.label}: each scenario's median and 90% band{observed}{fiscal}"))
         out += [(f"difference_{name}_{v}", f"{info.label}: {label[name]} minus {label.get(reference, reference)}, "
                                            f"paired draw by draw (median, 50% and 90% bands){fiscal}")
                 for name in label if name != reference]

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 
 def save_results(result: "Result | Comparison", folder: str | Path, *, plots: bool = True, report: bool = True,
-                 force: bool = False) -> Path:
+                 force: bool = False, history=None) -> Path:
     """Write the results folder of a run (:func:`run`) or a comparison (:func:`compare`).
 
     The folder is the one ``ijsim run`` (or ``ijsim compare``) writes, so ``ijsim report`` and
@@ -42,6 +42,10 @@ def save_results(result: "Result | Comparison", folder: str | Path, *, plots: bo
         Write report.html as well.
     force : bool, default False
         Replace an existing folder.
+    history : str, pathlib.Path or dict, optional
+        The observed series the trade fan charts show leading into the projection: a history
+        folder or series CSV, or what :func:`load_history` returned. By default the shipped
+        ``seeds/history``.
 
     Returns
     -------
@@ -73,12 +77,15 @@ def save_results(result: "Result | Comparison", folder: str | Path, *, plots: bo
     if isinstance(result, Comparison):
         from simulator.output.compare_files import write_comparison
 
-        write_comparison(result, folder, force=force, plots=plots)
+        write_comparison(result, folder, force=force, plots=plots, history=history)
     else:
+        import functools
+
         from simulator.output.files import write_results
         from simulator.output.plots import write_fan_charts
 
-        write_results(result, folder, force=force, plots=plots, plot_writer=write_fan_charts if plots else None)
+        writer = functools.partial(write_fan_charts, history=history)
+        write_results(result, folder, force=force, plots=plots, plot_writer=writer if plots else None)
     if report:
         write_report(folder)
     return folder

@@ -81,6 +81,7 @@ def cross_checks(loaded: LoadedDocument, values: dict[str, Any]) -> list[tuple[s
                       or ["trade.base_year"])
         problems.append(problem(key, f"the horizon must start after the trade base year "
                                      f"(horizon_start = {horizon_start}, trade.base_year = {base_year})"))
+    problems += _start_checks(values, process, base_year, horizon_start)
     midpoint = values.get("investment.disbursement.midpoint_years")
     if midpoint is not None and midpoint.support()[1] > pledge_years:
         problems.append(problem("investment.disbursement.midpoint_years",
@@ -88,6 +89,40 @@ def cross_checks(loaded: LoadedDocument, values: dict[str, Any]) -> list[tuple[s
                                 f"{pledge_years} years", "investment.pledge_years"))
     problems += _exchange_checks(loaded, values)
     return problems
+
+
+START_VALUES = ("trade.start_exports_india_to_japan_usd_bn", "trade.start_exports_japan_to_india_usd_bn")
+
+
+def _start_checks(values: dict[str, Any], process: str, base_year: int, horizon_start: int) -> list[tuple[str, ...]]:
+    """A projection that starts later than the base year: from the history, or from values given by hand."""
+    out = []
+    start = values.get("trade.start", SPECS["trade.start"].default)
+    given = [k for k in ("trade.start_year", *START_VALUES) if k in values]
+    if start == "history":
+        if process != "random_walk":
+            out.append(("trade.start", f"'history' needs process = 'random_walk' (process is '{process}'): the "
+                                       "trend models are anchored at the base year's gap from trend", "trade.process"))
+        if "trade.start_year" in values:  # the values may be a user's own figures for that year, the year may not
+            out.append(("trade.start_year", "set from the history when trade.start = 'history' (its newest year); "
+                                            "leave it out, or set start = 'base' and the year by hand", "trade.start"))
+        return out
+    if "trade.history" in values:
+        out.append(("trade.history", "only used with trade.start = 'history'", "trade.start"))
+    if given and len(given) < 3:
+        missing = [k for k in ("trade.start_year", *START_VALUES) if k not in values]
+        out.append((given[0], f"a start by hand needs trade.start_year and both start values; missing: "
+                              f"{', '.join(missing)}", *missing))
+    elif given:
+        year = values["trade.start_year"]
+        if process != "random_walk":
+            out.append(("trade.start_year", f"a later start needs process = 'random_walk' (process is '{process}')",
+                        "trade.process"))
+        if not base_year <= year < horizon_start:
+            out.append(("trade.start_year", f"must lie between the base year and the horizon's start "
+                                            f"({base_year} <= start_year < {horizon_start}), not {year}",
+                        "trade.base_year", "scenario.horizon_start"))
+    return out
 
 
 def _exchange_checks(loaded: LoadedDocument, values: dict[str, Any]) -> list[tuple[str, ...]]:

@@ -210,6 +210,13 @@ def _build(loaded: LoadedDocument) -> Scenario:
     def setting(path: str) -> Any:
         return values.get(path, SPECS[path].default_value())
 
+    if params.get("trade.start") == "history":
+        from simulator.scenario.trade_start import resolve_start
+
+        problems = resolve_start(loaded, params, setting("trade.base_year"), setting("scenario.horizon_start"),
+                                 explicit=frozenset(values))
+        if problems:
+            raise ScenarioError(problems)
     name = values["scenario.name"]
     return Scenario(
         name=name, title=values.get("scenario.title", name), description=setting("scenario.description"),

@@ -190,6 +190,33 @@ TRADE = (
     ParamSpec("trade", "exports_japan_to_india_base_usd_bn", "Japan's exports to India in the base year",
               "usd_bn", "number", seed="exports_japan_to_india_usd_bn", low=0, low_open=True, uncertain=True,
               limits=(MIN_FLOW_USD_BN, MAX_FLOW_USD_BN)),
+    ParamSpec("trade", "start", "Where the projection starts", "", "choice", default="base",
+              choices=("base", "history"),
+              description="base: from the base-year values above; history: from the newest year of the "
+                          "history (trade.history), a whole year's value or, where only its first months "
+                          "are published, their nowcast with its uncertainty (docs/model.md 2.1). Needs "
+                          "process = 'random_walk'. Balances are still compared with the base year."),
+    ParamSpec("trade", "history", "History folder the start is read from", "", "string", default="",
+              description="Relative to the scenario file; empty: the shipped seeds/history."),
+    ParamSpec("trade", "start_year", "Year the projection starts from (fiscal year)", "year", "integer",
+              low=2000, high=2099,
+              description="Set by trade.start = 'history' (or by hand, with the start_* values); "
+                          "default: trade.base_year."),
+    ParamSpec("trade", "start_exports_india_to_japan_usd_bn", "India's exports to Japan in the start year",
+              "usd_bn", "number", low=0, low_open=True, uncertain=True, limits=(MIN_FLOW_USD_BN, MAX_FLOW_USD_BN),
+              description="Set by trade.start = 'history' (a lognormal when the year is a nowcast) unless "
+                          "given: a figure of one's own for that year."),
+    ParamSpec("trade", "start_exports_japan_to_india_usd_bn", "Japan's exports to India in the start year",
+              "usd_bn", "number", low=0, low_open=True, uncertain=True, limits=(MIN_FLOW_USD_BN, MAX_FLOW_USD_BN),
+              description="Set by trade.start = 'history' (a lognormal when the year is a nowcast) unless "
+                          "given: a figure of one's own for that year."),
+    ParamSpec("trade", "volatility_discount", "How the history's years are weighted in the volatility estimate",
+              "", "number", default=0.0, low=0, high=1,
+              description="For `ijsim calibrate` and `ijsim backtest`, not for the run: 0 means the random "
+                          "walk's growth_* and volatility_* are set by hand and are used as written at "
+                          "every backtest origin; a discount d in (0, 1] means they were estimated, "
+                          "the squared shocks weighted d^age (1: equally), and are re-estimated at each "
+                          "origin (docs/model.md 2.6)."),
     ParamSpec("trade", "growth_india_to_japan", "Median annual growth of India's exports to Japan", "1/year",
               "number", default=0.0, low=-0.5, high=1.0, uncertain=True),
     ParamSpec("trade", "growth_japan_to_india", "Median annual growth of Japan's exports to India", "1/year",
@@ -250,6 +277,13 @@ TRADE = (
     ParamSpec("trade", "income_elasticity_india_to_japan", "Elasticity of India's exports to Japan to Japan's "
               "real GDP", "", "number", default=0.0, low=-1, high=5, uncertain=True,
               description="epsilon_X: on growth above macro.gdp_reference_growth_japan."),
+    ParamSpec("trade", "exporter_income_elasticity_india_to_japan", "Elasticity of India's exports to Japan to "
+              "India's real GDP", "", "number", default=0.0, low=-1, high=5, uncertain=True,
+              description="The exporter's income in the gravity form: on growth above "
+                          "macro.gdp_reference_growth_india (docs/model.md 2.2)."),
+    ParamSpec("trade", "exporter_income_elasticity_japan_to_india", "Elasticity of Japan's exports to India to "
+              "Japan's real GDP", "", "number", default=0.0, low=-1, high=5, uncertain=True,
+              description="The exporter's income: on growth above macro.gdp_reference_growth_japan."),
     ParamSpec("trade", "fx_elasticity_japan_to_india", "Elasticity of Japan's exports to India (US$) to the yen "
               "per dollar", "", "number", default=0.0, low=-3, high=3, uncertain=True,
               description="eta_M: a weaker yen (more JPY per USD) raises the flow when > 0; net of valuation."),
@@ -271,6 +305,16 @@ TRADE = (
               description="Exempt goods (e.g. those under other US tariff regimes) keep their market."),
     ParamSpec("trade", "diversion_share_to_japan", "Share of exports diverted from the US that reaches Japan",
               "share", "number", default=0.0, low=0, high=1, uncertain=True, description="phi_JP."),
+    ParamSpec("trade", "exports_japan_to_us_base_usd_bn", "Japan's exports to the US in the base year",
+              "usd_bn", "number", default=0.0, low=0, uncertain=True, limits=(None, MAX_FLOW_USD_BN),
+              description="E^J_0: the flow that US tariffs on Japan may push towards other markets, India among them."),
+    ParamSpec("trade", "growth_japan_to_us", "Annual growth of Japan's exports to the US before tariffs",
+              "1/year", "number", default=0.0, low=-0.5, high=1.0, uncertain=True),
+    ParamSpec("trade", "us_tariff_coverage_japan", "Share of Japan's exports to the US that the US tariff covers",
+              "share", "number", default=1.0, low=0, high=1, uncertain=True),
+    ParamSpec("trade", "diversion_share_to_india", "Share of Japan's exports diverted from the US that reaches India",
+              "share", "number", default=0.0, low=0, high=1, uncertain=True,
+              description="phi_IN: adds to Japan's exports to India (docs/model.md 2.2)."),
 )
 
 TARIFFS = (
@@ -287,6 +331,13 @@ TARIFFS = (
               "share", "number", default=0.0, low=0, high=10, time_varying=True,
               description="On top of MFN, as a fraction. Exports are diverted from the US by India's tariff "
                           "relative to this one: a tariff every exporter pays diverts nothing."),
+    ParamSpec("tariffs", "us_on_japan", "Additional US tariff on Japanese goods", "share", "number",
+              default=0.0, low=0, high=10, time_varying=True,
+              description="As a fraction, path over fiscal years; pushes Japan's exports out of the US "
+                          "relative to tariffs.us_on_japan_competitors."),
+    ParamSpec("tariffs", "us_on_japan_competitors", "Additional US tariff on Japan's competitors in the US market",
+              "share", "number", default=0.0, low=0, high=10, time_varying=True,
+              description="A tariff Japan and its competitors pay alike diverts nothing."),
     ParamSpec("tariffs", "elasticity_short_run", "Trade elasticity in the year a tariff change takes effect",
               "", "number", default=0.76, low=0, high=20, uncertain=True, source=BOEHM + ": about 0.76 after one year"),
     ParamSpec("tariffs", "elasticity_long_run", "Long-run trade elasticity", "", "number", default=2.0,

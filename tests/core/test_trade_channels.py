@@ -10,9 +10,17 @@ from simulator.scenario import scenario_from_dict
 from tests.conftest import SCENARIOS
 
 
+BASE = simulator.load_scenario(SCENARIOS / "baseline.toml")
+START = BASE.params["trade.start_year"]  # the baseline starts from the history's newest year (FY2024-25)
+YEARS_SINCE_START = np.arange(2025, 2035) - START
+# The channels one test does not look at, off, so that each test sees one channel alone.
+IMPORTER_ONLY = {"trade.exporter_income_elasticity_india_to_japan": 0.0,
+                 "trade.exporter_income_elasticity_japan_to_india": 0.0}
+
+
 def run(doc: dict, draws: int = 300):
     """A small scenario over the shipped baseline's uncertainties (same seed: common random numbers)."""
-    base = simulator.load_scenario(SCENARIOS / "baseline.toml")
+    base = BASE
     scenario = base.with_params({"scenario.draws": draws, **doc}) if doc else base.with_params({"scenario.draws": draws})
     return simulator.run(scenario, threads=1).dataset
 
@@ -26,12 +34,14 @@ def test_income_and_yen_multipliers_closed_form():
 
 
 def test_higher_india_growth_raises_imports_from_japan():
-    elastic = {"trade.income_elasticity_japan_to_india": 1.5}
+    """From the year after the start: the start year's flows are observed (or nowcast), GDP growth
+    before them is in them already."""
+    elastic = {"trade.income_elasticity_japan_to_india": 1.5, **IMPORTER_ONLY}
     low = run({**elastic, "macro.gdp_growth_india": 0.06})
     high = run({**elastic, "macro.gdp_growth_india": 0.08})
     m_low, m_high = low["trade.exports_japan_to_india"].values, high["trade.exports_japan_to_india"].values
     assert np.all(m_high > m_low)
-    np.testing.assert_allclose(m_high / m_low, np.broadcast_to((1.08 / 1.06) ** (1.5 * (np.arange(2025, 2035) - 2023)),
+    np.testing.assert_allclose(m_high / m_low, np.broadcast_to((1.08 / 1.06) ** (1.5 * YEARS_SINCE_START),
                                                                m_low.shape), rtol=1e-12)
     np.testing.assert_array_equal(low["trade.exports_india_to_japan"].values, high["trade.exports_india_to_japan"].values)
 
@@ -39,9 +49,9 @@ def test_higher_india_growth_raises_imports_from_japan():
 def test_higher_japan_growth_raises_india_exports_to_japan_even_at_unit_elasticity():
     """Japan's GDP drives India's exports to Japan (not the other flow). An elasticity of exactly 1 is
     an ordinary value: only an elasticity of exactly 0 skips the channel."""
-    years = np.arange(2025, 2035) - 2023
+    years = YEARS_SINCE_START
     for elasticity in (1.0, 1.5):
-        elastic = {"trade.income_elasticity_india_to_japan": elasticity}
+        elastic = {"trade.income_elasticity_india_to_japan": elasticity, **IMPORTER_ONLY}
         low = run({**elastic, "macro.gdp_growth_japan": 0.01})
         high = run({**elastic, "macro.gdp_growth_japan": 0.03})
         bilateral = [r["trade.exports_india_to_japan"] - r["trade.diverted_to_japan"] for r in (low, high)]
@@ -51,14 +61,48 @@ def test_higher_japan_growth_raises_india_exports_to_japan_even_at_unit_elastici
                                       high["trade.exports_japan_to_india"].values)
 
 
-def test_weaker_yen_lowers_india_balance_with_japan():
-    elastic = {"trade.fx_elasticity_japan_to_india": 0.5, "trade.fx_elasticity_india_to_japan": 0.5}
-    steady = run(elastic)
-    weak = run({**elastic, "investment.fx_jpy_per_usd": {"2025": 147.06, "2030": 176.5, "interpolation": "linear"}})
+def test_exporter_income_moves_the_exporters_flow_by_its_closed_form():
+    """Gravity's exporter term: India's GDP moves India's exports to Japan, Japan's GDP Japan's exports
+    to India, each by ((1 + g) / (1 + g_ref))^elasticity a year from the start."""
+    off = {"trade.income_elasticity_india_to_japan": 0.0, "trade.income_elasticity_japan_to_india": 0.0}
+    for country, elasticity, flow, other in (
+            ("india", "trade.exporter_income_elasticity_india_to_japan", "trade.exports_india_to_japan",
+             "trade.exports_japan_to_india"),
+            ("japan", "trade.exporter_income_elasticity_japan_to_india", "trade.exports_japan_to_india",
+             "trade.exports_india_to_japan")):
+        doc = {**off, **IMPORTER_ONLY, elasticity: 0.8}
+        low = run({**doc, f"macro.gdp_growth_{country}": 0.03})
+        high = run({**doc, f"macro.gdp_growth_{country}": 0.05})
+        bilateral = [r[flow] - (r["trade.diverted_to_japan"] if flow.endswith("to_japan") else 0) for r in (low, high)]
+        np.testing.assert_allclose((bilateral[1] / bilateral[0]).values,
+                                   np.broadcast_to((1.05 / 1.03) ** (0.8 * YEARS_SINCE_START), (300, 10)), rtol=1e-12)
+        np.testing.assert_array_equal(low[other].values, high[other].values)
+
+
+def test_weaker_yen_lowers_india_exports_to_japan_and_with_a_negative_elasticity_its_imports_too():
+    """The baseline's signs (docs/model.md 2.2): a weaker yen lowers India's exports to Japan (eta_X > 0)
+    and, with eta_M < 0 (valuation of yen-invoiced exports, price-inelastic demand), Japan's exports
+    to India in dollars as well; with eta_M > 0 they would rise."""
+    weak_path = {"investment.fx_jpy_per_usd": {"2025": 147.06, "2030": 176.5, "interpolation": "linear"}}
     later = slice(1, None)  # 2026 on: the two paths are equal in 2025
-    assert np.all(weak["trade.balance"].values[:, later] < steady["trade.balance"].values[:, later])
-    assert np.all(weak["trade.exports_japan_to_india"].values[:, later]
-                  > steady["trade.exports_japan_to_india"].values[:, later])
+    for eta_m, sign in ((-0.3, -1), (0.5, +1)):
+        elastic = {"trade.fx_elasticity_japan_to_india": eta_m, "trade.fx_elasticity_india_to_japan": 0.5}
+        steady, weak = run(elastic), run({**elastic, **weak_path})
+        change = (weak["trade.exports_japan_to_india"] - steady["trade.exports_japan_to_india"]).values[:, later]
+        assert np.all(np.sign(change) == sign)
+        assert np.all((weak["trade.exports_india_to_japan"] - steady["trade.exports_india_to_japan"]).values[:, later] < 0)
+
+
+def test_the_yen_moves_trade_through_its_level_path_not_its_yearly_walk():
+    """The flows' estimated shocks already hold the yen's year-to-year moves, so the walk drawn
+    around the path (investment.fx_log_volatility) moves the pledge's dollar value only (and trade
+    through it only by the FDI linkage, off here)."""
+    elastic = {"trade.fx_elasticity_japan_to_india": -0.3, "trade.fx_elasticity_india_to_japan": 0.5,
+               "trade.fdi_elasticity_imports": 0.0, "trade.fdi_elasticity_exports": 0.0}
+    calm, volatile = run({**elastic, "investment.fx_log_volatility": 0.0}), run({**elastic, "investment.fx_log_volatility": 0.3})
+    assert not np.array_equal(calm["investment.disbursed"].values, volatile["investment.disbursed"].values)
+    for v in ("trade.exports_japan_to_india", "trade.exports_india_to_japan"):
+        np.testing.assert_array_equal(calm[v].values, volatile[v].values)
 
 
 def test_diversion_follows_india_tariff_relative_to_competitors():

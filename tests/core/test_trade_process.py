@@ -148,6 +148,8 @@ def small_baseline():
 
 def _flows(scenario, **params):
     from simulator.montecarlo import engine
+    if params.get("process", "random_walk") != "random_walk":
+        params["start"] = "base"  # only a random walk starts from the history's newest year
     r = engine.run(scenario.with_params({f"trade.{k}" if "." not in k else k: v for k, v in params.items()}))
     return r["trade.exports_india_to_japan"].values, r["trade.exports_japan_to_india"].values
 

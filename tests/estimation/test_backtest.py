@@ -5,6 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import simulator
+
 from simulator.estimation import backtest as bt
 from simulator.scenario import load_scenario
 
@@ -104,7 +106,9 @@ def test_backtest_command_writes_its_files(backtest_run):
     assert {"backtest.csv", "coverage.csv", "scores.csv", "manifest.json", "hindcast_fans.png",
             "coverage_by_horizon.png"} <= names
     table = pd.read_csv(backtest_run / "backtest.csv")
-    assert set(table.model) == {"random_walk", "ar1", "var1", "scenario", "scenario_drivers"}
+    assert set(table.model) == {"no_change", "random_walk", "ar1", "var1", "random_walk_discount_1",
+                                "random_walk_discount_0.9", "random_walk_discount_0.8", "selected", "scenario",
+                                "scenario_drivers"}
     manifest = json.loads((backtest_run / "manifest.json").read_text())
     assert manifest["kind"] == "backtest" and manifest["scenario"] == "baseline"
     from simulator.output.files import sha256_file
@@ -133,7 +137,7 @@ def test_calibrate_writes_a_fragment_a_scenario_can_use(cli, tmp_path, write):
     assert code == 0, err
     assert "ar1" in out and "var1" in out
     criteria = pd.read_csv(tmp_path / "cal" / "criteria.csv")
-    assert set(criteria.process) == {"random_walk", "ar1", "var1"}
+    assert set(criteria.process) == {"random_walk", "ar1", "var1", "random_walk_discounted"}
     assert {"aic", "bic", "coverage_90", "interval_score", "crps"} <= set(criteria.columns)
     estimates = pd.read_csv(tmp_path / "cal" / "estimates.csv")
     assert (estimates.se >= 0).all()
@@ -144,6 +148,13 @@ def test_calibrate_writes_a_fragment_a_scenario_can_use(cli, tmp_path, write):
     code, _, err = cli("validate", "child.toml")
     assert code == 0, err
     code, _, err = cli("run", "child.toml", "--draws", "50", "--no-plots", "--quiet", "--out", "r")
+    assert code == 0, err
+    # the random walk the backtest's selection picks: its discount is written, and a child runs too
+    fragment = (tmp_path / "cal" / "random_walk_discounted.toml").read_text()
+    shipped = simulator.load_scenario(SCENARIOS / "baseline.toml").params["trade.volatility_discount"].value
+    assert 'process = "random_walk"' in fragment and f"volatility_discount = {shipped:g}" in fragment
+    write("child2.toml", f'[scenario]\nname = "calibrated2"\nextends = "{SCENARIOS / "baseline.toml"}"\n' + fragment)
+    code, _, err = cli("run", "child2.toml", "--draws", "50", "--no-plots", "--quiet", "--out", "r2")
     assert code == 0, err
 
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 import simulator
 from simulator.estimation import exchange_calibration as cal
-from simulator.estimation.history import load_history
+from simulator.history.series import load_history
 
 from tests.conftest import SCENARIOS
 

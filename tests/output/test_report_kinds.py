@@ -65,6 +65,9 @@ def test_run_plots_come_in_reading_order_with_captions(reports):
     assert captions[0].startswith("Pledge disbursed in the year") and "fiscal years" in captions[expected.index(
         next(c for c in expected if c.startswith("India's trade balance")))]
     assert not [c for c in captions if re.fullmatch(r"[\w.]+", c)], "a caption is a file name"
+    # the trade charts lead in with the observed years (issue 28); the others have none to show
+    observed = [c for c in captions if "after the observed years (hollow: unverified)" in c]
+    assert len(observed) == 4 and all(c.startswith(("India", "Japan")) for c in observed), observed
 
 
 def test_flows_plots_follow_the_pipeline(reports):
@@ -82,6 +85,8 @@ def test_comparison_report_has_each_scenarios_event_probabilities(reports):
     assert len(re.findall(r"\d+%", section)) >= 8  # four events, two scenarios
     captions = _captions(html)
     assert any("Tariffs stay minus Today, paired" in c for c in captions)
+    assert any(c.startswith("India's trade balance with Japan: each scenario's") and "observed years" in c
+               for c in captions)
 
 
 @pytest.mark.e2e  # a headless Chromium process

@@ -38,6 +38,8 @@ COMPANIONS = {
 }
 # Trade keys read only by one process: their ends are run with that process.
 PROCESS_OF = {**{f"trade.growth_{f}": "random_walk" for f in ("india_to_japan", "japan_to_india")},
+              **{f"trade.{k}_{f}": "ar1" for k in ("trend_growth", "first_year_growth", "persistence")
+                 for f in ("india_to_japan", "japan_to_india")},
               **{f"trade.spillover_to_{f}": "var1" for f in ("india_to_japan", "japan_to_india")}}
 # Ends not run: 10 million draws need tens of GiB (checked by validation and the memory check instead).
 NOT_RUN = {("scenario.draws", "high")}
@@ -85,6 +87,8 @@ def _set(doc: dict, dotted: str, value) -> None:
 def _with_process(doc: dict, process: str) -> None:
     """The baseline switched to another trade process, without the keys that process ignores."""
     doc["trade"]["process"] = process
+    if process != "random_walk":
+        doc["trade"]["start"] = "base"  # only a random walk starts from the history's newest year
     for key, allowed in PROCESS_ONLY.items():
         if process not in allowed:
             doc["trade"].pop(key, None)
@@ -101,6 +105,16 @@ def _document(path: str, value) -> dict:
         key += ".coe"  # one entry of the skilled workers' pass rates
     for k, v in COMPANIONS.get(path, {}).items():
         _set(doc, k, v)
+    if path in ("trade.base_year", "scenario.horizon_start") or path.startswith("trade.start"):
+        doc["trade"]["start"] = "base"  # a start from the history needs the history's years inside the range
+    if path.startswith("trade.start_"):  # a start by hand: its year and both values together
+        for start_key, default in (("start_year", 2024), ("start_exports_india_to_japan_usd_bn", 6.0),
+                                   ("start_exports_japan_to_india_usd_bn", 19.0)):
+            doc["trade"][start_key] = default
+    if path == "trade.start_year":
+        _set(doc, "trade.base_year", value)
+        _set(doc, "scenario.horizon_start", min(value + 1, 2100))
+        doc.pop("events", None)
     if path == "trade.base_year":
         _set(doc, "scenario.horizon_start", min(value + 1, 2100))
     if path == "scenario.horizon_start":
@@ -229,6 +243,7 @@ def test_trend_processes_and_channels_at_their_worst_ends_are_finite_or_refused(
                  persistence_india_to_japan=0.99, persistence_japan_to_india=0.99,
                  volatility_india_to_japan=1.0, volatility_japan_to_india=1.0, shock_correlation=-1.0,
                  income_elasticity_india_to_japan=5.0, income_elasticity_japan_to_india=-1.0,
+                 exporter_income_elasticity_india_to_japan=-1.0, exporter_income_elasticity_japan_to_india=5.0,
                  fx_elasticity_india_to_japan=-3.0, fx_elasticity_japan_to_india=3.0, fx_reference_jpy_per_usd=1000.0)
     if process == "var1":
         trade.update(spillover_to_india_to_japan=1.0, spillover_to_japan_to_india=-1.0)

@@ -49,15 +49,20 @@ def test_shipped_directions_draw_by_draw(baseline):
     weak_yen = _run("yen-depreciation")
     assert np.all(_at(weak_yen, "investment.cumulative_disbursed", 2034)
                   < _at(baseline, "investment.cumulative_disbursed", 2034))
-    # Through trade the weaker yen widens the deficit; through the pledge (smaller in dollars, less
-    # investment above business as usual, fewer imports) it narrows it: trade wins in most draws.
-    assert np.mean(_at(weak_yen, "trade.balance", 2030) < _at(baseline, "trade.balance", 2030)) > 0.95
+    # A weaker yen: Japan's exports to India do not rise in dollars (yen-invoiced exports lose dollar
+    # value, India's imports are price-inelastic: docs/model.md 2.2), nor does the pledge's import
+    # impulse (smaller in dollars); India's exports to Japan fall (dearer in yen).
+    for year in (2030, 2034):
+        change = _at(weak_yen, "trade.exports_japan_to_india", year) - _at(baseline, "trade.exports_japan_to_india", year)
+        assert np.median(change) <= 0 and np.all(change <= 1e-9)
+        assert np.all(_at(weak_yen, "trade.exports_india_to_japan", year) < _at(baseline, "trade.exports_india_to_japan", year))
     high, low = _run("india-high-growth"), _run("india-low-growth")
     for year in (2027, 2034):
         assert np.all(_at(high, "trade.exports_japan_to_india", year) > _at(baseline, "trade.exports_japan_to_india", year))
         assert np.all(_at(low, "trade.exports_japan_to_india", year) < _at(baseline, "trade.exports_japan_to_india", year))
-        np.testing.assert_array_equal(_at(high, "trade.exports_india_to_japan", year),
-                                      _at(baseline, "trade.exports_india_to_japan", year))
+        # gravity's exporter term: India's faster growth raises its exports to Japan too (issue 28: P > 0.9)
+        assert np.mean(_at(high, "trade.exports_india_to_japan", year) > _at(baseline, "trade.exports_india_to_japan", year)) > 0.9
+        assert np.mean(_at(low, "trade.exports_india_to_japan", year) < _at(baseline, "trade.exports_india_to_japan", year)) > 0.9
     stagnant = _run("japan-stagnation")
     assert np.all(_at(stagnant, "trade.exports_india_to_japan", 2030) < _at(baseline, "trade.exports_india_to_japan", 2030))
     slow = _run("slow-realisation")

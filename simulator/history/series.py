@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from simulator.errors import Problem, ScenarioError
-from simulator.estimation.history_files import COLUMNS, PERIODS, UNITS, display, read_series_csv, read_series_toml
+from simulator.history.files import COLUMNS, FULL_YEAR, PERIODS, UNITS, display, read_series_csv, read_series_toml
 from simulator.shipped import seeds_dir
 
 __all__ = ["Series", "load_history", "history_dir", "COLUMNS", "UNITS", "PERIODS", "SERIES_FILE"]
@@ -37,16 +37,26 @@ class Series:
     period: str  # one of PERIODS
     description: str
     source: str  # publisher, publication and table in one line
-    table: pd.DataFrame  # year (int), value (float), verified (bool), source (str), note (str); by year
+    table: pd.DataFrame  # year (int), value (float), verified (bool), source (str), note (str), months (int); by year
     vintage: str = ""
     caveat: str = ""
     path: Path | None = field(default=None, repr=False)  # the CSV the values came from
 
     def values(self, verified_only: bool = True) -> pd.Series:
-        """Values indexed by year; by default only those a page confirms."""
-        rows = self.table[self.table["verified"]] if verified_only else self.table
+        """Whole-year values indexed by year; by default only those a page confirms."""
+        rows = self._rows(verified_only)
+        rows = rows[rows["months"] == FULL_YEAR]
         return pd.Series(rows["value"].to_numpy(dtype=float), index=pd.Index(rows["year"].to_numpy(dtype=int),
                          name="year"), name=self.name, dtype=float)
+
+    def partial(self, verified_only: bool = True) -> pd.DataFrame:
+        """Values of a year's first months only (``months`` < 12): year, months, value, verified,
+        source, note, one row per year and number of months; by default only those a page confirms."""
+        rows = self._rows(verified_only)
+        return rows[rows["months"] < FULL_YEAR].reset_index(drop=True)
+
+    def _rows(self, verified_only: bool) -> pd.DataFrame:
+        return self.table[self.table["verified"]] if verified_only else self.table
 
     def years(self, verified_only: bool = False) -> list[int]:
         """The years that have a value."""
@@ -153,7 +163,8 @@ def _read_series(name: str, meta: dict, csv_path: Path) -> tuple[Series | None, 
         "verified": pd.Series(rows.verified, dtype="bool"),
         "source": pd.Series(rows.source, dtype="object"),
         "note": pd.Series(rows.note, dtype="object"),
-    }).sort_values("year", kind="stable").reset_index(drop=True)
+        "months": pd.Series(rows.months, dtype="int64"),
+    }).sort_values(["year", "months"], kind="stable").reset_index(drop=True)
     source = ", ".join(p for p in (meta["publisher"], meta["publication"], meta.get("table", "")) if p)
     return Series(name=name, title=meta["title"], unit=meta["unit"], period=meta["period"],
                   description=meta["description"], source=source, table=table,

@@ -17,6 +17,10 @@ from pathlib import Path
 from simulator.errors import Problem
 
 COLUMNS = ("year", "value", "verified", "source", "note")
+# Optional: how many months from the start of the period a value covers (1-11: a partial year, as
+# ministries publish "April-January" figures before the year closes); empty or 12: the whole year.
+OPTIONAL_COLUMNS = ("months",)
+FULL_YEAR = 12
 # Which values a unit admits: trade flows and investment inflows cannot be negative, an exchange
 # rate must be positive, growth rates can be anything finite.
 UNITS = {
@@ -62,6 +66,7 @@ class Rows:
     verified: list[bool]
     source: list[str]
     note: list[str]
+    months: list[int]
 
 
 def read_text(path: Path, limit: int, what: str) -> tuple[str | None, list[Problem]]:
@@ -156,9 +161,10 @@ def read_series_csv(path: Path, unit: str) -> tuple[Rows | None, list[Problem]]:
         return None, [Problem(name, "row 1", f"no header; the first row must name the columns {','.join(COLUMNS)}")]
     header = [cell.strip() for cell in lines[0]]
     for col in sorted(set(header)):
-        if col not in COLUMNS:
+        if col not in COLUMNS + OPTIONAL_COLUMNS:
             problems.append(Problem(name, f"column {col or '(empty)'}",
-                                    f"unknown column; the columns are {','.join(COLUMNS)}"))
+                                    f"unknown column; the columns are {','.join(COLUMNS)} "
+                                    f"(and optionally {','.join(OPTIONAL_COLUMNS)})"))
         elif header.count(col) > 1:
             problems.append(Problem(name, f"column {col}", "appears more than once"))
     for col in COLUMNS:
@@ -166,9 +172,9 @@ def read_series_csv(path: Path, unit: str) -> tuple[Rows | None, list[Problem]]:
             problems.append(Problem(name, f"column {col}", "missing"))
     if problems:
         return None, problems
-    at = {col: header.index(col) for col in COLUMNS}
-    rows = Rows([], [], [], [], [])
-    first_row_of_year: dict[int, int] = {}
+    at = {col: header.index(col) for col in COLUMNS + OPTIONAL_COLUMNS if col in header}
+    rows = Rows([], [], [], [], [], [])
+    first_row_of_year: dict[tuple[int, int], int] = {}
     for number, cells in enumerate(lines[1:], start=2):
         if not any(cell.strip() for cell in cells):
             continue  # blank lines (often at the end of a download) carry nothing
@@ -187,12 +193,13 @@ def read_series_csv(path: Path, unit: str) -> tuple[Rows | None, list[Problem]]:
                                 "that states the value in 'source'" if not source else
                                 f"source {source!r} is not a page address (http:// or https://); "
                                 "a verified value needs one")
-        if year is not None:
-            if year in first_row_of_year:
-                row_problems.append(f"year {year} appears again (first in row {first_row_of_year[year]}); "
-                                    "one value per year")
+        months = _months(cells[at["months"]] if "months" in at else "", row_problems)
+        if year is not None and months is not None:
+            if (year, months) in first_row_of_year:
+                what = "one value per year" if months == FULL_YEAR else f"one value per year for its first {months} months"
+                row_problems.append(f"year {year} appears again (first in row {first_row_of_year[year, months]}); {what}")
             else:
-                first_row_of_year[year] = number
+                first_row_of_year[year, months] = number
         problems += [Problem(name, where, text) for text in row_problems]
         if not row_problems:
             rows.year.append(year)
@@ -200,6 +207,7 @@ def read_series_csv(path: Path, unit: str) -> tuple[Rows | None, list[Problem]]:
             rows.verified.append(verified)
             rows.source.append(source)
             rows.note.append(cells[at["note"]].strip())
+            rows.months.append(months)
     return (rows if not problems else None), problems
 
 
@@ -243,6 +251,16 @@ def _value(text: str, unit: str, problems: list[str]) -> float | None:
         problems.append(f"value {text} must be positive for a {unit} series")
         return None
     return value
+
+
+def _months(text: str, problems: list[str]) -> int | None:
+    text = text.strip()
+    if not text:
+        return FULL_YEAR
+    if not re.fullmatch(r"\d{1,2}", text) or not 1 <= int(text) <= FULL_YEAR:
+        problems.append(f"months must be a whole number of months from 1 to 12 (empty: the whole year), not {text!r}")
+        return None
+    return int(text)
 
 
 def _verified(text: str, problems: list[str]) -> bool | None:

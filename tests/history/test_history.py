@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from simulator.errors import ScenarioError
-from simulator.estimation.history import COLUMNS, PERIODS, UNITS, Series, history_dir, load_history
-from simulator.estimation.history_files import MAX_CSV_BYTES
+from simulator.history.series import COLUMNS, PERIODS, UNITS, Series, history_dir, load_history
+from simulator.history.files import MAX_CSV_BYTES
 
 ROOT = Path(__file__).resolve().parents[2]
 SERIES = ("exports_india_to_japan", "exports_japan_to_india", "exports_india_to_us", "jpy_per_usd",
@@ -36,8 +36,9 @@ def test_shipped_series_are_the_agreed_ones(shipped):
     for s in shipped.values():
         assert s.unit in UNITS and s.period in PERIODS
         assert s.title and s.description and s.source and s.vintage
-        assert list(s.table.columns) == list(COLUMNS)
-        assert s.table["year"].is_monotonic_increasing and s.table["year"].is_unique
+        assert list(s.table.columns) == [*COLUMNS, "months"]
+        assert s.table["year"].is_monotonic_increasing
+        assert not s.table.duplicated(["year", "months"]).any()  # a year's whole and its first months: each once
 
 
 def test_every_value_has_a_source(shipped):
@@ -300,3 +301,40 @@ def test_history_hides_unverified_values_unless_all(cli, tmp_path):
     code, out, _ = cli("history", "--history", path, "--all")
     assert code == 0 and "https://example.org/copy" in out and "copied page" in out
     assert re.search(r"2022\s+5\.46\s+no", out)
+
+
+MONTHS_HEADER = "year,value,verified,source,note,months\n"
+
+
+@pytest.mark.parametrize("months, words", [("13", "from 1 to 12"), ("0", "from 1 to 12"), ("ten", "whole number"),
+                                           ("9.5", "whole number")])
+def test_bad_months_exit_2_naming_file_and_row(cli, tmp_path, months, words):
+    path = _one_csv(tmp_path, f"2019,4.5,true,{PAGE},,{months}\n", header=MONTHS_HEADER)
+    code, out, err = cli("history", "--history", path)
+    assert code == 2 and out == "" and "exports_india_to_japan.csv: row 2: months must be" in err and words in err
+
+
+def test_a_year_may_have_its_whole_and_its_first_months_but_each_once(cli, tmp_path):
+    path = _one_csv(tmp_path, f"2019,4.5,true,{PAGE},,\n2019,3.7,true,{PAGE},,10\n", header=MONTHS_HEADER)
+    code, out, err = cli("history", "--history", path)
+    assert code == 0, err
+    assert re.search(r"2019 \(April-January\)\s+3\.7\s+yes", out)  # the months spelled out for a fiscal year
+    path = _one_csv(tmp_path, f"2019,3.7,true,{PAGE},,10\n2019,3.8,true,{PAGE},,10\n", header=MONTHS_HEADER)
+    code, _, err = cli("history", "--history", path)
+    assert code == 2 and "row 3: year 2019 appears again (first in row 2); one value per year for its first 10 months" in err
+
+
+def test_partial_years_are_not_whole_years(shipped):
+    x = shipped["exports_india_to_japan"]
+    assert 2024 not in x.values().index  # the whole of FY2024-25 is unverified; April-January is not a year
+    partial = x.partial()
+    assert list(zip(partial.year, partial.months)) == [(2023, 10), (2024, 10)]
+    assert partial.set_index("year").loc[2024, "value"] == 5.1
+
+
+def test_history_says_where_a_projection_starts(cli):
+    code, out, err = cli("history")
+    assert code == 0, err
+    assert "projections that start from the history start from FY2024-25: nowcast 6.24" in out
+    assert "from April-January's 5.1, with the share those months had in 2023" in out
+    assert "nowcast 19.30" in out

@@ -1,0 +1,82 @@
+"""`trade.start = "history"`: the projection starts from the newest observed year.
+
+The base year's figures (the source article's FY2023-24) stay the reference that balances are
+compared with; the projection itself starts from the newest year in the history: a whole year's
+value, or, where only the first months of the year are published, the nowcast of the whole year
+(`simulator.history.nowcast`: a lognormal, drawn in every run). Resolved when the scenario is
+built, so adding a newer figure to ``seeds/history`` moves every scenario that starts from it,
+with no change to any file of code or scenario; the run's manifest names the history file and
+the page of the value the start came from.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from simulator.errors import Problem, ScenarioError
+from simulator.scenario.loader import LoadedDocument, display
+from simulator.scenario.values import Fixed, parse_distribution
+
+FLOWS = {"exports_india_to_japan": "trade.start_exports_india_to_japan_usd_bn",
+         "exports_japan_to_india": "trade.start_exports_japan_to_india_usd_bn"}
+
+
+def fiscal_label(year: int) -> str:
+    return f"FY{year}-{(year + 1) % 100:02d}"
+
+
+def resolve_start(loaded: LoadedDocument, params: dict[str, Any], base_year: int, horizon_start: int,
+                  explicit=frozenset()) -> list[Problem]:
+    """Fill `trade.start_year` and the two start values from the history (a value set in `explicit`,
+    the scenario's own figure for that year, stays); record where they came from in
+    `loaded.origins` (the manifest's "from"). Returns the problems."""
+    from simulator.history.nowcast import Nowcast, latest_start, months_label
+    from simulator.history.series import history_dir, load_history
+
+    scenario_file = display(loaded.path)
+    folder_text = params.get("trade.history") or ""
+    folder = (loaded.path.parent / folder_text) if folder_text else None
+    try:
+        history = load_history(folder)
+    except ScenarioError as exc:
+        where = f"the history {folder_text!r}" if folder_text else "the shipped history"
+        return [Problem(scenario_file, "trade.start", f"cannot read {where}: {len(exc.problems)} problem(s) follow")] \
+            + list(exc.problems)
+    starts, problems = {}, []
+    for name in FLOWS:
+        if name not in history:
+            problems.append(Problem(scenario_file, "trade.history", f"the history has no series {name!r}"))
+            continue
+        try:
+            starts[name] = latest_start(history[name])
+        except ValueError as exc:
+            problems.append(Problem(scenario_file, "trade.start", str(exc)))
+    if problems:
+        return problems
+    years = {name: year for name, (year, _) in starts.items()}
+    if len(set(years.values())) > 1:
+        listed = ", ".join(f"{name} {fiscal_label(y)}" for name, y in years.items())
+        return [Problem(scenario_file, "trade.start", f"the two flows' newest years differ ({listed}); the start "
+                                                      "needs both in the same year")]
+    year = next(iter(years.values()))
+    if not base_year <= year < horizon_start:
+        return [Problem(scenario_file, "trade.start", f"the history's newest year, {fiscal_label(year)}, must lie "
+                                                      f"between the base year ({base_year}) and the horizon's start "
+                                                      f"({horizon_start})")]
+    params["trade.start_year"] = year
+    for name, (_, value) in starts.items():
+        if FLOWS[name] in explicit:  # a user's own figure for the start year replaces the history's
+            continue
+        series = history[name]
+        csv = display(series.path) if series.path is not None else name
+        if isinstance(value, Nowcast):
+            dist, errors = parse_distribution({"dist": "lognormal", "median": value.median, "sigma": value.log_sd})
+            assert dist is not None, errors  # a nowcast's median and spread are positive and finite
+            params[FLOWS[name]] = dist
+            origin = (f"history: {csv}, {fiscal_label(year)} nowcast from {months_label(series.period, value.months)} "
+                      f"({value.partial:g}; {value.source})")
+        else:
+            params[FLOWS[name]] = Fixed(float(value))
+            origin = f"history: {csv}, {fiscal_label(year)}"
+        loaded.origins[FLOWS[name]] = origin
+    loaded.origins["trade.start_year"] = f"history: {display(folder) if folder else display(history_dir())}"
+    return []
