@@ -76,13 +76,28 @@ def _number(x: float) -> str:
 
 
 def end_text(value, edge: float, side: str, unit: str) -> str:
-    """'3 to 3.8 years' (low end of a bounded range), '8.1% and above' style for an unbounded side."""
+    """'3 to 3.8 years' (low end of a bounded range), 'up to ...' or '... and above' for an unbounded
+    side; yearly rates in percent ('-5% to 5.4% a year')."""
     low, high = value.support()
+    show = _number
+    if unit == "1/year":  # a rate reads better in percent
+        show, unit = (lambda x: f"{100 * x:.3g}%"), "a year"
     if side == "low":
-        span = f"{_number(low)} to {_number(edge)}" if np.isfinite(low) else f"up to {_number(edge)}"
+        span = f"{show(low)} to {show(edge)}" if np.isfinite(low) else f"up to {show(edge)}"
     else:
-        span = f"{_number(edge)} to {_number(high)}" if np.isfinite(high) else f"{_number(edge)} and above"
+        span = f"{show(edge)} to {show(high)}" if np.isfinite(high) else f"{show(edge)} and above"
     return f"{span} {unit}".strip()
+
+
+def plain_label(scenario, path: str) -> tuple[str, str]:
+    """(label, unit) of an assumption in the user's terms: the stream's own words for its uptake where
+    the scenario gives them (`uptake_title`), else the registry's (simulator.montecarlo.inputs)."""
+    label, unit = input_label(path)
+    if path.endswith(".uptake") and path.startswith("exchange.streams."):
+        own = scenario.params.get(path[:-len("uptake")] + "uptake_title")
+        if own:
+            label = own
+    return label, unit
 
 
 def reaches(assumption: str, variable: str) -> bool:
@@ -110,7 +125,7 @@ def driver_table(scenario, counts: np.ndarray, top: int = TOP) -> pd.DataFrame:
             candidates.append((abs(p_high - p_low), k, path, n_low, p_low, n_high, p_high))
         candidates.sort(key=lambda c: (-c[0], c[1]))  # ties in file order: the same table every time
         for rank, (_, k, path, n_low, p_low, n_high, p_high) in enumerate(candidates[:top], start=1):
-            label, unit = input_label(path)
+            label, unit = plain_label(scenario, path)
             value = scenario.params[path]
             rows.append({"event": event.name, "title": event.title, "rank": rank, "assumption": path,
                          "label": label, "unit": unit,

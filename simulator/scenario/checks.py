@@ -155,7 +155,8 @@ def _exchange_checks(loaded: LoadedDocument, values: dict[str, Any]) -> list[tup
                     out.append((f"{path}.pass_rates", f"{show(stage)} passes nobody (0): a stream calibrated to an "
                                                       "observed stock needs every pass rate above 0, or no number "
                                                       "of entrants reproduces the stock", f"{path}.observed_stock"))
-            if f"{path}.observed_stock_date" not in values:
+            raw = streams[name] if isinstance(streams[name], dict) else {}
+            if "observed_stock_date" not in raw and f"{path}.observed_stock_date" not in values:  # a bad one: said
                 out.append((f"{path}.observed_stock_date", "missing: a stream calibrated to an observed stock needs "
                                                            "the stock's date (\"YYYY-MM\")", f"{path}.observed_stock"))
         for stage in values.get(f"{path}.pass_rates", {}):

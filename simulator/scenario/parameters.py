@@ -422,6 +422,9 @@ STREAM = (
                           "name their page in observed_stock_source instead."),
     ParamSpec("exchange.streams.*", "uptake", "Actual entrants as a share of the planned number", "share",
               "number", default=1.0, low=0, high=5, uncertain=True),
+    ParamSpec("exchange.streams.*", "uptake_title", "What uptake stands for in this stream, in plain words", "",
+              "string", description="Shown in event_drivers.csv and the console, e.g. 'Share of JNTO's visitors "
+                                    "from India travelling on business'."),
     ParamSpec("exchange.streams.*", "observed_stock", "People of the stream's status present on observed_stock_date",
               "people", "number", low=0, high=100_000_000,
               description="Declares the stream calibrated: in every draw its entrants are S / D(g, stays) / (product "
@@ -435,7 +438,7 @@ STREAM = (
     ParamSpec("exchange.streams.*", "plan_ramp", "Share of the plan's effect reached in each year", "share",
               "number", default=1.0, low=0, high=1, time_varying=True,
               description="A path, e.g. {2025 = 0, 2026 = 0.5, 2027 = 1}."),
-    ParamSpec("exchange.streams.*", "mean_stay_years", "Mean intended stay in this draw", "years", "number",
+    ParamSpec("exchange.streams.*", "mean_stay_years", "Mean stay in Japan", "years", "number",
               low=0.01, high=100, uncertain=True,
               description="Uncertain across draws: each draw scales every person's stay_years so that its mean is "
                           "this value (stay_years then gives only the person-to-person spread)."),

@@ -74,6 +74,17 @@ CASES = {
                               '[exchange.streams.y]\nstages = ["test", "visa"]\n'}, "s.toml",
                              ["s.toml", "exchange.streams", "'visa' before 'test' (stream 'x')",
                               "'test' before 'visa' (stream 'y')"]),
+    # Calibration to an observed stock (issue 29): the date's form, entrants given twice, a stage passing nobody.
+    "stock-date-not-a-month": ({"s.toml": BASE + '[exchange.streams.x]\nobserved_stock = 100\n'
+                                'observed_stock_date = "December 2024"\n'}, "s.toml",
+                               ["s.toml", "exchange.streams.x.observed_stock_date", "YYYY-MM", "December 2024"]),
+    "stock-and-entrants": ({"s.toml": BASE + '[exchange.streams.x]\nobserved_stock = 100\n'
+                            'observed_stock_date = "2024-12"\nentrants_per_year = 50\n'}, "s.toml",
+                           ["s.toml", "exchange.streams.x.entrants_per_year", "either entrants_per_year or observed_stock"]),
+    "calibrated-stage-passes-nobody": ({"s.toml": BASE + '[exchange.stages.visa]\n[exchange.streams.x]\n'
+                                        'observed_stock = 100\nobserved_stock_date = "2024-12"\nstages = ["visa"]\n'
+                                        'pass_rates = { visa = 0.0 }\n'}, "s.toml",
+                                       ["s.toml", "exchange.streams.x.pass_rates", "passes nobody"]),
 }
 
 

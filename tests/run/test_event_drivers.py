@@ -66,7 +66,7 @@ def test_the_skilled_target_lists_the_engineers_stay(tmp_path, cli):
     assert stay.p_low > stay.p_high + 3 * np.hypot(stay.se_low, stay.se_high)  # short stays: more arrivals
     # The console states what the ± is and where to look.
     assert "not the uncertainty of the answer" in out and "event_drivers.csv" in out
-    assert "Mean intended stay in this draw (engineers)" in out
+    assert "Mean stay in Japan (engineers)" in out
 
 
 def test_counts_ignore_what_was_not_drawn():

@@ -128,7 +128,7 @@ def test_events_csv_and_manifest(cli, tmp_path):
                   "50,000 skilled personnel to Japan (workers only, 2025-2029)",
                   "500,000 people exchanged (broad reading, Aug 2025-Jul 2030)"):
         assert title in html
-    assert "<h2>What each event depends on</h2>" in html and "Mean intended stay in this draw (engineers)" in html
+    assert "<h2>What each event depends on</h2>" in html and "Mean stay in Japan (engineers)" in html
 
 
 def test_compare_shows_events_per_scenario_and_paired(cli, tmp_path):
