@@ -19,7 +19,7 @@ from simulator.errors import UserError
 from simulator.montecarlo.summaries import headline_years
 from simulator.variables import VARIABLES
 from simulator.output.folders import read_manifest, verified
-from simulator.output.html import breakable, figures, table
+from simulator.output.html import Html, breakable, figures, table
 from simulator.output.labels import format_value, unit_label, year_label
 from simulator.output.report_sections import comparison_probabilities, event_year_label
 
@@ -51,6 +51,8 @@ def _value(v) -> str:
         return ", ".join(map(str, v)) or "—"
     if isinstance(v, float):
         return f"{v:g}"
+    if isinstance(v, str) and "/" in v:  # page addresses (observed_stock_source, level_source) break after slashes
+        return Html(escape(v).replace("/", "/<wbr>"))
     return str(v)
 
 
