@@ -8,9 +8,14 @@ machine), so the program announces the points it reaches:
 * ``IJSIM_TEST_SIGNAL=POINT@SIG[,POINT@SIG...]``: send SIG (INT, TERM, KILL) to this process on
   reaching POINT, the way a user's Ctrl-C or an OOM killer would arrive at exactly that moment.
 
-Points: ``start`` (before the program's imports), ``compute`` (a run's computation begins) and
-the steps of putting a results folder in place, ``commit:*`` and ``recover:*``
-(simulator/output/commit.py). Reading two environment variables is all this costs when unset.
+Points, in the order a run reaches them: ``launch`` (the installed `ijsim` script, before the
+package's code; signals are only noted there), ``start`` (the handlers are in place, before the
+program's imports), ``compute`` (a run's computation begins), ``block:start`` and
+``block:computed`` (a worker thread's block of draws), the steps of putting a results folder in
+place, ``commit:*`` and ``recover:*`` (simulator/output/commit.py), ``end`` (the command line has
+returned its exit code), ``exit`` (the outcome is printed; simulator/signals.finish) and
+``shutdown`` (Python's exit handlers are running). Reading two environment variables is all this
+costs when unset.
 
 One more, read in simulator/output/fsops.py: ``IJSIM_TEST_NO_RENAMEAT2=1`` makes commit.py
 replace results with the two-rename protocol it uses where renameat2 is missing, so that the

@@ -95,22 +95,25 @@ def _map_threads(fn, arg, indices, threads, progress, take) -> None:
     from itertools import islice
 
     pending_indices = iter(indices)
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        # At most two tasks per thread in flight, so memory stays bounded by blocks, not by the run.
-        running = {pool.submit(fn, arg(i)): i for i in islice(pending_indices, 2 * threads)}
-        done_count = 0
-        try:
-            while running:
-                finished, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    i = running.pop(future)
-                    take(i, future.result())
-                    done_count += 1
-                    if progress is not None:
-                        progress(done_count, len(indices))
-                    following = next(pending_indices, None)
-                    if following is not None:
-                        running[pool.submit(fn, arg(following))] = following
-        finally:
-            for future in running:
-                future.cancel()
+    pool = ThreadPoolExecutor(max_workers=threads)
+    # At most two tasks per thread in flight, so memory stays bounded by blocks, not by the run.
+    running = {pool.submit(fn, arg(i)): i for i in islice(pending_indices, 2 * threads)}
+    done_count = 0
+    try:
+        while running:
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                i = running.pop(future)
+                take(i, future.result())
+                done_count += 1
+                if progress is not None:
+                    progress(done_count, len(indices))
+                following = next(pending_indices, None)
+                if following is not None:
+                    running[pool.submit(fn, arg(following))] = following
+    except BaseException:
+        # Interrupted (Ctrl-C, SIGTERM) or failed: do not wait for the tasks already running (a large
+        # block can take a minute); their results are not wanted, and the caller can stop at once.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)

@@ -8,7 +8,7 @@ import click
 
 from simulator.errors import UserError
 from simulator.cli.group import cli
-from simulator.cli.options import SCENARIO, history_levels, history_options, out, output_options, safe, score_table, year_range
+from simulator.cli.options import SCENARIO, history_levels, history_options, out, output_options, safe, year_range
 
 
 @cli.command()
@@ -34,6 +34,8 @@ def backtest(scenario_file, history_path, include_unverified, origins, horizons,
     import numpy as np
 
     from simulator.estimation import backtest as bt
+
+    from simulator.estimation import hindcast_models as hm
     from simulator.output.backtest_files import write_backtest
     from simulator.output.files import check_target
     from simulator.scenario import load_scenario
@@ -45,14 +47,14 @@ def backtest(scenario_file, history_path, include_unverified, origins, horizons,
     out_dir = out_dir or Path("results") / f"{scenario.name}-backtest"
     check_target(out_dir, force)
     levels, source, history = history_levels(history_path, include_unverified)
-    models = bt.standard_models(scenario)
-    drivers = bt.log_drivers(scenario, history, verified_only=not include_unverified)
+    models = hm.standard_models(scenario)
+    drivers = hm.log_drivers(scenario, history, verified_only=not include_unverified)
     if drivers.abs().to_numpy()[np.isfinite(drivers.to_numpy())].any():  # some macro channel is on
-        models["scenario_drivers"] = bt.conditional_on(models["scenario"], drivers)
+        models["scenario_drivers"] = hm.conditional_on(models["scenario"], drivers)
     started = time.perf_counter()
     try:
         result = bt.run_backtest(levels, models, origin_years, horizon_years, draws=draws, seed=seed)
-        result = result.with_selection([bt.discounted_name(d) for d in bt.DISCOUNTS])
+        result = result.with_selection([hm.discounted_name(d) for d in hm.DISCOUNTS])
     except ValueError as exc:
         raise UserError(str(exc)) from None
     from simulator.estimation.exchange_calibration import hindcast_table
@@ -61,15 +63,8 @@ def backtest(scenario_file, history_path, include_unverified, origins, horizons,
                    elapsed_s=time.perf_counter() - started, history_source=source, exchange_hindcast=exchange)
     if quiet:
         return
-    overall = result.overall()
-    flows = overall[overall.variable != "trade.balance"]
-    pooled = flows.groupby("model", sort=False).agg(
-        n=("n", "sum"), c50=("coverage_50", "mean"), c90=("coverage_90", "mean"),
-        score=("interval_score", "mean"), crps=("crps", "mean"))
-    out.print(score_table(
-        f"{scenario.name}: hindcasts from {len(result.origins)} origins ({result.origins[0]}-{result.origins[-1]}), "
-        f"horizons {result.horizons[0]}-{result.horizons[-1]}, both flows (US$ bn)",
-        pooled.itertuples(), "model"))
+    out.print(pooled_table(result, scenario.name))
+    out.print(EXPLAINED)
     for note in result.notes:
         out.print(f"note: {safe(note)}")
     for r in exchange.itertuples():
@@ -77,3 +72,48 @@ def backtest(scenario_file, history_path, include_unverified, origins, horizons,
                   f"(90%: {r.p05:,.0f}-{r.p95:,.0f}), observed {r.observed:,.0f}, {r.error:+.1%}"
                   f"{'' if r.in_90 else ' (outside the interval)'}")
     out.print(f"results written to {safe(str(out_dir))}/ in {time.perf_counter() - started:.1f} s")
+
+
+EXPLAINED = """\
+above median: share of outcomes above the forecast median (50% if unbiased);
+  p: its binomial p-value. vs random walk: Diebold-Mariano statistic of the
+  CRPS against a random walk with drift, all horizons (negative: better than
+  it); p: its p-value; "-": the benchmark itself, or fewer origins than years
+  ahead. Forecasts from neighbouring origins overlap, and the history is
+  today's revised data, not what was known at each origin: the report says how
+  much evidence this is."""
+
+
+def pooled_table(result, name: str):
+    """Per model over both flows, every origin and horizon: coverage, scores, the share above the
+    median and the Diebold-Mariano test against the random walk with drift. Fits 80 columns: when
+    every model has the same number of scored values it is said once, in the title."""
+    from rich import box
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    pooled = result.pooled().set_index("model")
+    dm = result.diebold_mariano()
+    dm = dm[(dm.horizon == "all") & (dm.benchmark == "random_walk")].set_index("model")
+    same_n = pooled.n.nunique() == 1
+    title = Text(safe(f"{name}: hindcasts of both flows (US$ bn)") + "\n"
+                 f"from {len(result.origins)} origins ({result.origins[0]}-{result.origins[-1]}), "
+                 f"{result.horizons[0]}-{result.horizons[-1]} years ahead"
+                 + (f", {pooled.n.iloc[0]} values scored per model" if same_n else ""))
+    table = Table(box=box.SIMPLE_HEAD, padding=(0, 0), pad_edge=False)
+    table.add_column("model", overflow="fold")  # long names fold onto a second line, numbers never do
+    for col in ((() if same_n else ("scored",)) + ("50%\ncover", "90%\ncover", "interval\nscore", "CRPS",
+                                                   "above\nmedian", "p", "vs\nrandom\nwalk", "p")):
+        table.add_column(col, justify="right", no_wrap=True, min_width=max(map(len, col.split())))
+
+    def p(x: float) -> str:
+        return "-" if x != x else "<.001" if x < 0.001 else f"{x:.3f}"
+    for model, r in pooled.iterrows():
+        test = dm.loc[model] if model in dm.index else None
+        table.add_row(safe(str(model)), *(() if same_n else (f"{int(r.n)}",)), f"{r.coverage_50:.0%}",
+                      f"{r.coverage_90:.0%}", f"{r.interval_score:.2f}", f"{r.crps:.3f}", f"{r.above_median:.0%}",
+                      p(r.above_median_p),
+                      "-" if test is None or test.statistic != test.statistic else f"{test.statistic:+.2f}",
+                      "-" if test is None else p(test.p_value))
+    return Group(title, table)

@@ -44,12 +44,12 @@ def discover(run_dir, event_name, method, min_density, holdout, bootstrap, seed,
     from simulator.errors import UserError
     from simulator.montecarlo.event_probabilities import manifest_parameter, occurred
     from simulator.montecarlo.inputs import INPUT_PREFIX
-    from simulator.output.discovery_files import read_run, write_discovery
+    from simulator.output.discovery_files import read_run, read_run_manifest, write_discovery
     from simulator.output.files import check_target
     from simulator.scenario.event_definitions import Event
 
     started = time.perf_counter()
-    manifest, _ = read_run(run_dir, variable="")  # check the folder before anything else
+    manifest = read_run_manifest(run_dir)  # the folder and its ensemble's sha256, before anything else
     events = manifest.get("events") or {}
     if event_name not in events:
         raise UserError(f"{run_dir}: no event {event_name!r} in this run; its events: {', '.join(events) or '(none)'}")
@@ -59,7 +59,7 @@ def discover(run_dir, event_name, method, min_density, holdout, bootstrap, seed,
                   definition["threshold"])
     out_dir = out_dir or run_dir.parent / f"{run_dir.name}-discover-{event_name}"
     check_target(out_dir, force)
-    _, dataset = read_run(run_dir, variable=event.variable)
+    _, dataset = read_run(run_dir, variable=event.variable, manifest=manifest)
     happened = occurred(dataset, event, manifest_parameter(manifest, dataset))
     if happened.all() or not happened.any():
         raise UserError(f"'{event.title}' happens in {'every' if happened.all() else 'no'} draw of this run: "

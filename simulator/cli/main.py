@@ -58,6 +58,7 @@ def _main(argv: list[str] | None) -> int:
             warnings.simplefilter("ignore", RuntimeWarning)
             checkpoint()
             cli.main(args=argv, prog_name="ijsim", standalone_mode=False)
+            checkpoint()  # a signal whose exception landed where Python drops it (a weakref callback) ends here
         return 0
     except click.exceptions.Exit as exc:
         return exc.exit_code

@@ -15,7 +15,7 @@ import click
 from rich.table import Table
 from rich.console import Console
 
-from simulator.errors import Problem, ScenarioError, safe
+from simulator.errors import Problem, ScenarioError, printable, safe
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
@@ -187,15 +187,6 @@ def history_levels(history_path, include_unverified):
     return levels, source + (", unverified values included" if include_unverified else ""), history
 
 
-def score_table(title: str, rows, first: str) -> Table:
-    table = Table(title=safe(title), title_justify="left")
-    for col in (first, "scored", "50% cover", "90% cover", "interval score", "CRPS"):
-        table.add_column(col, justify="left" if col == first else "right")
-    for r in rows:
-        table.add_row(safe(str(r[0])), f"{int(r[1])}", f"{r[2]:.0%}", f"{r[3]:.0%}", f"{r[4]:.3f}", f"{r[5]:.3f}")
-    return table
-
-
 # Listing verbs (`variables`, `params`): a table for people, or CSV.
 def print_rows(columns: list[str], rows: list[list[str]], as_csv: bool, fold: tuple[str, ...] = ()) -> None:
     """A table for people, or CSV for spreadsheets and scripts."""
@@ -203,9 +194,11 @@ def print_rows(columns: list[str], rows: list[list[str]], as_csv: bool, fold: tu
         import csv
         import sys
 
+        # Control characters escaped as in every message (a title's ESC[2J would clear the screen of
+        # whoever looks at the output), which also keeps one record per line.
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow([c.replace(" ", "_") for c in columns])
-        writer.writerows(rows)
+        writer.writerows([printable(str(c)) for c in row] for row in rows)
         return
     table = Table(show_edge=False, box=None)
     for col in columns:

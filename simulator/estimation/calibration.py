@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 
 from simulator.estimation import backtest as bt
+
+from simulator.estimation import hindcast_models as hm
 from simulator.estimation import trade_process_fit as pf
 from simulator.estimation.trade_process_parameters import scenario_parameters
 
@@ -129,13 +131,13 @@ def calibrate_trade(levels: pd.DataFrame, *, base_year: int = 2023, draws: int =
     >>> "[trade]" in calibration.fragment("ar1")
     True
     """
-    family = [bt.discounted_name(d) for d in bt.DISCOUNTS]
-    models = {p: bt.candidate(p, bootstrap) for p in pf.PROCESSES}
-    models |= {bt.discounted_name(d): bt.candidate("random_walk", bootstrap, volatility_discount=d) for d in bt.DISCOUNTS}
+    family = [hm.discounted_name(d) for d in hm.DISCOUNTS]
+    models = {p: hm.candidate(p, bootstrap) for p in pf.PROCESSES}
+    models |= {hm.discounted_name(d): hm.candidate("random_walk", bootstrap, volatility_discount=d) for d in hm.DISCOUNTS}
     # The backtest's own number of draws, whatever `draws` is: fewer make the choice among the
     # discounts (whose scores differ by about 0.02) depend on the seed.
     backtest = bt.run_backtest(levels, models, origins, horizons, draws=bt.DEFAULT_DRAWS, seed=seed)
-    discount = bt.DISCOUNTS[family.index(backtest.chosen_now(family))]
+    discount = hm.DISCOUNTS[family.index(backtest.chosen_now(family))]
     estimates, criteria, parameters = [], [], {}
     fits = [(p, pf.fit(p, levels, bootstrap=bootstrap, bootstrap_seed=seed)) for p in pf.PROCESSES]
     fits.append((DISCOUNTED, pf.fit("random_walk", levels, volatility_discount=discount)))
@@ -144,7 +146,7 @@ def calibrate_trade(levels: pd.DataFrame, *, base_year: int = 2023, draws: int =
         parameters[process] = scenario_parameters(fitted, joint, base_year)
         estimates += _estimate_rows(process, fitted, parameters[process])
         criteria.append({"process": process, **fitted.criteria()})
-    scored = backtest.table.assign(model=backtest.table["model"].replace({bt.discounted_name(discount): DISCOUNTED}))
+    scored = backtest.table.assign(model=backtest.table["model"].replace({hm.discounted_name(discount): DISCOUNTED}))
     flows = scored[scored.variable.isin([bt.VARIABLES[f] for f in pf.FLOWS])]
     oos = flows.groupby("model").agg(scored=("actual", "size"), coverage_50=("in_50", "mean"),
                                      coverage_90=("in_90", "mean"), interval_score=("interval_score", "mean"),

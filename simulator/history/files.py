@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from simulator.errors import Problem
+from simulator.opening import display, read_limited
 
 COLUMNS = ("year", "value", "verified", "source", "note")
 # Optional: how many months from the start of the period a value covers (1-11: a partial year, as
@@ -45,16 +46,14 @@ _TOML_WHERE = re.compile(r"\(at line (\d+), column (\d+)\)")
 _FISCAL_LABEL = re.compile(r"^\s*(?:FY\s*)?(\d{4})\s*[-/–]\s*\d{2,4}\s*$", re.IGNORECASE)
 
 
-def display(path: Path) -> str:
-    """A file as the user would type it: relative to the working directory where that is shorter.
+SERIES_FILE = "series.toml"
 
-    (The scenario loader has the same rule; it is repeated here so that reading history does not
-    import the scenario package.)
-    """
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+
+def history_dir() -> Path:
+    """The shipped history folder (``seeds/history`` in a checkout, inside the package in a wheel)."""
+    from simulator.shipped import seeds_dir
+
+    return seeds_dir() / "history"
 
 
 @dataclass
@@ -70,23 +69,13 @@ class Rows:
 
 
 def read_text(path: Path, limit: int, what: str) -> tuple[str | None, list[Problem]]:
-    """The file's text, or the problems that stop it being read (missing, too big, not UTF-8)."""
+    """The file's text, or the problems that stop it being read (missing, a folder, a FIFO or a
+    device, a loop of symbolic links, too big, not UTF-8), through the checked opener."""
     name = display(path)
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        return None, [Problem(name, "", "file not found")]
-    except OSError as exc:
-        return None, [Problem(name, "", f"cannot read file: {exc.strerror or exc}")]
-    if path.is_dir():
-        return None, [Problem(name, "", f"is a folder, not {what}")]
-    if size > limit:
-        return None, [Problem(name, "", f"file is {size:,} bytes, more than the {limit:,} allowed for {what}; "
-                                        "is this the right file?")]
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, [Problem(name, "", f"cannot read file: {exc.strerror or exc}")]
+    data, problem = read_limited(path, what, limit, lambda size: f"file is {size:,} bytes, more than the "
+                                                                 f"{limit:,} allowed for {what}; is this the right file?")
+    if problem:
+        return None, [Problem(name, "", problem)]
     try:
         return data.decode("utf-8-sig"), []  # spreadsheets often save UTF-8 with a byte-order mark
     except UnicodeDecodeError as exc:

@@ -18,10 +18,9 @@ spread is unknown and ``floor`` alone is the spread; with none, ``s_k = k/12`` (
 """
 from __future__ import annotations
 
+import math
+import statistics
 from dataclasses import dataclass
-
-import numpy as np
-import pandas as pd
 
 from simulator.history.files import FULL_YEAR
 
@@ -55,21 +54,33 @@ class Nowcast:
 
     @property
     def median(self) -> float:
-        return float(np.exp(self.log_median))
+        return math.exp(self.log_median)
 
-    def quantile(self, q) -> np.ndarray:
-        from scipy import stats
-        return np.exp(stats.norm.ppf(q, self.log_median, self.log_sd))
+    def quantile(self, q) -> list[float]:
+        normal = statistics.NormalDist(self.log_median, self.log_sd)
+        return [math.exp(normal.inv_cdf(p)) for p in q]
+
+
+def _rows(series, verified_only: bool) -> list[tuple[int, int, float, str]]:
+    """(year, months, value, source) of a `Series` (its table) or of a CSV's checked `Rows`
+    (`files.read_series_csv`, which a scenario reads without pandas), verified ones only if asked."""
+    table = getattr(series, "table", None)
+    if table is not None:
+        columns = zip(table["year"], table["months"], table["value"], table["verified"], table["source"])
+    else:
+        columns = zip(series.year, series.months, series.value, series.verified, series.source)
+    return [(int(y), int(k), float(v), str(src)) for y, k, v, ok, src in columns if ok or not verified_only]
 
 
 def nowcast(series, year: int | None = None, verified_only: bool = True,
             sd_floor: float = SHARE_LOG_SD_FLOOR, sd_unseasonal: float = SHARE_LOG_SD_UNSEASONAL) -> Nowcast:
-    """The whole-year nowcast of `series` (a `simulator.history.Series`) for `year`.
+    """The whole-year nowcast of `series` for `year`.
 
     Parameters
     ----------
-    series : Series
-        With a partial value (``months`` < 12) for `year`.
+    series : Series or files.Rows
+        A `simulator.history.Series` or the checked rows of its CSV, with a partial value
+        (``months`` < 12) for `year`.
     year : int, optional
         Default: the newest year with a partial value and no whole-year value.
     verified_only : bool, default True
@@ -94,44 +105,37 @@ def nowcast(series, year: int | None = None, verified_only: bool = True,
     >>> round(nowcast(s).median, 3)   # 11 / (10 / 12): the share of 2022's first ten months
     13.2
     """
-    full = series.values(verified_only)
-    partial = series.partial(verified_only)
-    candidates = partial[~partial["year"].isin(full.index)]
+    rows = _rows(series, verified_only)
+    name = getattr(series, "name", "the series")
+    full = {y: v for y, k, v, _ in rows if k == FULL_YEAR}
+    candidates = [r for r in rows if r[1] < FULL_YEAR and r[0] not in full]
     if year is None:
-        if candidates.empty:
-            raise ValueError(f"{series.name}: no partial-year value after the last whole year")
-        year = int(candidates["year"].max())
-    rows = candidates[candidates["year"] == year]
-    if rows.empty:
-        raise ValueError(f"{series.name}: no partial-year value for {year} without a whole-year value")
-    row = rows.sort_values("months").iloc[-1]  # the most months published
-    k, v = int(row["months"]), float(row["value"])
-    same = partial[(partial["months"] == k) & partial["year"].isin(full.index)]
-    shares = np.log(same["value"].to_numpy(float) / full.loc[same["year"]].to_numpy(float))
-    if len(shares) == 0:
-        m, sd = np.log(k / FULL_YEAR), sd_unseasonal
+        if not candidates:
+            raise ValueError(f"{name}: no partial-year value after the last whole year")
+        year = max(r[0] for r in candidates)
+    mine = [r for r in candidates if r[0] == year]
+    if not mine:
+        raise ValueError(f"{name}: no partial-year value for {year} without a whole-year value")
+    _, k, v, source = max(mine, key=lambda r: r[1])  # the most months published
+    same = [(y, value) for y, months, value, _ in rows if months == k and y in full]
+    shares = [math.log(value / full[y]) for y, value in same]
+    if not shares:
+        m, sd = math.log(k / FULL_YEAR), sd_unseasonal
     else:
-        m = float(shares.mean())
-        sd = max(float(shares.std(ddof=1)) if len(shares) > 1 else 0.0, sd_floor)
-    return Nowcast(year, k, v, float(np.log(v) - m), float(sd), tuple(int(y) for y in same["year"]),
-                   str(row["source"]))
+        m = statistics.fmean(shares)
+        sd = max(statistics.stdev(shares) if len(shares) > 1 else 0.0, sd_floor)
+    return Nowcast(year, k, v, math.log(v) - m, sd, tuple(y for y, _ in same), source)
 
 
 def latest_start(series, verified_only: bool = True) -> tuple[int, float | Nowcast]:
     """Where a projection starts: the newest year, as its whole-year value or, if only its first
     months are published, as their nowcast. Returns (year, value or Nowcast)."""
-    full = series.values(verified_only)
-    partial = series.partial(verified_only)
-    newer = partial[~partial["year"].isin(full.index)]
-    if not newer.empty and (full.empty or int(newer["year"].max()) > int(full.index.max())):
-        cast = nowcast(series, int(newer["year"].max()), verified_only)
+    rows = _rows(series, verified_only)
+    full = {y: v for y, k, v, _ in rows if k == FULL_YEAR}
+    newer = [y for y, k, _, _ in rows if k < FULL_YEAR and y not in full]
+    if newer and (not full or max(newer) > max(full)):
+        cast = nowcast(series, max(newer), verified_only)
         return cast.year, cast
-    if full.empty:
-        raise ValueError(f"{series.name}: no values")
-    return int(full.index.max()), float(full.iloc[-1] if full.index.is_monotonic_increasing else full.sort_index().iloc[-1])
-
-
-def partial_table(series) -> pd.DataFrame:
-    """The partial rows with their months spelled out, for display."""
-    rows = series.partial(verified_only=False)
-    return rows.assign(period=[months_label(series.period, int(k)) for k in rows["months"]])
+    if not full:
+        raise ValueError(f"{getattr(series, 'name', 'the series')}: no values")
+    return max(full), full[max(full)]

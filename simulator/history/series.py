@@ -8,24 +8,18 @@ so nothing unconfirmed reaches a fit unless asked for. Layout and sources: docs/
 """
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from simulator.errors import Problem, ScenarioError
-from simulator.history.files import COLUMNS, FULL_YEAR, PERIODS, UNITS, display, read_series_csv, read_series_toml
-from simulator.shipped import seeds_dir
+from simulator.opening import stat_problem
+from simulator.history.files import (COLUMNS, FULL_YEAR, PERIODS, SERIES_FILE, UNITS, display, history_dir,
+                                     read_series_csv, read_series_toml)
 
 __all__ = ["Series", "load_history", "history_dir", "COLUMNS", "UNITS", "PERIODS", "SERIES_FILE"]
-
-SERIES_FILE = "series.toml"
-
-
-def history_dir() -> Path:
-    """The shipped history folder (``seeds/history`` in a checkout, inside the package in a wheel)."""
-    return seeds_dir() / "history"
-
 
 @dataclass(frozen=True, eq=False)  # eq=False: a DataFrame field makes value equality ambiguous
 class Series:
@@ -106,11 +100,13 @@ def load_history(path: str | Path | None = None) -> dict[str, Series]:
     if path is None:
         return _load_folder(history_dir())
     path = Path(path)
-    if path.is_dir():
+    st, problem = stat_problem(path)  # a loop of symbolic links, a NUL: a message, not an internal error
+    if problem == "file not found":
+        problem += f"; give a folder with {SERIES_FILE} or one series .csv file"
+    if problem:
+        raise ScenarioError([Problem(display(path), "", problem)])
+    if stat.S_ISDIR(st.st_mode):
         return _load_folder(path)
-    if not path.exists():
-        raise ScenarioError([Problem(display(path), "", "file not found; give a folder with "
-                                                        f"{SERIES_FILE} or one series .csv file")])
     if path.suffix.lower() == ".csv":
         return _load_one_csv(path)
     raise ScenarioError([Problem(display(path), "", f"not a .csv file or a folder; give a folder with "

@@ -27,6 +27,8 @@ from simulator.montecarlo.projection import Block, project
 from simulator.montecarlo.sampling import block_sizes, block_uniforms
 from simulator.parallel import dask_client, map_indexed
 from simulator.scenario import Scenario
+from simulator import _testhooks
+from simulator.signals import checkpoint
 
 Sink = Callable[[int, Block], None]
 
@@ -110,12 +112,19 @@ def drive(scenario: Scenario, sink: Sink, *, progress: Callable[[int, int], None
     plan = block_plan(scenario)
     sizes = dict(plan)
     indices = [i for i, _ in plan]
+    def checked(i: int, block: Block | None) -> None:
+        # Between blocks, in this (the main) thread: a signal whose exception something swallowed
+        # stops the run here, one block after it arrived (simulator/signals.py).
+        checkpoint()
+        if block is not None:
+            sink(i, block)
+
     with dask_client(workers, scheduler, client) as c:
         if c is None and threads > 1:
             map_indexed(partial(_block_into, scenario, sizes, sink), indices, None, progress,
-                        on_result=lambda i, _: None, threads=threads)
+                        on_result=checked, threads=threads)
         else:
-            map_indexed(partial(_block_task, scenario, sizes), indices, c, progress, on_result=sink)
+            map_indexed(partial(_block_task, scenario, sizes), indices, c, progress, on_result=checked)
 
 
 def _block_task(scenario: Scenario, sizes: dict[int, int], index: int) -> Block:
@@ -123,7 +132,10 @@ def _block_task(scenario: Scenario, sizes: dict[int, int], index: int) -> Block:
 
 
 def _block_into(scenario: Scenario, sizes: dict[int, int], sink: Sink, index: int) -> None:
-    sink(index, simulate_block(scenario, index, sizes[index]))
+    _testhooks.reached("block:start")
+    block = simulate_block(scenario, index, sizes[index])
+    _testhooks.reached("block:computed")
+    sink(index, block)
 
 
 __all__ = ["Sink", "drive", "simulate_block", "evaluate", "block_plan", "block_offsets", "configure",

@@ -9,6 +9,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from simulator._version import __version__
+from simulator.estimation import forecast_evaluation as fe
 from simulator.estimation.backtest import Backtest
 from simulator.output.files import atomic_folder, sha256_file, versions
 from simulator.output.plots import save
@@ -17,7 +18,12 @@ FLOW_LABELS = {"trade.exports_india_to_japan": "India's exports to Japan",
                "trade.exports_japan_to_india": "Japan's exports to India",
                "trade.balance": "India's balance with Japan"}
 MODEL_COLOURS = {"scenario": "#1f4e79", "scenario_drivers": "#d68910", "random_walk": "#b03a2e", "ar1": "#1e8449",
-                 "var1": "#7d3c98"}
+                 "var1": "#7d3c98", "no_change": "#717d7e"}
+
+
+# The hindcast fans drawn (one row of panels each): the benchmarks, the model choice and the scenario;
+# the discounted random walks the selection chooses among are in the tables and the coverage plot.
+HINDCAST_PANELS = ("no_change", "random_walk", "ar1", "selected", "scenario", "scenario_drivers")
 
 
 def _fy(year: int) -> str:
@@ -72,6 +78,37 @@ def coverage_figure(bt: Backtest) -> Figure:
     return fig
 
 
+def pit_figure(bt: Backtest, models: list[str]) -> Figure:
+    """One panel per model: the histogram of the PIT over both flows (10 bins), the count a uniform
+    PIT gives, and the central 90% range of a bin's count for that many independent values."""
+    t = bt.table[bt.table.variable.isin(fe.FLOWS)]
+    columns = min(len(models), 3)
+    rows = -(-len(models) // columns)
+    fig = Figure(figsize=(3.6 * columns, 2.8 * rows + 0.5), layout="constrained")
+    axes = fig.subplots(rows, columns, squeeze=False, sharex=True, sharey=True).ravel()
+    for ax, model in zip(axes, models):
+        values = t.pit[t.model == model].to_numpy()
+        counts, edges, (lo, hi) = fe.pit_histogram(values)
+        share, _, p = fe.above_median(t.actual[t.model == model], t.p50[t.model == model])
+        ax.axhspan(lo, hi, color="0.85", lw=0, label="90% range if uniform")
+        ax.bar(edges[:-1], counts, width=np.diff(edges), align="edge", color=MODEL_COLOURS.get(model, "0.3"),
+               alpha=0.8, edgecolor="white", label="held-out values")
+        ax.axhline(values.size / len(counts), color="k", ls="--", lw=1, label="uniform")
+        ax.set_title(f"{model}: {values.size} values\n{share:.0%} above the median (binomial p = {p:.2g})",
+                     fontsize=8)
+        ax.set_xlim(0, 1)
+        ax.grid(alpha=0.3, axis="y")
+    for ax in axes[len(models):]:
+        ax.set_visible(False)
+    for ax in axes[len(models) - columns:len(models)]:  # the lowest panel of each column
+        ax.set_xlabel("share of forecast draws below the outcome (PIT)", fontsize=8)
+        ax.xaxis.set_tick_params(labelbottom=True)
+    for ax in axes[::columns]:
+        ax.set_ylabel("held-out values")
+    axes[0].legend(fontsize=6.5, loc="upper left")
+    return fig
+
+
 def _save(fig: Figure, stem: Path, source: str) -> None:
     fig.text(0.01, 0.005, source, fontsize=6.5, color="0.35", ha="left", va="bottom")
     fig.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))
@@ -88,8 +125,10 @@ def _manifest(tmp: Path, doc: dict) -> None:
 def write_backtest(bt: Backtest, history: pd.DataFrame, out_dir: Path, *, scenario=None, force: bool = False,
                    plots: bool = True, elapsed_s: float = 0.0, history_source: str = "",
                    exchange_hindcast: pd.DataFrame | None = None) -> Path:
-    """backtest.csv (one row per model, variable, origin, horizon), coverage.csv, plots/, manifest.json;
-    exchange_hindcast.csv (Indian residents in Japan, `exchange_calibration.hindcast_table`) when given."""
+    """backtest.csv (one row per model, variable, origin, horizon), coverage.csv (per horizon), scores.csv
+    (per model and variable), diebold_mariano.csv (`Backtest.diebold_mariano`), plots/ (hindcast fans,
+    coverage by horizon, PIT histograms), manifest.json; exchange_hindcast.csv (Indian residents in
+    Japan, `exchange_calibration.hindcast_table`) when given."""
     with atomic_folder(Path(out_dir), force) as tmp:
         if exchange_hindcast is not None and len(exchange_hindcast):
             exchange_hindcast.to_csv(tmp / "exchange_hindcast.csv", index=False, lineterminator="\n",
@@ -97,12 +136,15 @@ def write_backtest(bt: Backtest, history: pd.DataFrame, out_dir: Path, *, scenar
         bt.table.to_csv(tmp / "backtest.csv", index=False, lineterminator="\n", float_format="%.6g")
         bt.coverage().to_csv(tmp / "coverage.csv", index=False, lineterminator="\n", float_format="%.6g")
         bt.overall().to_csv(tmp / "scores.csv", index=False, lineterminator="\n", float_format="%.6g")
+        bt.diebold_mariano().to_csv(tmp / "diebold_mariano.csv", index=False, lineterminator="\n",
+                                    float_format="%.6g")
         if plots and len(bt.table):
             source = (f"ijsim {__version__} · rolling-origin hindcasts, origins {bt.origins[0]}-{bt.origins[-1]}, "
                       f"{bt.draws:,} draws, seed {bt.seed} · history: {history_source or 'seeds/history'}")
-            models = list(dict.fromkeys(bt.table.model))
+            models = [m for m in HINDCAST_PANELS if m in set(bt.table.model)] or list(dict.fromkeys(bt.table.model))
             _save(hindcast_figure(bt, history, models), tmp / "plots" / "hindcast_fans", source)
             _save(coverage_figure(bt), tmp / "plots" / "coverage_by_horizon", source)
+            _save(pit_figure(bt, models), tmp / "plots" / "pit", source)
         _manifest(tmp, {
             "kind": "backtest",
             "scenario": getattr(scenario, "name", None),
@@ -110,6 +152,8 @@ def write_backtest(bt: Backtest, history: pd.DataFrame, out_dir: Path, *, scenar
             "trade_process": scenario.params["trade.process"] if scenario is not None else None,
             "origins": list(bt.origins), "horizons": list(bt.horizons), "draws": bt.draws, "seed": bt.seed,
             "history_years": list(bt.history_years), "history": history_source, "notes": list(bt.notes),
+            "selections": [[int(o), m] for o, m in bt.selections], "selected_now": bt.selected_now,
+            "vintage": "the history as stored today (revised figures), not the data available at each origin",
             "elapsed_s": round(elapsed_s, 3)})
     return Path(out_dir)
 

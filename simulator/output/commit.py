@@ -43,6 +43,7 @@ from typing import Callable
 from simulator import _testhooks
 from simulator.signals import checkpoint
 from simulator.errors import UserError
+from simulator.output.ownership import seal
 from simulator.output.fsops import RENAME_EXCHANGE, RENAME_NOREPLACE, fcntl, folder_locked, lock_folder, renameat2, signals_held
 
 _TOKEN = re.compile(r"[a-z0-9_]{8}")  # what mkdtemp and token_hex(4) put after the prefix
@@ -189,31 +190,38 @@ def reserve(target: Path, check: Callable[[], None]) -> Reservation:
 def publish(target: Path, check: Callable[[], None]) -> None:
     """Put the reserved partial folder in place as `target` (replacing it if it exists: `check` decides)."""
     r = _reserved[os.path.abspath(target)]
+    seal(r.partial)  # the record that lets a later --force prove this folder is ijsim's (ownership.py)
     checkpoint()
-    with folder_locked(target.parent), signals_held():
-        check()
-        _testhooks.reached("commit:start")
-        if not os.path.lexists(target):
-            if not renameat2(r.partial, target, RENAME_NOREPLACE):
-                os.rename(r.partial, target)
-            _testhooks.reached("commit:renamed")
-        elif renameat2(r.partial, target, RENAME_EXCHANGE):
-            r.leftover = r.partial  # the old results now carry the partial's name
-            _testhooks.reached("commit:exchanged")
-        else:
-            r.leftover = target.parent / f".{target.name}.old-{secrets.token_hex(4)}"
-            os.rename(target, r.leftover)
-            _testhooks.reached("commit:moved-aside")
-            try:
-                os.rename(r.partial, target)
-            except OSError:
-                os.rename(r.leftover, target)  # put the earlier results back
-                r.leftover = None
-                raise
-            _testhooks.reached("commit:renamed")
-        _published.append(target)
+    with folder_locked(target.parent):
+        check()  # may hash a large folder: outside signals_held, so an interrupt acts at once
+        with signals_held():
+            _rename_into_place(r, target)
     shutil.rmtree(r.leftover, ignore_errors=True)
     _testhooks.reached("commit:cleaned")
+
+
+def _rename_into_place(r: Reservation, target: Path) -> None:
+    """The renames of `publish` (SIGINT and SIGTERM held): NAME holds complete results in every state."""
+    _testhooks.reached("commit:start")
+    if not os.path.lexists(target):
+        if not renameat2(r.partial, target, RENAME_NOREPLACE):
+            os.rename(r.partial, target)
+        _testhooks.reached("commit:renamed")
+    elif renameat2(r.partial, target, RENAME_EXCHANGE):
+        r.leftover = r.partial  # the old results now carry the partial's name
+        _testhooks.reached("commit:exchanged")
+    else:
+        r.leftover = target.parent / f".{target.name}.old-{secrets.token_hex(4)}"
+        os.rename(target, r.leftover)
+        _testhooks.reached("commit:moved-aside")
+        try:
+            os.rename(r.partial, target)
+        except OSError:
+            os.rename(r.leftover, target)  # put the earlier results back
+            r.leftover = None
+            raise
+        _testhooks.reached("commit:renamed")
+    _published.append(target)
 
 
 def release(target: Path) -> None:

@@ -13,27 +13,33 @@ from simulator._version import __version__
 from simulator.errors import UserError
 from simulator.montecarlo.inputs import INPUT_PREFIX
 from simulator.output.files import atomic_folder, sha256_file, versions
+from simulator.output.folders import read_manifest, verified
 from simulator.output.plots import file_figure, finish_figure, new_axes, plain_text
 
 
-def read_run(folder: Path, variable: str | None = None):
-    """(manifest, dataset) of an `ijsim run` folder, or a UserError saying what is wrong with it.
-    With `variable`, only it (or the 3-D variable it is an entry of) and the inputs are read."""
-    import xarray as xr
-
-    manifest_path = folder / "manifest.json"
+def read_run_manifest(folder: Path) -> dict:
+    """The manifest of an `ijsim run` folder whose ensemble.nc is the one the run wrote (its sha256
+    checked against the manifest, as `ijsim report` checks what it reads), or a UserError."""
     if not folder.is_dir():
         raise UserError(f"{folder}: not found, or not a folder; give the folder 'ijsim run' wrote")
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        raise UserError(f"{folder}: no readable manifest.json; give the folder 'ijsim run' wrote") from None
-    kind = manifest.get("kind") if isinstance(manifest, dict) else None
+    manifest = read_manifest(folder)
+    kind = manifest.get("kind")
     if kind != "run":
         raise UserError(f"{folder}: a '{kind}' folder; discover works on the folder of one 'ijsim run'")
     if (manifest.get("ensemble") or {}).get("storage") == "none":
         raise UserError(f"{folder}: this run kept no draws (ijsim run --ensemble none); run it again with "
                         "--ensemble float32 or full to discover from its draws")
+    verified(folder, manifest, "ensemble.nc")
+    return manifest
+
+
+def read_run(folder: Path, variable: str | None = None, manifest: dict | None = None):
+    """(manifest, dataset) of an `ijsim run` folder, or a UserError saying what is wrong with it.
+    With `variable`, only it (or the 3-D variable it is an entry of) and the inputs are read.
+    `manifest`: what `read_run_manifest` returned for the folder (its ensemble.nc is then not hashed again)."""
+    import xarray as xr
+
+    manifest = read_run_manifest(folder) if manifest is None else manifest
     try:
         with xr.open_dataset(folder / "ensemble.nc") as lazy:  # NetCDF4 (h5netcdf) or an earlier NetCDF3
             keep = [k for k in lazy.data_vars if str(k).startswith(INPUT_PREFIX) or variable is None

@@ -3,7 +3,7 @@
 All files are written into a hidden folder next to the target, reserved before the computation
 and put in place only when complete (`commit`: crash-safe at every step); an interrupted or
 failed run leaves no results folder behind. `--force` replaces only an empty folder or one
-ijsim wrote (`folders.why_not_ours`), and results with inf or NaN in them are never written.
+ijsim wrote (`ownership.why_not_ours`: a record written with the folder, not the manifest alone), and results with inf or NaN in them are never written.
 """
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ from simulator.montecarlo.result import Result
 from simulator.scenario.loader import display
 from simulator.variables import VARIABLES
 from simulator.output import commit
-from simulator.output.folders import sha256_file, why_not_ours
+from simulator.output.folders import sha256_file
+from simulator.output.ownership import why_not_ours
 
 if TYPE_CHECKING:
     from simulator.montecarlo.summaries import RunSummary

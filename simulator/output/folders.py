@@ -1,9 +1,6 @@
 """Results folders ijsim wrote: recognised by their manifest, and read only where it vouches for them.
 
-`--force` may replace a folder only if it is empty or ijsim wrote it: its manifest.json is one
-ijsim writes (a JSON object listing `files`, with `versions.ijsim`), and the folder holds nothing
-but the files listed there, the manifest and report.html. Anything else in it is the user's, and
-the whole folder is left alone: `--out .` or `--out scenarios` must never delete a scenario.
+What `--force` may replace is decided in `ownership.py`, never by the manifest alone.
 
 `ijsim report` reads a results folder only through `verified`: each file must be listed in the
 manifest with the sha256 of its bytes, so a damaged or edited folder is refused, not rendered.
@@ -13,22 +10,20 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import stat
 from pathlib import Path
 
 from simulator.errors import UserError
+from simulator.opening import chunks, read_limited
 
 MAX_MANIFEST_BYTES = 64 << 20  # real manifests are tens of kilobytes
-ALSO_OURS = {"manifest.json", "report.html"}
-_REPORT_TEMP = re.compile(r"\.report-[^/]*\.html")  # left by a report interrupted by SIGKILL
 
 
 def sha256_file(path: Path) -> str:
+    """Through the checked opener: a FIFO or a device put where a results file was raises OSError, never hangs."""
     h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
+    for chunk in chunks(path, "a results file"):
+        h.update(chunk)
     return h.hexdigest()
 
 
@@ -43,9 +38,12 @@ def read_manifest(folder: Path) -> dict:
     if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_MANIFEST_BYTES:
         raise UserError(f"{path}: not a manifest ijsim writes (not a regular file of at most "
                         f"{MAX_MANIFEST_BYTES >> 20} MiB)")
+    data, problem = read_limited(path, "a manifest", MAX_MANIFEST_BYTES)  # checked again on the open file
+    if problem:
+        raise UserError(f"{path}: unreadable manifest ({problem})")
     try:
-        doc = json.loads(path.read_bytes().decode("utf-8"))
-    except (ValueError, RecursionError, OSError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        doc = json.loads(data.decode("utf-8"))
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise UserError(f"{path}: unreadable manifest ({exc})") from None
     if not isinstance(doc, dict):
         raise UserError(f"{path}: not a manifest ijsim writes (a JSON object), but a JSON {type(doc).__name__}")
@@ -55,47 +53,19 @@ def read_manifest(folder: Path) -> dict:
     return doc
 
 
-def why_not_ours(folder: Path) -> str | None:
-    """None if ijsim wrote `folder` and nothing else is in it; otherwise why not, as text."""
-    if not os.path.lexists(folder / "manifest.json"):
-        return "it has no manifest.json"
-    try:
-        doc = read_manifest(folder)
-    except UserError:
-        return "its manifest.json is not one ijsim writes"
-    versions = doc.get("versions")
-    if not isinstance(versions, dict) or "ijsim" not in versions:
-        return "its manifest.json was not written by ijsim"
-    listed = set(doc["files"]) | ALSO_OURS
-    dirs = {str(Path(name).parent) for name in listed} - {"."}
-    dirs |= {str(p) for d in list(dirs) for p in Path(d).parents if str(p) != "."}
-    foreign = []
-    for root, subdirs, names in os.walk(folder):  # never follows links to folders: they are listed in subdirs
-        rel = Path(root).relative_to(folder)
-        for d in list(subdirs):
-            path = rel / d
-            if str(path) not in dirs or os.path.islink(os.path.join(root, d)):
-                foreign.append(f"{path}/")
-                subdirs.remove(d)
-        for name in names:
-            path = rel / name
-            if str(path) not in listed and not (rel == Path(".") and _REPORT_TEMP.fullmatch(name)):
-                foreign.append(str(path))
-    if foreign:
-        shown = ", ".join(sorted(foreign)[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
-        return f"it holds files ijsim did not write: {shown}"
-    return None
-
-
 def verified(folder: Path, manifest: dict, name: str) -> Path:
     """`folder/name`, after checking it is the file the manifest lists, byte for byte (sha256)."""
     digest = manifest["files"].get(name)
     if digest is None:
         raise UserError(f"{folder}: {name} is not listed in manifest.json, so it cannot be trusted")
     path = folder / name
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise UserError(f"{folder}: {name} is missing (manifest.json lists it)")
-    if sha256_file(path) != digest:
+    try:
+        digest_now = sha256_file(path)
+    except OSError as exc:  # a FIFO, a device, a folder or a loop where the file was
+        raise UserError(f"{folder}: {name} {exc.strerror or exc} (manifest.json lists a file ijsim wrote)") from None
+    if digest_now != digest:
         raise UserError(f"{folder}: {name} was changed after ijsim wrote it (its sha256 differs from "
                         "manifest.json); run the scenario again for results that can be trusted")
     return path

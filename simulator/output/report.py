@@ -6,6 +6,7 @@ can never run in a reader's browser. Images are embedded as data URIs: the file 
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -18,6 +19,7 @@ from simulator._version import __version__
 from simulator.errors import UserError
 from simulator.montecarlo.summaries import headline_years
 from simulator.variables import VARIABLES
+from simulator.output import ownership
 from simulator.output.folders import read_manifest, verified
 from simulator.output.html import Html, breakable, figures, table
 from simulator.output.labels import format_value, unit_label, year_label
@@ -30,7 +32,7 @@ body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1100px;
 color:#222;line-height:1.45}
 h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:1.6em;border-bottom:1px solid #ddd;padding-bottom:.2em}
 table{border-collapse:collapse;margin:.6em 0;font-size:.9em}th,td{border:1px solid #ddd;padding:.3em .6em;
-text-align:left;vertical-align:top;overflow-wrap:break-word}td.n{text-align:right;font-variant-numeric:tabular-nums}
+text-align:left;vertical-align:top;overflow-wrap:anywhere}td.n{text-align:right;font-variant-numeric:tabular-nums}
 table.params td:nth-child(3),table.params td:nth-child(4){white-space:nowrap}
 th{background:#f4f4f4}.desc{white-space:pre-wrap;color:#444}figure{display:inline-block;margin:.5em;vertical-align:top;max-width:520px}
 img{max-width:520px;border:1px solid #eee}.small{color:#666;font-size:.85em}code{font-size:.9em}
@@ -213,6 +215,9 @@ def write_report(folder: Path, out: Path | None = None) -> Path:
             fh.write(html)
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
+        if target.name == "report.html" and os.path.samefile(target.parent, folder):
+            with contextlib.suppress(OSError):  # unrecorded, the report only makes --force refuse the folder
+                ownership.add_file(folder, "report.html")
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise UserError(f"{target}: cannot write the report: {exc.strerror or exc}") from None

@@ -105,6 +105,9 @@ BACKTEST_PLOTS = {
                            "against the nominal level",
     "hindcast_fans": "Hindcasts from each origin (median and 90% band) against the actual series, "
                      "per model and flow (US$ bn)",
+    "pit": "Where the outcomes fell in their forecast distributions (PIT), both flows: flat if calibrated, "
+           "piled to the right if outcomes came in above the forecasts; the band is the sampling range "
+           "of independent values (the held-out values overlap, so it is too narrow)",
 }
 
 

@@ -48,7 +48,17 @@ def check_disk(scenario, out_dir: Path, ensemble: str, fraction: float = 0.9) ->
     free = shutil.disk_usage(folder).free
     needed = bytes_per_draw(scenario) * scenario.draws * (4 if ensemble == "float32" else 8) // 8
     if needed > fraction * free:
-        raise UserError(f"{scenario.draws:,} draws need about {needed / 2**30:.1f} GiB for ensemble.nc "
-                        f"({ensemble}), more than the disk of {folder} has free ({free / 2**30:.1f} GiB); "
-                        "use --ensemble float32 (half the size) or --ensemble none (no ensemble, "
-                        "quantiles within 0.05%), or fewer --draws")
+        # only the settings not already in use: "use --ensemble float32" to someone using it helps nobody
+        ways = (["--ensemble float32 (half the size)"] if ensemble == "full" else []) + \
+               ["--ensemble none (no ensemble, quantiles within 0.05%)"]
+        raise UserError(f"{scenario.draws:,} draws need about {size_text(needed)} for ensemble.nc "
+                        f"({ensemble}), more than the disk of {folder} has free ({size_text(free)}); "
+                        f"use {' or '.join(ways)}, or fewer --draws")
+
+
+def size_text(n: int) -> str:
+    """Bytes in the unit that shows the number: 1.5 GiB, 600.0 KiB, 512 bytes (never "0.0 GiB")."""
+    for shift, unit in ((30, "GiB"), (20, "MiB"), (10, "KiB")):
+        if n >= 1 << shift:
+            return f"{n / (1 << shift):.1f} {unit}"
+    return f"{n:,} bytes"

@@ -64,7 +64,7 @@ def save_results(result: "Result | Comparison", folder: str | Path, *, plots: bo
     >>> result = simulator.run(simulator.load_scenario("baseline"), draws=200, seed=1)
     >>> folder = simulator.save_results(result, os.path.join(tempfile.mkdtemp(), "my-run"), plots=False)
     >>> sorted(os.listdir(folder))
-    ['ensemble.nc', 'event_drivers.csv', 'events.csv', 'iamc.csv', 'manifest.json', 'report.html', 'summary.csv']
+    ['.ijsim-owner.json', 'ensemble.nc', 'event_drivers.csv', 'events.csv', 'iamc.csv', 'manifest.json', 'report.html', 'summary.csv']
     >>> simulator.save_results(result, folder, report=False)
     Traceback (most recent call last):
     ...

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from simulator.errors import Problem
+from simulator.opening import display
 from simulator.shipped import looks_like_a_path, shipped_scenario
 from simulator.scenario.parameters import group_pattern, is_collection
 from simulator.scenario.reading import parse_toml, read_limited, unreadable
@@ -31,19 +32,14 @@ class LoadedDocument:
     sha256: dict[str, str] = field(default_factory=dict)  # file -> sha256 of its bytes
 
 
-def display(path: Path) -> str:
-    """How a file is named in messages: as the user would type it, relative where that is shorter."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError, RuntimeError):  # elsewhere, or a loop of symbolic links (RuntimeError before 3.13)
-        return str(path)
-
-
 def read_toml(path: Path) -> tuple[dict | None, bytes | None, list[Problem]]:
     name = display(path)
     data, problem = read_limited(path)
     if problem:
         return None, None, [Problem(name, "", problem)]
+    if data.startswith(b"\xef\xbb\xbf"):  # tomllib's own word for it is "Invalid statement"
+        return None, None, [Problem(name, "", "line 1: the file starts with a byte-order mark (BOM), which TOML "
+                                               "does not allow; save the file as UTF-8 without a BOM")]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -179,6 +179,25 @@ DISBURSEMENT = (
 BOEHM = ("Boehm, Levchenko & Pandalai-Nayar (2023), 'The Long and Short (Run) of Trade Elasticities', "
          "AER 113(4); CEPR DP14645")
 
+def _us_diversion(flow: str, growth: str, coverage: str, share: str, exporter: str, to: str, e0: str,
+                  phi: str) -> tuple[ParamSpec, ...]:
+    """The four keys of a US-tariff diversion channel (docs/model.md 2.2): the exporter's flow to the
+    US, its growth before tariffs, the share the tariff covers, the share of what is pushed out that
+    reaches the other partner."""
+    return (
+        ParamSpec("trade", flow, f"{exporter}'s exports to the US in the base year", "usd_bn", "number",
+                  default=0.0, low=0, uncertain=True, limits=(None, MAX_FLOW_USD_BN),
+                  description=f"{e0}: the flow that US tariffs on {exporter} push towards other markets."),
+        ParamSpec("trade", growth, f"Annual growth of {exporter}'s exports to the US before tariffs", "1/year",
+                  "number", default=0.0, low=-0.5, high=1.0, uncertain=True),
+        ParamSpec("trade", coverage, f"Share of {exporter}'s exports to the US that the US tariff covers", "share",
+                  "number", default=1.0, low=0, high=1, uncertain=True,
+                  description="Exempt goods (e.g. those under other US tariff regimes) keep their market."),
+        ParamSpec("trade", share, f"Share of {exporter}'s exports diverted from the US that reaches {to}", "share",
+                  "number", default=0.0, low=0, high=1, uncertain=True, description=f"{phi}."),
+    )
+
+
 TRADE = (
     ParamSpec("trade", "base_year", "Base year of the trade figures (fiscal year starting April)", "year",
               "integer", default=2023, low=2000, high=2099,
@@ -202,14 +221,11 @@ TRADE = (
               low=2000, high=2099,
               description="Set by trade.start = 'history' (or by hand, with the start_* values); "
                           "default: trade.base_year."),
-    ParamSpec("trade", "start_exports_india_to_japan_usd_bn", "India's exports to Japan in the start year",
-              "usd_bn", "number", low=0, low_open=True, uncertain=True, limits=(MIN_FLOW_USD_BN, MAX_FLOW_USD_BN),
-              description="Set by trade.start = 'history' (a lognormal when the year is a nowcast) unless "
-                          "given: a figure of one's own for that year."),
-    ParamSpec("trade", "start_exports_japan_to_india_usd_bn", "Japan's exports to India in the start year",
-              "usd_bn", "number", low=0, low_open=True, uncertain=True, limits=(MIN_FLOW_USD_BN, MAX_FLOW_USD_BN),
-              description="Set by trade.start = 'history' (a lognormal when the year is a nowcast) unless "
-                          "given: a figure of one's own for that year."),
+    *(ParamSpec("trade", f"start_exports_{flow}_usd_bn", f"{who} in the start year", "usd_bn", "number", low=0,
+                low_open=True, uncertain=True, limits=(MIN_FLOW_USD_BN, MAX_FLOW_USD_BN),
+                description="Set by trade.start = 'history' (a lognormal when the year is a nowcast) unless "
+                            "given: a figure of one's own for that year.")
+      for flow, who in (("india_to_japan", "India's exports to Japan"), ("japan_to_india", "Japan's exports to India"))),
     ParamSpec("trade", "volatility_discount", "How the history's years are weighted in the volatility estimate",
               "", "number", default=0.0, low=0, high=1,
               description="For `ijsim calibrate` and `ijsim backtest`, not for the run: 0 means the random "
@@ -294,27 +310,12 @@ TRADE = (
               "number", default=round(10_000 / seed_figure("pledge_usd_bn").value, 2), low=0, low_open=True,
               high=1000, limits=(1, None),  # as investment.fx_jpy_per_usd: their ratio stays in [1e-3, 1e3]
               source="derived: JPY 10 trillion / the article's US$68 bn = 147.06 JPY per USD",
-              description="fx_ref: the yen channel acts on the drawn investment.fx_jpy_per_usd relative to it."),
-    ParamSpec("trade", "exports_india_to_us_base_usd_bn", "India's exports to the US in the base year",
-              "usd_bn", "number", default=0.0, low=0, uncertain=True, limits=(None, MAX_FLOW_USD_BN),
-              description="E_US,0: the flow that US tariffs push towards other markets."),
-    ParamSpec("trade", "growth_india_to_us", "Annual growth of India's exports to the US before tariffs",
-              "1/year", "number", default=0.0, low=-0.5, high=1.0, uncertain=True),
-    ParamSpec("trade", "us_tariff_coverage", "Share of India's exports to the US that the US tariff covers",
-              "share", "number", default=1.0, low=0, high=1, uncertain=True,
-              description="Exempt goods (e.g. those under other US tariff regimes) keep their market."),
-    ParamSpec("trade", "diversion_share_to_japan", "Share of exports diverted from the US that reaches Japan",
-              "share", "number", default=0.0, low=0, high=1, uncertain=True, description="phi_JP."),
-    ParamSpec("trade", "exports_japan_to_us_base_usd_bn", "Japan's exports to the US in the base year",
-              "usd_bn", "number", default=0.0, low=0, uncertain=True, limits=(None, MAX_FLOW_USD_BN),
-              description="E^J_0: the flow that US tariffs on Japan may push towards other markets, India among them."),
-    ParamSpec("trade", "growth_japan_to_us", "Annual growth of Japan's exports to the US before tariffs",
-              "1/year", "number", default=0.0, low=-0.5, high=1.0, uncertain=True),
-    ParamSpec("trade", "us_tariff_coverage_japan", "Share of Japan's exports to the US that the US tariff covers",
-              "share", "number", default=1.0, low=0, high=1, uncertain=True),
-    ParamSpec("trade", "diversion_share_to_india", "Share of Japan's exports diverted from the US that reaches India",
-              "share", "number", default=0.0, low=0, high=1, uncertain=True,
-              description="phi_IN: adds to Japan's exports to India (docs/model.md 2.2)."),
+              description="fx_ref: the yen channel acts on investment.fx_jpy_per_usd's level path (not its "
+                          "yearly random walk) relative to it."),
+    *_us_diversion("exports_india_to_us_base_usd_bn", "growth_india_to_us", "us_tariff_coverage",
+                   "diversion_share_to_japan", "India", "Japan", "E_US,0", "phi_JP"),
+    *_us_diversion("exports_japan_to_us_base_usd_bn", "growth_japan_to_us", "us_tariff_coverage_japan",
+                   "diversion_share_to_india", "Japan", "India", "E^J_0", "phi_IN"),
 )
 
 TARIFFS = (

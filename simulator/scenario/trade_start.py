@@ -10,9 +10,13 @@ the page of the value the start came from.
 """
 from __future__ import annotations
 
+import functools
+from pathlib import Path
 from typing import Any
 
-from simulator.errors import Problem, ScenarioError
+from simulator.errors import Problem
+from simulator.history.files import SERIES_FILE, read_series_csv, read_series_toml
+from simulator.history.nowcast import Nowcast, latest_start, months_label
 from simulator.scenario.loader import LoadedDocument, display
 from simulator.scenario.values import Fixed, parse_distribution
 
@@ -29,30 +33,17 @@ def resolve_start(loaded: LoadedDocument, params: dict[str, Any], base_year: int
     """Fill `trade.start_year` and the two start values from the history (a value set in `explicit`,
     the scenario's own figure for that year, stays); record where they came from in
     `loaded.origins` (the manifest's "from"). Returns the problems."""
-    from simulator.history.nowcast import Nowcast, latest_start, months_label
-    from simulator.history.series import history_dir, load_history
+    from simulator.history.files import history_dir
 
     scenario_file = display(loaded.path)
     folder_text = params.get("trade.history") or ""
-    folder = (loaded.path.parent / folder_text) if folder_text else None
-    try:
-        history = load_history(folder)
-    except ScenarioError as exc:
-        where = f"the history {folder_text!r}" if folder_text else "the shipped history"
-        return [Problem(scenario_file, "trade.start", f"cannot read {where}: {len(exc.problems)} problem(s) follow")] \
-            + list(exc.problems)
-    starts, problems = {}, []
-    for name in FLOWS:
-        if name not in history:
-            problems.append(Problem(scenario_file, "trade.history", f"the history has no series {name!r}"))
-            continue
-        try:
-            starts[name] = latest_start(history[name])
-        except ValueError as exc:
-            problems.append(Problem(scenario_file, "trade.start", str(exc)))
+    folder = (loaded.path.parent / folder_text) if folder_text else history_dir()
+    starts, problems = _starts(str(folder))
     if problems:
-        return problems
-    years = {name: year for name, (year, _) in starts.items()}
+        where = f"the history {folder_text!r}" if folder_text else "the shipped history"
+        return [Problem(scenario_file, "trade.start", f"cannot read {where}: {len(problems)} problem(s) follow"),
+                *problems]
+    years = {name: start[0] for name, start in starts.items()}
     if len(set(years.values())) > 1:
         listed = ", ".join(f"{name} {fiscal_label(y)}" for name, y in years.items())
         return [Problem(scenario_file, "trade.start", f"the two flows' newest years differ ({listed}); the start "
@@ -63,20 +54,57 @@ def resolve_start(loaded: LoadedDocument, params: dict[str, Any], base_year: int
                                                       f"between the base year ({base_year}) and the horizon's start "
                                                       f"({horizon_start})")]
     params["trade.start_year"] = year
-    for name, (_, value) in starts.items():
+    for name, (_, value, csv, period) in starts.items():
         if FLOWS[name] in explicit:  # a user's own figure for the start year replaces the history's
             continue
-        series = history[name]
-        csv = display(series.path) if series.path is not None else name
         if isinstance(value, Nowcast):
             dist, errors = parse_distribution({"dist": "lognormal", "median": value.median, "sigma": value.log_sd})
             assert dist is not None, errors  # a nowcast's median and spread are positive and finite
             params[FLOWS[name]] = dist
-            origin = (f"history: {csv}, {fiscal_label(year)} nowcast from {months_label(series.period, value.months)} "
-                      f"({value.partial:g}; {value.source})")
+            loaded.origins[FLOWS[name]] = (f"history: {csv}, {fiscal_label(year)} nowcast from "
+                                           f"{months_label(period, value.months)} ({value.partial:g}; {value.source})")
         else:
             params[FLOWS[name]] = Fixed(float(value))
-            origin = f"history: {csv}, {fiscal_label(year)}"
-        loaded.origins[FLOWS[name]] = origin
-    loaded.origins["trade.start_year"] = f"history: {display(folder) if folder else display(history_dir())}"
+            loaded.origins[FLOWS[name]] = f"history: {csv}, {fiscal_label(year)}"
+    loaded.origins["trade.start_year"] = f"history: {display(folder)}"
     return []
+
+
+@functools.lru_cache(maxsize=16)
+def _cached_starts(folder: str, stamps: tuple) -> tuple[dict, tuple[Problem, ...]]:
+    starts, problems = {}, []
+    metadata, meta_problems = read_series_toml(Path(folder) / SERIES_FILE)
+    if metadata is None:
+        return {}, tuple(meta_problems)
+    for name in FLOWS:
+        if name not in metadata:
+            problems.append(Problem(display(Path(folder) / SERIES_FILE), f"series.{name}", "missing: a start "
+                                    "from the history needs both trade flows"))
+            continue
+        csv = Path(folder) / f"{name}.csv"
+        rows, csv_problems = read_series_csv(csv, metadata[name]["unit"])
+        if rows is None:
+            problems += csv_problems
+            continue
+        try:
+            year, value = latest_start(rows)
+        except ValueError as exc:
+            problems.append(Problem(display(csv), "", f"{name}: {exc}"))
+            continue
+        starts[name] = (year, value, display(csv), metadata[name]["period"])
+    return starts, tuple(problems)
+
+
+def _starts(folder: str) -> tuple[dict, list[Problem]]:
+    """Each flow's (year, value or Nowcast, CSV as shown, period), read without pandas (checking a
+    scenario stays light) and remembered while the files are unchanged: a sensitivity analysis
+    rebuilds the scenario hundreds of times."""
+    stamps = []
+    for name in (SERIES_FILE, *(f"{f}.csv" for f in FLOWS)):
+        try:
+            st = (Path(folder) / name).stat()
+            stamps.append((name, st.st_mtime_ns, st.st_size))
+        except OSError:
+            stamps.append((name, None, None))
+    starts, problems = _cached_starts(folder, tuple(stamps))
+    return starts, list(problems)

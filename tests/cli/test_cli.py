@@ -123,9 +123,16 @@ def test_entry_points(entry, tmp_path):
 
 
 def test_console_script_installed():
-    from importlib.metadata import entry_points
-    # simulator._start: the first code to run handles Ctrl-C and SIGTERM during the imports
-    assert [e.value for e in entry_points(group="console_scripts") if e.name == "ijsim"] == ["simulator._start:start"]
+    """`ijsim` is scripts/ijsim (installed as a script with pip's interpreter line), which notes signals
+    before any import; a generated console-script wrapper would import `re` and the package first
+    (issue 33), and would overwrite it."""
+    from importlib.metadata import distribution, entry_points
+
+    assert [e for e in entry_points(group="console_scripts") if e.name == "ijsim"] == []
+    installed = [f for f in distribution("ijsim").files if f.name == "ijsim" and f.parent.name in ("bin", "Scripts")]
+    assert len(installed) == 1
+    text = installed[0].locate().read_text(encoding="utf-8")
+    assert text.splitlines()[1:] == (SCENARIOS.parent / "scripts" / "ijsim").read_text(encoding="utf-8").splitlines()[1:]
 
 
 def test_flows_command_writes_results(cli, tmp_path):

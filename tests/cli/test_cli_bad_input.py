@@ -61,6 +61,8 @@ CASES = {
                      ["a.toml", "scenario.extends", "cycle"]),
     "missing-file": ({}, "absent.toml", ["absent.toml", "not found"]),
     "not-utf8": ({"s.toml": b'[scenario]\nname = "caf\xe9"\n'}, "s.toml", ["s.toml", "line 2", "UTF-8"]),
+    "byte-order-mark": ({"s.toml": b'\xef\xbb\xbf[scenario]\nname = "s"\n'}, "s.toml",
+                        ["s.toml: line 1: the file starts with a byte-order mark (BOM), which TOML does not allow"]),
     "problem-in-parent": ({"p.toml": '[scenario]\nname = "p"\n[investment]\ndepreciation_rate = -0.1\n',
                            "c.toml": '[scenario]\nname = "c"\nextends = "p.toml"\n'}, "c.toml",
                           ["p.toml", "investment.depreciation_rate"]),

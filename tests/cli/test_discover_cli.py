@@ -104,6 +104,34 @@ def test_event_in_no_draw_and_a_comparison_folder_are_refused(cli, write, tmp_pa
     assert code == 2 and "happens in no draw of this run" in err and not (tmp_path / "d").exists()
     assert cli("compare", "s.toml", "s.toml", "--out", "c", "--quiet")[0] == 2  # same name: refused anyway
     (tmp_path / "c").mkdir()
-    (tmp_path / "c" / "manifest.json").write_text('{"kind": "comparison"}')
+    (tmp_path / "c" / "manifest.json").write_text('{"kind": "comparison", "files": {}}')
     code, _, err = cli("discover", "c", "--event", "huge")
     assert code == 2 and "a 'comparison' folder" in err
+
+
+@pytest.mark.parametrize("damage", ["byte", "truncated", "fifo"])
+def test_a_damaged_ensemble_is_refused_naming_the_file(run_dir, cli, tmp_path, damage):
+    """Issue 33, point 6: discover used an ensemble.nc whose sha256 no longer matched manifest.json (exit 0)."""
+    import os
+    import shutil
+
+    folder = tmp_path / "base"
+    shutil.copytree(run_dir, folder)
+    ensemble = folder / "ensemble.nc"
+    data = bytearray(ensemble.read_bytes())
+    if damage == "byte":
+        data[len(data) // 2] ^= 0xFF
+        ensemble.write_bytes(bytes(data))
+    elif damage == "truncated":
+        ensemble.write_bytes(bytes(data[:-100]))
+    else:
+        ensemble.unlink()
+        os.mkfifo(ensemble)  # reading it would wait for ever
+    code, out, err = cli("discover", "base", "--event", "deficit_narrower_2030", "--out", "found")
+    assert (code, out) == (2, "")
+    expected = ("ijsim: base: ensemble.nc is a named pipe (FIFO), not a results file (manifest.json lists a file ijsim wrote)"
+                if damage == "fifo" else
+                "ijsim: base: ensemble.nc was changed after ijsim wrote it (its sha256 differs from manifest.json); "
+                "run the scenario again for results that can be trusted")
+    assert err.strip().replace("\n", " ") == expected
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["base"]

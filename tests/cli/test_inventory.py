@@ -1,6 +1,7 @@
 """Finding one's way: `ijsim variables`, `ijsim params`, shipped scenarios by name, `ijsim list`."""
 import csv
 import io
+import json
 
 import pytest
 
@@ -131,3 +132,17 @@ def test_compare_and_sensitivity_by_name(cli, tmp_path):
     code, _, err = cli("sensitivity", "baseline", "--method", "oat", "--no-plots", "--quiet", "--out", "s")
     assert code == 0, err
     assert (tmp_path / "c" / "comparison.csv").is_file() and (tmp_path / "s" / "sensitivity.csv").is_file()
+
+
+@pytest.mark.parametrize("as_csv", [True, False])
+def test_params_escape_control_characters_of_a_title_in_csv_and_table(cli, tmp_path, as_csv):
+    """Issue 33, point 5: --csv printed a title's ESC[2J (clears the screen) and OSC (sets the window title) raw."""
+    title = "a\x1b[2Jb\x1b]0;pwned\x07c"
+    (tmp_path / "s.toml").write_text(f'[scenario]\nname = "s"\ntitle = {json.dumps(title)}\n'
+                                     f'extends = "{SCENARIOS / "baseline.toml"}"\n', encoding="utf-8")
+    code, out, err = cli("params", "s.toml", *(["--csv"] if as_csv else []), "--search", "scenario.title")
+    assert code == 0, err
+    assert all(c.isprintable() or c == "\n" for c in out), repr(out)
+    assert "a\\x1b[2Jb\\x1b]0;pwned\\x07c" in out
+    if as_csv:
+        assert _csv(out)["scenario.title"]["value"] == "a\\x1b[2Jb\\x1b]0;pwned\\x07c"

@@ -203,3 +203,25 @@ def test_income_multiplier_compounds_each_draw_over_its_own_years():
     g = np.array([[0.1, 0.1, 0.1], [0.0, 0.0, 0.0]])
     m = trade_drivers.income_multiplier(g, np.zeros(3), np.array([1.0, 2.0]))
     np.testing.assert_allclose(m, [[1.1, 1.21, 1.331], [1.0, 1.0, 1.0]], rtol=1e-14)
+
+
+def test_the_new_channels_at_zero_change_no_number_bit_for_bit():
+    """Issue 28: the exporter's income at elasticity 0, and US tariffs on Japan that Japan and its
+    competitors pay alike (the channel computed, diverting exactly nothing), give every trade output
+    of a run without them, bit for bit; and each channel does act once it is not zero."""
+    without = run({**IMPORTER_ONLY})
+    par = {"tariffs.us_on_japan": {"2023": 0.0, "2025": 0.1264, "2026": 0.1},
+           "tariffs.us_on_japan_competitors": {"2023": 0.0, "2025": 0.1264, "2026": 0.1},
+           "trade.exports_japan_to_us_base_usd_bn": 141.86, "trade.diversion_share_to_india": 0.05}
+    at_zero = run({**IMPORTER_ONLY, **par})
+    assert np.all(at_zero["trade.diverted_to_india"].values == 0.0)
+    for v in ("trade.exports_india_to_japan", "trade.exports_japan_to_india", "trade.balance", "trade.total",
+              "trade.balance_change", "trade.cover_ratio"):
+        np.testing.assert_array_equal(at_zero[v].values, without[v].values, err_msg=v)
+    above = run({**IMPORTER_ONLY, **par, "tariffs.us_on_japan": {"2023": 0.0, "2025": 0.1264, "2026": 0.25}})
+    assert above["trade.diverted_to_india"].values[:, 1:].min() > 0
+    assert np.all(above["trade.exports_japan_to_india"].values[:, 1:] > without["trade.exports_japan_to_india"].values[:, 1:])
+    exporter = run({"trade.exporter_income_elasticity_india_to_japan": 1e-3, "macro.gdp_growth_india": 0.08,
+                    "trade.exporter_income_elasticity_japan_to_india": 0.0})
+    assert not np.array_equal(exporter["trade.exports_india_to_japan"].values,
+                              run({**IMPORTER_ONLY, "macro.gdp_growth_india": 0.08})["trade.exports_india_to_japan"].values)

@@ -106,8 +106,7 @@ def test_output_below_a_file_is_a_clear_error(cli, tmp_path):
 
 EDGE_CASES = {
     "zero pledge": {"investment": {"pledge_jpy_tn": 0.0}},
-    "zero growth": {"trade": {"trend_growth_india_to_japan": 0.0, "trend_growth_japan_to_india": 0.0,
-                              "first_year_growth_india_to_japan": 0.0, "first_year_growth_japan_to_india": 0.0}},
+    "zero growth": {"trade": {"growth_india_to_japan": 0.0, "growth_japan_to_india": 0.0}},
     "full realisation": {"investment": {"realisation_rate": 1.0}},
     "tariffs of 0": {"tariffs": {"japan_on_india": 0.0, "india_on_japan": 0.0, "us_on_india": 0.0}},
     "tariffs of 1000%": {"tariffs": {"japan_on_india": {"2023": 0.0, "2026": 10.0},

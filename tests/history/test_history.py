@@ -2,6 +2,7 @@
 through the CLI (exit 2, one message per problem naming file and row or key, no traceback)."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tomllib
@@ -280,6 +281,32 @@ def test_not_a_csv_or_folder(cli, tmp_path):
     path.write_bytes(b"PK")
     code, out, err = cli("history", "--history", path)
     assert code == 2 and "series.xlsx: not a .csv file or a folder" in err
+
+
+@pytest.mark.parametrize("verb", [("history",), ("calibrate", "--draws", "100"), ("backtest", "baseline", "--draws", "100")])
+def test_a_history_path_that_is_a_loop_of_links_exits_2(cli, tmp_path, verb):
+    """Issue 33, point 1: path resolution raised RuntimeError (exit 1, 'internal error')."""
+    os.symlink("loop", tmp_path / "loop")
+    code, out, err = cli(*verb, "--history", "loop", *(["--out", "out"] if verb[0] != "history" else []))
+    assert (code, out) == (2, "")
+    assert err.splitlines() == ["loop: cannot be read: a loop of symbolic links", "1 problem found; nothing was run or written"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["loop"]
+
+
+@pytest.mark.parametrize("make, words", [
+    (lambda p: os.mkfifo(p), "is a named pipe (FIFO), not a series CSV"),  # reading it would wait for ever
+    (lambda p: os.symlink("/dev/zero", p), "is a character device, not a series CSV"),
+    (lambda p: os.symlink(p.name, p), "cannot be read: a loop of symbolic links"),
+    (lambda p: p.mkdir(), "is a folder, not a series CSV"),
+])
+def test_special_files_in_a_history_folder_are_named(cli, tmp_path, make, words):
+    folder = tmp_path / "h"
+    shutil.copytree(history_dir(), folder)
+    (folder / "jpy_per_usd.csv").unlink()
+    make(folder / "jpy_per_usd.csv")
+    code, out, err = cli("history", "--history", folder)
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [f"h/jpy_per_usd.csv: {words}", "1 problem found; nothing was run or written"]
 
 
 # --- the command on good data -----------------------------------------------------------------------

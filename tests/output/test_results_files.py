@@ -111,9 +111,13 @@ def test_write_results_files_and_manifest(baseline, tmp_path):
     result = engine.run(baseline, draws=60, seed=5)
     out = files.write_results(result, tmp_path / "res", elapsed_s=1.23456, overrides={"draws": 60})
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["ensemble.nc", "event_drivers.csv", "events.csv", "iamc.csv", "manifest.json", "summary.csv"]
+    assert names == [".ijsim-owner.json", "ensemble.nc", "event_drivers.csv", "events.csv", "iamc.csv", "manifest.json",
+                     "summary.csv"]
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["files"] == {n: files.sha256_file(out / n) for n in names if n != "manifest.json"}
+    assert manifest["files"] == {n: files.sha256_file(out / n) for n in names if n not in ("manifest.json", ".ijsim-owner.json")}
+    owner = json.loads((out / ".ijsim-owner.json").read_text(encoding="utf-8"))  # what --force checks (ownership.py)
+    assert owner["manifest_sha256"] == files.sha256_file(out / "manifest.json")
+    assert (owner["device"], owner["inode"]) == (out.stat().st_dev, out.stat().st_ino)
     assert (manifest["kind"], manifest["scenario"], manifest["seed"], manifest["draws"]) == ("run", "baseline", 5, 60)
     assert manifest["horizon"] == [2025, 2034] and manifest["elapsed_s"] == 1.235
     assert manifest["overrides"] == {"draws": 60} and manifest["sampler"] == result.scenario.sampler

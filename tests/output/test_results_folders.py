@@ -103,6 +103,64 @@ def test_force_replaces_empty_folders_and_earlier_results(case, cli, tmp_path):
     assert _complete_results_seed(tmp_path / "out") == 2 and _entries(tmp_path) == ["out"]
 
 
+# --- issue 33, point 7: the manifest alone does not decide what --force deletes ----------------
+
+def _tamper(folder, case):
+    """Change a folder ijsim wrote the way a user might; return the files that must survive --force."""
+    import shutil
+
+    if case == "manifest-edited-to-list-a-note":  # the case that lost a user's file
+        (folder / "notes.txt").write_text("my notes")
+        doc = json.loads((folder / "manifest.json").read_text())
+        doc["files"]["notes.txt"] = sha256_file(folder / "notes.txt")
+        (folder / "manifest.json").write_text(json.dumps(doc, indent=2))
+    elif case == "listed-file-overwritten":
+        (folder / "summary.csv").write_text("my own table\n")
+    elif case == "report-edited":
+        (folder / "report.html").write_text((folder / "report.html").read_text() + "<p>my comments</p>")
+    elif case == "no-record":
+        (folder / ".ijsim-owner.json").unlink()
+    elif case == "a-copy":
+        shutil.copytree(folder, folder.parent / "copy")
+        shutil.rmtree(folder)
+        (folder.parent / "copy").rename(folder)  # same name and bytes, another folder
+    elif case == "a-link-in-place-of-a-file":
+        (folder.parent / "mine.csv").write_bytes((folder / "events.csv").read_bytes())
+        (folder / "events.csv").unlink()
+        (folder / "events.csv").symlink_to(folder.parent / "mine.csv")
+    return {p.relative_to(folder.parent).as_posix(): p.read_bytes() for p in folder.parent.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("case, why", [
+    ("manifest-edited-to-list-a-note", "its manifest.json was changed after ijsim wrote it"),
+    ("listed-file-overwritten", "it holds files changed after ijsim wrote them: summary.csv"),
+    ("report-edited", "it holds files changed after ijsim wrote them: report.html"),
+    ("no-record", "it has no valid record that ijsim wrote it (.ijsim-owner.json; results written by earlier "
+                  "versions of ijsim have none): remove or rename it yourself"),
+    ("a-copy", "it is not the folder ijsim wrote but a copy of one (or its files were moved into another folder)"),
+    ("a-link-in-place-of-a-file", "it holds files ijsim did not write: events.csv"),
+])
+def test_force_refuses_a_folder_it_cannot_show_it_wrote(case, why, cli, tmp_path):
+    assert cli(*RUN, "--out", "out")[0] == 0
+    assert cli("report", "out")[0] == 0
+    before = _tamper(tmp_path / "out", case)
+    code, out, err = cli(*RUN, "--seed", "7", "--out", "out", "--force")
+    assert (code, out) == (2, "")
+    assert err.strip().replace("\n", " ") == (f"ijsim: out: not replaced: --force replaces only an empty folder or one "
+                                              f"ijsim wrote, and {why}; nothing was changed")
+    after = {p.relative_to(tmp_path).as_posix(): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_force_replaces_a_folder_ijsim_wrote_after_it_was_moved_and_reported(cli, tmp_path):
+    assert cli(*RUN, "--out", "first")[0] == 0
+    (tmp_path / "first").rename(tmp_path / "out")  # a rename keeps the folder (its inode)
+    assert cli("report", "out")[0] == 0
+    code, _, err = cli(*RUN, "--seed", "7", "--out", "out", "--force")
+    assert code == 0, err
+    assert _complete_results_seed(tmp_path / "out") == 7 and _entries(tmp_path) == ["out"]
+
+
 # --- point 2: an interrupt at any step of the replacement loses nothing ------------------------
 
 PROTOCOLS = {"exchange": ["commit:start", "commit:exchanged", "commit:cleaned"],

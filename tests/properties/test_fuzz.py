@@ -174,3 +174,52 @@ def test_corrupted_bytes_fail_cleanly(cli, tmp_path, junk, at):
     path.write_bytes(text[:at] + junk + text[at:])
     code, _, err = cli("validate", path)
     _check(code, err, [f"{path.parent.name}/bytes.toml"])
+
+
+# History folders (issue 33): `history`, `calibrate` and `backtest` take --history PATH, a folder or one
+# CSV; every file in it can be a loop of symbolic links, a FIFO, a device, a folder or broken bytes.
+HISTORY = SCENARIOS.parent / "seeds" / "history"
+HISTORY_VERBS = [("history",), ("calibrate", "--draws", "100"), ("backtest", "baseline", "--draws", "100")]
+SPECIAL_ENTRIES = ["loop", "fifo", "/dev/zero", "folder", "bom", "junk"]
+
+
+def _history_folder(folder: Path, replace: dict[str, str], junk: bytes) -> None:
+    import shutil
+
+    shutil.copytree(HISTORY, folder)
+    for name, what in replace.items():
+        path = folder / name
+        path.unlink()
+        if what == "loop":
+            os.symlink(name, path)
+        elif what == "fifo":
+            os.mkfifo(path)
+        elif what == "/dev/zero":
+            os.symlink("/dev/zero", path)
+        elif what == "folder":
+            path.mkdir()
+        elif what == "bom":
+            path.write_bytes(b"\xef\xbb\xbf" + (HISTORY / name).read_bytes())
+        else:
+            path.write_bytes((HISTORY / name).read_bytes()[: len(junk)] + junk)
+
+
+@FUZZ_SETTINGS
+@given(st.sampled_from(HISTORY_VERBS), st.sampled_from(["folder", "loop", "fifo", "/dev/zero", "csv"]),
+       st.dictionaries(st.sampled_from(sorted(p.name for p in HISTORY.iterdir())), st.sampled_from(SPECIAL_ENTRIES),
+                       max_size=3),
+       st.binary(max_size=60))
+def test_hostile_history_folders_fail_cleanly(cli, tmp_path, verb, shape, replace, junk):
+    work = Path(tempfile.mkdtemp(dir=tmp_path))
+    folder = work / "h"
+    _history_folder(folder, replace, junk)
+    target = {"folder": folder, "csv": folder / "jpy_per_usd.csv", "loop": work / "loop", "fifo": work / "fifo",
+              "/dev/zero": Path("/dev/zero")}[shape]
+    os.symlink("loop", work / "loop")
+    os.mkfifo(work / "fifo")
+    before = sorted(os.listdir(work))
+    code, _, err = cli(*verb, "--history", target, *(["--out", work / "out"] if verb[0] != "history" else []))
+    assert code in (0, 2), err
+    assert "Traceback" not in err and "internal error" not in err, err
+    if code == 2:
+        assert sorted(os.listdir(work)) == before  # nothing written

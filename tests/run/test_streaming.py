@@ -166,6 +166,28 @@ def test_not_enough_disk_is_refused_before_work(cli, tmp_path, monkeypatch):
     assert code == 0, err
 
 
+@pytest.mark.parametrize("ensemble", ["full", "float32"])
+def test_disk_refusal_on_a_small_disk_shows_the_numbers_and_only_other_settings(cli, tmp_path, monkeypatch, ensemble):
+    """Issue 33, point 8: a 600 KiB disk was "about 0.0 GiB ... (0.0 GiB)", and float32 was told to use float32."""
+    import shutil
+    from collections import namedtuple
+
+    from simulator.montecarlo.engine import bytes_per_draw, configure
+    from simulator.scenario import load_scenario
+
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(10**9, 10**9 - 600 * 1024, 600 * 1024))
+    needed = bytes_per_draw(configure(load_scenario(SCENARIOS / "baseline.toml"), draws=2000)) * 2000
+    needed = needed // 2 if ensemble == "float32" else needed
+    code, out, err = cli("run", SCENARIOS / "baseline.toml", "--draws", "2000", "--out", "big", "--ensemble", ensemble)
+    assert (code, out) == (2, "")
+    assert err.strip().replace("\n", " ") == (
+        f"ijsim: 2,000 draws need about {needed / 2**20:.1f} MiB for ensemble.nc ({ensemble}), more than the disk of "
+        f". has free (600.0 KiB); use {'--ensemble float32 (half the size) or ' if ensemble == 'full' else ''}"
+        "--ensemble none (no ensemble, quantiles within 0.05%), or fewer --draws")
+    assert not (tmp_path / "big").exists()
+
+
 WRITE_INPUTS = """
 import resource, sys, tempfile
 from pathlib import Path

@@ -1,0 +1,167 @@
+"""Known answers for the backtest's evaluation: CRPS, interval score, PIT, the share above the
+median and the Diebold-Mariano test (issues 28 and 34). Each fails if a level, a sign or a scale
+changes."""
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import norm, t
+
+from simulator.estimation import backtest as bt
+
+from simulator.estimation import hindcast_models as hm
+from simulator.estimation import forecast_evaluation as fe
+
+X, M = fe.FLOWS
+
+
+def flat_history(last_x: float = 10.0, last_m: float = 20.0, years=range(2000, 2013)) -> pd.DataFrame:
+    years = list(years)
+    data = pd.DataFrame({"exports_india_to_japan": np.full(len(years), last_x),
+                         "exports_japan_to_india": np.full(len(years), last_m)}, index=years)
+    return data
+
+
+def test_crps_of_a_normal_ensemble_is_the_closed_form():
+    """CRPS(N(mu, sigma), y) = sigma [z (2 Phi(z) - 1) + 2 phi(z) - 1/sqrt(pi)] (Gneiting & Raftery 2007)."""
+    mu, sigma = 10.0, 1.5
+    history = flat_history(mu, mu)
+    history.loc[2012] = [13.0, 9.0]  # the actual values one year after the 2011 origin
+
+    def normal(h, rng, n, horizon):  # draws of N(mu, sigma) from an origin value of mu
+        return (mu + sigma * norm.ppf((np.arange(n) + 0.5) / n))[:, None, None].repeat(horizon, 1).repeat(2, 2) / mu
+    table = bt.run_backtest(history, {"normal": normal}, [2011], [1], draws=20000).table.set_index("variable")
+    for var, y in ((X, 13.0), (M, 9.0)):
+        z = (y - mu) / sigma
+        closed = sigma * (z * (2 * norm.cdf(z) - 1) + 2 * norm.pdf(z) - 1 / np.sqrt(np.pi))
+        assert table.loc[var, "crps"] == pytest.approx(closed, rel=2e-3)
+        assert table.loc[var, "pit"] == pytest.approx(norm.cdf(z), abs=1e-4)
+    # z = 2: 1.5 [2 (0.95450) + 2 (0.05399) - 0.56419] = 2.1792
+    assert table.loc[X, "crps"] == pytest.approx(2.1792, rel=2e-3)
+
+
+def test_interval_score_pit_and_coverage_by_hand():
+    """101 equally spaced draws 5..15: p05 = 5.5, p95 = 14.5 (linear interpolation), width 9;
+    interval score = width + (2 / 0.1) * distance outside."""
+    history = flat_history(10.0, 10.0)
+    history.loc[2012] = [16.0, 10.0]
+
+    def spread(h, rng, n, horizon):
+        return np.linspace(0.5, 1.5, n)[:, None, None].repeat(horizon, 1).repeat(2, 2)
+    table = bt.run_backtest(history, {"spread": spread}, [2011], [1], draws=101).table.set_index("variable")
+    assert list(table.loc[X, ["p05", "p50", "p95"]]) == pytest.approx([5.5, 10.0, 14.5])
+    assert table.loc[X, "interval_score"] == pytest.approx(9 + 20 * 1.5)   # 16 is 1.5 above p95
+    assert table.loc[M, "interval_score"] == pytest.approx(9.0)            # 10 is inside
+    assert table.loc[X, "pit"] == 1.0                                      # every draw below 16
+    assert table.loc[M, "pit"] == pytest.approx(50.5 / 101)                # 50 below, one tie
+    assert not table.loc[X, "in_90"] and table.loc[M, "in_50"]
+    # the balance, 6 against draws of X - M from the same draws: all 0
+    assert table.loc["trade.balance", "pit"] == 1.0
+
+
+def test_share_above_median_and_its_binomial_p_value():
+    actual = [1, 2, 3, 4, 5, 7]
+    median = [0, 0, 0, 10, 3, 7]  # above, above, above, below, above, tie (left out)
+    share, n, p = fe.above_median(actual, median)
+    assert (share, n) == (0.8, 5)
+    assert p == pytest.approx(2 * (5 + 1) / 32)  # two-sided: 2 P(B(5, 1/2) >= 4)
+    assert fe.above_median(median[:5], actual[:5])[0] == pytest.approx(0.2)  # the other side
+    assert np.isnan(fe.above_median([1.0], [1.0])[2])
+
+
+def _rows(model, actual, draws_of):
+    rows = []
+    for i, (y, ens) in enumerate(zip(actual, draws_of)):
+        q = np.quantile(ens, [0.05, 0.25, 0.5, 0.75, 0.95])
+        rows.append([model, X, 2000 + i, 1, y, *q, q[1] <= y <= q[3], q[0] <= y <= q[4], 0.0, 0.0, fe.pit(ens, y)])
+    return pd.DataFrame(rows, columns=bt.COLUMNS)
+
+
+def test_pit_of_a_calibrated_forecast_is_uniform_and_of_a_biased_one_is_skewed():
+    rng = np.random.default_rng(5)
+    actual = rng.standard_normal(2000)
+    calibrated = _rows("calibrated", actual, rng.standard_normal((2000, 400)))
+    low = _rows("low", actual, rng.standard_normal((2000, 400)) - 1.0)  # forecasts 1 sd too low
+    s = fe.summary(pd.concat([calibrated, low]), ["model"]).set_index("model")
+    assert s.loc["calibrated", "pit_mean"] == pytest.approx(0.5, abs=0.02)
+    assert s.loc["calibrated", "pit_sd"] == pytest.approx(1 / np.sqrt(12), abs=0.01)
+    assert s.loc["calibrated", "above_median"] == pytest.approx(0.5, abs=0.03)
+    assert s.loc["calibrated", "coverage_90"] == pytest.approx(0.9, abs=0.02)
+    # PIT = Phi(y + 1) for y ~ N(0, 1): mean P(N(-1, 1) < N(0, 1)) = Phi(1 / sqrt 2); above the median Phi(1)
+    assert s.loc["low", "pit_mean"] == pytest.approx(norm.cdf(1 / np.sqrt(2)), abs=0.02)
+    assert s.loc["low", "above_median"] == pytest.approx(norm.cdf(1), abs=0.02)
+    assert s.loc["low", "above_median_p"] < 1e-10 < s.loc["calibrated", "above_median_p"]
+    counts, edges, (lo, hi) = fe.pit_histogram(low.pit)
+    assert counts.sum() == 2000 and list(edges[[0, -1]]) == [0, 1]
+    assert counts[-1] > hi and counts[0] < lo  # piled at the top: outcomes above the forecasts
+    counts, _, (lo, hi) = fe.pit_histogram(calibrated.pit)
+    assert lo < 200 < hi and ((counts >= lo) & (counts <= hi)).mean() >= 0.7
+
+
+def test_diebold_mariano_statistic_worked_by_hand():
+    d = np.array([1.0, -1.0, 2.0, 0.0, 3.0])  # mean 1; deviations 0, -2, 1, -1, 2
+    # h = 1: S = sum of squares = 10; DM = 1 / sqrt(10 / 25); HLN factor sqrt((5 + 1 - 2) / 5)
+    one = fe.dm_test(d, 1)
+    assert one.statistic == pytest.approx(1 / np.sqrt(0.4) * np.sqrt(0.8))  # 1.41421
+    assert one.p_value == pytest.approx(2 * t.sf(1.41421356, 4))
+    assert (one.n, one.lag, one.mean_difference) == (5, 0, 1.0)
+    # h = 2: lag-1 products 0*-2 + -2*1 + 1*-1 + -1*2 = -5, Bartlett weight 1/2 on both sides:
+    # S = 10 + 2 (1/2)(-5) = 5; DM = 1 / sqrt(5 / 25) = 2.23607; HLN (5 + 1 - 4 + 2 * 1 / 5) / 5 = 0.48
+    two = fe.dm_test(d, 2)
+    assert two.statistic == pytest.approx(np.sqrt(5) * np.sqrt(0.48))  # 1.54919
+    assert two.p_value == pytest.approx(2 * t.sf(1.5491933, 4))
+    assert fe.dm_test(-d, 2).statistic == pytest.approx(-two.statistic)
+    assert fe.dm_test(3 * d, 2).statistic == pytest.approx(two.statistic)  # scale-free
+    assert np.isnan(fe.dm_test(d[:2], 2).statistic) and np.isnan(fe.dm_test(np.ones(6), 1).p_value)
+
+
+def _crps_table(values: dict) -> pd.DataFrame:
+    """Rows with the given CRPS: {(model, variable, origin, horizon): crps}."""
+    rows = [[m, v, o, h, 0.0, 0, 0, 0, 0, 0, True, True, 0.0, c, 0.5] for (m, v, o, h), c in values.items()]
+    return pd.DataFrame(rows, columns=bt.COLUMNS)
+
+
+def test_diebold_mariano_table_averages_the_flows_per_origin_and_skips_missing_benchmarks():
+    d = [1.0, -1.0, 2.0, 0.0, 3.0]
+    values = {}
+    for i, di in enumerate(d):
+        o = 2010 + i
+        values |= {("random_walk", X, o, 1): 2.0, ("random_walk", M, o, 1): 4.0,
+                   ("scenario", X, o, 1): 2.0 + di - 0.5, ("scenario", M, o, 1): 4.0 + di + 0.5,
+                   ("scenario", "trade.balance", o, 1): 99.0, ("random_walk", "trade.balance", o, 1): 0.0}
+    dm = fe.diebold_mariano(_crps_table(values)).set_index(["model", "benchmark", "horizon"])
+    assert list(dm.index) == [("scenario", "random_walk", "all"), ("scenario", "random_walk", "1")]  # no no_change
+    row = dm.loc[("scenario", "random_walk", "all")]
+    assert row.statistic == pytest.approx(np.sqrt(2.5) * np.sqrt(0.8))  # as worked above, h = 1
+    assert (row.origins, row.independent_origins, row.hac_lag) == (5, 5, 0)
+    assert (row.mean_difference, row.crps_model, row.crps_benchmark) == pytest.approx((1.0, 4.0, 3.0))
+
+
+def test_pooled_diebold_mariano_uses_origins_as_observations_with_the_longest_horizons_lag():
+    d = {2010: 1.0, 2011: -1.0, 2012: 2.0, 2013: 0.0, 2014: 3.0}
+    values = {}
+    for o, di in d.items():
+        for h, extra in ((1, -0.4), (2, 0.4)):  # per origin, the two horizons average to d
+            for v in (X, M):
+                values |= {("random_walk", v, o, h): 1.0, ("ar1", v, o, h): 1.0 + di + extra}
+    dm = fe.diebold_mariano(_crps_table(values)).set_index(["model", "benchmark", "horizon"])
+    pooled = dm.loc[("ar1", "random_walk", "all")]
+    assert (pooled.origins, pooled.hac_lag, pooled.independent_origins) == (5, 1, 3)  # 2010, 2012, 2014
+    assert pooled.statistic == pytest.approx(fe.dm_test(list(d.values()), 2).statistic)
+    assert pooled.statistic == pytest.approx(1.5491933)
+    per_h2 = dm.loc[("ar1", "random_walk", "2")]
+    assert per_h2.mean_difference == pytest.approx(1.4) and per_h2.hac_lag == 1
+    # random_walk is a benchmark and a model: it is tested against ar1 too, never against itself
+    assert ("random_walk", "ar1", "all") in dm.index and ("random_walk", "random_walk", "all") not in dm.index
+    # with a driftless random walk present, every model is tested against it as well, first
+    values |= {("no_change", v, o, h): 1.0 for v in (X, M) for o in d for h in (1, 2)}
+    dm = fe.diebold_mariano(_crps_table(values))
+    assert list(dm[(dm.model == "ar1") & (dm.horizon == "all")].benchmark) == ["no_change", "random_walk"]
+    assert dm[(dm.model == "ar1") & (dm.benchmark == "no_change") & (dm.horizon == "all")].statistic.iloc[0] \
+        == pytest.approx(1.5491933)
+
+
+def test_same_seed_same_pit():
+    history = flat_history() * np.exp(np.random.default_rng(2).normal(0, 0.1, (13, 2)))
+    models = {"random_walk": hm.candidate("random_walk")}
+    a, b = (bt.run_backtest(history, models, [2011], [1], draws=300, seed=3).table for _ in range(2))
+    pd.testing.assert_frame_equal(a, b)
