@@ -152,6 +152,8 @@ def print_comparison(comparison: "Comparison", console: Console | None = None) -
     console = console or Console()
     console.print(comparison_values_table(comparison))
     console.print(comparison_probability_table(comparison))
+    console.print("± is the Monte Carlo error of each share only, not the uncertainty of the answer; what each "
+                  "scenario's probabilities depend on: event_drivers.csv of `ijsim run` on that scenario.")
     headline = comparison.headline()  # once for every scenario: it sorts every variable's draws
     for name in comparison.names[1:]:
         table, same = difference_table(comparison, name, headline)

@@ -53,7 +53,7 @@ def _value(v) -> str:
         return ", ".join(map(str, v)) or "—"
     if isinstance(v, float):
         return f"{v:g}"
-    if isinstance(v, str) and "/" in v:  # page addresses (observed_stock_source, level_source) break after slashes
+    if isinstance(v, str) and "://" in v:  # page addresses (observed_stock_source, level_source) break after slashes
         return Html(escape(v).replace("/", "/<wbr>"))
     return str(v)
 
