@@ -84,11 +84,12 @@ def _left_after(quantiles: np.ndarray, scale: np.ndarray, cap: float, gamma: np.
         # {m > Δ} is the suffix of the quantiles from the first L0 above Δ / λ (none from the limit on).
         first = np.searchsorted(quantiles, elapsed[None, :] / lam, side="right")  # (c, E)
         first = np.where(elapsed[None, :] >= cap, len(quantiles), first)
-        e = _suffix_sums(w * np.exp(-g * m), first)
-        if np.all(lam == lam[0]):  # the same stays in every draw: these sums are one row's
-            p, s1, s2, s3 = (_suffix_sums(w[None, :] * m[:1] ** k, first[:1])[0] for k in range(4))
-        else:
-            p, s1, s2, s3 = (_suffix_sums(w * m ** k, first) for k in range(4))
+        if np.all(lam == lam[0]):  # the same stays in every draw: the cuts are shared, three sums one row's
+            e = _suffix_sums_at(w * np.exp(-g * m), first[0])
+            p, s1, s2, s3 = (_suffix_sums_at(w[None, :] * m[:1] ** k, first[0])[0] for k in range(4))
+        else:  # stays scaled by draw: only Σ w e^{-γm} needs every row's quantiles
+            e = _suffix_sums(w * np.exp(-g * m), first)
+            p, s1, s2, s3 = _power_sums(quantiles, lam[:, 0], cap, first)
         small = np.abs(g) < _SERIES_BELOW
         safe = np.where(small, 1.0, g)
         exact = (p - np.exp(safe * elapsed) * e) / safe
@@ -96,6 +97,30 @@ def _left_after(quantiles: np.ndarray, scale: np.ndarray, cap: float, gamma: np.
         series = ((s1 - d * p) - g / 2 * (s2 - 2 * d * s1 + d * d * p)
                   + g * g / 6 * (s3 - 3 * d * s2 + 3 * d * d * s1 - d ** 3 * p))
         out[lo:lo + _CHUNK] = np.where(small, series, exact)
+    return out
+
+
+def _power_sums(quantiles: np.ndarray, lam: np.ndarray, cap: float, first: np.ndarray) -> list[np.ndarray]:
+    """Σ_{q >= first} w m^j, j = 0..3, with m = min(λ L0, C) per row, from suffix sums of w L0^j taken once:
+    the quantiles below the limit contribute λ^j Σ w L0^j, those at or above it C^j Σ w."""
+    w = QUANTILE_WEIGHTS
+    tails = [np.concatenate([np.cumsum((w * quantiles ** j)[::-1])[::-1], [0.0]]) for j in range(4)]
+    limit = np.searchsorted(quantiles, cap / lam, side="left")[:, None]  # first quantile with λ L0 >= C
+    beyond = np.maximum(first, limit)
+    return [lam[:, None] ** j * (tails[j][first] - tails[j][beyond]) + cap ** j * tails[0][beyond] for j in range(4)]
+
+
+def _suffix_sums_at(x: np.ndarray, cuts: np.ndarray) -> np.ndarray:
+    """Σ_{q >= cuts[e]} x[c, q] for each row c and the same cuts in every row: sums over the segments
+    between the cuts (one pass, `np.add.reduceat`), then added from the last segment back."""
+    q = x.shape[1]
+    starts = np.unique(cuts[cuts < q])
+    out = np.zeros((len(x), len(cuts)))
+    if len(starts):
+        segments = np.add.reduceat(x, starts, axis=1)  # [starts[j], starts[j + 1]) and the last to the end
+        tails = np.cumsum(segments[:, ::-1], axis=1)[:, ::-1]  # Σ from starts[j] to the end
+        inside = cuts < q
+        out[:, inside] = tails[:, np.searchsorted(starts, cuts[inside])]
     return out
 
 

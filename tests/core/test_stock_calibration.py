@@ -116,3 +116,16 @@ def test_stocks_with_drawn_stays_match_the_fixed_kernel_for_the_same_stay():
     end0, mean0 = ex.stock_by_year(arrivals, b0, r0, np.array([0.3, 0.3]))
     assert end == pytest.approx(end0, rel=2e-3)
     assert mean == pytest.approx(mean0, rel=2e-3)
+
+
+def test_stays_scaled_by_draw_give_each_draws_own_answer():
+    # The per-draw path (scales differ) and the shared path (one scale) must agree draw by draw,
+    # with a status limit that cuts some stays and renewed stayers (the SSW rules).
+    q = sc.stay_quantiles(stats.uniform(1, 5).ppf)
+    scales, growth, renew = np.array([0.6, 1.0, 1.4]), np.array([0.03, 0.07, 0.12]), np.array([0.1, 0.25, 0.4])
+    elapsed = np.array([0.5, 1.0, 4.0, 6.0])
+    d, r = sc.stay_terms(q, scales, 5.0, renew, 0.1, growth, elapsed)
+    for i in range(3):
+        di, ri = sc.stay_terms(q, np.full(1, scales[i]), 5.0, renew[i:i + 1], 0.1, growth[i:i + 1], elapsed)
+        assert d[i] == pytest.approx(di[0], rel=1e-12)
+        assert r[i] == pytest.approx(ri[0], rel=1e-9, abs=1e-12)
