@@ -32,7 +32,7 @@ body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1100px;
 color:#222;line-height:1.45}
 h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:1.6em;border-bottom:1px solid #ddd;padding-bottom:.2em}
 table{border-collapse:collapse;margin:.6em 0;font-size:.9em}th,td{border:1px solid #ddd;padding:.3em .6em;
-text-align:left;vertical-align:top;overflow-wrap:anywhere}td.n{text-align:right;font-variant-numeric:tabular-nums}
+text-align:left;vertical-align:top;overflow-wrap:break-word}td.n{text-align:right;font-variant-numeric:tabular-nums}
 table.params td:nth-child(3),table.params td:nth-child(4){white-space:nowrap}
 th{background:#f4f4f4}.desc{white-space:pre-wrap;color:#444}figure{display:inline-block;margin:.5em;vertical-align:top;max-width:520px}
 img{max-width:520px;border:1px solid #eee}.small{color:#666;font-size:.85em}code{font-size:.9em}

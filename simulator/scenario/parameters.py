@@ -223,6 +223,8 @@ TRADE = (
                           "default: trade.base_year."),
     *(ParamSpec("trade", f"start_exports_{flow}_usd_bn", f"{who} in the start year", "usd_bn", "number", low=0,
                 low_open=True, uncertain=True, limits=(MIN_FLOW_USD_BN, MAX_FLOW_USD_BN),
+                source="seeds/history (or trade.history): the newest year's value, or the nowcast of its first "
+                       "months (docs/model.md 2.1); `ijsim history` names the page",
                 description="Set by trade.start = 'history' (a lognormal when the year is a nowcast) unless "
                             "given: a figure of one's own for that year.")
       for flow, who in (("india_to_japan", "India's exports to Japan"), ("japan_to_india", "Japan's exports to India"))),
