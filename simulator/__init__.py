@@ -6,7 +6,7 @@ Load a scenario (a file or the name of a shipped one), run its Monte Carlo, read
     >>> scenario = simulator.load_scenario("baseline")
     >>> result = simulator.run(scenario, draws=200, seed=1)
     >>> result
-    <Result 'baseline': 200 draws × 2025-2034, 24 variables>
+    <Result 'baseline': 200 draws × 2025-2034, 29 variables>
     >>> float(result["trade.balance"].sel(year=2030).median()) < 0  # India's deficit with Japan persists
     True
     >>> simulator.save_results(result, "results/my-run")  # doctest: +SKIP

@@ -32,13 +32,14 @@ class Stage:
 
 @dataclass(frozen=True)
 class Stream:
-    """Entrants in month m of draw i: entrants_per_month[m] * scale[i] (a path times a per-draw factor,
-    which is the form every scenario's entrants take: entrants_per_year times uptake)."""
+    """Entrants in month m (of year t) of draw i: entrants_per_month[m] * scale[i] (a path times a per-draw
+    factor: entrants_per_year times uptake), or entrants_per_month[m] * scale[i, t] when the level
+    itself differs between draws year by year (a stream calibrated to an observed stock)."""
     name: str
     entrants_per_month: np.ndarray  # (M,)
     route: tuple[int, ...]  # indices into the stage list, in order
     pass_rates: tuple  # one scalar or (n,) array per stage of the route
-    scale: float | np.ndarray = 1.0  # scalar or (n,)
+    scale: float | np.ndarray = 1.0  # scalar, (n,) or (n, T)
 
 
 @dataclass(frozen=True)
@@ -115,10 +116,15 @@ def _run(stages, order, streams, stays, n, months, monthly_arrivals, monthly_bac
     finals = [lane_of[(j, s.route[-1])] if s.route else NO_LANE for j, s in enumerate(streams)]
     final_lane = np.array(finals, dtype=np.int64)
     entrants = np.zeros((J, months))
-    scale = np.empty((J, n))
+    started_years = -(-months // MONTHS_PER_YEAR)  # the kernel reads year m // 12 of every month m
+    scale = np.empty((J, started_years, n))  # per stream, year and draw
     for j, s in enumerate(streams):
         entrants[j] = np.broadcast_to(s.entrants_per_month, (months,))
-        scale[j] = s.scale
+        factor = np.asarray(s.scale, dtype=float)
+        if factor.ndim == 2 and factor.shape != (n, started_years):
+            raise ValueError(f"stream {s.name!r}: a per-draw, per-year scale must be ({n}, {started_years}), "
+                             f"got {factor.shape}")
+        scale[j] = factor.T if factor.ndim == 2 else np.broadcast_to(factor, (n,))[None, :]
     capacity = np.zeros((K, months))
     geometric = np.zeros((K, 3))
     is_geometric = np.zeros(K, dtype=np.bool_)
@@ -165,7 +171,7 @@ def _pipeline_kernel(chunk, order, stage_first, lane_stream, lane_source, rates,
                      renewal, monthly_arrivals, monthly_backlog, yearly_arrivals, year_end_backlog,
                      stock):  # pragma: no cover - compiled; covered through run_pipeline
     J, months = entrants.shape
-    L, n = len(lane_stream), scale.shape[1]
+    L, n = len(lane_stream), scale.shape[2]
     width = min(chunk, n)
     # Starts of convolution stages, kept for as many months as the longest kernel reaches back.
     depth = 1
@@ -194,7 +200,7 @@ def _pipeline_chunk(lo, hi, state, arrived, history, order, stage_first, lane_st
     n, depth = hi - lo, history.shape[1]  # rows of the buffers may be longer than this chunk's n
     keep_months = monthly_arrivals.shape[0] > 0
     rate = np.ascontiguousarray(rates[:, lo:hi])
-    factor = np.ascontiguousarray(scale[:, lo:hi])
+    factor = np.ascontiguousarray(scale[:, :, lo:hi])
     state[:] = 0.0
     history[:] = 0.0
     queue, exits, tail = state[0], state[1], state[2]
@@ -211,7 +217,7 @@ def _pipeline_chunk(lo, hi, state, arrived, history, order, stage_first, lane_st
                 q = queue[l]
                 source = lane_source[l]
                 if source < 0:
-                    e, f = entrants[lane_stream[l], m], factor[lane_stream[l]]
+                    e, f = entrants[lane_stream[l], m], factor[lane_stream[l], m // MONTHS_PER_YEAR]
                     for i in range(n):
                         q[i] += e * f[i]
                 else:
@@ -267,7 +273,7 @@ def _pipeline_chunk(lo, hi, state, arrived, history, order, stage_first, lane_st
             a = arrived[j, m]
             last = final_lane[j]
             if last < 0:
-                e, f = entrants[j, m], factor[j]
+                e, f = entrants[j, m], factor[j, m // MONTHS_PER_YEAR]
                 for i in range(n):
                     a[i] = e * f[i]
             else:

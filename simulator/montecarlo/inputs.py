@@ -29,7 +29,7 @@ def input_label(name: str) -> tuple[str, str]:
         return name, ""
     if ".pass_rates." in name:
         _, _, stream, _, stage = name.split(".")
-        return f"Pass rate at {stage} ({stream})", spec.unit
+        return f"Pass rate at {stage.replace('_', ' ')} ({stream.replace('_', ' ')})", spec.unit
     if name.startswith(("exchange.streams.", "exchange.stages.")):
-        return f"{spec.title} ({name.split('.')[2]})", spec.unit
+        return f"{spec.title} ({name.split('.')[2].replace('_', ' ')})", spec.unit
     return spec.title, spec.unit

@@ -10,11 +10,13 @@ import numpy as np
 from simulator.core import exchange as ex
 from simulator.core import investment as inv
 from simulator.core import pipeline as pl
+from simulator.core import stock_calibration as sc
 from simulator.core import tariffs as tr_tariffs
 from simulator.core import trade as tr
 from simulator.core import trade_drivers as td
 from simulator.core import trade_process as tp
 from simulator.montecarlo.draws import DrawnParameters, trade_start_year, trade_years
+from simulator.montecarlo.exchange_levels import other_residents, stream_level
 from simulator.scenario import Fixed
 
 Block = dict[str, np.ndarray]
@@ -252,24 +254,32 @@ def _exchange(d: DrawnParameters) -> Block:
         return {v: zeros.copy() for v in ("exchange.arrivals_total", "exchange.cumulative_total",
                                           "exchange.counted_cumulative",
                                           "exchange.skilled_arrivals", "exchange.skilled_cumulative",
-                                          "exchange.skilled_stock", "exchange.remittances")}
+                                          "exchange.skilled_stock", "exchange.remittances",
+                                          "exchange.workers_cumulative", "exchange.counted_plan_window",
+                                          "exchange.skilled_plan_window", "exchange.workers_plan_window",
+                                          "exchange.indian_residents_japan")}
     p = scenario.params
     if "exchange" not in scenario.derived:
         scenario.derived["exchange"] = _exchange_layout(scenario)
     order, stages, stay_kernels = scenario.derived["exchange"]
+    levels = [stream_level(d, j) for j in names]
     streams, stays = [], []
-    for j, (s_base, s_renew) in zip(names, stay_kernels):
+    for j, (s_base, s_renew), level in zip(names, stay_kernels, levels):
         path = f"exchange.streams.{j}"
         route = p[f"{path}.stages"]
-        # A number or a path over years, (T,): the registry refuses a distribution here (uptake is the
-        # uncertain share of it, one number a draw).
-        per_year = d.over_years(f"{path}.entrants_per_year")
-        monthly = np.repeat(per_year, ex.MONTHS_PER_YEAR) / ex.MONTHS_PER_YEAR
         rates = tuple(d.scalar(f"{path}.pass_rates.{k}") if f"{path}.pass_rates.{k}" in p else 1.0 for k in route)
-        streams.append(pl.Stream(j, monthly, tuple(order.index(k) for k in route), rates,
-                                 scale=np.asarray(d.scalar(f"{path}.uptake"))))
+        if level.initial_stock_left is None:  # a path of entrants times the draw's uptake
+            monthly = np.repeat(level.entrants[0], ex.MONTHS_PER_YEAR) / ex.MONTHS_PER_YEAR
+            scale = level.uptake
+        else:  # calibrated: a level of its own in every draw and year
+            monthly = np.full(M, 1.0 / ex.MONTHS_PER_YEAR)
+            scale = level.entrants * level.uptake[:, None]
+        streams.append(pl.Stream(j, monthly, tuple(order.index(k) for k in route), rates, scale=scale))
         stays.append(pl.Stay(s_base, s_renew, d.scalar(f"{path}.renewal_share")))
-    flows = pl.pipeline_by_year(stages, range(len(stages)), streams, stays, n, M)
+    if any(level.stay_scale is not None for level in levels):
+        flows = _flows_with_drawn_stays(d, stages, streams, stays, levels, M)
+    else:
+        flows = pl.pipeline_by_year(stages, range(len(stages)), streams, stays, n, M)
     # Sums over streams as einsum: one C loop each, in a fixed order (no BLAS, so bit-reproducible).
     usd_per_year = np.column_stack([np.broadcast_to(d.scalar(f"exchange.streams.{j}.remittance_usd_per_year"), (n,))
                                     for j in names])
@@ -281,18 +291,88 @@ def _exchange(d: DrawnParameters) -> Block:
     weighted, weighted_per_draw = "ntj,j->nt", "ntj,nj->nt"
     total = np.einsum(weighted, yearly, everyone)
     skilled_arrivals = np.einsum(weighted, yearly, skilled)
+    workers = np.array([float(bool(p[f"exchange.streams.{j}.worker"])) for j in names])
+    worker_arrivals = np.einsum(weighted, yearly, workers)
+    counted_arrivals = np.einsum(weighted, yearly, counted)
+    window = plan_window_weights(scenario)
     by_stage = {"exchange.backlog_by_stage": flows.backlog} if order else {}
     return {**by_stage,
         "exchange.arrivals_total": total,
         "exchange.cumulative_total": np.cumsum(total, axis=1),
-        "exchange.counted_cumulative": np.cumsum(np.einsum(weighted, yearly, counted), axis=1),
+        "exchange.counted_cumulative": np.cumsum(counted_arrivals, axis=1),
         "exchange.skilled_arrivals": skilled_arrivals,
         "exchange.skilled_cumulative": np.cumsum(skilled_arrivals, axis=1),
         "exchange.skilled_stock": np.einsum(weighted, flows.stock_end, skilled),
+        "exchange.workers_cumulative": np.cumsum(worker_arrivals, axis=1),
+        "exchange.counted_plan_window": np.cumsum(counted_arrivals * window, axis=1),
+        "exchange.skilled_plan_window": np.cumsum(skilled_arrivals * window, axis=1),
+        "exchange.workers_plan_window": np.cumsum(worker_arrivals * window, axis=1),
         "exchange.remittances": np.einsum(weighted_per_draw, flows.stock_mean, usd_per_year) / 1e9,
         "exchange.arrivals_by_stream": yearly,
         "exchange.stock_by_stream": flows.stock_end,
+        "exchange.indian_residents_japan": _indian_residents(d, names, levels, flows.stock_end),
     }
+
+
+def _flows_with_drawn_stays(d: DrawnParameters, stages, streams, stays, levels, months: int) -> pl.YearlyFlows:
+    """The pipeline when some stream's stays differ between draws: the monthly arrivals are kept, and
+    those streams' stocks are convolved with each draw's own survival kernel."""
+    p, n = d.scenario.params, d.n
+    arrivals, backlog = pl.run_pipeline(stages, range(len(stages)), streams, n, months)  # (n, M, J), (n, M, K)
+    yearly = ex.yearly_sum(arrivals, axis=1)
+    ends, means = [], []
+    for j, (name, stay, level) in enumerate(zip(d.scenario.names("exchange.streams"), stays, levels)):
+        monthly = np.ascontiguousarray(arrivals[:, :, j])
+        if level.stay_scale is None:
+            end, mean = ex.stock_by_year(monthly, stay.base, stay.renew, np.broadcast_to(stay.renewal_share, (n,)))
+        else:
+            path = f"exchange.streams.{name}"
+            base, renew = sc.scaled_survival(_tabulated_cdf(d.scenario, name), level.stay_scale,
+                                             p[f"{path}.max_stay_years"].value, p[f"{path}.renewed_exit_rate"].value,
+                                             months)
+            end, mean = sc.stock_by_year_per_draw(monthly, base, renew, stay.renewal_share)
+        ends.append(end)
+        means.append(mean)
+    return pl.YearlyFlows(yearly, ex.year_end(backlog, axis=1), np.stack(ends, axis=-1), np.stack(means, axis=-1))
+
+
+def _tabulated_cdf(scenario, stream: str):
+    """The CDF of a stream's person-to-person stay, tabulated once per scenario (16,385 points up to its
+    1 - 1e-12 quantile) and read by linear interpolation: per-draw kernels evaluate it millions of
+    times a block, where scipy's CDF would cost more than the pipeline."""
+    cache = scenario.derived.setdefault("stay_cdf", {})
+    if stream not in cache:
+        stay = scenario.params[f"exchange.streams.{stream}.stay_years"]
+        if not hasattr(stay, "ppf"):  # a fixed stay: the step is exact and cheap
+            cache[stream] = stay.cdf
+        else:
+            z = np.linspace(0.0, float(stay.ppf(np.array([1 - 1e-12]))[0]), 16385)
+            f = np.asarray(stay.cdf(z), dtype=float)
+            cache[stream] = lambda x, z=z, f=f: np.interp(x, z, f, left=0.0, right=1.0)
+    return cache[stream]
+
+
+def _indian_residents(d: DrawnParameters, names, levels, stock_end: np.ndarray) -> np.ndarray:
+    """Indian nationals residing in Japan at each year's end (n, T): the observed stock of each calibrated
+    stream still present, plus its arrivals since the horizon start still present, plus the other
+    residents (dependants, permanent residents, statuses no stream models) at the draw's trend."""
+    calibrated = [j for j, level in enumerate(levels) if level.initial_stock_left is not None]
+    observed = sum(d.scenario.params[f"exchange.streams.{names[j]}.observed_stock"].value for j in calibrated)
+    total = other_residents(d, observed)
+    for j in calibrated:
+        total = total + levels[j].initial_stock_left + stock_end[:, :, j]
+    return total
+
+
+def plan_window_weights(scenario) -> np.ndarray:
+    """The share of each year's arrivals inside the plan's window, (T,): `target_years` from
+    `exchange.plan_start` (the horizon start when unset), months of a partial year pro rata (arrivals
+    spread evenly over the year). August 2025 for five years: 5/12 of 2025, 2026-2029, 7/12 of 2030."""
+    p, years = scenario.params, np.asarray(scenario.years, dtype=float)
+    start = (float(p["exchange.plan_start"][:4]) + (int(p["exchange.plan_start"][5:]) - 1) / 12
+             if "exchange.plan_start" in p else float(years[0]))
+    end = start + float(p["exchange.target_years"])
+    return np.clip(np.minimum(years + 1, end) - np.maximum(years, start), 0.0, 1.0)
 
 
 def counting_weights(scenario) -> np.ndarray:

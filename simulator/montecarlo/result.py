@@ -41,7 +41,7 @@ class Result(SummaryAnswers):
     >>> import simulator
     >>> result = simulator.run(simulator.load_scenario("baseline"), draws=200, seed=1)
     >>> result
-    <Result 'baseline': 200 draws × 2025-2034, 24 variables>
+    <Result 'baseline': 200 draws × 2025-2034, 29 variables>
     >>> result["trade.balance"].dims
     ('draw', 'year')
     >>> list(result.summary().columns)
@@ -158,6 +158,19 @@ class Result(SummaryAnswers):
         from simulator.montecarlo.event_probabilities import event_table, scenario_parameter
 
         return event_table(self.dataset, self.scenario.events, scenario_parameter(self.scenario, self.dataset))
+
+    def event_drivers(self) -> pd.DataFrame:
+        """What each event's probability depends on: for the assumptions that move it most, the
+        probability when the assumption sits in the lowest and in the highest fifth of its range, with
+        standard errors (simulator.montecarlo.event_drivers). What event_drivers.csv holds."""
+        from simulator.montecarlo.event_drivers import count_block, driver_table
+        from simulator.montecarlo.event_probabilities import occurred, scenario_parameter
+        from simulator.montecarlo.inputs import INPUT_PREFIX
+
+        parameter = scenario_parameter(self.scenario, self.dataset)
+        happened = [occurred(self.dataset, e, parameter) for e in self.scenario.events]
+        inputs = {k: self.dataset[k].values for k in self.dataset.data_vars if str(k).startswith(INPUT_PREFIX)}
+        return driver_table(self.scenario, count_block(self.scenario, happened, inputs))
 
     def event(self, name: str) -> np.ndarray:
         """Whether the named event happened, one boolean per draw (for `simulator.analysis.discover`)."""

@@ -10,7 +10,7 @@ half (the ensemble file: `full`, `float32` or `none`) is `simulator.output.run_f
   at most 2^-11 (simulator.montecarlo.quantile_sketch), means and standard deviations from per-block moments merged in
   block order (Chan, Golub & LeVeque 1979), exact up to rounding.
 Events are counted block by block (integer counts: the same probabilities as on the whole
-ensemble); the sampled inputs (`input.*`) are written beside the outputs but not summarised. Peak memory is the blocks in flight
+ensemble), and so are the draws at each end of each assumption's range (event_drivers.csv); the sampled inputs (`input.*`) are written beside the outputs but not summarised. Peak memory is the blocks in flight
 (about two per thread) plus, for exact quantiles, one column of float64 (8 bytes per draw).
 Blocks are placed by index, so the files and summaries are identical for any number of threads
 or Dask workers.
@@ -24,6 +24,7 @@ import numpy as np
 
 from simulator.errors import UserError
 from simulator.montecarlo.driver import block_offsets, drive, simulate_block
+from simulator.montecarlo.event_drivers import assumptions, count_block
 from simulator.montecarlo.event_probabilities import occurred, scenario_parameter, table_of_counts
 from simulator.montecarlo.inputs import INPUT_PREFIX
 from simulator.montecarlo.projection import dimension_labels
@@ -59,7 +60,8 @@ def run_streamed(scenario, *, writer_factory: Callable[[dict, dict], Any] | None
     events = table_of_counts(scenario.events, sink.event_counts, scenario.draws)
     return RunSummary(scenario, table, events, labels, variables, sink.base_balance,
                       ensemble="none" if writer is None else "full",
-                      quantile_method="log-histogram" if writer is None else "exact")
+                      quantile_method="log-histogram" if writer is None else "exact",
+                      driver_counts=sink.driver_counts)
 
 
 class SummarySink:
@@ -75,6 +77,7 @@ class SummarySink:
         self.variables, self.shapes, self.writer, self.source = variables, shapes, writer, source
         self.offsets = {i: first for i, (first, _) in block_offsets(scenario).items()}  # first draw of each block
         self.event_counts = [0] * len(scenario.events)
+        self.driver_counts = np.zeros((len(scenario.events), len(assumptions(scenario)), 4), dtype=np.int64)
         self.base_balance = float("nan")
         self._lock = threading.Lock()
         width = sum(int(np.prod(s)) for s in shapes.values())
@@ -87,7 +90,7 @@ class SummarySink:
         self._check_finite(index, block)
         if self.writer is not None:
             self.writer.write(self.offsets[index], block)
-        counts = self._count_events(index, block)
+        counts, drivers = self._count_events(index, block)
         flat = None
         if self.histogram is not None:
             n = len(block[self.variables[0]])
@@ -97,6 +100,7 @@ class SummarySink:
             m2 = np.square(flat - mean).sum(axis=0)
         with self._lock:
             self.event_counts = [a + b for a, b in zip(self.event_counts, counts)]
+            self.driver_counts += drivers
             if index == 0:
                 self.base_balance = float(np.median(block["trade.balance"] - block["trade.balance_change"]))
             if flat is not None:
@@ -104,17 +108,20 @@ class SummarySink:
                 self._moments[index] = (len(flat), mean, m2)
                 self._fold()
 
-    def _count_events(self, index: int, block: dict[str, np.ndarray]) -> list[int]:
-        """In how many of the block's draws each of the scenario's events happens."""
+    def _count_events(self, index: int, block: dict[str, np.ndarray]) -> tuple[list[int], np.ndarray]:
+        """In how many of the block's draws each of the scenario's events happens, and the counts at
+        the low and high end of each assumption's range (simulator.montecarlo.event_drivers)."""
         if not self.scenario.events:
-            return []
+            return [], self.driver_counts[:0].copy()
         # Only what the events read (their outputs and the inputs their thresholds may use): labelling
         # every output of every block would cost more than counting.
         needed = {e.variable if e.variable in block else e.variable.rsplit(".", 1)[0] for e in self.scenario.events}
         arrays = {k: v for k, v in block.items() if k in needed or k.startswith(INPUT_PREFIX)}
         dataset = Result.from_arrays(self.scenario, arrays, self.labels, first_draw=self.offsets[index]).dataset
         parameter = scenario_parameter(self.scenario, dataset)
-        return [int(np.count_nonzero(occurred(dataset, e, parameter))) for e in self.scenario.events]
+        happened = [occurred(dataset, e, parameter) for e in self.scenario.events]
+        inputs = {k: v for k, v in block.items() if k.startswith(INPUT_PREFIX)}
+        return [int(np.count_nonzero(h)) for h in happened], count_block(self.scenario, happened, inputs)
 
     def _fold(self) -> None:
         """Merge moments in block order (Chan et al.): the same result for any arrival order."""

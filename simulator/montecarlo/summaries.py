@@ -112,7 +112,7 @@ class RunSummary(SummaryAnswers):
     >>> scenario = simulator.load_scenario("baseline").with_params({"scenario.draws": 200, "scenario.seed": 1})
     >>> summary = run_streamed(scenario)  # keeps no draws, writes nothing
     >>> summary
-    <RunSummary 'baseline': 200 draws × 2025-2034, 24 variables, ensemble none>
+    <RunSummary 'baseline': 200 draws × 2025-2034, 29 variables, ensemble none>
     >>> summary.quantile_method
     'log-histogram'
     >>> list(summary.bands("trade.balance").columns)
@@ -135,6 +135,7 @@ class RunSummary(SummaryAnswers):
     ensemble: str = "full"                    # full | float32 | none
     quantile_method: str = "exact"            # exact | log-histogram (see simulator.montecarlo.quantile_sketch)
     extra: dict = field(default_factory=dict)
+    driver_counts: np.ndarray | None = None   # (events, assumptions, 4): simulator.montecarlo.event_drivers
 
     def summary(self) -> pd.DataFrame:
         return self.table[SUMMARY_COLUMNS].copy()
@@ -156,6 +157,15 @@ class RunSummary(SummaryAnswers):
 
     def events(self) -> pd.DataFrame:
         return self.event_table.copy()
+
+    def event_drivers(self) -> pd.DataFrame:
+        """What each event's probability depends on (event_drivers.csv), from the counts kept while the
+        draws streamed past: the same table as `Result.event_drivers`."""
+        from simulator.montecarlo.event_drivers import DRIVER_COLUMNS, driver_table
+
+        if self.driver_counts is None:
+            return pd.DataFrame(columns=DRIVER_COLUMNS)
+        return driver_table(self.scenario, self.driver_counts)
 
 
 

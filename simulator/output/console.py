@@ -45,15 +45,28 @@ def format_probability(p: float, se: float | None = None) -> str:
     return f"{p:.0%}" if se is None else f"{p:.0%} ± {100 * se:.1f}"
 
 
+MONTE_CARLO_NOTE = ("± is the Monte Carlo error of the share of draws only (how precisely the draws estimate "
+                    "it), not the uncertainty of the answer: that comes from the assumptions' ranges. "
+                    "What each probability depends on: event_drivers.csv in the results folder.")
+
+
 def probability_table(result: Result) -> Table:
-    """The scenario's events: probability and its Monte Carlo standard error (percentage points)."""
+    """The scenario's events: probability, its Monte Carlo standard error (percentage points), and the
+    assumption that moves it most with the probability at each end of that assumption's range."""
     table = Table(show_edge=False, box=None, pad_edge=False)
     table.add_column("event")
     table.add_column("year", justify="right")
-    table.add_column("probability ± se", justify="right")
+    table.add_column("probability ± MC error", justify="right")
+    table.add_column("depends most on (probability at its low / high end)", overflow="fold")
+    drivers = result.event_drivers() if hasattr(result, "event_drivers") else None
+    first = {} if drivers is None or drivers.empty else \
+        {r.event: r for r in drivers[drivers["rank"] == 1].itertuples()}
     for row in result.events().itertuples():
+        top = first.get(row.event)
+        depends = "—" if top is None else (f"{safe(top.label)}: {top.p_low:.0%} at {safe(top.low_end)} / "
+                                           f"{top.p_high:.0%} at {safe(top.high_end)}")
         table.add_row(safe(row.title), event_year(row.variable, row.year, row.by),
-                      format_probability(row.probability, row.se))
+                      format_probability(row.probability, row.se), depends)
     return table
 
 
@@ -62,6 +75,7 @@ def print_headline(result: Result, console: Console | None = None) -> None:
     console.print(headline_table(result))
     if result.scenario.events:
         console.print(probability_table(result))
+        console.print(MONTE_CARLO_NOTE)
 
 
 def comparison_values_table(comparison: "Comparison") -> Table:
@@ -138,6 +152,8 @@ def print_comparison(comparison: "Comparison", console: Console | None = None) -
     console = console or Console()
     console.print(comparison_values_table(comparison))
     console.print(comparison_probability_table(comparison))
+    console.print("± is the Monte Carlo error of each share only, not the uncertainty of the answer; what each "
+                  "scenario's probabilities depend on: event_drivers.csv of `ijsim run` on that scenario.")
     headline = comparison.headline()  # once for every scenario: it sorts every variable's draws
     for name in comparison.names[1:]:
         table, same = difference_table(comparison, name, headline)

@@ -209,6 +209,8 @@ def write_run_files(result: "Result | RunSummary", tmp: Path, *, summary: pd.Dat
     summary.to_csv(tmp / "summary.csv", **CSV_DIALECT)
     iamc_table(result, summary).to_csv(tmp / "iamc.csv", **CSV_DIALECT)
     write_events(result.events(), tmp / "events.csv")
+    if result.scenario.events:
+        result.event_drivers().to_csv(tmp / "event_drivers.csv", **CSV_DIALECT, float_format="%.10g")
     if plot_writer is not None:
         plot_writer(result, tmp / "plots")
     files = {str(p.relative_to(tmp)): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()}

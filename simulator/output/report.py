@@ -21,7 +21,7 @@ from simulator.montecarlo.summaries import headline_years
 from simulator.variables import VARIABLES
 from simulator.output import ownership
 from simulator.output.folders import read_manifest, verified
-from simulator.output.html import breakable, figures, table
+from simulator.output.html import Html, breakable, figures, table
 from simulator.output.labels import format_value, unit_label, year_label
 from simulator.output.report_sections import comparison_probabilities, event_year_label
 
@@ -32,7 +32,7 @@ body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1100px;
 color:#222;line-height:1.45}
 h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:1.6em;border-bottom:1px solid #ddd;padding-bottom:.2em}
 table{border-collapse:collapse;margin:.6em 0;font-size:.9em}th,td{border:1px solid #ddd;padding:.3em .6em;
-text-align:left;vertical-align:top;overflow-wrap:anywhere}td.n{text-align:right;font-variant-numeric:tabular-nums}
+text-align:left;vertical-align:top;overflow-wrap:break-word}td.n{text-align:right;font-variant-numeric:tabular-nums}
 table.params td:nth-child(3),table.params td:nth-child(4){white-space:nowrap}
 th{background:#f4f4f4}.desc{white-space:pre-wrap;color:#444}figure{display:inline-block;margin:.5em;vertical-align:top;max-width:520px}
 img{max-width:520px;border:1px solid #eee}.small{color:#666;font-size:.85em}code{font-size:.9em}
@@ -53,6 +53,8 @@ def _value(v) -> str:
         return ", ".join(map(str, v)) or "—"
     if isinstance(v, float):
         return f"{v:g}"
+    if isinstance(v, str) and "://" in v:  # page addresses (observed_stock_source, level_source) break after slashes
+        return Html(escape(v).replace("/", "/<wbr>"))
     return str(v)
 
 
@@ -85,10 +87,22 @@ def _run_body(folder: Path, manifest: dict) -> str:
         prob = pd.read_csv(verified(folder, manifest, "events.csv"))
         definitions = manifest.get("events", {}) if isinstance(manifest.get("events"), dict) else {}
         parts.append("<h2>Events</h2><p class=\"small\">The share of draws in which each event happens, ± its "
-                     "Monte Carlo standard error in percentage points.</p>"
-                     + table(["event", "year", "probability ± se"],
+                     "Monte Carlo error in percentage points: how precisely the draws estimate the share, not "
+                     "how certain the answer is. The exchange targets appear under each counting reading "
+                     "(broad or workers only; calendar 2025-2029 or the Plan's window from August 2025) side "
+                     "by side; what each probability depends on follows.</p>"
+                     + table(["event", "year", "probability ± MC error"],
                               [[r.title, event_year_label(definitions.get(r.event, {}), r.year),
                                 f"{r.probability:.0%} ± {100 * r.se:.1f}"] for r in prob.itertuples()], {1, 2}))
+    if "event_drivers.csv" in manifest["files"]:
+        drivers = pd.read_csv(verified(folder, manifest, "event_drivers.csv"))
+        parts.append("<h2>What each event depends on</h2><p class=\"small\">For the assumptions that move each "
+                     "probability most (at most six; only differences beyond three standard errors): the "
+                     "probability in the draws where the assumption sits in the lowest fifth of its range and "
+                     "in the highest fifth, ± standard error (event_drivers.csv).</p>"
+                     + table(["event", "assumption", "low end", "probability", "high end", "probability"],
+                             [[r.title, r.label, r.low_end, f"{r.p_low:.0%} ± {100 * r.se_low:.1f}", r.high_end,
+                               f"{r.p_high:.0%} ± {100 * r.se_high:.1f}"] for r in drivers.itertuples()], {3, 5}))
     params = manifest.get("parameters", {})
     # "set by" names the file, not its whole path (the provenance below has the paths)
     assumptions = [[breakable(path), _value(p["value"]), p.get("unit", ""), Path(p.get("from", "")).name or p.get("from", ""),

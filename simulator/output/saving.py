@@ -30,7 +30,8 @@ def save_results(result: "Result | Comparison", folder: str | Path, *, plots: bo
     Parameters
     ----------
     result : Result or Comparison
-        A run gives summary.csv, iamc.csv, ensemble.nc, events.csv, manifest.json and plots/; a
+        A run gives summary.csv, iamc.csv, ensemble.nc, events.csv, event_drivers.csv (when the
+        scenario has events), manifest.json and plots/; a
         comparison gives comparison.csv, summaries.csv, headline_differences.csv, events.csv,
         event_differences.csv, iamc.csv, ensemble.nc, manifest.json and plots/.
     folder : str or pathlib.Path
@@ -63,7 +64,7 @@ def save_results(result: "Result | Comparison", folder: str | Path, *, plots: bo
     >>> result = simulator.run(simulator.load_scenario("baseline"), draws=200, seed=1)
     >>> folder = simulator.save_results(result, os.path.join(tempfile.mkdtemp(), "my-run"), plots=False)
     >>> sorted(os.listdir(folder))
-    ['.ijsim-owner.json', 'ensemble.nc', 'events.csv', 'iamc.csv', 'manifest.json', 'report.html', 'summary.csv']
+    ['.ijsim-owner.json', 'ensemble.nc', 'event_drivers.csv', 'events.csv', 'iamc.csv', 'manifest.json', 'report.html', 'summary.csv']
     >>> simulator.save_results(result, folder, report=False)
     Traceback (most recent call last):
     ...

@@ -113,7 +113,9 @@ def run_replication(scenario: Scenario, values: dict, rng: np.random.Generator,
             monthly_rate_by_year=np.broadcast_to(values[f"{path}.entrants_per_year"], (len(years),))
             * values[f"{path}.uptake"] / MONTHS_PER_YEAR,
             arrival_process=p[f"{path}.arrival_process"],
-            stay_months=BufferedSampler(p[f"{path}.stay_years"], rng, scale=MONTHS_PER_YEAR),
+            # A drawn mean stay scales every person's stay (simulator.montecarlo.exchange_levels).
+            stay_months=BufferedSampler(p[f"{path}.stay_years"], rng,
+                                        scale=MONTHS_PER_YEAR * float(values.get(f"{path}.stay_scale", 1.0))),
             cap_months=p[f"{path}.max_stay_years"].value * MONTHS_PER_YEAR,
             renewal_share=values[f"{path}.renewal_share"],
             renewed_exit_rate_per_month=p[f"{path}.renewed_exit_rate"].value / MONTHS_PER_YEAR))

@@ -16,6 +16,7 @@ import xarray as xr
 
 from simulator.core.exchange import MONTHS_PER_YEAR
 from simulator.montecarlo.draws import DrawnParameters, sampling_dimensions
+from simulator.montecarlo.exchange_levels import stream_level
 from simulator.montecarlo.projection import counting_weights
 from simulator.montecarlo.summaries import summarise
 from simulator.montecarlo.sampling import block_sizes, block_uniforms
@@ -42,10 +43,18 @@ def replication_values(scenario: Scenario, replications: int) -> list[dict]:
             if not path.startswith("exchange.") or path.count(".") < 3:
                 continue
             key = path.split(".")[3]
-            if key in ("servers", "entrants_per_year"):
+            if key == "servers":
                 per_path[path] = np.broadcast_to(d.over_years(path), (n, len(scenario.years)))
-            elif key in ("uptake", "renewal_share") or ".pass_rates." in path:
+            elif key == "renewal_share" or ".pass_rates." in path:
                 per_path[path] = np.broadcast_to(np.asarray(d.scalar(path), dtype=float), (n,))
+        # Entrants and stays as the vectorised run has them (calibrated streams: from the observed stock).
+        for stream in scenario.names("exchange.streams"):
+            level = stream_level(d, stream)
+            path = f"exchange.streams.{stream}"
+            per_path[f"{path}.entrants_per_year"] = level.entrants
+            per_path[f"{path}.uptake"] = level.uptake
+            if level.stay_scale is not None:
+                per_path[f"{path}.stay_scale"] = level.stay_scale
         out += [{k: v[i] for k, v in per_path.items()} for i in range(n)]
     return out
 

@@ -145,6 +145,20 @@ def _exchange_checks(loaded: LoadedDocument, values: dict[str, Any]) -> list[tup
                 out.append((f"{path}.stages", f"unknown stage {show(stage)}{tip}"))
         if len(set(used)) != len(used):
             out.append((f"{path}.stages", "a stage is listed twice"))
+        if f"{path}.observed_stock" in values:
+            if f"{path}.entrants_per_year" in values:
+                out.append((f"{path}.entrants_per_year", "give either entrants_per_year or observed_stock: a stream "
+                                                         "calibrated to an observed stock gets its entrants from it",
+                            f"{path}.observed_stock"))
+            for stage, rate in values.get(f"{path}.pass_rates", {}).items():
+                if getattr(rate, "value", None) == 0:
+                    out.append((f"{path}.pass_rates", f"{show(stage)} passes nobody (0): a stream calibrated to an "
+                                                      "observed stock needs every pass rate above 0, or no number "
+                                                      "of entrants reproduces the stock", f"{path}.observed_stock"))
+            raw = streams[name] if isinstance(streams[name], dict) else {}
+            if "observed_stock_date" not in raw and f"{path}.observed_stock_date" not in values:  # a bad one: said
+                out.append((f"{path}.observed_stock_date", "missing: a stream calibrated to an observed stock needs "
+                                                           "the stock's date (\"YYYY-MM\")", f"{path}.observed_stock"))
         for stage in values.get(f"{path}.pass_rates", {}):
             if stage not in used:
                 out.append((f"{path}.pass_rates", f"{show(stage)} is not one of this stream's stages "

@@ -24,7 +24,7 @@ class ParamSpec:
     key: str
     title: str
     unit: str
-    kind: str  # number | integer | string | choice | shares | share_list | bool | string_list | rate_table | person_time
+    kind: str  # number | integer | string | month | choice | shares | share_list | bool | string_list | rate_table | person_time
     default: Any = None
     low: float | None = None
     high: float | None = None
@@ -223,6 +223,8 @@ TRADE = (
                           "default: trade.base_year."),
     *(ParamSpec("trade", f"start_exports_{flow}_usd_bn", f"{who} in the start year", "usd_bn", "number", low=0,
                 low_open=True, uncertain=True, limits=(MIN_FLOW_USD_BN, MAX_FLOW_USD_BN),
+                source="seeds/history (or trade.history): the newest year's value, or the nowcast of its first "
+                       "months (docs/model.md 2.1); `ijsim history` names the page",
                 description="Set by trade.start = 'history' (a lognormal when the year is a nowcast) unless "
                             "given: a figure of one's own for that year.")
       for flow, who in (("india_to_japan", "India's exports to Japan"), ("japan_to_india", "Japan's exports to India"))),
@@ -369,6 +371,21 @@ EXCHANGE = (
               seed="skilled_workers_target", low=0, high=100_000_000),
     ParamSpec("exchange", "target_years", "Years from the horizon start in which the targets are to be met",
               "years", "integer", seed="exchange_period_years", low=1, high=MAX_HORIZON_YEARS),
+    ParamSpec("exchange", "plan_start", "Month the plan's counting window starts", "", "month",
+              description="'YYYY-MM'. The plan-window outputs count target_years from this month, partial "
+                          "calendar years pro rata (arrivals spread evenly over the year); unset: the horizon start."),
+    ParamSpec("exchange", "resident_growth", "Yearly growth of all Indian residents in Japan", "1/year", "number",
+              default=0.0, low=-0.5, high=1.0, uncertain=True,
+              description="g in the calibration of streams to observed stocks (A = S / D(g), docs/model.md 3.5) "
+                          "and the trend of the residents no stream models. Estimated from the verified counts "
+                          "(simulator.estimation.exchange_calibration.resident_growth)."),
+    ParamSpec("exchange", "resident_total", "Indian nationals residing in Japan on resident_total_date", "people",
+              "number", default=0.0, low=0, high=100_000_000,
+              description="The observed total that exchange.indian_residents_japan continues: streams calibrated "
+                          "to a stock carry their part, the rest grows at resident_growth."),
+    ParamSpec("exchange", "resident_total_date", "Date of resident_total", "", "month",
+              description="'YYYY-MM', the month at whose end the count was taken."),
+    ParamSpec("exchange", "resident_total_source", "Page that states resident_total", "", "string"),
 )
 
 STAGE = (
@@ -390,6 +407,10 @@ STREAM = (
     ParamSpec("exchange.streams.*", "skilled", "Counts towards the skilled-worker target", "", "bool",
               default=False,
               description="The Action Plan's 50,000 'skilled personnel and potential talents from India to Japan'."),
+    ParamSpec("exchange.streams.*", "worker", "Counts in the workers-only reading of the skilled target", "",
+              "bool", default=False,
+              description="Workers only: Specified Skilled Workers, technical intern trainees, engineers and "
+                          "specialists (not students or researchers); exchange.workers_cumulative."),
     ParamSpec("exchange.streams.*", "counts_toward_people", "Share of the stream's arrivals counted towards the "
               "people target", "share", "number", default=1.0, low=0, high=1,
               description="The Action Plan's 'exchange of more than 500,000 personnel in both directions': 1 "
@@ -398,8 +419,32 @@ STREAM = (
     ParamSpec("exchange.streams.*", "entrants_per_year", "People entering the pipeline each year", "people/year",
               "number", default=0.0, low=0, high=100_000_000, time_varying=True,
               description="The plan's yearly number, or a ramp as a path."),
+    ParamSpec("exchange.streams.*", "level_source", "Where the stream's level comes from", "", "string",
+              description="The address of the page that states entrants_per_year, or 'ASSUMPTION: ...' with the "
+                          "reason (then uptake must be drawn over a range). Streams calibrated to an observed stock "
+                          "name their page in observed_stock_source instead."),
     ParamSpec("exchange.streams.*", "uptake", "Actual entrants as a share of the planned number", "share",
               "number", default=1.0, low=0, high=5, uncertain=True),
+    ParamSpec("exchange.streams.*", "uptake_title", "What uptake stands for in this stream, in plain words", "",
+              "string", description="Shown in event_drivers.csv and the console, e.g. 'Share of JNTO's visitors "
+                                    "from India travelling on business'."),
+    ParamSpec("exchange.streams.*", "observed_stock", "People of the stream's status present on observed_stock_date",
+              "people", "number", low=0, high=100_000_000,
+              description="Declares the stream calibrated: in every draw its entrants are S / D(g, stays) / (product "
+                          "of its pass rates), times the plan's factor (docs/model.md 3.5); no entrants_per_year."),
+    ParamSpec("exchange.streams.*", "observed_stock_date", "Date of the observed stock", "", "month",
+              description="'YYYY-MM', the month at whose end (or in which) the stock was counted."),
+    ParamSpec("exchange.streams.*", "observed_stock_source", "Page that states the observed stock", "", "string"),
+    ParamSpec("exchange.streams.*", "plan_multiplier", "The plan's multiple of the calibrated level at full effect",
+              "times", "number", default=1.0, low=0, high=100, uncertain=True,
+              description="1: the trend continues; 8: eight times the trend's entrants once plan_ramp reaches 1."),
+    ParamSpec("exchange.streams.*", "plan_ramp", "Share of the plan's effect reached in each year", "share",
+              "number", default=1.0, low=0, high=1, time_varying=True,
+              description="A path, e.g. {2025 = 0, 2026 = 0.5, 2027 = 1}."),
+    ParamSpec("exchange.streams.*", "mean_stay_years", "Mean stay in Japan", "years", "number",
+              low=0.01, high=100, uncertain=True,
+              description="Uncertain across draws: each draw scales every person's stay_years so that its mean is "
+                          "this value (stay_years then gives only the person-to-person spread)."),
     ParamSpec("exchange.streams.*", "arrival_process", "How entrants arrive within a year", "", "choice",
               default="poisson", choices=("poisson", "regular"),
               description="poisson: random arrivals at the planned rate; regular: evenly spaced."),
@@ -409,7 +454,9 @@ STREAM = (
               low=0, high=1, uncertain=True,
               description="Table stage -> share (number or distribution); stages not listed pass everyone."),
     ParamSpec("exchange.streams.*", "stay_years", "Intended length of stay", "years", "person_time",
-              default=1.0, low=0, low_open=True),
+              default=1.0, low=0, low_open=True, limits=(0.001, None),
+              description="A number (everyone the same) or a distribution of person-to-person variation; its "
+                          "mean at least 0.001 years (a stream calibrated to a stock needs S / stay arrivals)."),
     ParamSpec("exchange.streams.*", "max_stay_years", "Longest stay the status allows", "years", "number",
               default=100.0, low=0, low_open=True, high=100,
               description="SSW(i): 5 years in total. People reaching it leave or switch to a renewable status."),

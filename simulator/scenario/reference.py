@@ -9,7 +9,7 @@ END = "<!-- end of parameter table -->"
 
 def _forms(spec: ParamSpec) -> str:
     if spec.kind != "number":
-        return {"integer": "integer", "string": "string", "choice": " / ".join(f"`{c}`" for c in spec.choices),
+        return {"integer": "integer", "string": "string", "month": "\"YYYY-MM\"", "choice": " / ".join(f"`{c}`" for c in spec.choices),
                 "shares": "table of shares", "share_list": "array of shares", "bool": "true / false",
                 "string_list": "array of stage names", "rate_table": "table stage -> share or distribution",
                 "person_time": "number or distribution (person to person)"}[spec.kind]
@@ -38,7 +38,7 @@ def _default(spec: ParamSpec) -> str:
 
 
 def _source(spec: ParamSpec) -> str:
-    if spec.group in ("scenario", "sampling") or spec.kind in ("string", "choice", "bool", "string_list"):
+    if spec.group in ("scenario", "sampling") or spec.kind in ("string", "month", "choice", "bool", "string_list"):
         return "setting"
     if spec.seed:
         return f"seed `{spec.seed}`"

@@ -54,6 +54,8 @@ def _value_schema(spec: ParamSpec) -> dict[str, Any]:
         body = {"type": "integer", **_range(spec)}
     elif spec.kind == "string":
         body = {"type": "string", "minLength": 1 if spec.required else 0}
+    elif spec.kind == "month":
+        body = {"type": "string", "pattern": r"^(19|20|21)\d\d-(0[1-9]|1[0-2])$"}
     elif spec.kind == "choice":
         body = {"enum": list(spec.choices)}
     elif spec.kind == "shares":

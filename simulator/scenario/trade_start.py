@@ -16,7 +16,7 @@ from typing import Any
 
 from simulator.errors import Problem
 from simulator.history.files import SERIES_FILE, read_series_csv, read_series_toml
-from simulator.history.nowcast import Nowcast, latest_start, months_label
+from simulator.history.nowcast import Nowcast, latest_start
 from simulator.scenario.loader import LoadedDocument, display
 from simulator.scenario.values import Fixed, parse_distribution
 
@@ -54,19 +54,19 @@ def resolve_start(loaded: LoadedDocument, params: dict[str, Any], base_year: int
                                                       f"between the base year ({base_year}) and the horizon's start "
                                                       f"({horizon_start})")]
     params["trade.start_year"] = year
-    for name, (_, value, csv, period) in starts.items():
+    for name, (_, value, _csv, _period) in starts.items():
         if FLOWS[name] in explicit:  # a user's own figure for the start year replaces the history's
             continue
         if isinstance(value, Nowcast):
             dist, errors = parse_distribution({"dist": "lognormal", "median": value.median, "sigma": value.log_sd})
             assert dist is not None, errors  # a nowcast's median and spread are positive and finite
             params[FLOWS[name]] = dist
-            loaded.origins[FLOWS[name]] = (f"history: {csv}, {fiscal_label(year)} nowcast from "
-                                           f"{months_label(period, value.months)} ({value.partial:g}; {value.source})")
+            # short: it is the "set by" of reports and `ijsim params`; `ijsim history` gives the page
+            loaded.origins[FLOWS[name]] = "history: nowcast"
         else:
             params[FLOWS[name]] = Fixed(float(value))
-            loaded.origins[FLOWS[name]] = f"history: {csv}, {fiscal_label(year)}"
-    loaded.origins["trade.start_year"] = f"history: {display(folder)}"
+            loaded.origins[FLOWS[name]] = "history"
+    loaded.origins["trade.start_year"] = "history"
     return []
 
 

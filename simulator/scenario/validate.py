@@ -24,6 +24,7 @@ MOVED = {"scenario.sampler": "[sampling] as method", "scenario.method": "[sampli
          "scenario.block_size": "[sampling] as block_size", "investment.profile": "[investment.disbursement]"}
 # Matched with fullmatch: with re.match, "$" also matches before a final newline ("name\n").
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+_MONTH = re.compile(r"(19|20|21)\d\d-\d\d")
 
 
 def _fmt(x: float) -> str:
@@ -104,6 +105,10 @@ def parse_value(spec: ParamSpec, raw: Any) -> tuple[Any, list[str]]:
         if spec.path == "scenario.name" and not _NAME.fullmatch(raw):
             return None, [f"{show(raw)} is not a valid name: use letters, digits, '-', '_' and '.', "
                           "starting with a letter or digit"]
+        return raw, []
+    if spec.kind == "month":
+        if not isinstance(raw, str) or not _MONTH.fullmatch(raw) or not 1 <= int(raw[5:]) <= 12:
+            return None, [f"expected a month as \"YYYY-MM\", such as \"2024-12\", got {describe_type(raw)} {show(raw)}"]
         return raw, []
     if spec.kind == "choice":
         if not isinstance(raw, str) or raw not in spec.choices:

@@ -74,6 +74,17 @@ CASES = {
                               '[exchange.streams.y]\nstages = ["test", "visa"]\n'}, "s.toml",
                              ["s.toml", "exchange.streams", "'visa' before 'test' (stream 'x')",
                               "'test' before 'visa' (stream 'y')"]),
+    # Calibration to an observed stock (issue 29): the date's form, entrants given twice, a stage passing nobody.
+    "stock-date-not-a-month": ({"s.toml": BASE + '[exchange.streams.x]\nobserved_stock = 100\n'
+                                'observed_stock_date = "December 2024"\n'}, "s.toml",
+                               ["s.toml", "exchange.streams.x.observed_stock_date", "YYYY-MM", "December 2024"]),
+    "stock-and-entrants": ({"s.toml": BASE + '[exchange.streams.x]\nobserved_stock = 100\n'
+                            'observed_stock_date = "2024-12"\nentrants_per_year = 50\n'}, "s.toml",
+                           ["s.toml", "exchange.streams.x.entrants_per_year", "either entrants_per_year or observed_stock"]),
+    "calibrated-stage-passes-nobody": ({"s.toml": BASE + '[exchange.stages.visa]\n[exchange.streams.x]\n'
+                                        'observed_stock = 100\nobserved_stock_date = "2024-12"\nstages = ["visa"]\n'
+                                        'pass_rates = { visa = 0.0 }\n'}, "s.toml",
+                                       ["s.toml", "exchange.streams.x.pass_rates", "passes nobody"]),
 }
 
 
@@ -153,7 +164,8 @@ def test_exchange_target_after_the_horizon_is_a_warning_and_its_events_an_error(
     code, out, err = cli("validate", "s.toml")
     assert code == 2
     assert "s.toml: events.people_500k_by_2029.by: 2029 is outside the scenario's horizon 2025-2027" in err
-    events = ("deficit_narrower_2030", "deficit_narrower_2034", "people_500k_by_2029", "skilled_50k_by_2029")
+    events = ("deficit_narrower_2030", "deficit_narrower_2034", "people_500k_by_2029", "people_500k_plan_window",
+              "skilled_50k_by_2029", "skilled_50k_plan_window", "workers_50k_by_2029", "workers_50k_plan_window")
     write("s.toml", f'[scenario]\nname = "short"\nextends = "{parent}"\nhorizon_years = 3\n[events]\n'
                     + "".join(f"{e} = false\n" for e in events))
     code, out, err = cli("validate", "s.toml")

@@ -81,59 +81,17 @@ def test_the_baseline_cites_the_plan_for_its_counting_rules():
     assert not any(s.get("skilled") for s in streams.values() if s["direction"] == "japan_to_india")
 
 
-def _entrants_provenance(path):
-    """For each stream table of a scenario file: the text that documents its entrants_per_year (the
-    comment lines just above it and the line itself) and whether its uptake is a range."""
-    found, table, comments = {}, None, []
-    for line in path.read_text().splitlines():
-        header = re.match(r"\[exchange\.streams\.([A-Za-z0-9_-]+)\]", line.strip())
-        if header:
-            table, comments = header.group(1), []
-            continue
-        if line.startswith("["):
-            table = None
-        if table is None:
-            continue
-        if line.lstrip().startswith("#"):
-            comments.append(line)
-            continue
-        if line.startswith("entrants_per_year"):
-            found[table] = "\n".join(comments + [line])
-        if not line.startswith("uptake"):
-            comments = [] if not line.strip() == "" else comments
-    return found
+# Where each stream's level comes from: tests/scenario/test_level_sources.py (structured keys, not comments).
 
 
-@pytest.mark.parametrize("name", ["baseline.toml", "exchange-at-trend.toml"])
-def test_no_stream_entrants_without_a_source_or_an_assumption_with_its_range(name):
-    path = SCENARIOS / name
-    doc = tomllib.loads(path.read_text())
-    provenance = _entrants_provenance(path)
-    assert provenance, f"{name} sets no entrants"
-    for stream, text in provenance.items():
-        sourced = "https://" in text
-        assumed = "ASSUMPTION" in text
-        assert sourced or assumed, f"{name}: {stream}.entrants_per_year has neither a page address nor an ASSUMPTION label"
-        if assumed and not sourced:
-            uptake = doc["exchange"]["streams"][stream].get("uptake")
-            assert isinstance(uptake, dict) and uptake["min"] < uptake["max"], \
-                f"{name}: {stream} is an assumption without a range (uptake)"
-
-
-def test_the_provenance_check_catches_an_unlabelled_stream(tmp_path):
-    bad = tmp_path / "bad.toml"
-    bad.write_text('[exchange.streams.x]\n# a comment without a label\nentrants_per_year = 5\n')
-    text = _entrants_provenance(bad)["x"]
-    assert "https://" not in text and "ASSUMPTION" not in text
-
-
-def test_at_trend_is_the_baseline_without_the_plans_ramp():
+def test_at_trend_is_the_baseline_without_the_plans_multiplier():
     trend = simulator.load_scenario(SCENARIOS / "exchange-at-trend.toml")
     base = simulator.load_scenario(SCENARIOS / "baseline.toml")
     for stream in ("skilled_workers", "technical_trainees", "students", "engineers"):
-        key = f"exchange.streams.{stream}.entrants_per_year"
-        assert trend.params[key].at([2025])[0] == base.params[key].at([2025])[0]
-        assert trend.params[key].at([2029])[0] < base.params[key].at([2029])[0]
+        path = f"exchange.streams.{stream}"
+        assert trend.params[f"{path}.observed_stock"] == base.params[f"{path}.observed_stock"]
+        assert trend.params[f"{path}.plan_multiplier"].value == 1.0
+        assert base.params[f"{path}.plan_multiplier"].mean() > 1.0
 
 
 def test_a_counting_share_outside_0_1_is_refused(cli, write, tmp_path):
@@ -144,3 +102,27 @@ def test_a_counting_share_outside_0_1_is_refused(cli, write, tmp_path):
     assert code == 2 and "Traceback" not in err
     assert "exchange.streams.business_visitors.counts_toward_people: 1.5 is out of range; allowed [0, 1]" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_the_plans_window_counts_partial_years_pro_rata():
+    # August 2025 for five years: 5/12 of 2025, all of 2026-2029, 7/12 of 2030, nothing after.
+    from simulator.montecarlo.projection import plan_window_weights
+    base = simulator.load_scenario(SCENARIOS / "baseline.toml")
+    assert plan_window_weights(base).tolist() == pytest.approx([5 / 12, 1, 1, 1, 1, 7 / 12, 0, 0, 0, 0])
+    calendar = base.with_params({"exchange.plan_start": "2025-01"})
+    assert plan_window_weights(calendar).tolist() == [1, 1, 1, 1, 1, 0, 0, 0, 0, 0]
+
+
+def test_the_readings_count_what_they_say():
+    # Workers only: SSW, trainees and engineers; the plan's window weights the same yearly arrivals.
+    from simulator.montecarlo import engine
+    from simulator.montecarlo.projection import plan_window_weights
+    base = simulator.load_scenario(SCENARIOS / "baseline.toml")
+    result = engine.run(base, draws=64, seed=5, block_size=64)
+    by_stream = result["exchange.arrivals_by_stream"]
+    workers = by_stream.sel(stream=["skilled_workers", "technical_trainees", "engineers"]).sum("stream")
+    np.testing.assert_allclose(result["exchange.workers_cumulative"], workers.cumsum("year"), rtol=1e-12)
+    skilled = result["exchange.skilled_arrivals"]
+    window = plan_window_weights(base)
+    np.testing.assert_allclose(result["exchange.skilled_plan_window"], (skilled * window).cumsum("year"), rtol=1e-12)
+    assert (result["exchange.workers_cumulative"] < result["exchange.skilled_cumulative"]).all()

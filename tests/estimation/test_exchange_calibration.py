@@ -17,10 +17,70 @@ TOTAL = HISTORY["indian_residents_japan_total"]
 
 
 def test_growth_of_indian_residents_by_hand():
-    # 37,933 (Dec 2019) to 53,974 (Dec 2024): (53974/37933)^(1/5) - 1.
-    assert cal.growth_rate(TOTAL, 2019, 2024) == pytest.approx(0.073083, abs=1e-6)
+    # 38,558 (Dec 2020) to 53,974 (Dec 2024): (53974/38558)^(1/4) - 1.
+    assert cal.growth_rate(TOTAL, 2020, 2024) == pytest.approx(0.087721, abs=1e-6)
     with pytest.raises(ValueError, match="2014"):
         cal.growth_rate(TOTAL, 2014, 2024)  # unverified: not used
+    with pytest.raises(ValueError, match="2019"):
+        cal.growth_rate(TOTAL, 2019, 2024)  # 37,933 is the end-June 2019 count: not a year-end value
+
+
+def test_the_2019_count_is_dated_june():
+    june = HISTORY["indian_residents_japan_total_june"]
+    assert june.values()[2019] == 37933
+    assert 2019 not in TOTAL.table.year.tolist()
+    assert TOTAL.values()[2020] == 38558  # IPSS table 10-4
+    assert 56686 not in june.values().tolist()  # end-June 2025: no stored page confirms it
+    assert june.values(verified_only=False)[2025] == 56686
+
+
+def test_resident_growth_fits_every_verified_count():
+    # OLS of log count on the date: June 2019, Dec 2020, June and Dec 2023, Dec 2024 (5 counts, 3 df).
+    g = cal.resident_growth(HISTORY)
+    assert g.dates == (2019.5, 2021.0, 2023.5, 2024.0, 2025.0)
+    import numpy as np
+    t, y = np.array(g.dates), np.log(g.counts)
+    slope = np.polyfit(t, y, 1)[0]  # the same line by another route
+    assert g.log_rate == pytest.approx(slope, rel=1e-10)
+    assert g.rate == pytest.approx(math.expm1(slope))
+    assert g.rate == pytest.approx(0.0675, abs=5e-5)
+    assert g.df == 3
+    assert g.sd == pytest.approx(math.exp(g.log_rate) * g.log_se * math.sqrt(3), rel=1e-12)
+    import dataclasses
+    two = dataclasses.replace(TOTAL, table=TOTAL.table[TOTAL.table.year != 2020])  # 2023 and 2024 verified
+    with pytest.raises(ValueError, match="three verified counts"):
+        cal.resident_growth({"indian_residents_japan_total": two})
+
+
+@pytest.mark.parametrize("name", ["baseline.toml", "exchange-at-trend.toml"])
+def test_shipped_growth_is_the_estimate(name):
+    # The scenario carries the estimate (rounded to 0.0005), not a number worked out by hand.
+    g = cal.resident_growth(HISTORY)
+    drawn = simulator.load_scenario(SCENARIOS / name).params["exchange.resident_growth"]
+    params = dict(drawn.params)
+    assert params["mean"] == pytest.approx(g.rate, abs=5e-4)
+    assert params["sd"] == pytest.approx(g.sd, abs=5e-4)
+
+
+@pytest.mark.parametrize("stream, series, year", [
+    ("skilled_workers", "indian_residents_japan_specified_skilled", 2024),
+    ("technical_trainees", "indian_residents_japan_technical_intern", 2024),
+    ("students", "indian_students_japan", 2024),
+    ("engineers", "indian_residents_japan_engineer_humanities", 2024),
+])
+def test_calibrated_streams_carry_the_history_count_and_its_page(stream, series, year):
+    scenario = simulator.load_scenario(SCENARIOS / "baseline.toml")
+    p = scenario.params
+    row = HISTORY[series].table.set_index("year").loc[year]
+    assert p[f"exchange.streams.{stream}.observed_stock"].value == row.value
+    assert p[f"exchange.streams.{stream}.observed_stock_source"] == row.source
+    assert f"exchange.streams.{stream}.entrants_per_year" not in scenario.explicit  # no hand-worked entrants
+
+
+def test_the_resident_total_is_the_history_count():
+    p = simulator.load_scenario(SCENARIOS / "baseline.toml").params
+    assert p["exchange.resident_total"].value == TOTAL.values()[2024]
+    assert p["exchange.resident_total_source"] == TOTAL.table.set_index("year").loc[2024].source
 
 
 def test_arrivals_for_a_stock_by_hand():
@@ -40,46 +100,18 @@ def test_a_steady_growth_path_is_reproduced(stock, stay, growth):
     assert arrivals == pytest.approx(stock / stay + growth * stock, rel=0, abs=1e-12 * scale)
 
 
-@pytest.mark.parametrize("stream, series, stay, rates", [
-    ("technical_trainees", "indian_residents_japan_technical_intern", 3.0, (0.7, 0.9, 0.95, 0.98)),
-    ("students", "indian_students_japan", 2.0, (0.95, 0.98)),
-    ("engineers", "indian_residents_japan_engineer_humanities", 5.0, (0.95, 0.98)),
-])
-def test_shipped_trend_entrants_follow_from_the_history(stream, series, stay, rates):
-    growth = cal.growth_rate(TOTAL, 2019, 2024)
-    stock = float(HISTORY[series].values()[2024])
-    expected = cal.entrants_for_stock(stock, stay, growth, rates)
-    for name in ("baseline.toml", "exchange-at-trend.toml"):
-        scenario = simulator.load_scenario(SCENARIOS / name)
-        p = scenario.params
-        assert p[f"exchange.streams.{stream}.entrants_per_year"].at([2025])[0] == pytest.approx(expected, rel=0.01)
-        modes = [p[f"exchange.streams.{stream}.pass_rates.{k}"] for k in p[f"exchange.streams.{stream}.stages"]]
-        assert math.prod(getattr(m, "mode", None) or m.mean() for m in modes) == pytest.approx(math.prod(rates), rel=1e-9)
-    trend = simulator.load_scenario(SCENARIOS / "exchange-at-trend.toml").params
-    path = trend[f"exchange.streams.{stream}.entrants_per_year"].at([2025, 2034])
-    assert path[1] / path[0] == pytest.approx((1 + growth) ** 9, rel=0.01)
-
-
-def test_ssw_entrants_follow_from_the_404_holders():
-    # 404 SSW holders (Dec 2024) arrived over 2022-2024: 134.7 a year; 0.356 pass every stage.
-    stock = float(HISTORY["indian_residents_japan_specified_skilled"].values()[2024])
-    expected = stock / 3 / (0.6 * 0.75 * 0.85 * 0.95 * 0.98)
-    p = simulator.load_scenario(SCENARIOS / "baseline.toml").params
-    assert p["exchange.streams.skilled_workers.entrants_per_year"].at([2025])[0] == pytest.approx(expected, rel=0.01)
-
-
 def test_hindcast_of_indian_residents_2024():
-    # From 2023 at the 2019-2023 growth (6.52% a year): 52,019 against 53,974 observed, 3.6% short.
-    h = cal.hindcast_stock(TOTAL, 2019, 2023, 2024, growth_sd=0.05)
-    assert h.projected == pytest.approx(52018.7, abs=1)
-    assert h.error == pytest.approx(-0.0362, abs=5e-4)
+    # From 2023 at the 2020-2023 growth (8.19% a year): 52,837 against 53,974 observed, 2.1% short.
+    h = cal.hindcast_stock(TOTAL, 2020, 2023, 2024, growth_sd=0.05)
+    assert h.projected == pytest.approx(52836.8, abs=1)
+    assert h.error == pytest.approx(-0.0211, abs=5e-4)
     assert h.covered
-    tight = cal.hindcast_stock(TOTAL, 2019, 2023, 2024, growth_sd=0.01)
+    tight = cal.hindcast_stock(TOTAL, 2020, 2023, 2024, growth_sd=0.01)
     assert not tight.covered  # the interval is what decides coverage, not a constant
 
 
 def test_hindcast_table_scores_every_pair_the_record_allows():
     table = cal.hindcast_table(HISTORY)
-    assert list(zip(table.origin, table.target)) == [(2023, 2024)]  # verified year ends: 2019, 2023, 2024
-    assert table.error.iloc[0] == pytest.approx(-0.0362, abs=5e-4)
+    assert list(zip(table.origin, table.target)) == [(2023, 2024)]  # verified year ends: 2020, 2023, 2024
+    assert table.error.iloc[0] == pytest.approx(-0.0211, abs=5e-4)
     assert cal.hindcast_table({}).empty

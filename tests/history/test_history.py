@@ -18,7 +18,7 @@ from simulator.history.files import MAX_CSV_BYTES
 ROOT = Path(__file__).resolve().parents[2]
 SERIES = ("exports_india_to_japan", "exports_japan_to_india", "exports_india_to_us", "jpy_per_usd",
           "gdp_growth_india", "gdp_growth_japan", "fdi_equity_inflows_japan",
-          "indian_residents_japan_total", "indian_residents_japan_engineer_humanities",
+          "indian_residents_japan_total", "indian_residents_japan_total_june", "indian_residents_japan_engineer_humanities",
           "indian_residents_japan_technical_intern", "indian_residents_japan_specified_skilled",
           "indian_students_japan", "visitor_arrivals_india_to_japan", "japanese_residents_india")
 HEADER = "year,value,verified,source,note\n"
@@ -365,3 +365,24 @@ def test_history_says_where_a_projection_starts(cli):
     assert "projections that start from the history start from FY2024-25: nowcast 6.24" in out
     assert "from April-January's 5.1, with the share those months had in 2023" in out
     assert "nowcast 19.30" in out
+
+
+def test_history_shows_the_residents_counts_with_their_dates_and_pages(cli):
+    # Issue 29: 37,933 is the end-June 2019 count, in its own end-June series; end-2020 from IPSS.
+    import re
+
+    def section(out, name):
+        block = next(b for b in out.split("\n\n") if b.strip().startswith(f"{name}  "))
+        rows = {m.group(1): (m.group(2), m.group(3)) for m in re.finditer(r"^(\d{4})\s+(\d+)\s+(yes|no)", block, re.M)}
+        return block, rows
+
+    code, out, err = cli("history")
+    assert code == 0, err
+    block, rows = section(out, "indian_residents_japan_total_june")
+    assert "end of June" in block and rows["2019"] == ("37933", "yes") and "indojapanpulse.com" in block
+    assert rows["2023"] == ("46262", "yes") and "2025" not in rows  # unverified: shown only with --all
+    block, rows = section(out, "indian_residents_japan_total")
+    assert rows["2020"] == ("38558", "yes") and "www.ipss.go.jp" in block and "2019" not in rows
+    code, out, err = cli("history", "--all")
+    block, rows = section(out, "indian_residents_japan_total_june")
+    assert rows["2025"] == ("56686", "no") and "visa-information.jp" in block

@@ -73,7 +73,7 @@ def test_the_baseline_starts_from_fy2024_25s_nowcast():
     assert x["median"] == pytest.approx(5.1 * 5.15 / (5.1 / 1.2112), rel=1e-4)
     assert m["median"] == pytest.approx(15.92 * 17.69 / (15.92 / 1.091), rel=1e-4)
     assert x["sigma"] == m["sigma"] == SHARE_LOG_SD_FLOOR
-    assert "nowcast from April-January" in baseline.origin("trade.start_exports_india_to_japan_usd_bn")
+    assert baseline.origin("trade.start_exports_india_to_japan_usd_bn") == "history: nowcast"
 
 
 def _copy_history(tmp_path):

@@ -111,7 +111,8 @@ def test_write_results_files_and_manifest(baseline, tmp_path):
     result = engine.run(baseline, draws=60, seed=5)
     out = files.write_results(result, tmp_path / "res", elapsed_s=1.23456, overrides={"draws": 60})
     names = sorted(p.name for p in out.iterdir())
-    assert names == [".ijsim-owner.json", "ensemble.nc", "events.csv", "iamc.csv", "manifest.json", "summary.csv"]
+    assert names == [".ijsim-owner.json", "ensemble.nc", "event_drivers.csv", "events.csv", "iamc.csv", "manifest.json",
+                     "summary.csv"]
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["files"] == {n: files.sha256_file(out / n) for n in names if n not in ("manifest.json", ".ijsim-owner.json")}
     owner = json.loads((out / ".ijsim-owner.json").read_text(encoding="utf-8"))  # what --force checks (ownership.py)
@@ -318,4 +319,5 @@ def test_manifest_records_the_events_as_defined(small_result):
     doc = files.manifest(small_result, {}, 0.0, {})
     assert doc["events"] == {e.name: e.to_dict() for e in small_result.scenario.events}
     assert set(doc["events"]) == {"deficit_narrower_2030", "deficit_narrower_2034", "people_500k_by_2029",
-                                  "skilled_50k_by_2029"}
+                                  "people_500k_plan_window", "skilled_50k_by_2029", "skilled_50k_plan_window",
+                                  "workers_50k_by_2029", "workers_50k_plan_window"}

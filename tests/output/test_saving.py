@@ -42,7 +42,7 @@ def test_a_changed_scenario_round_trips(tmp_path):
         "investment.realisation_rate": {"dist": "beta", "alpha": 2.0, "beta": 5.0},
         "investment.fx_jpy_per_usd": {"2025": 147.06, "2030": 160.5, "interpolation": "linear"},
         "tariffs.us_on_india": {"2023": 0.0, "2025": 0.1},
-        "exchange.streams.students.entrants_per_year": 25_000,
+        "exchange.streams.researchers.entrants_per_year": 25_000,
         "trade.shock_correlation": 0.1 + 0.2,  # a float whose shortest text is long
     })
     text = changed.to_toml(tmp_path / "v.toml")

@@ -26,9 +26,12 @@ def result():
     return engine.run(simulator.load_scenario(SCENARIOS / "baseline.toml"), draws=800, seed=2, block_size=256)
 
 
-def test_baseline_has_the_four_headline_events(result):
+def test_baseline_has_the_headline_events_under_each_reading(result):
+    # Each exchange target under two windows (calendar 2025-2029, the plan's Aug 2025-Jul 2030) and the
+    # skilled one also under two counting readings (broad, workers only).
     assert [e.name for e in result.scenario.events] == [
-        "deficit_narrower_2030", "deficit_narrower_2034", "people_500k_by_2029", "skilled_50k_by_2029"]
+        "deficit_narrower_2030", "deficit_narrower_2034", "people_500k_by_2029", "people_500k_plan_window",
+        "skilled_50k_by_2029", "skilled_50k_plan_window", "workers_50k_by_2029", "workers_50k_plan_window"]
 
 
 def test_probabilities_equal_counting_over_the_ensemble(result):
@@ -41,6 +44,9 @@ def test_probabilities_equal_counting_over_the_ensemble(result):
         "deficit_narrower_2034": (ds["trade.balance"].sel(year=2034).values > x0 - m0).sum(),
         "people_500k_by_2029": (ds["exchange.counted_cumulative"].sel(year=slice(2025, 2029)).values >= 500_000).any(1).sum(),
         "skilled_50k_by_2029": (ds["exchange.skilled_cumulative"].sel(year=slice(2025, 2029)).values >= 50_000).any(1).sum(),
+        "workers_50k_by_2029": (ds["exchange.workers_cumulative"].sel(year=slice(2025, 2029)).values >= 50_000).any(1).sum(),
+        "workers_50k_plan_window": (ds["exchange.workers_plan_window"].sel(year=2030).values >= 50_000).sum(),
+        "people_500k_plan_window": (ds["exchange.counted_plan_window"].sel(year=2030).values >= 500_000).sum(),
     }
     for name, count in counts.items():
         p = count / n
@@ -108,15 +114,21 @@ def test_events_csv_and_manifest(cli, tmp_path):
     assert code == 0, err
     table = pd.read_csv(tmp_path / "r" / "events.csv")
     assert list(table.columns) == ["event", "title", "year", "probability", "se"]
-    assert len(table) == 4 and table["probability"].between(0, 1).all()
+    assert len(table) == 8 and table["probability"].between(0, 1).all()
     manifest = json.loads((tmp_path / "r" / "manifest.json").read_text())
     assert manifest["events"]["people_500k_by_2029"] == {
-        "title": "500,000 people exchanged by 2029", "variable": "exchange.counted_cumulative", "by": 2029,
-        "op": ">=", "threshold": 500000.0}
-    assert "500,000 people exchanged by 2029" in out and "by 2029" in out and "±" in out
+        "title": "500,000 people exchanged (broad reading, 2025-2029)", "variable": "exchange.counted_cumulative",
+        "by": 2029, "op": ">=", "threshold": 500000.0}
+    assert "500,000 people exchanged (broad" in out and "by 2029" in out and "±" in out
     code, _, err = cli("report", "r")
     html = (tmp_path / "r" / "report.html").read_text()
-    assert code == 0 and "<h2>Events</h2>" in html and "50,000 skilled workers to Japan by 2029" in html
+    assert code == 0 and "<h2>Events</h2>" in html
+    # The readings side by side, and what each depends on.
+    for title in ("50,000 skilled personnel to Japan (broad reading, 2025-2029)",
+                  "50,000 skilled personnel to Japan (workers only, 2025-2029)",
+                  "500,000 people exchanged (broad reading, Aug 2025-Jul 2030)"):
+        assert title in html
+    assert "<h2>What each event depends on</h2>" in html and "Mean stay in Japan (engineers)" in html
 
 
 def test_compare_shows_events_per_scenario_and_paired(cli, tmp_path):
@@ -137,7 +149,7 @@ def test_compare_shows_events_per_scenario_and_paired(cli, tmp_path):
     events = pd.read_csv(tmp_path / "c" / "events.csv")
     assert list(events.columns) == ["scenario", "event", "title", "year", "probability", "se"]
     assert set(events.scenario) == {"baseline", "talent-bottleneck"}
-    assert len(pd.read_csv(tmp_path / "c" / "event_differences.csv")) == 4
+    assert len(pd.read_csv(tmp_path / "c" / "event_differences.csv")) == 8
     code, _, err = cli("report", "c")
     assert code == 0 and "Paired differences" in (tmp_path / "c" / "report.html").read_text()
 

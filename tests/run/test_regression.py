@@ -26,7 +26,7 @@ def test_every_headline_variable_and_probability_is_pinned(pinned, current):
     events = [k for k in pinned["values"] if k.startswith("probability|")]
     import simulator
     assert len(events) == len(simulator.load_scenario(regression.SCENARIO).events)  # every event of the baseline
-    assert len(events) == 4
+    assert len(events) == 8  # two trade events; the exchange targets under each reading and window
     assert (pinned["draws"], pinned["seed"]) == (regression.DRAWS, regression.SEED)
 
 

@@ -45,9 +45,16 @@ PROCESS_OF = {**{f"trade.growth_{f}": "random_walk" for f in ("india_to_japan", 
 NOT_RUN = {("scenario.draws", "high")}
 
 
+# Keys of streams given by entrants_per_year (not calibrated to an observed stock): run on such a
+# stream, since a calibrated one refuses entrants_per_year and needs pass rates above 0.
+GIVEN_STREAM_ONLY = {"exchange.streams.*.entrants_per_year", "exchange.streams.*.pass_rates"}
+
+
 def _concrete(path: str) -> str:
-    """A registry path as a key of the baseline: the `coe` stage, the `skilled_workers` stream."""
-    return path.replace("stages.*", "stages.coe").replace("streams.*", "streams.skilled_workers")
+    """A registry path as a key of the baseline: the `coe` stage, the `skilled_workers` stream (the
+    `researchers` stream, whose level is given, for GIVEN_STREAM_ONLY)."""
+    stream = "researchers" if path in GIVEN_STREAM_ONLY else "skilled_workers"
+    return path.replace("stages.*", "stages.coe").replace("streams.*", f"streams.{stream}")
 
 
 def _ends():

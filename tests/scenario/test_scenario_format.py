@@ -143,7 +143,7 @@ def test_model_doc_trade_table_matches_registry_and_baseline():
         else:
             assert default == describe_value(Fixed(float(spec.default_value())) if spec.kind == "number"
                                              else spec.default_value()), path
-        if (baseline.origin(path) or "").startswith("history:"):
+        if (baseline.origin(path) or "").startswith("history"):
             # resolved from seeds/history when the scenario is built: the table says so, and gives the
             # value with the shipped history in its source column, checked here
             assert base == "from the history", path

@@ -76,8 +76,10 @@ def test_shipped_directions_draw_by_draw(baseline):
 
 def test_headline_probability_is_reported(baseline):
     p = baseline.events()
-    assert list(p["year"]) == [2030, 2034, 2029, 2029]  # trade in 2030 and 2034; exchange targets by year five
+    # trade in 2030 and 2034; exchange targets by year five (2029) and by the end of the plan's window (2030)
+    assert list(p["year"]) == [2030, 2034, 2029, 2030, 2029, 2030, 2029, 2030]
     assert p["title"].str.contains("500,000 people").any() and p["title"].str.contains("50,000 skilled").any()
+    assert p["title"].str.contains("workers only").any() and p["title"].str.contains("Aug 2025-Jul 2030").any()
     assert p["probability"].between(0, 1).all()
 
 
