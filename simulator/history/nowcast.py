@@ -116,7 +116,7 @@ def nowcast(series, year: int | None = None, verified_only: bool = True,
     mine = [r for r in candidates if r[0] == year]
     if not mine:
         raise ValueError(f"{name}: no partial-year value for {year} without a whole-year value")
-    _, k, v, source = max(mine, key=lambda r: r[1])  # the most months published
+    _, k, v, source = max(mine)  # one year's rows: the most months published (each count once, files.py)
     same = [(y, value) for y, months, value, _ in rows if months == k and y in full]
     shares = [math.log(value / full[y]) for y, value in same]
     if not shares:
@@ -134,7 +134,7 @@ def latest_start(series, verified_only: bool = True) -> tuple[int, float | Nowca
     full = {y: v for y, k, v, _ in rows if k == FULL_YEAR}
     newer = [y for y, k, _, _ in rows if k < FULL_YEAR and y not in full]
     if newer and (not full or max(newer) > max(full)):
-        cast = nowcast(series, max(newer), verified_only)
+        cast = nowcast(series, verified_only=verified_only)  # its default year: max(newer)
         return cast.year, cast
     if not full:
         raise ValueError(f"{getattr(series, 'name', 'the series')}: no values")

@@ -60,7 +60,7 @@ def occurred(dataset: xr.Dataset, event: Event, parameter: Parameter) -> np.ndar
     compare = COMPARE[event.op]
     if event.by:
         values = da.values[:, years <= event.year]
-        return compare(values, threshold[..., None] if threshold.ndim else threshold).any(axis=1)
+        return compare(values, threshold[..., None]).any(axis=1)  # one per draw, or one for all
     return compare(da.sel(year=event.year).values, threshold)
 
 

@@ -10,6 +10,7 @@ import pytest
 import simulator
 from simulator.history import load_history
 from simulator.history.nowcast import SHARE_LOG_SD_FLOOR, SHARE_LOG_SD_UNSEASONAL, latest_start, months_label, nowcast
+from simulator.history.files import Rows
 from simulator.history.series import Series, history_dir
 
 from tests.conftest import SCENARIOS
@@ -158,3 +159,39 @@ def test_a_figure_of_ones_own_for_the_start_year_replaces_the_nowcast(write):
     own = simulator.load_scenario(path)
     assert own.params["trade.start_exports_india_to_japan_usd_bn"].value == 6.0
     assert own.params["trade.start_year"] == 2024  # the year still the history's
+
+
+def rows_of(rows, sources=None) -> Rows:
+    """A CSV's checked rows (what a scenario reads, without pandas): no series name."""
+    years, values, months, verified = (list(c) for c in zip(*rows))
+    sources = sources or [f"https://example.org/{y}-{k}" for y, k in zip(years, months)]
+    return Rows(years, values, verified, sources, [""] * len(years), months)
+
+
+def test_the_nowcast_names_the_page_of_its_partial_value():
+    cast = nowcast(rows_of([(2022, 12.0, 12, True), (2023, 5.0, 6, True), (2023, 8.0, 9, True)]))
+    assert (cast.months, cast.partial, cast.source) == (9, 8.0, "https://example.org/2023-9")
+    assert latest_start(rows_of([(2022, 12.0, 12, True), (2023, 8.0, 9, True)]))[1].source == \
+        "https://example.org/2023-9"
+
+
+def test_refusals_name_the_series_or_say_the_series():
+    with pytest.raises(ValueError, match=r"^x: no partial-year value after the last whole year$"):
+        nowcast(series([(2022, 12.0, 12, True)]))
+    with pytest.raises(ValueError, match=r"^the series: no partial-year value for 2021 without a whole-year value$"):
+        nowcast(rows_of([(2022, 12.0, 12, True), (2023, 8.0, 9, True)]), 2021)
+    with pytest.raises(ValueError, match=r"^the series: no values$"):
+        latest_start(rows_of([(2023, 8.0, 9, False)]))
+
+
+def test_the_start_is_a_whole_year_newer_than_any_partial_one_and_unverified_values_when_asked():
+    # the newest year is whole: an older year's first months do not move the start
+    assert latest_start(series([(2022, 8.0, 10, True), (2023, 12.0, 12, True)])) == (2023, 12.0)
+    # only first months, no whole year at all: their nowcast (s_k = 10/12)
+    year, cast = latest_start(series([(2023, 10.0, 10, True)]))
+    assert year == 2023 and cast.median == pytest.approx(12.0)
+    # an unverified newer partial value counts when asked for, and its nowcast uses it
+    s = series([(2022, 12.0, 12, True), (2023, 10.0, 10, False)])
+    assert latest_start(s) == (2022, 12.0)
+    year, cast = latest_start(s, verified_only=False)
+    assert year == 2023 and cast.partial == 10.0
