@@ -68,12 +68,13 @@ START_SERIES = ("exports_india_to_japan", "exports_japan_to_india")  # where tra
 def _start(s) -> str:
     """Which year and value a projection that starts from the history (trade.start = "history") uses."""
     from simulator.history.nowcast import Nowcast, latest_start, months_label
+    from simulator.output.labels import fiscal_year
 
     try:
         year, value = latest_start(s)
     except ValueError as exc:
         return f"a projection cannot start from this series: {safe(str(exc))}"
-    label = f"FY{year}-{(year + 1) % 100:02d}" if s.period == "fiscal_year_april" else str(year)
+    label = fiscal_year(year) if s.period == "fiscal_year_april" else str(year)
     if isinstance(value, Nowcast):
         low, high = value.quantile([0.05, 0.95])
         return (f"projections that start from the history start from {label}: nowcast {value.median:.2f} "
