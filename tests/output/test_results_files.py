@@ -11,6 +11,7 @@ import pytest
 
 import simulator
 from simulator.montecarlo import engine
+from simulator.montecarlo.inputs import flatten_inputs
 from simulator.errors import OutputExistsError, UserError
 from simulator.output import files
 from simulator.montecarlo.result import Result
@@ -275,7 +276,8 @@ def test_force_never_replaces_the_current_folder_even_if_ijsim_wrote_it(small_re
 
 
 def test_in_memory_results_that_are_not_finite_are_refused_naming_the_file(small_result, tmp_path):
-    arrays = {k: small_result[k].values.copy() for k in small_result.dataset.data_vars}
+    arrays = {k: small_result[k].values.copy() for k in small_result.variables}
+    arrays.update(flatten_inputs(small_result.dataset))  # from_arrays takes the inputs as the sampler names them
     arrays["trade.cover_ratio"][1, -1] = np.inf
     labels = {d: small_result.labels(d) for d in ("sector", "stream", "stage")}
     bad = Result.from_arrays(small_result.scenario, arrays, labels)
