@@ -49,3 +49,13 @@ def format_value(x: float, unit: str = "") -> str:
 
 def format_interval(low: float, high: float, unit: str = "") -> str:
     return f"{format_value(low, unit)} – {format_value(high, unit)}"
+
+
+def with_fiscal_years(table):
+    """A table with `variable` and `year` columns, with a `fiscal_year` column after `year`: the
+    fiscal year a trade row's year stands for ('FY2030-31'), empty for calendar-year variables. For
+    the CSV files, so that nobody reading them has to know the convention."""
+    table = table.copy()
+    labels = [fiscal_year(y) if is_fiscal(v) else "" for v, y in zip(table["variable"], table["year"])]
+    table.insert(table.columns.get_loc("year") + 1, "fiscal_year", labels)
+    return table
