@@ -95,7 +95,7 @@ def check_finite(dataset: xr.Dataset, source: str) -> None:
     """Refuse results with inf or NaN: they come from values too extreme for floating point."""
     for name, da in dataset.data_vars.items():
         if "sampled_years" in da.attrs:  # a yearly input series is NaN, by design, in years without a shock
-            da = da.sel(year=list(np.atleast_1d(da.attrs["sampled_years"])))
+            da = da.sel(shock_year=list(np.atleast_1d(da.attrs["sampled_years"])))
         finite = np.isfinite(da.values)
         if finite.all():
             continue
