@@ -166,12 +166,17 @@ def build_report(folder: Path) -> str:
             title = (f"Under which inputs: {event.get('title', event.get('name', ''))} "
                      f"(run '{manifest.get('scenario')}')")
             intro, body = "", discovery_body(folder, manifest, table) + "<h2>Plots</h2>" + figures(folder, manifest)
+        elif kind == "sweep":
+            from simulator.output.sweep_report import sweep_body
+
+            title = f"Sweep of {manifest.get('title') or manifest.get('scenario', '')}"
+            intro, body = "", sweep_body(folder, manifest, table) + "<h2>Plots</h2>" + figures(folder, manifest)
         elif kind == "backtest":
             from simulator.output.backtest_report import backtest_body
             title = f"Backtest of the trade process: {manifest.get('scenario')}"
             intro, body = "", backtest_body(folder, manifest)
         else:
-            raise UserError(f"{folder}: reports are made for run, compare, flows, sensitivity, discover and backtest folders, "
+            raise UserError(f"{folder}: reports are made for run, compare, sweep, flows, sensitivity, discover and backtest folders, "
                             f"this is a {json.dumps(kind, ensure_ascii=False)[:40]} folder")
         provenance = _provenance(manifest)
     except UserError:

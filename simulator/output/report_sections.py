@@ -121,12 +121,19 @@ def ordered_figures(folder: Path, manifest: dict) -> list[tuple[Path, str]]:
     plans = {"run": run_plots, "comparison": comparison_plots, "sensitivity": sensitivity_plots,
              "flows": lambda m: list(FLOWS_PLOTS.items()),
              "backtest": lambda m: list(BACKTEST_PLOTS.items()),
-             "discovery": lambda m: list(DISCOVERY_PLOTS.items())}.get(kind, lambda m: [])(manifest)
+             "discovery": lambda m: list(DISCOVERY_PLOTS.items()),
+             "sweep": _sweep_plots}.get(kind, lambda m: [])(manifest)
     # Only plots the manifest lists, each checked against its sha256: a report shows what ijsim wrote.
     files = {Path(name).stem: verified(folder, manifest, name)
              for name in sorted(manifest["files"]) if name.startswith("plots/") and name.endswith(".png")}
     ordered = [(files.pop(stem), caption) for stem, caption in plans if stem in files]
     return ordered + [(p, stem) for stem, p in files.items()]
+
+
+def _sweep_plots(manifest: dict) -> list[tuple[str, str]]:
+    from simulator.output.sweep_report import sweep_plots
+
+    return sweep_plots(manifest)
 
 
 def event_year_label(definition: dict, year) -> str:
