@@ -201,7 +201,9 @@ def sensitivity_body(folder: Path, manifest: dict, table) -> str:
     method = manifest["method"]
     columns = {"sobol": ["S1", "S1_conf", "ST", "ST_conf"], "morris": ["mu_star", "mu_star_conf", "sigma"],
                "oat": ["low", "high", "swing"], "trees": ["importance", "ST", "ST_conf"]}[method]
-    rows = [[i, r["label"], *[format_value(r[c]) for c in columns]] for i, (_, r) in enumerate(ranking.iterrows(), 1)]
+    several = "output" in ranking and len(set(zip(ranking["output"], ranking["year"]))) > 1
+    rows = [[i, r["label"], *([output_label(r["output"], int(r["year"]))] if several else []),
+             *[format_value(r[c]) for c in columns]] for i, (_, r) in enumerate(ranking.iterrows(), 1)]
     meaning = {"sobol": "S1 is the share of the output's variance due to the input alone, ST the share with all "
                         "its interactions (ST − S1 is what it does together with others); _conf are 95% "
                         "half-widths.",
@@ -215,4 +217,5 @@ def sensitivity_body(folder: Path, manifest: dict, table) -> str:
     return (f"<p>{escape(output_label(manifest['output'], manifest['year']))}: {escape(METHOD_NAMES[method])}, "
             f"{manifest.get('evaluations', 0):,} model evaluations, seed {escape(str(manifest.get('seed')))}. "
             f"{escape(meaning)}</p><h2>Inputs by influence</h2>"
-            + table(["rank", "input", *columns], rows, set(range(2, len(columns) + 2)) | {0}))
+            + table(["rank", manifest.get("by", "input"), *(["output"] if several else []), *columns], rows,
+                    set(range(2 + several, len(columns) + 2 + several)) | {0}))
