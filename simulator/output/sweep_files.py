@@ -18,6 +18,7 @@ from simulator.scenario.loader import display
 from simulator.sweeping import Sweep
 from simulator.output.files import CSV_DIALECT, atomic_folder, check_finite, sha256_file, versions
 from simulator.output.history_overlay import resolve_history
+from simulator.output.labels import with_fiscal_years
 from simulator.output.plots import comparison_fan, draw_all, file_figure, finish_figure, plain_text
 
 
@@ -70,9 +71,9 @@ def write_sweep(sweep: Sweep, out_dir: Path, *, show: list[str], best: dict[str,
     for r in sweep.comparison.results:
         check_finite(r.dataset, display(r.scenario.files[0]) if r.scenario.files else r.scenario.name)
     with atomic_folder(Path(out_dir), force) as tmp:
-        sweep.table(table).to_csv(tmp / "sweep.csv", **CSV_DIALECT)
+        with_fiscal_years(sweep.table(table)).to_csv(tmp / "sweep.csv", **CSV_DIALECT)
         sweep.events().to_csv(tmp / "sweep_events.csv", **CSV_DIALECT, float_format="%.10g")
-        sweep.regret(best).to_csv(tmp / "regret.csv", **CSV_DIALECT)
+        with_fiscal_years(sweep.regret(best)).to_csv(tmp / "regret.csv", **CSV_DIALECT)
         (tmp / "scenarios").mkdir()
         for r in sweep.comparison.results:
             r.scenario.to_toml(tmp / "scenarios" / f"{r.scenario.name}.toml")
