@@ -24,7 +24,12 @@ def _best(texts: tuple[str, ...], shown: list[str]) -> dict[str, str]:
         name, sep, direction = text.partition("=")
         if not sep or direction.strip() not in DIRECTIONS:
             raise UserError(f"--best {text!r}: expected VARIABLE=higher or VARIABLE=lower")
-        (variable,) = parse_show(name.strip())
+        if "," in name:
+            raise UserError(f"--best {text!r}: one variable per --best (repeat it for several)")
+        try:
+            (variable,) = parse_show(name.strip())
+        except UserError as exc:  # the same checks as --show, named by the option the user gave
+            raise UserError(str(exc).replace("--show:", "--best:", 1).replace("--show takes", "--best takes")) from None
         best[variable] = direction.strip()
     return best
 

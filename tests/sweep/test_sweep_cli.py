@@ -32,6 +32,10 @@ def test_other_bad_options_exit_2(cli, tmp_path):
     assert code == 2 and "did you mean 'trade.exports_india_to_us'?" in err
     code, _, err = cli("sweep", "baseline", "--lever", "tariffs.us_on_india=0.1", "--best", "trade.balance=up")
     assert code == 2 and "expected VARIABLE=higher or VARIABLE=lower" in err
+    code, _, err = cli("sweep", "baseline", "--lever", "tariffs.us_on_india=0.1", "--best", "trade.balanc=lower")
+    assert code == 2 and "--best: unknown variable 'trade.balanc'; did you mean 'trade.balance'?" in err
+    code, _, err = cli("sweep", "baseline", "--lever", "tariffs.us_on_india=0.1", "--best", "trade.balance,trade.total=lower")
+    assert code == 2 and "one variable per --best" in err
     code, _, err = cli("sweep", "baseline", "--lever", "tariffs.us_on_india=0.1",
                        "--lever", "tariffs.us_on_india=0.2")
     assert code == 2 and "given more than once" in err
