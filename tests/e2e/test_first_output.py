@@ -70,6 +70,7 @@ def verb_arguments(root: Path) -> dict[str, list[str]]:
         "run": ["run", baseline, "--out", str(root / "r")],
         "compare": ["compare", baseline, str(SCENARIOS / "us-tariffs-persist.toml"), "--out", str(root / "c")],
         "sensitivity": ["sensitivity", baseline, "--out", str(root / "s")],
+        "sweep": ["sweep", baseline, "--lever", "tariffs.us_on_india=0.1,0.5", "--out", str(root / "w")],
         "discover": ["discover", str(root / "run"), "--event", "deficit_narrower_2030", "--out", str(root / "d")],
         "flows": ["flows", baseline, "--replications", "5", "--out", str(root / "f")],
         "backtest": ["backtest", baseline, "--out", str(root / "b")],
