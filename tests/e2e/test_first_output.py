@@ -76,7 +76,6 @@ def verb_arguments(root: Path) -> dict[str, list[str]]:
         "backtest": ["backtest", baseline, "--out", str(root / "b")],
         "calibrate": ["calibrate", "--out", str(root / "k")],
         "report": ["report", str(root / "run")],
-        "sweep": ["sweep", baseline, "--lever", "tariffs.us_on_india=0.1,0.25", "--out", str(root / "w")],
         "validate": ["validate", baseline],
         "history": ["history"],
         "list": ["list"],
