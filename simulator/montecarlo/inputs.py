@@ -33,3 +33,64 @@ def input_label(name: str) -> tuple[str, str]:
     if name.startswith(("exchange.streams.", "exchange.stages.")):
         return f"{spec.title} ({name.split('.')[2].replace('_', ' ')})", spec.unit
     return spec.title, spec.unit
+
+
+def series_of(name: str) -> tuple[str, int] | None:
+    """('trade.shock_japan_to_india', 2027) for a yearly shock's dimension, None for any other input."""
+    prefix, _, year = name.rpartition(".")
+    return (prefix, int(year)) if prefix in SHOCK_SERIES and year.isdigit() else None
+
+
+def stack_inputs(inputs: dict[str, "np.ndarray"], years) -> dict[str, tuple[tuple[str, ...], "np.ndarray", dict]]:
+    """The sampled inputs as an analyst reads them: one (draw, year) array per yearly shock series
+    and one (draw,) array per other input, each with its label and unit.
+
+    `inputs` maps ``input.<dimension>`` (the sampler's one value per draw: ``input.trade.shock_japan_to_india.2027``)
+    to its draws. A series is NaN in the years it has no shock (the yen's base year), and its
+    ``sampled_years`` attribute lists the years it has, so `flatten_inputs` gives back exactly the
+    dimensions sampled. Returns name -> (dims, values, attrs), in the order the inputs came.
+    """
+    import numpy as np
+
+    years = [int(y) for y in years]
+    out: dict[str, tuple[tuple[str, ...], np.ndarray, dict]] = {}
+    for key, values in inputs.items():
+        name = key[len(INPUT_PREFIX):]
+        series = series_of(name)
+        if series is None:
+            label, unit = input_label(name)
+            out[key] = (("draw",), values, {"unit": unit, "long_name": label,
+                                             "description": "sampled input: its value in each draw"})
+            continue
+        prefix, year = series
+        stacked = f"{INPUT_PREFIX}{prefix}"
+        if stacked not in out:
+            out[stacked] = (("draw", "year"), np.full((len(values), len(years)), np.nan), {
+                "unit": "standard normal", "long_name": f"Shock to {SHOCK_SERIES[prefix]}",
+                "description": "sampled input: the year's standard-normal shock in each draw (NaN in years "
+                               "without one)", "sampled_years": []})
+        _, array, attrs = out[stacked]
+        array[:, years.index(year)] = values
+        attrs["sampled_years"] = [*attrs["sampled_years"], year]
+    return out
+
+
+def flatten_inputs(dataset) -> dict[str, "np.ndarray"]:
+    """The inverse of `stack_inputs` on a dataset (a run's, or its ensemble.nc read by xarray):
+    ``input.<dimension>`` -> one value per draw, a yearly series split into one entry per sampled year."""
+    import numpy as np
+
+    out = {}
+    for key in dataset.data_vars:
+        key = str(key)
+        if not key.startswith(INPUT_PREFIX):
+            continue
+        da = dataset[key]
+        if "year" not in da.dims:
+            out[key] = da.values
+            continue
+        years = [int(y) for y in da["year"].values]
+        values = da.transpose("draw", "year").values
+        for year in np.atleast_1d(da.attrs["sampled_years"]):
+            out[f"{key}.{int(year)}"] = values[:, years.index(int(year))]
+    return out

@@ -15,6 +15,7 @@ from simulator.variables import VARIABLES
 from simulator.scenario.loader import display
 from simulator.output.files import CSV_DIALECT, atomic_folder, check_finite, for_netcdf3, iamc_table, sha256_file, versions, write_events
 from simulator.output.history_overlay import resolve_history
+from simulator.output.labels import with_fiscal_years
 from simulator.output.plots import comparison_fan, difference_fan, draw_all, file_figure, finish_figure, plain_text
 
 
@@ -64,8 +65,20 @@ def write_comparison_plots(comparison: Comparison, folder: Path, progress=None,
 def ensemble(comparison: Comparison) -> xr.Dataset:
     """Every scenario's draws in one dataset, with a `scenario` dimension first. Streams or stages
     that only some scenarios have are NaN in the others."""
-    return xr.concat([r.dataset for r in comparison.results], dim=pd.Index(comparison.names, name="scenario"),
-                     join="outer", combine_attrs="drop_conflicts", coords="minimal", compat="override")
+    joined = xr.concat([r.dataset for r in comparison.results], dim=pd.Index(comparison.names, name="scenario"),
+                       join="outer", combine_attrs="drop_conflicts", coords="minimal", compat="override")
+    return joined.assign_coords(label=("scenario", list(comparison.labels)))
+
+
+def labelled(table: pd.DataFrame, comparison: Comparison) -> pd.DataFrame:
+    """`table` with each scenario's label (`--label`, its name by default) after its `scenario`
+    column, and the reference's after `reference` where the table has one."""
+    label = dict(zip(comparison.names, comparison.labels))
+    table = table.copy()
+    for column, name in (("scenario", "label"), ("reference", "reference_label")):
+        if column in table:
+            table.insert(table.columns.get_loc(column) + 1, name, table[column].map(label))
+    return table
 
 
 def write_comparison(comparison: Comparison, out_dir: Path, *, force: bool = False, plots: bool = True,
@@ -79,18 +92,22 @@ def write_comparison(comparison: Comparison, out_dir: Path, *, force: bool = Fal
     with atomic_folder(Path(out_dir), force) as tmp:
         # Each table once: the comparison's and every summary sort all the draws of every variable.
         table = comparison.table()
-        table.to_csv(tmp / "comparison.csv", **CSV_DIALECT)
+        labelled(with_fiscal_years(table), comparison).to_csv(tmp / "comparison.csv", **CSV_DIALECT)
         summaries = [r.summary() for r in comparison.results]
-        pd.concat([s.assign(scenario=r.scenario.name) for r, s in zip(comparison.results, summaries)],
-                  ignore_index=True).to_csv(tmp / "summaries.csv", **CSV_DIALECT)
-        comparison.headline(table).to_csv(tmp / "headline_differences.csv", **CSV_DIALECT)
-        events = [r.events().assign(scenario=r.scenario.name) for r in comparison.results]
-        write_events(pd.concat(events, ignore_index=True), tmp / "events.csv", extra=("scenario",))
-        comparison.event_differences().drop(columns=["variable", "by"]).to_csv(
+        summary = pd.concat([s.assign(scenario=r.scenario.name) for r, s in zip(comparison.results, summaries)],
+                            ignore_index=True)
+        labelled(with_fiscal_years(summary), comparison).to_csv(tmp / "summaries.csv", **CSV_DIALECT)
+        labelled(with_fiscal_years(comparison.headline(table)), comparison).to_csv(
+            tmp / "headline_differences.csv", **CSV_DIALECT)
+        events = [r.events().assign(scenario=r.scenario.name, label=label)
+                  for r, label in zip(comparison.results, comparison.labels)]
+        write_events(pd.concat(events, ignore_index=True), tmp / "events.csv", extra=("scenario", "label"))
+        labelled(comparison.event_differences().drop(columns=["variable", "by"]), comparison).to_csv(
             tmp / "event_differences.csv", **CSV_DIALECT, float_format="%.10g")
-        # One IAMC Scenario per scenario file: pyam reads them as one IamDataFrame.
-        pd.concat([iamc_table(r, s) for r, s in zip(comparison.results, summaries)], ignore_index=True).to_csv(
-            tmp / "iamc.csv", **CSV_DIALECT)
+        # One IAMC Scenario per scenario file, called by its label: pyam reads them as one IamDataFrame.
+        pd.concat([iamc_table(r, s, scenario=label) for r, s, label in zip(comparison.results, summaries,
+                                                                           comparison.labels)],
+                  ignore_index=True).to_csv(tmp / "iamc.csv", **CSV_DIALECT)
         for_netcdf3(ensemble(comparison)).to_netcdf(tmp / "ensemble.nc", engine="scipy", format="NETCDF3_64BIT")
         if plots:
             write_comparison_plots(comparison, tmp / "plots", progress=progress, history=history)

@@ -31,7 +31,7 @@ def test_run_writes_every_file(baseline_run):
 
 def test_summary_csv(baseline_run):
     summary = pd.read_csv(baseline_run / "summary.csv")
-    assert list(summary.columns) == SUMMARY_COLUMNS
+    assert list(summary.columns) == [*SUMMARY_COLUMNS[:3], "fiscal_year", *SUMMARY_COLUMNS[3:]]
     assert {"investment.disbursed", "investment.cumulative_disbursed", "investment.fdi_stock"} <= set(summary.variable)
     assert set(summary.year) == set(range(2025, 2035))
     stock = summary[summary.variable == "investment.fdi_stock"]
