@@ -13,7 +13,8 @@ class Verb(click.Command):
     file that is missing, unreadable or not TOML is found by reading it (tomllib, milliseconds), so
     those problems are reported first (issue 31: a missing file or a bad TOML file answered within
     half a second). The loader reads the files again for the full validation, which reports every
-    other problem at once as before."""
+    other problem at once as before. Then the command's display opens on the terminal
+    (simulator/cli/progress.py), so that every verb shows what it is doing from its first second."""
 
     def invoke(self, ctx: click.Context):
         from simulator.cli.options import unreadable_scenarios
@@ -23,7 +24,13 @@ class Verb(click.Command):
             from simulator.errors import ScenarioError
 
             raise ScenarioError(problems)
-        return super().invoke(ctx)
+        from simulator.cli import progress
+
+        progress.begin(self.name, bool(ctx.params.get("quiet")))  # on screen from the first second
+        try:
+            return super().invoke(ctx)
+        finally:
+            progress.finish()
 
 
 class VerbGroup(click.Group):

@@ -167,6 +167,14 @@ def output_options(default: str, plots_help: str = "Skip the plots."):
     return wrap
 
 
+def show_option(f):
+    """--show VAR[,VAR]: the variables the console, plots and report show (simulator.output.shown)."""
+    return click.option("--show", metavar="VAR[,VAR...]",
+                         help="Show these output variables (names as in `ijsim variables`, e.g. "
+                              "trade.exports_india_to_us) in the console, plots and report, in this order "
+                              "[default: the headline variables].")(f)
+
+
 def _parallel(workers, scheduler) -> dict:
     if workers is not None and scheduler is not None:
         raise click.UsageError("give --workers or --scheduler, not both")

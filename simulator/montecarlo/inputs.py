@@ -41,38 +41,43 @@ def series_of(name: str) -> tuple[str, int] | None:
     return (prefix, int(year)) if prefix in SHOCK_SERIES and year.isdigit() else None
 
 
-def stack_inputs(inputs: dict[str, "np.ndarray"], years) -> dict[str, tuple[tuple[str, ...], "np.ndarray", dict]]:
-    """The sampled inputs as an analyst reads them: one (draw, year) array per yearly shock series
-    and one (draw,) array per other input, each with its label and unit.
+SHOCK_YEAR = "shock_year"  # the dimension of the yearly shock series in a run's dataset and ensemble.nc
+
+
+def stack_inputs(inputs: dict[str, "np.ndarray"]) -> tuple[dict[str, tuple[tuple[str, ...], "np.ndarray", dict]], list[int]]:
+    """The sampled inputs as an analyst reads them: one (draw, shock_year) array per yearly shock
+    series and one (draw,) array per other input, each with its label and unit.
 
     `inputs` maps ``input.<dimension>`` (the sampler's one value per draw: ``input.trade.shock_japan_to_india.2027``)
-    to its draws. A series is NaN in the years it has no shock (the yen's base year), and its
-    ``sampled_years`` attribute lists the years it has, so `flatten_inputs` gives back exactly the
-    dimensions sampled. Returns name -> (dims, values, attrs), in the order the inputs came.
+    to its draws. The shocks have a year dimension of their own, ``shock_year``: they can begin
+    before the projection's first year (from the year after a base year, for a scenario that
+    starts there), and the yen has none in its base year. A series is NaN in the shock years it has
+    no shock, and its ``sampled_years`` attribute lists the years it has, so `flatten_inputs` gives
+    back exactly the dimensions sampled. Returns (name -> (dims, values, attrs) in the order the
+    inputs came, the shock years).
     """
     import numpy as np
 
-    years = [int(y) for y in years]
+    series = {key: series_of(key[len(INPUT_PREFIX):]) for key in inputs}
+    shock_years = sorted({s[1] for s in series.values() if s is not None})
     out: dict[str, tuple[tuple[str, ...], np.ndarray, dict]] = {}
     for key, values in inputs.items():
-        name = key[len(INPUT_PREFIX):]
-        series = series_of(name)
-        if series is None:
-            label, unit = input_label(name)
+        if series[key] is None:
+            label, unit = input_label(key[len(INPUT_PREFIX):])
             out[key] = (("draw",), values, {"unit": unit, "long_name": label,
                                              "description": "sampled input: its value in each draw"})
             continue
-        prefix, year = series
+        prefix, year = series[key]
         stacked = f"{INPUT_PREFIX}{prefix}"
         if stacked not in out:
-            out[stacked] = (("draw", "year"), np.full((len(values), len(years)), np.nan), {
+            out[stacked] = (("draw", SHOCK_YEAR), np.full((len(values), len(shock_years)), np.nan), {
                 "unit": "standard normal", "long_name": f"Shock to {SHOCK_SERIES[prefix]}",
                 "description": "sampled input: the year's standard-normal shock in each draw (NaN in years "
                                "without one)", "sampled_years": []})
         _, array, attrs = out[stacked]
-        array[:, years.index(year)] = values
+        array[:, shock_years.index(year)] = values
         attrs["sampled_years"] = [*attrs["sampled_years"], year]
-    return out
+    return out, shock_years
 
 
 def flatten_inputs(dataset) -> dict[str, "np.ndarray"]:
@@ -86,11 +91,11 @@ def flatten_inputs(dataset) -> dict[str, "np.ndarray"]:
         if not key.startswith(INPUT_PREFIX):
             continue
         da = dataset[key]
-        if "year" not in da.dims:
+        if SHOCK_YEAR not in da.dims:
             out[key] = da.values
             continue
-        years = [int(y) for y in da["year"].values]
-        values = da.transpose("draw", "year").values
+        years = [int(y) for y in da[SHOCK_YEAR].values]
+        values = da.transpose("draw", SHOCK_YEAR).values
         for year in np.atleast_1d(da.attrs["sampled_years"]):
             out[f"{key}.{int(year)}"] = values[:, years.index(int(year))]
     return out

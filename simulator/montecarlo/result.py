@@ -13,7 +13,7 @@ import pandas as pd
 import xarray as xr
 
 from simulator._version import __version__
-from simulator.montecarlo.inputs import INPUT_PREFIX, flatten_inputs, stack_inputs
+from simulator.montecarlo.inputs import INPUT_PREFIX, SHOCK_YEAR, flatten_inputs, stack_inputs
 from simulator.montecarlo.summaries import QUANTILES, SUMMARY_COLUMNS, SummaryAnswers, summarise
 from simulator.variables import FISCAL_YEAR_ATTRS, VARIABLES, fiscal_year, variable
 
@@ -80,9 +80,11 @@ class Result(SummaryAnswers):
                 coords[info.extra_dim] = labels[info.extra_dim]
             data_vars[name] = xr.Variable(dims, values, attrs={"unit": info.unit, "long_name": info.label,
                                                                "description": info.description})
-        inputs = {k: v for k, v in arrays.items() if k.startswith(INPUT_PREFIX)}
-        for name, (dims, values, attrs) in stack_inputs(inputs, scenario.years).items():
+        inputs, shock_years = stack_inputs({k: v for k, v in arrays.items() if k.startswith(INPUT_PREFIX)})
+        for name, (dims, values, attrs) in inputs.items():
             data_vars[name] = xr.Variable(dims, values, attrs=attrs)
+        if shock_years:
+            coords[SHOCK_YEAR] = shock_years
         return cls(scenario, xr.Dataset(data_vars, coords=coords, attrs=dataset_attrs(scenario)))
 
     def __getitem__(self, name: str) -> xr.DataArray:

@@ -33,7 +33,7 @@ class EnsembleWriter:
         import h5netcdf
         import h5py
 
-        from simulator.montecarlo.inputs import INPUT_PREFIX, stack_inputs
+        from simulator.montecarlo.inputs import INPUT_PREFIX, SHOCK_YEAR, stack_inputs
         from simulator.montecarlo.result import dataset_attrs
         from simulator.variables import variable
 
@@ -61,17 +61,19 @@ class EnsembleWriter:
         inputs = {k: v for k, v in example.items() if k.startswith(INPUT_PREFIX)}
         self.columns: dict[str, tuple[str, int | None]] = {}
         self.unsampled: dict[str, list[int]] = {}
-        year_list = [int(y) for y in years]
-        for name, (var_dims, _, var_attrs) in stack_inputs(inputs, years).items():
+        stacked, shock_years = stack_inputs(inputs)
+        for name, (var_dims, _, var_attrs) in stacked.items():
             self.dims[name] = var_dims
             attrs[name] = var_attrs
             if var_dims == ("draw",):
                 self.columns[name] = (name, None)
                 continue
-            sampled = [year_list.index(y) for y in var_attrs["sampled_years"]]
+            sampled = [shock_years.index(y) for y in var_attrs["sampled_years"]]
             for year, j in zip(var_attrs["sampled_years"], sampled):
                 self.columns[f"{name}.{year}"] = (name, j)
-            self.unsampled[name] = [j for j in range(len(year_list)) if j not in sampled]
+            self.unsampled[name] = [j for j in range(len(shock_years)) if j not in sampled]
+        if shock_years:
+            dims[SHOCK_YEAR] = len(shock_years)
         self.file.dimensions = dims
         draw = self.file.create_variable("draw", ("draw",), np.int64)
         for lo in range(0, n, 1 << 20):
@@ -79,8 +81,10 @@ class EnsembleWriter:
         self.file.create_variable("year", ("year",), data=years.astype(np.int64))
         self.file.create_variable("fiscal_year", ("year",), data=np.array([fiscal_year(y) for y in years], dtype=object),
                                   dtype=h5py.string_dtype()).attrs.update(FISCAL_YEAR_ATTRS)
+        if shock_years:
+            self.file.create_variable(SHOCK_YEAR, (SHOCK_YEAR,), data=np.asarray(shock_years, dtype=np.int64))
         for dim in dims:
-            if dim not in ("draw", "year"):
+            if dim not in ("draw", "year", SHOCK_YEAR):
                 self.file.create_variable(dim, (dim,), data=np.array(labels[dim], dtype=object),
                                           dtype=h5py.string_dtype())
         self.variables = {}
@@ -135,7 +139,7 @@ def write_dataset(dataset, path: Path, scenario, dtype=np.float64) -> None:
 
     arrays = {str(k): dataset[k].values for k in dataset.data_vars if not str(k).startswith(INPUT_PREFIX)}
     arrays.update(flatten_inputs(dataset))  # the writer takes the inputs as the sampler names them
-    labels = {d: [str(x) for x in dataset[d].values] for d in dataset.dims if d not in ("draw", "year")}
+    labels = {d: [str(x) for x in dataset[d].values] for d in dataset.dims if d not in ("draw", "year", "shock_year")}
     writer = EnsembleWriter(path, scenario, {k: v[:1] for k, v in arrays.items()}, labels, dtype)
     try:
         n = dataset.sizes["draw"]

@@ -95,7 +95,7 @@ def check_finite(dataset: xr.Dataset, source: str) -> None:
     """Refuse results with inf or NaN: they come from values too extreme for floating point."""
     for name, da in dataset.data_vars.items():
         if "sampled_years" in da.attrs:  # a yearly input series is NaN, by design, in years without a shock
-            da = da.sel(year=list(np.atleast_1d(da.attrs["sampled_years"])))
+            da = da.sel(shock_year=list(np.atleast_1d(da.attrs["sampled_years"])))
         finite = np.isfinite(da.values)
         if finite.all():
             continue
@@ -212,12 +212,14 @@ def write_results(result: Result, out_dir: Path, *, force: bool = False, plots: 
 
 
 def write_run_files(result: "Result | RunSummary", tmp: Path, *, summary: pd.DataFrame, plot_writer: Callable | None,
-                    elapsed_s: float, started: float | None, overrides: dict | None, ensemble: str) -> None:
+                    elapsed_s: float, started: float | None, overrides: dict | None, ensemble: str,
+                    show: list[str] | None = None) -> None:
     """Everything but the ensemble into the temporary folder `tmp`, the manifest last (it lists and
     hashes every file, ensemble.nc included if it is there). No plots without a `plot_writer`. The
     manifest's elapsed_s is the time since `started` (a time.perf_counter() reading) if given, else
     `elapsed_s`. `ensemble` is how the draws were kept: full, float32 or none. `summary` is
-    `result.summary()`, computed once by the caller (for an in-memory result it sorts every draw)."""
+    `result.summary()`, computed once by the caller (for an in-memory result it sorts every draw).
+    `show`: the variables chosen with --show, recorded in the manifest for the report."""
     with_fiscal_years(summary).to_csv(tmp / "summary.csv", **CSV_DIALECT)
     iamc_table(result, summary).to_csv(tmp / "iamc.csv", **CSV_DIALECT)
     write_events(result.events(), tmp / "events.csv")
@@ -229,4 +231,6 @@ def write_run_files(result: "Result | RunSummary", tmp: Path, *, summary: pd.Dat
     elapsed = time.perf_counter() - started if started is not None else elapsed_s
     doc = manifest(result, files, elapsed, overrides or {})
     doc["ensemble"] = {"storage": ensemble, "quantiles": getattr(result, "quantile_method", "exact")}
+    if show:
+        doc["show"] = list(show)
     (tmp / "manifest.json").write_bytes((json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode())  # UTF-8

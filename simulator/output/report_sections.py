@@ -39,6 +39,8 @@ def _fan_caption(variable: str) -> str:
 def run_plots(manifest: dict) -> list[tuple[str, str]]:
     """(file stem, caption) of a run's plots: investment, then trade, then the exchange, each block's
     fan charts in the order of `ijsim variables` followed by its panel."""
+    if manifest.get("show"):  # --show: a fan chart of each chosen variable, in the order given
+        return [(v, _fan_caption(v)) for v in manifest["show"] if v in VARIABLES]
     out = []
     for block in ("investment", "trade", "exchange"):
         out += [(v, _fan_caption(v)) for v, info in VARIABLES.items() if info.headline and v.startswith(block + ".")]
@@ -52,9 +54,10 @@ def comparison_plots(manifest: dict) -> list[tuple[str, str]]:
     label = {s["scenario"]: s.get("label") or s["scenario"] for s in scenarios}
     reference = manifest.get("reference", scenarios[0]["scenario"] if scenarios else "")
     out = []
-    for v, info in VARIABLES.items():
-        if not info.headline:
-            continue
+    # The shown variables, largest paired effect first (recorded since --show); earlier folders: the headline ones
+    shown = manifest.get("shown", [v for v, info in VARIABLES.items() if info.headline])
+    for v in (v for v in shown if v in VARIABLES):
+        info = VARIABLES[v]
         fiscal = " (fiscal years)" if is_fiscal(v) else ""
         observed = OBSERVED if has_history(v) else ""
         out.append((f"compare_{v}", f"{info.label}: each scenario's median and 90% band{observed}{fiscal}"))
@@ -126,12 +129,19 @@ def ordered_figures(folder: Path, manifest: dict) -> list[tuple[Path, str]]:
     plans = {"run": run_plots, "comparison": comparison_plots, "sensitivity": sensitivity_plots,
              "flows": lambda m: list(FLOWS_PLOTS.items()),
              "backtest": lambda m: list(BACKTEST_PLOTS.items()),
-             "discovery": lambda m: list(DISCOVERY_PLOTS.items())}.get(kind, lambda m: [])(manifest)
+             "discovery": lambda m: list(DISCOVERY_PLOTS.items()),
+             "sweep": _sweep_plots}.get(kind, lambda m: [])(manifest)
     # Only plots the manifest lists, each checked against its sha256: a report shows what ijsim wrote.
     files = {Path(name).stem: verified(folder, manifest, name)
              for name in sorted(manifest["files"]) if name.startswith("plots/") and name.endswith(".png")}
     ordered = [(files.pop(stem), caption) for stem, caption in plans if stem in files]
     return ordered + [(p, stem) for stem, p in files.items()]
+
+
+def _sweep_plots(manifest: dict) -> list[tuple[str, str]]:
+    from simulator.output.sweep_report import sweep_plots
+
+    return sweep_plots(manifest)
 
 
 def event_year_label(definition: dict, year) -> str:
