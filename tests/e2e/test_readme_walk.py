@@ -48,7 +48,7 @@ MAKE = "make -o .venv/.installed-run -o .venv/.installed-test -o .venv/.installe
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
 MARK = re.compile(r"<!-- walk: (run|skip)\b([^>]*)-->\s*$")
 # Paths a block names that it should leave behind: results folders and files, and redirect targets.
-NAMED = re.compile(r"(?<![\w/.-])(results/[\w./-]*[\w/]|[\w-]+\.(?:json|html))(?![\w*])")
+NAMED = re.compile(r"(?<![\w/.-])(results/[\w./-]*[\w/]|[\w-][\w.-]*\.(?:json|html))(?![\w*])")
 
 
 @dataclass
