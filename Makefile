@@ -24,14 +24,20 @@ help:
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# After installing, a small run compiles the numba kernels into their cache (simulator/*/__pycache__),
+# so the user's first `ijsim run` does not spend its first ten or more seconds compiling (issue 31).
+COMPILE_KERNELS := $(BIN)/python -c "import simulator; simulator.run(simulator.load_scenario('baseline'), draws=64, seed=1)"
+
 $(STAMP): $(BIN)/python pyproject.toml requirements.lock
 	$(BIN)/python -m pip install -qq -c requirements.lock -e .
+	$(COMPILE_KERNELS)
 	touch $@
 
 # The test extras include the notebook extra: the tests run both notebooks and start JupyterLab as
 # `make notebook` does.
 $(TEST_STAMP): $(BIN)/python pyproject.toml requirements.lock
 	$(BIN)/python -m pip install -qq -c requirements.lock -e ".[test,notebook]"
+	$(COMPILE_KERNELS)
 	touch $@ $(STAMP) $(NOTEBOOK_STAMP)
 
 setup: $(STAMP)
@@ -41,6 +47,7 @@ run: $(STAMP)
 
 $(NOTEBOOK_STAMP): $(BIN)/python pyproject.toml requirements.lock
 	$(BIN)/python -m pip install -qq -c requirements.lock -e ".[notebook]"
+	$(COMPILE_KERNELS)
 	touch $@ $(STAMP)
 
 # JupyterLab on the notebooks folder (the notebooks read ../scenarios from there). JUPYTER_ARGS adds

@@ -21,7 +21,11 @@ COMMANDS = {
                  "--draws", "10000", "--out", "{out}", "--force", "--quiet"], 3),
     "flows": ([IJSIM, "flows", str(SCENARIOS / "baseline.toml"), "--replications", "5", "--out", "{out}",
                "--force", "--quiet"], 1),
+    # bad input answered before the model's imports (issue 31: within 0.5 s): exit 2, nothing written
+    "missing_file": ([IJSIM, "run", "missing.toml", "--out", "{out}"], 5),
+    "bad_toml": ([IJSIM, "run", "bad.toml", "--out", "{out}"], 5),
 }
+EXIT_CODES = {"missing_file": 2, "bad_toml": 2}
 
 
 @pytest.mark.parametrize("name", COMMANDS)
@@ -29,6 +33,9 @@ def test_whole_command(benchmark, name, tmp_path):
     command, rounds = COMMANDS[name]
     command = [part.replace("{out}", str(tmp_path / "out")) for part in command]
 
+    (tmp_path / "bad.toml").write_text("[scenario\n", encoding="utf-8")
+
     def once():
-        subprocess.run(command, check=True, capture_output=True, cwd=tmp_path)
+        done = subprocess.run(command, capture_output=True, cwd=tmp_path)
+        assert done.returncode == EXIT_CODES.get(name, 0), done.stderr
     benchmark.pedantic(once, rounds=rounds, iterations=1, warmup_rounds=1 if name != "flows" else 0)

@@ -15,10 +15,10 @@ The public names, by what an analyst does with them (``simulator.__all__`` lists
 
 * scenarios: `load_scenario`, `scenario_from_dict`, `Scenario`, `list_parameters`
 * running: `run`, `run_flows` (the individual-level people model), `save_results`
-* comparing: `compare`
+* comparing: `compare`, `sweep` (policy levers on common random numbers)
 * analysis: `sensitivity`, `discover`, `discover_event`
 * estimation from history: `load_history`, `calibrate_trade`, `run_backtest`
-* results: `Result`, `RunSummary`, `Comparison`, `FlowsResult`
+* results: `Result`, `RunSummary`, `Comparison`, `Sweep`, `FlowsResult`
 * reference: `VARIABLES`, `seed_figures`
 * errors: `ScenarioError` (a `ValueError`), `UserError`, `Problem`
 
@@ -26,7 +26,7 @@ The names are imported on first use (PEP 562), so that `import simulator` and th
 start without numba, scipy or pandas until a run needs them (and a Ctrl-C during those imports gets
 its quiet exit 130 from simulator/_start.py, not a traceback). The packages behind them are laid out
 by concern (docs/architecture.md): `scenario`, `core`, `montecarlo`, `estimation`, `people`,
-`output`, `analysis`, `cli`.
+`sweeping`, `output`, `analysis`, `cli`.
 """
 from __future__ import annotations
 
@@ -40,14 +40,15 @@ _GROUPS = {
                   "Scenario": "simulator.scenario", "list_parameters": "simulator.scenario.inventory"},
     "running": {"run": "simulator.montecarlo.engine", "run_flows": "simulator.people",
                 "save_results": "simulator.output.saving"},
-    "comparing": {"compare": "simulator.montecarlo.comparison"},
+    "comparing": {"compare": "simulator.montecarlo.comparison", "sweep": "simulator.sweeping"},
     "analysis": {"sensitivity": "simulator.analysis", "discover": "simulator.analysis",
                  "discover_event": "simulator.analysis"},
     "estimation": {"load_history": "simulator.history.series",
                    "calibrate_trade": "simulator.estimation.calibration",
                    "run_backtest": "simulator.estimation.backtest"},
     "results": {"Result": "simulator.montecarlo.result", "RunSummary": "simulator.montecarlo.summaries",
-                "Comparison": "simulator.montecarlo.comparison", "FlowsResult": "simulator.people"},
+                "Comparison": "simulator.montecarlo.comparison", "Sweep": "simulator.sweeping",
+                "FlowsResult": "simulator.people"},
     "reference": {"VARIABLES": "simulator.variables", "seed_figures": "simulator.article_figures"},
     "errors": {"ScenarioError": "simulator.errors", "UserError": "simulator.errors", "Problem": "simulator.errors"},
 }

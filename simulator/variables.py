@@ -108,3 +108,22 @@ def variable(name: str) -> Variable:
         return VARIABLES[name]
     except KeyError:
         raise KeyError(f"unknown variable {name!r}; known: {', '.join(VARIABLES)}") from None
+
+
+def fiscal_year(year: int) -> str:
+    """2030 -> 'FY2030-31': trade figures are Indian fiscal years (April to March) labelled by the
+    year they start in."""
+    year = int(year)
+    return f"FY{year}-{(year + 1) % 100:02d}"
+
+
+def is_fiscal(variable: str) -> bool:
+    """Whether a variable's years are Indian fiscal years (every trade variable, and their entries);
+    the pledge and the people exchange run in calendar years."""
+    return variable.startswith("trade.")
+
+
+# The `fiscal_year` coordinate of a run's dataset and ensemble.nc: the label beside every trade year.
+FISCAL_YEAR_ATTRS = {"long_name": "Indian fiscal year (April to March) of the trade variables' year",
+                     "description": "the trade year 2030 is FY2030-31; the pledge and the people exchange run in "
+                                    "calendar years"}

@@ -6,7 +6,7 @@ the commands so that `ijsim --help` and `validate` start fast.
 """
 # importing a verb's module registers it on the group
 from simulator.cli import (backtest, calibrate, compare, discover, flows, history, params, report, run,  # noqa: F401
-                           scenarios, sensitivity, variables)
+                           scenarios, sensitivity, sweep, variables)
 from simulator.cli.group import cli
 from simulator.cli.main import entry, main
 

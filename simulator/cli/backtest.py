@@ -9,6 +9,7 @@ import click
 from simulator.errors import UserError
 from simulator.cli.group import cli
 from simulator.cli.options import SCENARIO, history_levels, history_options, out, output_options, safe, year_range
+from simulator.cli.progress import progress, step
 
 
 @cli.command()
@@ -46,6 +47,7 @@ def backtest(scenario_file, history_path, include_unverified, origins, horizons,
         raise click.BadParameter("horizons start at 1 (one year ahead)", param_hint="--horizons")
     out_dir = out_dir or Path("results") / f"{scenario.name}-backtest"
     check_target(out_dir, force)
+    step("backtest: reading the history")
     levels, source, history = history_levels(history_path, include_unverified)
     models = hm.standard_models(scenario)
     drivers = hm.log_drivers(scenario, history, verified_only=not include_unverified)
@@ -53,11 +55,14 @@ def backtest(scenario_file, history_path, include_unverified, origins, horizons,
         models["scenario_drivers"] = hm.conditional_on(models["scenario"], drivers)
     started = time.perf_counter()
     try:
-        result = bt.run_backtest(levels, models, origin_years, horizon_years, draws=draws, seed=seed)
+        with progress(quiet) as task:
+            result = bt.run_backtest(levels, models, origin_years, horizon_years, draws=draws, seed=seed,
+                                     progress=task("hindcasting"))
         result = result.with_selection([hm.discounted_name(d) for d in hm.DISCOUNTS])
     except ValueError as exc:
         raise UserError(str(exc)) from None
     from simulator.estimation.exchange_calibration import hindcast_table
+    step("backtest: the exchange's hindcast and the files")
     exchange = hindcast_table(history)
     write_backtest(result, levels, out_dir, scenario=scenario, force=force, plots=not no_plots,
                    elapsed_s=time.perf_counter() - started, history_source=source, exchange_hindcast=exchange)

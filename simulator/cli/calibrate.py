@@ -10,6 +10,7 @@ from rich.table import Table
 from simulator.errors import UserError
 from simulator.cli.group import cli
 from simulator.cli.options import history_levels, history_options, out, safe
+from simulator.cli.progress import progress, step
 
 
 @cli.command()
@@ -34,13 +35,16 @@ def calibrate(history_path, include_unverified, base_year, draws, seed, out_dir,
 
     out_dir = out_dir or Path("results") / "calibration"
     check_target(out_dir, force)
+    step("calibrate: reading the history")
     levels, source, history = history_levels(history_path, include_unverified)
     if base_year not in levels.index:
         raise UserError(f"--base-year {base_year}: not a year of the history with both flows "
                         f"({', '.join(map(str, levels.index))})")
     started = time.perf_counter()
     try:
-        result = calibrate_trade(levels, base_year=base_year, draws=draws, seed=seed, source=source)
+        with progress(quiet) as task:
+            result = calibrate_trade(levels, base_year=base_year, draws=draws, seed=seed, source=source,
+                                     progress=task("calibrating"))
     except ValueError as exc:
         raise UserError(f"cannot calibrate on this history: {exc}") from None
     from simulator.estimation.channel_regressions import driver_regressions

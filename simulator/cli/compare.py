@@ -9,7 +9,7 @@ import click
 from simulator.errors import ScenarioError, UserError
 from simulator.cli.group import cli
 from simulator.cli.options import (SCENARIO, _parallel, _threads, out, output_options, overrides_of, parallel_options,
-                      report_warnings, run_options, safe, strict_option, threads_option)
+                      report_warnings, run_options, safe, show_option, strict_option, threads_option)
 from simulator.cli.progress import progress
 
 
@@ -23,21 +23,25 @@ from simulator.cli.progress import progress
 @parallel_options
 @threads_option
 @strict_option
+@show_option
 def compare(scenario_files, labels, draws, seed, sampler, block_size, out_dir, force, no_plots, quiet, workers,
-            scheduler, threads, strict) -> None:
+            scheduler, threads, strict, show) -> None:
     """Compare scenarios with common random numbers; the first is the reference.
 
     Each SCENARIO is a file or the name of a shipped scenario. All run with the reference's seed,
     draws, sampler and block size (after the options here), so inputs they share take the same
-    values draw by draw and the paired difference shows only what the scenarios change.
+    values draw by draw and the paired difference shows only what the scenarios change. The console
+    and plots show the headline variables (or --show's), the largest paired effect first.
     """
     from simulator.montecarlo.comparison import check_labels, common_settings
     from simulator.montecarlo.comparison import compare as run_comparison
     from simulator.output.compare_files import write_comparison
     from simulator.output.console import print_comparison
     from simulator.output.files import check_target
+    from simulator.output.shown import check_present, parse_show
     from simulator.scenario import load_scenario
 
+    shown = parse_show(show)
     if len(scenario_files) < 2:
         raise click.UsageError("compare needs at least two scenario files")
     if labels:
@@ -69,10 +73,13 @@ def compare(scenario_files, labels, draws, seed, sampler, block_size, out_dir, f
     with progress(quiet) as task:
         comparison = run_comparison(scenarios, threads=_threads(threads, parallel), labels=labels or None,
                                     progress=task(f"{len(scenarios)} scenarios"), **settings, **parallel)
+        if shown:
+            check_present(shown, comparison.reference.variables, comparison.names[0])
+        table = comparison.table()  # once: it sorts every variable's draws
         write_comparison(comparison, out_dir, force=force, plots=not no_plots, started=started,
-                         progress=task("writing plots"))
+                         progress=task("writing plots"), show=shown, table=table)
     if quiet:
         return
-    print_comparison(comparison, out)
+    print_comparison(comparison, out, show=shown, table=table)
     elapsed = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))["elapsed_s"]
     out.print(f"results written to {safe(str(out_dir))}/ in {elapsed:.1f} s")

@@ -43,7 +43,7 @@ def discover(run_dir, event_name, method, min_density, holdout, bootstrap, seed,
     from simulator.analysis.event_discovery import discover_outcome
     from simulator.errors import UserError
     from simulator.montecarlo.event_probabilities import manifest_parameter, occurred
-    from simulator.montecarlo.inputs import INPUT_PREFIX
+    from simulator.montecarlo.inputs import INPUT_PREFIX, flatten_inputs
     from simulator.output.discovery_files import read_run, read_run_manifest, write_discovery
     from simulator.output.files import check_target
     from simulator.scenario.event_definitions import Event
@@ -66,8 +66,7 @@ def discover(run_dir, event_name, method, min_density, holdout, bootstrap, seed,
                         "there is nothing to tell apart")
     import pandas as pd
 
-    inputs = pd.DataFrame({str(k)[len(INPUT_PREFIX):]: dataset[k].values for k in dataset.data_vars
-                           if str(k).startswith(INPUT_PREFIX)})
+    inputs = pd.DataFrame({k[len(INPUT_PREFIX):]: v for k, v in flatten_inputs(dataset).items()})
     seed = manifest.get("seed") if seed is None else seed
     found = discover_outcome(inputs, happened, event, method=method, seed=seed, holdout=holdout,
                              bootstrap=bootstrap, min_density=min_density,

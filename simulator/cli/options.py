@@ -57,6 +57,26 @@ class ScenarioArgument(click.ParamType):
 SCENARIO = ScenarioArgument()
 
 
+def unreadable_scenarios(command: click.Command, ctx: click.Context) -> list[Problem]:
+    """The problems of the scenario files among `command`'s arguments that the loader could not get
+    past (a file missing, unreadable or not TOML, its `extends` chain included), found by reading
+    them only: the problems the full validation would report for those files, without its imports.
+    A file the loader can read yields none here, whatever else is wrong with it."""
+    from simulator.scenario.loader import load_document
+
+    problems: list[Problem] = []
+    for param in command.params:
+        if not isinstance(param.type, ScenarioArgument):
+            continue
+        value = ctx.params.get(param.name)
+        for path in value if isinstance(value, (tuple, list)) else [value]:
+            if isinstance(path, Path):
+                loaded, found = load_document(path)
+                if loaded is None:
+                    problems += found
+    return problems
+
+
 def _setting_type(path: str):
     from simulator.scenario.parameters import SPECS
 
@@ -144,6 +164,14 @@ def output_options(default: str, plots_help: str = "Skip the plots."):
         return click.option("--out", "out_dir", type=click.Path(path_type=Path),
                             help=f"Results folder [default: {default}].")(f)
     return wrap
+
+
+def show_option(f):
+    """--show VAR[,VAR]: the variables the console, plots and report show (simulator.output.shown)."""
+    return click.option("--show", metavar="VAR[,VAR...]",
+                         help="Show these output variables (names as in `ijsim variables`, e.g. "
+                              "trade.exports_india_to_us) in the console, plots and report, in this order "
+                              "[default: the headline variables].")(f)
 
 
 def _parallel(workers, scheduler) -> dict:

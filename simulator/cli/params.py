@@ -11,8 +11,10 @@ from simulator.cli.tables import print_rows
 @cli.command()
 @click.argument("scenario_file", metavar="[SCENARIO]", required=False, type=SCENARIO)
 @click.option("--search", metavar="WORD", help="Only parameters whose key, meaning or source contains WORD.")
+@click.option("--levers", "levers_only", is_flag=True,
+              help="Only the policy levers (what `ijsim sweep --lever` sets); the rest are uncertainties or settings.")
 @CSV_OPTION
-def params(scenario_file, search, as_csv) -> None:
+def params(scenario_file, search, levers_only, as_csv) -> None:
     """List every parameter: unit, allowed range, default and its source.
 
     With SCENARIO (a file or a shipped scenario's name), the value it runs with and the file that
@@ -23,6 +25,10 @@ def params(scenario_file, search, as_csv) -> None:
 
     scenario = load_scenario(scenario_file) if scenario_file is not None else None
     rows = list_parameters(scenario, search)
+    if levers_only:
+        from simulator.scenario.levers import is_lever
+
+        rows = [r for r in rows if is_lever(r.path.replace("<name>", "*"))]
     if not rows:
         err.print(f"no parameter matches {safe(search)!r}")
         return

@@ -12,7 +12,7 @@ from simulator import _testhooks
 from simulator.signals import checkpoint
 from simulator.cli.group import cli
 from simulator.cli.options import (SCENARIO, _parallel, _threads, configure, out, output_options, overrides_of, parallel_options,
-                      report_warnings, run_options, safe, strict_option, threads_option)
+                      report_warnings, run_options, safe, show_option, strict_option, threads_option)
 from simulator.cli.progress import progress
 
 
@@ -27,8 +27,9 @@ from simulator.cli.progress import progress
               help="Keep every draw in ensemble.nc as float64 (full) or float32 (half the disk), or keep none: "
                    "then quantiles come from a streaming histogram (relative error at most 0.05%, docs/scaling.md).")
 @click.option("--no-report", is_flag=True, help="Skip report.html (`ijsim report` writes it later).")
+@show_option
 def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, no_plots, quiet, workers,
-        scheduler, threads, strict, ensemble, no_report) -> None:
+        scheduler, threads, strict, ensemble, show, no_report) -> None:
     """Run SCENARIO (a file, or the name of a shipped scenario such as `baseline`) and write
     summary.csv, iamc.csv, ensemble.nc, events.csv, manifest.json, plots/ and report.html.
 
@@ -40,7 +41,9 @@ def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, n
     from simulator.output.files import atomic_folder, check_finite, check_target, write_run_files
     from simulator.scenario import load_scenario
     from simulator.scenario.loader import display
+    from simulator.output.shown import check_present, parse_show
 
+    shown = parse_show(show)
     overrides = overrides_of(draws=draws, seed=seed, sampler=sampler, block_size=block_size)
     scenario = configure(load_scenario(scenario_file), **overrides)
     report_warnings([scenario], strict, quiet)
@@ -57,14 +60,16 @@ def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, n
         source = display(scenario.files[0]) if scenario.files else scenario.name
         result = run_folder.run_into(scenario, tmp, ensemble=ensemble, source=source,
                                     progress=task(f"{scenario.name}: {scenario.draws:,} draws"), **parallel)
+        if shown:
+            check_present(shown, result.variables, source)
         summary = result.summary()
         check_finite(xr.Dataset.from_dataframe(summary.select_dtypes("number")), source)
         plot_writer = None
         if not no_plots:
             from simulator.output.plots import write_fan_charts
-            plot_writer = functools.partial(write_fan_charts, progress=task("writing plots"))
+            plot_writer = functools.partial(write_fan_charts, progress=task("writing plots"), variables=shown)
         write_run_files(result, tmp, summary=summary, plot_writer=plot_writer, elapsed_s=0.0, started=started,
-                        overrides=overrides, ensemble=result.ensemble)
+                        overrides=overrides, ensemble=result.ensemble, show=shown)
     if not no_report:
         # After the folder is in place, as `ijsim report` and save_results write it: the report reads the
         # finished folder (manifest included) and is recorded in its ownership record.
@@ -72,6 +77,6 @@ def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, n
 
         write_report(out_dir)
     if not quiet:
-        print_headline(result, out)
+        print_headline(result, out, show=shown)
         elapsed = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))["elapsed_s"]
         out.print(f"results written to {safe(str(out_dir))}/ in {elapsed:.1f} s")

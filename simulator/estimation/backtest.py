@@ -22,6 +22,7 @@ import pandas as pd
 from simulator.estimation import forecast_evaluation as fe
 from simulator.estimation import trade_process_fit as pf
 from simulator.estimation.hindcast_models import Model
+from simulator.variables import fiscal_year
 
 VARIABLES = {"exports_india_to_japan": "trade.exports_india_to_japan",
              "exports_japan_to_india": "trade.exports_japan_to_india",
@@ -82,7 +83,7 @@ class Backtest:
 
 
 def run_backtest(levels: pd.DataFrame, models: dict[str, Model], origins=None, horizons=range(1, 6), *,
-                 draws: int = DEFAULT_DRAWS, seed: int = 0, min_years: int = 9) -> Backtest:
+                 draws: int = DEFAULT_DRAWS, seed: int = 0, min_years: int = 9, progress=None) -> Backtest:
     """Hindcast every model from every origin and score it against what happened.
 
     For each origin year, every model sees the history up to it only, projects the two flows
@@ -110,6 +111,9 @@ def run_backtest(levels: pd.DataFrame, models: dict[str, Model], origins=None, h
     seed : int, default 0
     min_years : int, default 9
         History needed before the first default origin.
+    progress : callable, optional
+        Called ``progress(done, total, note)`` after each model's hindcast from each origin (the
+        note names them), for a progress bar.
 
     Returns
     -------
@@ -158,8 +162,11 @@ def run_backtest(levels: pd.DataFrame, models: dict[str, Model], origins=None, h
         raise ValueError(f"origin(s) {', '.join(map(str, bad))} need history up to them and at least one "
                          f"year after (history: {years[0]}-{years[-1]})")
     rows, notes = [], []
+    total = len(models) * len(origins)
     for m, (name, model) in enumerate(models.items()):
-        for origin in origins:
+        for k, origin in enumerate(origins):
+            if progress is not None:
+                progress(m * len(origins) + k, total, f"{name}, origin {fiscal_year(origin)}")
             history = levels.loc[:origin]
             rng = np.random.default_rng([seed, origin, m])
             try:
@@ -169,6 +176,8 @@ def run_backtest(levels: pd.DataFrame, models: dict[str, Model], origins=None, h
                 continue
             paths = history.iloc[-1].to_numpy() * growth  # (draws, H, 2) in US$ bn
             rows += _score(name, origin, horizons, paths, levels)
+    if progress is not None:
+        progress(total, total, None)
     table = pd.DataFrame(rows, columns=COLUMNS)
     return Backtest(table, origins, horizons, draws, seed, (int(years[0]), int(years[-1])), tuple(notes))
 

@@ -75,7 +75,7 @@ def _toml(value) -> str:
 
 def calibrate_trade(levels: pd.DataFrame, *, base_year: int = 2023, draws: int = DEFAULT_DRAWS, seed: int = 0,
                     bootstrap: int = pf.BOOTSTRAP_REPLICATIONS, origins=None, horizons=range(1, 6),
-                    source: str = "seeds/history") -> Calibration:
+                    source: str = "seeds/history", progress=None) -> Calibration:
     """Fit every candidate trade process on `levels` and score each out of sample.
 
     The candidates (``random_walk``, ``ar1``, ``var1``) are fitted by least squares (statsmodels)
@@ -101,6 +101,9 @@ def calibrate_trade(levels: pd.DataFrame, *, base_year: int = 2023, draws: int =
         Of the out-of-sample backtest, as in :func:`run_backtest`.
     source : str, default "seeds/history"
         Where the data came from, for the fragment's comments.
+    progress : callable, optional
+        Called ``progress(done, total, note)`` as the out-of-sample hindcasts and then the fits
+        are done (the note says which), for a progress bar.
 
     Returns
     -------
@@ -136,11 +139,24 @@ def calibrate_trade(levels: pd.DataFrame, *, base_year: int = 2023, draws: int =
     models |= {hm.discounted_name(d): hm.candidate("random_walk", bootstrap, volatility_discount=d) for d in hm.DISCOUNTS}
     # The backtest's own number of draws, whatever `draws` is: fewer make the choice among the
     # discounts (whose scores differ by about 0.02) depend on the seed.
-    backtest = bt.run_backtest(levels, models, origins, horizons, draws=bt.DEFAULT_DRAWS, seed=seed)
+    # one step per hindcast (model x origin), then one per process fitted on the whole history
+    report = progress or (lambda done, total, note=None: None)
+    steps = {"fits": len(pf.PROCESSES) + 1}
+
+    def hindcasts(done, total, note=None):
+        steps["hindcasts"] = total
+        report(done, total + steps["fits"], f"hindcast: {note}" if note else "hindcasts done")
+    backtest = bt.run_backtest(levels, models, origins, horizons, draws=bt.DEFAULT_DRAWS, seed=seed,
+                               progress=hindcasts)
     discount = hm.DISCOUNTS[family.index(backtest.chosen_now(family))]
     estimates, criteria, parameters = [], [], {}
-    fits = [(p, pf.fit(p, levels, bootstrap=bootstrap, bootstrap_seed=seed)) for p in pf.PROCESSES]
+    done, total = steps.get("hindcasts", 0), steps.get("hindcasts", 0) + steps["fits"]
+    fits = []
+    for k, p in enumerate(pf.PROCESSES):
+        report(done + k, total, f"fitting {p}" + (" (bootstrap bias correction)" if bootstrap and p != "random_walk" else ""))
+        fits.append((p, pf.fit(p, levels, bootstrap=bootstrap, bootstrap_seed=seed)))
     fits.append((DISCOUNTED, pf.fit("random_walk", levels, volatility_discount=discount)))
+    report(total, total, None)
     for k, (process, fitted) in enumerate(fits):
         joint = fitted.draw(np.random.default_rng([seed, k]), draws)
         parameters[process] = scenario_parameters(fitted, joint, base_year)

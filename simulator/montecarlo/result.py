@@ -13,9 +13,9 @@ import pandas as pd
 import xarray as xr
 
 from simulator._version import __version__
-from simulator.montecarlo.inputs import INPUT_PREFIX, input_label
+from simulator.montecarlo.inputs import INPUT_PREFIX, SHOCK_YEAR, flatten_inputs, stack_inputs
 from simulator.montecarlo.summaries import QUANTILES, SUMMARY_COLUMNS, SummaryAnswers, summarise
-from simulator.variables import VARIABLES, variable
+from simulator.variables import FISCAL_YEAR_ATTRS, VARIABLES, fiscal_year, variable
 
 if TYPE_CHECKING:
     from simulator.scenario import Scenario
@@ -68,13 +68,11 @@ class Result(SummaryAnswers):
         """`labels` names the entries of the third dimensions: {"sector": [...], "stream": [...], ...}.
         The arrays hold draws first_draw, first_draw + 1, ... (all of the run's draws, or one block)."""
         n = len(next(iter(arrays.values()))) if arrays else scenario.draws
-        coords = {"draw": np.arange(first_draw, first_draw + n), "year": scenario.years}
+        coords = {"draw": np.arange(first_draw, first_draw + n), "year": scenario.years,
+                  "fiscal_year": xr.Variable(("year",), [fiscal_year(y) for y in scenario.years], FISCAL_YEAR_ATTRS)}
         data_vars = {}
         for name, values in arrays.items():
             if name.startswith(INPUT_PREFIX):
-                label, unit = input_label(name[len(INPUT_PREFIX):])
-                data_vars[name] = xr.Variable(("draw",), values, attrs={
-                    "unit": unit, "long_name": label, "description": "sampled input: its value in each draw"})
                 continue
             info = variable(name)
             dims = ("draw", "year") + ((info.extra_dim,) if info.extra_dim else ())
@@ -82,6 +80,11 @@ class Result(SummaryAnswers):
                 coords[info.extra_dim] = labels[info.extra_dim]
             data_vars[name] = xr.Variable(dims, values, attrs={"unit": info.unit, "long_name": info.label,
                                                                "description": info.description})
+        inputs, shock_years = stack_inputs({k: v for k, v in arrays.items() if k.startswith(INPUT_PREFIX)})
+        for name, (dims, values, attrs) in inputs.items():
+            data_vars[name] = xr.Variable(dims, values, attrs=attrs)
+        if shock_years:
+            coords[SHOCK_YEAR] = shock_years
         return cls(scenario, xr.Dataset(data_vars, coords=coords, attrs=dataset_attrs(scenario)))
 
     def __getitem__(self, name: str) -> xr.DataArray:
@@ -97,8 +100,7 @@ class Result(SummaryAnswers):
         """Every sampled input's value per draw: one row per draw, one column per input (named as
         the sampling dimension: 'investment.realisation_rate', 'trade.shock_japan_to_india.2027',
         'investment.sector_shares.clean_energy'). Empty columns if the scenario has none."""
-        names = [str(k) for k in self.dataset.data_vars if str(k).startswith(INPUT_PREFIX)]
-        frame = pd.DataFrame({k[len(INPUT_PREFIX):]: self.dataset[k].values for k in names},
+        frame = pd.DataFrame({k[len(INPUT_PREFIX):]: v for k, v in flatten_inputs(self.dataset).items()},
                              index=pd.Index(self.dataset["draw"].values, name="draw"))
         return frame
 
@@ -165,12 +167,10 @@ class Result(SummaryAnswers):
         standard errors (simulator.montecarlo.event_drivers). What event_drivers.csv holds."""
         from simulator.montecarlo.event_drivers import count_block, driver_table
         from simulator.montecarlo.event_probabilities import occurred, scenario_parameter
-        from simulator.montecarlo.inputs import INPUT_PREFIX
 
         parameter = scenario_parameter(self.scenario, self.dataset)
         happened = [occurred(self.dataset, e, parameter) for e in self.scenario.events]
-        inputs = {k: self.dataset[k].values for k in self.dataset.data_vars if str(k).startswith(INPUT_PREFIX)}
-        return driver_table(self.scenario, count_block(self.scenario, happened, inputs))
+        return driver_table(self.scenario, count_block(self.scenario, happened, flatten_inputs(self.dataset)))
 
     def event(self, name: str) -> np.ndarray:
         """Whether the named event happened, one boolean per draw (for `simulator.analysis.discover`)."""

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from simulator.variables import FISCAL_YEAR_ATTRS, fiscal_year, is_fiscal
+
 ENSEMBLE_DTYPES = {"full": np.float64, "float32": np.float32}
 
 
@@ -31,16 +33,9 @@ class EnsembleWriter:
         import h5netcdf
         import h5py
 
-        from simulator.montecarlo.inputs import INPUT_PREFIX, input_label
+        from simulator.montecarlo.inputs import INPUT_PREFIX, SHOCK_YEAR, stack_inputs
         from simulator.montecarlo.result import dataset_attrs
         from simulator.variables import variable
-
-        def attrs(name: str) -> dict:
-            if name.startswith(INPUT_PREFIX):  # a sampled input: one value per draw
-                label, unit = input_label(name[len(INPUT_PREFIX):])
-                return {"unit": unit, "long_name": label, "description": "sampled input: its value in each draw"}
-            info = variable(name)
-            return {"unit": info.unit, "long_name": info.label, "description": info.description}
 
         self.path = Path(path)
         self.dtype = np.dtype(dtype)
@@ -51,21 +46,45 @@ class EnsembleWriter:
         chunk = max(1, min(chunk_draws or scenario.block_size, n))
         dims = {"draw": n, "year": len(years)}
         self.dims: dict[str, tuple[str, ...]] = {}
+        attrs: dict[str, dict] = {}
         for name in example:
             if name.startswith(INPUT_PREFIX):
-                self.dims[name] = ("draw",)
                 continue
-            extra = variable(name).extra_dim
-            self.dims[name] = ("draw", "year") + ((extra,) if extra else ())
-            if extra:
-                dims[extra] = len(labels[extra])
+            info = variable(name)
+            self.dims[name] = ("draw", "year") + ((info.extra_dim,) if info.extra_dim else ())
+            attrs[name] = {"unit": info.unit, "long_name": info.label, "description": info.description}
+            if info.extra_dim:
+                dims[info.extra_dim] = len(labels[info.extra_dim])
+        # The sampled inputs as stack_inputs lays them out: a yearly shock series is one (draw, year)
+        # variable, each sampled year a column of it and the years without a shock NaN.
+        # self.columns: the sampler's name of an input -> (variable, its column or None).
+        inputs = {k: v for k, v in example.items() if k.startswith(INPUT_PREFIX)}
+        self.columns: dict[str, tuple[str, int | None]] = {}
+        self.unsampled: dict[str, list[int]] = {}
+        stacked, shock_years = stack_inputs(inputs)
+        for name, (var_dims, _, var_attrs) in stacked.items():
+            self.dims[name] = var_dims
+            attrs[name] = var_attrs
+            if var_dims == ("draw",):
+                self.columns[name] = (name, None)
+                continue
+            sampled = [shock_years.index(y) for y in var_attrs["sampled_years"]]
+            for year, j in zip(var_attrs["sampled_years"], sampled):
+                self.columns[f"{name}.{year}"] = (name, j)
+            self.unsampled[name] = [j for j in range(len(shock_years)) if j not in sampled]
+        if shock_years:
+            dims[SHOCK_YEAR] = len(shock_years)
         self.file.dimensions = dims
         draw = self.file.create_variable("draw", ("draw",), np.int64)
         for lo in range(0, n, 1 << 20):
             draw[lo:min(n, lo + (1 << 20))] = np.arange(lo, min(n, lo + (1 << 20)), dtype=np.int64)
         self.file.create_variable("year", ("year",), data=years.astype(np.int64))
+        self.file.create_variable("fiscal_year", ("year",), data=np.array([fiscal_year(y) for y in years], dtype=object),
+                                  dtype=h5py.string_dtype()).attrs.update(FISCAL_YEAR_ATTRS)
+        if shock_years:
+            self.file.create_variable(SHOCK_YEAR, (SHOCK_YEAR,), data=np.asarray(shock_years, dtype=np.int64))
         for dim in dims:
-            if dim not in ("draw", "year"):
+            if dim not in ("draw", "year", SHOCK_YEAR):
                 self.file.create_variable(dim, (dim,), data=np.array(labels[dim], dtype=object),
                                           dtype=h5py.string_dtype())
         self.variables = {}
@@ -75,26 +94,36 @@ class EnsembleWriter:
             dcpl.set_fill_time(h5py.h5d.FILL_TIME_NEVER)    # every chunk is written once, by its block
             v = self.file.create_variable(name, dim_names, self.dtype, chunks=(chunk,) + (1,) * (len(dim_names) - 1),
                                           dcpl=dcpl)
-            v.attrs.update(attrs(name))
+            v.attrs.update(attrs[name])
+            if is_fiscal(name):  # CF: the fiscal-year labels are an auxiliary coordinate of the trade variables
+                v.attrs["coordinates"] = "fiscal_year"
             self.variables[name] = v._h5ds  # h5py's dataset: h5netcdf's checks cost more than the write
         self.file.attrs.update(dataset_attrs(scenario))
 
     def write(self, lo: int, block: dict[str, np.ndarray]) -> None:
         """Store a block's draws [lo, lo + n); safe from several threads."""
-        converted = {k: np.asarray(v, dtype=self.dtype) for k, v in block.items()}
+        pieces = []
+        for name, values in block.items():
+            target, column = self.columns.get(name, (name, None))
+            pieces.append((self.variables[target], column, np.asarray(values, dtype=self.dtype)))
+        n = len(pieces[0][2]) if pieces else 0
+        for name, missing in self.unsampled.items():  # every chunk is written once, the empty years too
+            pieces += [(self.variables[name], j, np.full(n, np.nan, dtype=self.dtype)) for j in missing]
         with self._lock:
-            for name, values in converted.items():
-                ds = self.variables[name]
-                if ds.ndim == 1 and lo % ds.chunks[0] == 0:
+            for ds, column, values in pieces:
+                index = (lo,) if column is None else (lo, column)
+                if len(index) == ds.ndim and lo % ds.chunks[0] == 0:
                     # One whole chunk, written as raw bytes past HDF5's chunk cache: through the cache
-                    # the one-dimensional variables (the inputs per draw) kept every chunk they had
-                    # written in memory until the file closed, 4 bytes per input and draw (measured:
-                    # 0.6 GB for 76 inputs at 2,000,000 draws; flat this way).
+                    # the inputs (one column each) kept every chunk they had written in memory until
+                    # the file closed, 4 bytes per input and draw (measured: 0.6 GB for 76 inputs at
+                    # 2,000,000 draws; flat this way).
                     chunk = np.zeros(ds.chunks[0], dtype=self.dtype)
                     chunk[:len(values)] = values
-                    ds.id.write_direct_chunk((lo,), chunk.tobytes())
-                else:
+                    ds.id.write_direct_chunk(index, chunk.tobytes())
+                elif column is None:
                     ds[lo:lo + len(values)] = values
+                else:
+                    ds[lo:lo + len(values), column] = values
 
     def close(self) -> None:
         self.file.close()
@@ -106,15 +135,17 @@ class EnsembleWriter:
 
 def write_dataset(dataset, path: Path, scenario, dtype=np.float64) -> None:
     """Write an in-memory run's dataset in the same format as a streamed run (one call, one file)."""
-    names = list(dataset.data_vars)
-    labels = {d: [str(x) for x in dataset[d].values] for d in dataset.dims if d not in ("draw", "year")}
-    example = {k: dataset[k].values[:1] for k in names}
-    writer = EnsembleWriter(path, scenario, example, labels, dtype)
+    from simulator.montecarlo.inputs import INPUT_PREFIX, flatten_inputs
+
+    arrays = {str(k): dataset[k].values for k in dataset.data_vars if not str(k).startswith(INPUT_PREFIX)}
+    arrays.update(flatten_inputs(dataset))  # the writer takes the inputs as the sampler names them
+    labels = {d: [str(x) for x in dataset[d].values] for d in dataset.dims if d not in ("draw", "year", "shock_year")}
+    writer = EnsembleWriter(path, scenario, {k: v[:1] for k, v in arrays.items()}, labels, dtype)
     try:
         n = dataset.sizes["draw"]
         step = max(1, scenario.block_size)
         for lo in range(0, n, step):
-            writer.write(lo, {k: dataset[k].values[lo:lo + step] for k in names})
+            writer.write(lo, {k: v[lo:lo + step] for k, v in arrays.items()})
     finally:
         writer.close()
 
@@ -136,10 +167,12 @@ def exact_summaries(path: Path, quantiles: list[float]) -> dict[str, dict[str, n
     one at a time.)"""
     import h5py
 
+    from simulator.montecarlo.inputs import INPUT_PREFIX
+
     out: dict[str, dict[str, np.ndarray]] = {}
     with h5py.File(path, "r") as f:
         for name, ds in f.items():
-            if ds.ndim < 2:
+            if ds.ndim < 2 or name.startswith(INPUT_PREFIX):  # summaries are of the outputs, not the sampled inputs
                 continue
             n, tail = ds.shape[0], ds.shape[1:]
             stats = np.empty((2 + len(quantiles),) + tail)

@@ -25,10 +25,11 @@ from simulator._version import __version__
 from simulator.errors import OutputExistsError, UserError
 from simulator.montecarlo.result import Result
 from simulator.scenario.loader import display
-from simulator.variables import VARIABLES
+from simulator.variables import VARIABLES, is_fiscal
 from simulator.output import commit
 from simulator.output.folders import sha256_file
 from simulator.output.ownership import why_not_ours
+from simulator.output.labels import with_fiscal_years
 
 if TYPE_CHECKING:
     from simulator.montecarlo.summaries import RunSummary
@@ -37,7 +38,12 @@ __all__ = ["atomic_folder", "check_target", "check_finite", "sha256_file", "writ
 
 IAMC_MODEL = "ijsim"
 IAMC_REGION = "India"
-IAMC_STATISTICS = {"mean": "Mean", "p05": "5.0th Percentile", "p50": "50.0th Percentile", "p95": "95.0th Percentile"}
+# Every quantile the fan charts draw (their 50% and 90% bands and the median), and the mean.
+IAMC_STATISTICS = {"mean": "Mean", "p05": "5.0th Percentile", "p25": "25.0th Percentile", "p50": "50.0th Percentile",
+                   "p75": "75.0th Percentile", "p95": "95.0th Percentile"}
+# An extra IAMC column (pyam reads it as an `extra_col`): which year a row's year columns mean.
+IAMC_YEAR_BASIS = {True: "Indian fiscal year starting in April of the column's year (2030 = FY2030-31)",
+                   False: "calendar year"}
 # The csv files of a run, a comparison and a flows run: no row index, and "\n" line ends on every platform (pandas would use os.linesep, so
 # Windows files and their manifest hashes would differ).
 CSV_DIALECT = {"index": False, "lineterminator": "\n"}
@@ -88,6 +94,8 @@ def atomic_folder(out_dir: Path, force: bool) -> Iterator[Path]:
 def check_finite(dataset: xr.Dataset, source: str) -> None:
     """Refuse results with inf or NaN: they come from values too extreme for floating point."""
     for name, da in dataset.data_vars.items():
+        if "sampled_years" in da.attrs:  # a yearly input series is NaN, by design, in years without a shock
+            da = da.sel(shock_year=list(np.atleast_1d(da.attrs["sampled_years"])))
         finite = np.isfinite(da.values)
         if finite.all():
             continue
@@ -107,12 +115,15 @@ def for_netcdf3(dataset: xr.Dataset) -> xr.Dataset:
     return out
 
 
-def iamc_table(result: "Result | RunSummary", summary: pd.DataFrame | None = None) -> pd.DataFrame:
-    """IAMC wide format: Model, Scenario, Region, Variable, Unit, one column per year.
+def iamc_table(result: "Result | RunSummary", summary: pd.DataFrame | None = None,
+               scenario: str | None = None) -> pd.DataFrame:
+    """IAMC wide format: Model, Scenario, Region, Variable, Unit, Year basis, one column per year.
 
     One row per variable and statistic; the statistic is the last level of the variable name, the
-    convention of the IPCC AR6 scenario database ("...|50.0th Percentile"). `summary`: the
-    result's `summary()` if it was computed already.
+    convention of the IPCC AR6 scenario database ("...|50.0th Percentile"). "Year basis" says whether
+    the year columns are Indian fiscal years (every trade row) or calendar years. `summary`: the
+    result's `summary()` if it was computed already; `scenario`: what to call the scenario (its
+    name by default; a comparison's label).
     """
     summary = result.summary() if summary is None else summary
     rows = []
@@ -125,8 +136,9 @@ def iamc_table(result: "Result | RunSummary", summary: pd.DataFrame | None = Non
         for summary_name, iamc_name in parts:
             block = summary[summary["variable"] == summary_name].set_index("year")
             for column, label in IAMC_STATISTICS.items():
-                row = {"Model": IAMC_MODEL, "Scenario": result.scenario.name, "Region": IAMC_REGION,
-                       "Variable": f"{iamc_name}|{label}", "Unit": info.iamc_unit}
+                row = {"Model": IAMC_MODEL, "Scenario": scenario or result.scenario.name, "Region": IAMC_REGION,
+                       "Variable": f"{iamc_name}|{label}", "Unit": info.iamc_unit,
+                       "Year basis": IAMC_YEAR_BASIS[is_fiscal(name)]}
                 row.update({str(y): v for y, v in block[column].items()})
                 rows.append(row)
     return pd.DataFrame(rows)
@@ -200,13 +212,15 @@ def write_results(result: Result, out_dir: Path, *, force: bool = False, plots: 
 
 
 def write_run_files(result: "Result | RunSummary", tmp: Path, *, summary: pd.DataFrame, plot_writer: Callable | None,
-                    elapsed_s: float, started: float | None, overrides: dict | None, ensemble: str) -> None:
+                    elapsed_s: float, started: float | None, overrides: dict | None, ensemble: str,
+                    show: list[str] | None = None) -> None:
     """Everything but the ensemble into the temporary folder `tmp`, the manifest last (it lists and
     hashes every file, ensemble.nc included if it is there). No plots without a `plot_writer`. The
     manifest's elapsed_s is the time since `started` (a time.perf_counter() reading) if given, else
     `elapsed_s`. `ensemble` is how the draws were kept: full, float32 or none. `summary` is
-    `result.summary()`, computed once by the caller (for an in-memory result it sorts every draw)."""
-    summary.to_csv(tmp / "summary.csv", **CSV_DIALECT)
+    `result.summary()`, computed once by the caller (for an in-memory result it sorts every draw).
+    `show`: the variables chosen with --show, recorded in the manifest for the report."""
+    with_fiscal_years(summary).to_csv(tmp / "summary.csv", **CSV_DIALECT)
     iamc_table(result, summary).to_csv(tmp / "iamc.csv", **CSV_DIALECT)
     write_events(result.events(), tmp / "events.csv")
     if result.scenario.events:
@@ -217,4 +231,6 @@ def write_run_files(result: "Result | RunSummary", tmp: Path, *, summary: pd.Dat
     elapsed = time.perf_counter() - started if started is not None else elapsed_s
     doc = manifest(result, files, elapsed, overrides or {})
     doc["ensemble"] = {"storage": ensemble, "quantiles": getattr(result, "quantile_method", "exact")}
+    if show:
+        doc["show"] = list(show)
     (tmp / "manifest.json").write_bytes((json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode())  # UTF-8

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import math
 
+# Which years are fiscal is a fact about the variables (simulator.variables); how they read is here too.
+from simulator.variables import FISCAL_YEAR_ATTRS, fiscal_year, is_fiscal  # noqa: F401  (re-exported)
+
 UNIT_LABELS = {
     "usd_bn": "US$ bn", "usd_bn/year": "US$ bn a year", "usd/year": "US$ a year", "jpy_tn": "JPY tn",
     "jpy_per_usd": "JPY per US$", "people": "people", "ratio": "ratio", "share": "share",
@@ -19,17 +22,6 @@ UNIT_LABELS = {
 def unit_label(unit: str) -> str:
     """'usd_bn' -> 'US$ bn'; unknown units are shown as they are."""
     return UNIT_LABELS.get(unit, unit)
-
-
-def fiscal_year(year: int) -> str:
-    """2030 -> 'FY2030-31'."""
-    year = int(year)
-    return f"FY{year}-{(year + 1) % 100:02d}"
-
-
-def is_fiscal(variable: str) -> bool:
-    """Whether a variable's years are Indian fiscal years (every trade variable, and their entries)."""
-    return variable.startswith("trade.")
 
 
 def year_label(variable: str, year: int) -> str:
@@ -79,3 +71,12 @@ def format_probability_difference(difference: float, se: float) -> str:
         return "n/a"
     return f"{100 * difference:+.1f} ± {100 * se:.1f} {PERCENTAGE_POINTS}"
 
+
+def with_fiscal_years(table):
+    """A table with `variable` and `year` columns, with a `fiscal_year` column after `year`: the
+    fiscal year a trade row's year stands for ('FY2030-31'), empty for calendar-year variables. For
+    the CSV files, so that nobody reading them has to know the convention."""
+    table = table.copy()
+    labels = [fiscal_year(y) if is_fiscal(v) else "" for v, y in zip(table["variable"], table["year"])]
+    table.insert(table.columns.get_loc("year") + 1, "fiscal_year", labels)
+    return table

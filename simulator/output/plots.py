@@ -269,15 +269,16 @@ def source_line(result: Result) -> str:
 
 
 def write_fan_charts(result: Result, folder: Path, progress=None, processes: int | None = None,
-                     history=None) -> list[Path]:
-    """A fan chart per headline variable, and the sector, trade and exchange panels (PNG and SVG).
+                     history=None, variables: list[str] | None = None) -> list[Path]:
+    """A fan chart per headline variable, and the sector, trade and exchange panels (PNG and SVG);
+    with `variables` (--show), a fan chart of each of those instead, and no panels.
     `progress(done, total)` is called as each plot is written; `processes` as in `draw_all`; the
     trade charts show the observed series of `history` (as in `trade_panel`)."""
     folder.mkdir(parents=True, exist_ok=True)
     history = resolve_history(history)  # read once, before the drawing processes fork
-    headline = [name for name in result.variables if VARIABLES[name].headline]
-    panels = [name for name in ("investment_by_sector", "trade", "exchange")
-              if name != "exchange" or result.scenario.names("exchange.streams")]
+    headline = variables or [name for name in result.variables if VARIABLES[name].headline]
+    panels = [] if variables else [name for name in ("investment_by_sector", "trade", "exchange")
+                                   if name != "exchange" or result.scenario.names("exchange.streams")]
     jobs = [("fan", name) for name in headline] + [("panel", name) for name in panels]
     return draw_all(jobs, lambda job: _render(result, folder, job, history), progress, processes)
 

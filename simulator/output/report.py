@@ -74,9 +74,9 @@ def _run_body(folder: Path, manifest: dict) -> str:
     summary = pd.read_csv(verified(folder, manifest, "summary.csv"))
     keep = headline_years(sorted(summary.year.unique()))
     rows = []
-    for name, info in VARIABLES.items():
-        if not info.headline:
-            continue
+    shown = manifest.get("show") or [name for name, info in VARIABLES.items() if info.headline]  # --show's, if given
+    for name in shown:
+        info = VARIABLES[name]
         for y in keep:
             r = summary[(summary.variable == name) & (summary.year == y)]
             if len(r):
@@ -119,17 +119,23 @@ def _comparison_body(folder: Path, manifest: dict) -> str:
     scenarios = "".join(f"<h3>{escape(s['scenario'])}: {escape(s.get('title', ''))}</h3>"
                         f"<p class=\"desc\">{escape(s.get('description', '').strip())}</p>"
                         for s in manifest.get("scenarios", []))
-    diff = pd.read_csv(verified(folder, manifest, "headline_differences.csv"))
-    diff = diff[(diff.diff_p05 != 0) | (diff.diff_p95 != 0)]
+    diff = pd.read_csv(verified(folder, manifest, "headline_differences.csv"))  # the shown variables, in order
+    unchanged = manifest.get("unchanged")
+    if unchanged is None:  # folders of earlier versions: the differences whose 90% interval is not 0
+        diff = diff[(diff.diff_p05 != 0) | (diff.diff_p95 != 0)]
+    else:
+        diff = diff[~diff.variable.isin(unchanged)]
+    same = ("<p>Unchanged in every draw: " + escape("; ".join(VARIABLES[v].label for v in unchanged if v in VARIABLES))
+            + ".</p>") if unchanged else ""
     rows = [[r.scenario, VARIABLES[r.variable].label if r.variable in VARIABLES else r.variable, unit_label(r.unit),
              year_label(r.variable, r.year),
              _fmt(r.diff_p50, r.unit), f"{_fmt(r.diff_p05, r.unit)} – {_fmt(r.diff_p95, r.unit)}", f"{r.p_greater:.0%}"]
             for r in diff.itertuples()]
     return (f"<h2>Scenarios</h2>{scenarios}<h2>Paired differences against {escape(manifest['reference'])}</h2>"
             "<p class=\"small\">Draw by draw, with common random numbers: inputs the scenarios share take the "
-            "same values, so the difference shows only what the scenarios change.</p>"
+            "same values, so the difference shows only what the scenarios change. Largest effect first.</p>"
             + table(["scenario", "variable", "unit", "year", "median", "90% interval", "P(higher)"], rows,
-                     {3, 4, 5, 6})
+                     {3, 4, 5, 6}) + same
             + comparison_probabilities(folder, manifest, table)
             + "<h2>Plots</h2>" + figures(folder, manifest))
 
@@ -160,12 +166,17 @@ def build_report(folder: Path) -> str:
             title = (f"Under which inputs: {event.get('title', event.get('name', ''))} "
                      f"(run '{manifest.get('scenario')}')")
             intro, body = "", discovery_body(folder, manifest, table) + "<h2>Plots</h2>" + figures(folder, manifest)
+        elif kind == "sweep":
+            from simulator.output.sweep_report import sweep_body
+
+            title = f"Sweep of {manifest.get('title') or manifest.get('scenario', '')}"
+            intro, body = "", sweep_body(folder, manifest, table) + "<h2>Plots</h2>" + figures(folder, manifest)
         elif kind == "backtest":
             from simulator.output.backtest_report import backtest_body
             title = f"Backtest of the trade process: {manifest.get('scenario')}"
             intro, body = "", backtest_body(folder, manifest)
         else:
-            raise UserError(f"{folder}: reports are made for run, compare, flows, sensitivity, discover and backtest folders, "
+            raise UserError(f"{folder}: reports are made for run, compare, sweep, flows, sensitivity, discover and backtest folders, "
                             f"this is a {json.dumps(kind, ensure_ascii=False)[:40]} folder")
         provenance = _provenance(manifest)
     except UserError:

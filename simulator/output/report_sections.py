@@ -39,6 +39,8 @@ def _fan_caption(variable: str) -> str:
 def run_plots(manifest: dict) -> list[tuple[str, str]]:
     """(file stem, caption) of a run's plots: investment, then trade, then the exchange, each block's
     fan charts in the order of `ijsim variables` followed by its panel."""
+    if manifest.get("show"):  # --show: a fan chart of each chosen variable, in the order given
+        return [(v, _fan_caption(v)) for v in manifest["show"] if v in VARIABLES]
     out = []
     for block in ("investment", "trade", "exchange"):
         out += [(v, _fan_caption(v)) for v, info in VARIABLES.items() if info.headline and v.startswith(block + ".")]
@@ -52,9 +54,10 @@ def comparison_plots(manifest: dict) -> list[tuple[str, str]]:
     label = {s["scenario"]: s.get("label") or s["scenario"] for s in scenarios}
     reference = manifest.get("reference", scenarios[0]["scenario"] if scenarios else "")
     out = []
-    for v, info in VARIABLES.items():
-        if not info.headline:
-            continue
+    # The shown variables, largest paired effect first (recorded since --show); earlier folders: the headline ones
+    shown = manifest.get("shown", [v for v, info in VARIABLES.items() if info.headline])
+    for v in (v for v in shown if v in VARIABLES):
+        info = VARIABLES[v]
         fiscal = " (fiscal years)" if is_fiscal(v) else ""
         observed = OBSERVED if has_history(v) else ""
         out.append((f"compare_{v}", f"{info.label}: each scenario's median and 90% band{observed}{fiscal}"))
@@ -118,12 +121,19 @@ def ordered_figures(folder: Path, manifest: dict) -> list[tuple[Path, str]]:
     plans = {"run": run_plots, "comparison": comparison_plots, "sensitivity": sensitivity_plots,
              "flows": lambda m: list(FLOWS_PLOTS.items()),
              "backtest": lambda m: list(BACKTEST_PLOTS.items()),
-             "discovery": lambda m: list(DISCOVERY_PLOTS.items())}.get(kind, lambda m: [])(manifest)
+             "discovery": lambda m: list(DISCOVERY_PLOTS.items()),
+             "sweep": _sweep_plots}.get(kind, lambda m: [])(manifest)
     # Only plots the manifest lists, each checked against its sha256: a report shows what ijsim wrote.
     files = {Path(name).stem: verified(folder, manifest, name)
              for name in sorted(manifest["files"]) if name.startswith("plots/") and name.endswith(".png")}
     ordered = [(files.pop(stem), caption) for stem, caption in plans if stem in files]
     return ordered + [(p, stem) for stem, p in files.items()]
+
+
+def _sweep_plots(manifest: dict) -> list[tuple[str, str]]:
+    from simulator.output.sweep_report import sweep_plots
+
+    return sweep_plots(manifest)
 
 
 def event_year_label(definition: dict, year) -> str:
@@ -191,7 +201,9 @@ def sensitivity_body(folder: Path, manifest: dict, table) -> str:
     method = manifest["method"]
     columns = {"sobol": ["S1", "S1_conf", "ST", "ST_conf"], "morris": ["mu_star", "mu_star_conf", "sigma"],
                "oat": ["low", "high", "swing"], "trees": ["importance", "ST", "ST_conf"]}[method]
-    rows = [[i, r["label"], *[format_value(r[c]) for c in columns]] for i, (_, r) in enumerate(ranking.iterrows(), 1)]
+    several = "output" in ranking and len(set(zip(ranking["output"], ranking["year"]))) > 1
+    rows = [[i, r["label"], *([output_label(r["output"], int(r["year"]))] if several else []),
+             *[format_value(r[c]) for c in columns]] for i, (_, r) in enumerate(ranking.iterrows(), 1)]
     meaning = {"sobol": "S1 is the share of the output's variance due to the input alone, ST the share with all "
                         "its interactions (ST − S1 is what it does together with others); _conf are 95% "
                         "half-widths.",
@@ -205,4 +217,5 @@ def sensitivity_body(folder: Path, manifest: dict, table) -> str:
     return (f"<p>{escape(output_label(manifest['output'], manifest['year']))}: {escape(METHOD_NAMES[method])}, "
             f"{manifest.get('evaluations', 0):,} model evaluations, seed {escape(str(manifest.get('seed')))}. "
             f"{escape(meaning)}</p><h2>Inputs by influence</h2>"
-            + table(["rank", "input", *columns], rows, set(range(2, len(columns) + 2)) | {0}))
+            + table(["rank", manifest.get("by", "input"), *(["output"] if several else []), *columns], rows,
+                    set(range(2 + several, len(columns) + 2 + several)) | {0}))

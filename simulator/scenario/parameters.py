@@ -253,15 +253,15 @@ TRADE = (
                           "Estimated from history by `ijsim calibrate` (docs/model.md)."),
     *(spec for flow, who in (("india_to_japan", "India's exports to Japan"),
                              ("japan_to_india", "Japan's exports to India")) for spec in (
-        ParamSpec("trade", f"trend_growth_{flow}", f"Trend growth of log {who} (ar1, var1)", "log points/year",
+        ParamSpec("trade", f"trend_growth_{flow}", f"Trend growth of {who}", "log points/year",
                   "number", default=0.0, low=-0.5, high=0.5, uncertain=True,
                   description="beta: slope of the log-linear trend the flow reverts to."),
-        ParamSpec("trade", f"first_year_growth_{flow}", f"Expected log growth of {who} in the year after the "
-                  "base year (ar1, var1)", "log points/year", "number", default=0.0, low=-1, high=1, uncertain=True,
+        ParamSpec("trade", f"first_year_growth_{flow}", f"Expected growth of {who} in the year after the "
+                  "base year", "log points/year", "number", default=0.0, low=-1, high=1, uncertain=True,
                   description="mu_1 = beta - (1 - rho) u_b: where the flow heads next, given how far the base "
                               "year lies from trend (u_b = (beta - mu_1) / (1 - rho)). Equal to the trend "
                               "growth when the base year is on the trend."),
-        ParamSpec("trade", f"persistence_{flow}", f"Persistence of {who}' gap from trend (ar1, var1)", "",
+        ParamSpec("trade", f"persistence_{flow}", f"Persistence of the gap of {who} from their trend", "",
                   "number", default=0.0, low=-0.99, high=0.99, uncertain=True,
                   description="rho: share of this year's gap left next year; |rho| < 1 (stationary)."),
     )),

@@ -76,7 +76,7 @@ def baseline():
 
 
 def test_scenario_sobol_covers_every_uncertain_input(baseline):
-    table = sensitivity(baseline, "trade.balance", 2034, "sobol", n=128, seed=1)
+    table = sensitivity(baseline, "trade.balance", 2034, "sobol", n=128, seed=1, by="input")
     factors = set(table.index)
     assert set(baseline.uncertain()) <= factors
     assert {"trade.shock_japan_to_india", "investment.fx_shock", "investment.sector_shares"} <= factors
@@ -118,11 +118,12 @@ def test_scenario_output_entries_and_errors(baseline):
 
 def test_sensitivity_cli(cli, tmp_path):
     code, out, err = cli("sensitivity", SCENARIOS / "baseline.toml", "--output", "investment.fdi_stock",
-                         "--year", "2030", "--method", "sobol", "--n", "64", "--out", "s")
+                         "--year", "2030", "--method", "sobol", "--n", "64", "--by", "input", "--out", "s")
     assert code == 0, err
     assert "Share of the pledge that arrives" in out and "model evaluations" in out
     table = pd.read_csv(tmp_path / "s" / "sensitivity.csv", index_col=0)
     assert table.index[0] == "investment.realisation_rate"
+    assert (table["output"] == "investment.fdi_stock").all() and (table["year"] == 2030).all()
     assert (tmp_path / "s" / "plots" / "sobol_indices.png").exists()
     code, _, err = cli("sensitivity", SCENARIOS / "baseline.toml", "--method", "oat", "--out", "t")
     assert code == 0 and (tmp_path / "t" / "plots" / "tornado.svg").exists()
@@ -136,7 +137,7 @@ def test_sensitivity_cli(cli, tmp_path):
 def test_trees_rank_beside_sobol(baseline, cli, tmp_path):
     """Extra-trees importance on the scenario: the pledge's realisation rate drives the FDI stock,
     inputs of the exchange cannot matter, and the Sobol' total index stands beside each score."""
-    table = sensitivity(baseline, "investment.fdi_stock", 2030, "trees", n=64, seed=1)
+    table = sensitivity(baseline, "investment.fdi_stock", 2030, "trees", n=64, seed=1, by="input")
     assert table.index[0] == "investment.realisation_rate"
     assert table["importance"].sum() == pytest.approx(1)
     exchange = [name for name in table.index if name.startswith("exchange.")]
@@ -144,7 +145,7 @@ def test_trees_rank_beside_sobol(baseline, cli, tmp_path):
     assert {"ST", "ST_conf", "S1"} <= set(table.columns)
     assert table.attrs["evaluations"] == 64 * (len(table) + 2) + 4096
     code, out, err = cli("sensitivity", SCENARIOS / "baseline.toml", "--output", "investment.fdi_stock",
-                         "--year", "2030", "--method", "trees", "--n", "64", "--out", "tr")
+                         "--year", "2030", "--method", "trees", "--n", "64", "--by", "input", "--out", "tr")
     assert code == 0, err
     assert "importance" in out and "Share of the pledge that arrives" in out and "ST" in out
     assert (tmp_path / "tr" / "plots" / "feature_scores.png").exists()

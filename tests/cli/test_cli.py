@@ -46,7 +46,7 @@ def test_no_report_skips_it(cli, tmp_path):
 
 def test_summary_csv(baseline_run):
     summary = pd.read_csv(baseline_run / "summary.csv")
-    assert list(summary.columns) == SUMMARY_COLUMNS
+    assert list(summary.columns) == [*SUMMARY_COLUMNS[:3], "fiscal_year", *SUMMARY_COLUMNS[3:]]
     assert {"investment.disbursed", "investment.cumulative_disbursed", "investment.fdi_stock"} <= set(summary.variable)
     assert set(summary.year) == set(range(2025, 2035))
     stock = summary[summary.variable == "investment.fdi_stock"]

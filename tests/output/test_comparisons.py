@@ -50,8 +50,9 @@ def test_console_shows_each_scenarios_own_values_under_its_label(compared):
         median = summaries.loc[(name, "trade.exports_india_to_japan", 2030), "p50"]
         assert format_value(median, "usd_bn") in row, (name, row)
     assert "Tariffs stay minus Baseline: paired differences" in text
-    people = _line(text, "People exchanged to date", "2030")
-    assert re.search(r"\d{3},\d{3} \(", people) and not re.search(r"\d\.\d", people)  # whole people
+    # tariffs change no one's journey: the people variables are left to one line, not a row each
+    assert "People exchanged to date" in _line(text, "the same in every scenario and every draw")
+    assert not [line for line in text.splitlines() if "People exchanged to date" in line and "2030" in line]
 
 
 def test_differences_have_enough_digits_and_no_negative_zero(compared):
@@ -80,11 +81,35 @@ def test_iamc_csv_has_one_scenario_per_file(compared):
     pyam = require_module("pyam")
     folder, _ = compared
     df = pyam.IamDataFrame(folder / "iamc.csv")
-    assert sorted(df.scenario) == ["baseline", "us-tariffs-persist"]
-    summaries = pd.read_csv(folder / "summaries.csv").set_index(["scenario", "variable", "year"])
+    # Issue 32: IAMC's Scenario is what --label called each scenario file
+    assert sorted(df.scenario) == ["Baseline", "Tariffs stay"]
+    summaries = pd.read_csv(folder / "summaries.csv").set_index(["label", "variable", "year"])
     for name in df.scenario:
         value = df.filter(scenario=name, variable="Trade|Exports|India to Japan|50.0th Percentile", year=2030)
         assert value.timeseries().iloc[0, 0] == pytest.approx(summaries.loc[(name, "trade.exports_india_to_japan", 2030), "p50"])
+        for level in ("25.0th", "75.0th"):  # the quantiles the fan charts' 50% band draws
+            column = f"p{level[:2]}"
+            value = df.filter(scenario=name, variable=f"Trade|Exports|India to Japan|{level} Percentile", year=2030)
+            assert value.timeseries().iloc[0, 0] == pytest.approx(
+                summaries.loc[(name, "trade.exports_india_to_japan", 2030), column])
+    assert set(df.extra_cols) == {"year basis"}  # pyam lower-cases column names
+
+
+def test_every_comparison_file_names_scenarios_by_their_label_and_trade_years_by_fiscal_year(compared):
+    folder, _ = compared
+    labels = {"baseline": "Baseline", "us-tariffs-persist": "Tariffs stay"}
+    for name in ("comparison.csv", "summaries.csv", "headline_differences.csv", "events.csv", "event_differences.csv"):
+        table = pd.read_csv(folder / name)
+        assert (table["label"] == table["scenario"].map(labels)).all(), name
+        if "reference" in table:
+            assert set(table["reference_label"]) == {"Baseline"}, name
+    for name in ("comparison.csv", "summaries.csv", "headline_differences.csv"):
+        table = pd.read_csv(folder / name, keep_default_na=False)
+        trade = table[table.variable.str.startswith("trade.")]
+        assert (trade.fiscal_year == [f"FY{y}-{(y + 1) % 100:02d}" for y in trade.year]).all(), name
+        assert (table[~table.variable.str.startswith("trade.")].fiscal_year == "").all(), name
+    with xr.open_dataset(folder / "ensemble.nc", engine="scipy") as ds:
+        assert list(ds["label"].values) == ["Baseline", "Tariffs stay"]
 
 
 def test_ensemble_holds_every_scenarios_draws(compared):

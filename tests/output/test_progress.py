@@ -69,3 +69,25 @@ def test_no_progress_when_stderr_is_not_a_terminal(cli, monkeypatch):
     monkeypatch.setattr(options, "err", Console(file=text, force_terminal=False))
     assert cli("run", SCENARIOS / "baseline.toml", "--draws", "30", "--no-plots", "--out", "p")[0] == 0
     assert text.getvalue() == ""
+
+
+def test_backtest_shows_each_model_and_origin_as_it_hindcasts(cli, terminal):
+    code, _, err = cli("backtest", SCENARIOS / "baseline.toml", "--origins", "2019:2020", "--horizons", "1:2",
+                       "--draws", "200", "--no-plots", "--out", "b")
+    shown = terminal.getvalue()
+    assert code == 0, err
+    assert "hindcasting (random_walk, origin FY2019-20)" in shown and "100%" in shown
+
+
+def test_calibration_reports_its_hindcasts_then_its_fits_in_order():
+    from simulator.estimation.calibration import calibrate_trade, trade_levels
+
+    calls = []
+    calibrate_trade(trade_levels(simulator.load_history()), draws=100, bootstrap=0, origins=[2019, 2020],
+                    horizons=[1], progress=lambda done, total, note=None: calls.append((done, total, note)))
+    done = [d for d, _, _ in calls]
+    assert done == sorted(done) and len({t for _, t, _ in calls}) == 1  # never backwards, one total
+    assert calls[-1][:2] == (calls[-1][1], calls[-1][1])
+    notes = [n for _, _, n in calls if n]
+    assert notes[0].startswith("hindcast: ") and "origin FY2019-20" in notes[0]
+    assert [n for n in notes if n.startswith("fitting")] == ["fitting random_walk", "fitting ar1", "fitting var1"]

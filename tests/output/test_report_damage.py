@@ -42,7 +42,7 @@ def _damage(folder, case):
         return "no table of files"
     if case == "wrong-kind":
         _rewrite_manifest(folder, lambda d: d.update(kind="mystery"))
-        return "reports are made for run, compare, flows, sensitivity, discover and backtest folders, this is a \"mystery\" folder"
+        return "reports are made for run, compare, sweep, flows, sensitivity, discover and backtest folders, this is a \"mystery\" folder"
     if case == "kind-of-another-command":  # a run folder relabelled: the files that kind needs are not vouched for
         _rewrite_manifest(folder, lambda d: d.update(kind="sensitivity"))
         return "sensitivity.csv is not listed in manifest.json, so it cannot be trusted"

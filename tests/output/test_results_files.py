@@ -11,6 +11,7 @@ import pytest
 
 import simulator
 from simulator.montecarlo import engine
+from simulator.montecarlo.inputs import flatten_inputs
 from simulator.errors import OutputExistsError, UserError
 from simulator.output import files
 from simulator.montecarlo.result import Result
@@ -93,7 +94,10 @@ def test_iamc_table_rows_names_and_values(baseline):
     result = Result.from_arrays(scenario, {"trade.exports_india_to_japan": x,
                                            "investment.disbursed_by_sector": by_sector}, {"sector": sectors})
     table = files.iamc_table(result)
-    assert list(table.columns) == ["Model", "Scenario", "Region", "Variable", "Unit", "2025", "2026"]
+    assert list(table.columns) == ["Model", "Scenario", "Region", "Variable", "Unit", "Year basis", "2025", "2026"]
+    basis = table.set_index("Variable")["Year basis"]
+    assert basis.filter(like="Trade|").str.startswith("Indian fiscal year").all()
+    assert (basis.filter(like="Investment|") == "calendar year").all()
     assert set(table.Model) == {"ijsim"} and set(table.Scenario) == {"baseline"} and set(table.Region) == {"India"}
     rows = table.set_index("Variable")
     base = "Trade|Exports|India to Japan"
@@ -104,7 +108,9 @@ def test_iamc_table_rows_names_and_values(baseline):
     assert rows.loc[f"{base}|Mean", "Unit"] == "billion USD/yr"
     sector_b = "Investment|Japan to India|Pledge|Disbursed|b"
     assert list(rows.loc[f"{sector_b}|Mean", ["2025", "2026"]]) == [6.0, 60.0]
-    assert len(table) == 3 * 4  # three series, four statistics each
+    assert list(rows.loc[f"{base}|25.0th Percentile", ["2025", "2026"]]) == [2.0, 20.0]
+    assert list(rows.loc[f"{base}|75.0th Percentile", ["2025", "2026"]]) == [4.0, 40.0]
+    assert len(table) == 3 * 6  # three series, six statistics each
 
 
 def test_write_results_files_and_manifest(baseline, tmp_path):
@@ -125,8 +131,11 @@ def test_write_results_files_and_manifest(baseline, tmp_path):
     assert manifest["versions"]["numpy"] == np.__version__ and "python" in manifest["versions"]
     assert manifest["block_size"] == result.scenario.block_size and manifest["title"] == baseline.title
     assert manifest["parameters"]["investment.pledge_jpy_tn"]["value"] == 10.0
-    summary = pd.read_csv(out / "summary.csv")
-    pd.testing.assert_frame_equal(summary, result.summary(), check_dtype=False)
+    summary = pd.read_csv(out / "summary.csv", keep_default_na=False)
+    trade = summary.variable.str.startswith("trade.")
+    assert (summary.fiscal_year[trade] == [f"FY{y}-{(y + 1) % 100:02d}" for y in summary.year[trade]]).all()
+    assert (summary.fiscal_year[~trade] == "").all()
+    pd.testing.assert_frame_equal(summary.drop(columns="fiscal_year"), result.summary(), check_dtype=False)
     events = pd.read_csv(out / "events.csv")
     assert list(events.probability) == pytest.approx(list(result.events().probability), abs=1e-10)  # CSV: 10 digits
     iamc = pd.read_csv(out / "iamc.csv")
@@ -171,9 +180,9 @@ def test_write_results_defaults_and_force(baseline, tmp_path):
     out = files.write_results(result, tmp_path / "res", plots=False)
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["elapsed_s"] == 0.0
     assert (out / "manifest.json").read_text(encoding="utf-8").startswith('{\n  "kind": "run",\n  "scenario": ')
-    assert (out / "summary.csv").read_bytes().startswith(b"variable,unit,year,mean,sd,p05,")
+    assert (out / "summary.csv").read_bytes().startswith(b"variable,unit,year,fiscal_year,mean,sd,p05,")
     assert b"\r" not in (out / "summary.csv").read_bytes()
-    assert (out / "iamc.csv").read_bytes().startswith(b"Model,Scenario,Region,Variable,Unit,2025,")
+    assert (out / "iamc.csv").read_bytes().startswith(b"Model,Scenario,Region,Variable,Unit,Year basis,2025,")
     assert (out / "events.csv").read_bytes().startswith(b"event,title,year,probability,se\n")
     started = time.perf_counter() - 2.0  # the work began two seconds ago
     timed = files.write_results(result, tmp_path / "timed", plots=False, elapsed_s=99.0, started=started)
@@ -207,7 +216,7 @@ def test_in_memory_results_say_how_their_ensemble_was_kept(small_result, tmp_pat
     for name in ("summary.csv", "iamc.csv", "events.csv"):
         raw = (out / name).read_bytes()
         assert b"\r" not in raw and not raw.startswith(b","), name
-    assert (out / "summary.csv").read_text().startswith("variable,unit,year,mean,sd,p05,p25,p50,p75,p95\n")
+    assert (out / "summary.csv").read_text().startswith("variable,unit,year,fiscal_year,mean,sd,p05,p25,p50,p75,p95\n")
     assert (out / "iamc.csv").read_text().startswith("Model,Scenario,Region,Variable,Unit,")
     assert text.endswith("}\n") and doc["files"]["summary.csv"] == hashlib.sha256(
         (out / "summary.csv").read_bytes()).hexdigest()
@@ -275,7 +284,8 @@ def test_force_never_replaces_the_current_folder_even_if_ijsim_wrote_it(small_re
 
 
 def test_in_memory_results_that_are_not_finite_are_refused_naming_the_file(small_result, tmp_path):
-    arrays = {k: small_result[k].values.copy() for k in small_result.dataset.data_vars}
+    arrays = {k: small_result[k].values.copy() for k in small_result.variables}
+    arrays.update(flatten_inputs(small_result.dataset))  # from_arrays takes the inputs as the sampler names them
     arrays["trade.cover_ratio"][1, -1] = np.inf
     labels = {d: small_result.labels(d) for d in ("sector", "stream", "stage")}
     bad = Result.from_arrays(small_result.scenario, arrays, labels)

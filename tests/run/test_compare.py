@@ -98,5 +98,11 @@ def test_writing_a_comparison_sorts_each_scenario_once(pair, tmp_path, monkeypat
     out = write_comparison(comparison, tmp_path / "c", plots=False)
     assert calls == {"table": 1, "summary": 2}
     monkeypatch.undo()
-    pd.testing.assert_frame_equal(pd.read_csv(out / "headline_differences.csv"),
-                                  comparison.headline().reset_index(drop=True), check_dtype=False)
+    # the headline rows, ordered by the size of the paired effect (simulator.output.shown.effect_order)
+    written = pd.read_csv(out / "headline_differences.csv").drop(columns=["label", "fiscal_year"])
+    key = ["scenario", "variable", "year"]
+    pd.testing.assert_frame_equal(written.sort_values(key).reset_index(drop=True),
+                                  comparison.headline().sort_values(key).reset_index(drop=True), check_dtype=False)
+    from simulator.output.shown import default_shown, effect_order
+    order = list(effect_order(comparison, comparison.table(), default_shown()).variable)
+    assert list(dict.fromkeys(written.variable)) == order

@@ -147,7 +147,7 @@ def test_compare_shows_events_per_scenario_and_paired(cli, tmp_path):
     assert code == 0, err
     assert "event probabilities, paired" in out and " pp" in out
     events = pd.read_csv(tmp_path / "c" / "events.csv")
-    assert list(events.columns) == ["scenario", "event", "title", "year", "probability", "se"]
+    assert list(events.columns) == ["scenario", "label", "event", "title", "year", "probability", "se"]
     assert set(events.scenario) == {"baseline", "talent-bottleneck"}
     assert len(pd.read_csv(tmp_path / "c" / "event_differences.csv")) == 8
     code, _, err = cli("report", "c")

@@ -46,7 +46,7 @@ def flat_ensemble(ensemble: xr.Dataset) -> dict[str, np.ndarray]:
     """draw x year arrays keyed as summary.csv names them (<variable>.<entry> for a third dimension)."""
     out = {}
     for name, da in ensemble.data_vars.items():
-        if "year" not in da.dims:  # input.* variables: one value per draw (the sampled inputs)
+        if name.startswith("input."):  # the sampled inputs, not in summary.csv
             continue
         extra = [d for d in da.dims if d not in ("draw", "year")]
         if extra:
