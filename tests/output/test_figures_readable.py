@@ -188,13 +188,28 @@ def test_every_figure_of_a_comparison_is_readable(caught, tmp_path):
 
     scenarios = [simulator.load_scenario(BASELINE), simulator.load_scenario(SCENARIOS / "us-tariffs-persist.toml")]
     write_comparison_plots(compare(scenarios, draws=300, seed=2), tmp_path, processes=1)
-    assert len(caught) >= 10
+    # only what the scenarios change is drawn: here trade (overlays and paired differences)
+    assert {"compare_trade.exports_india_to_japan", "difference_us-tariffs-persist_trade.balance"} <= set(caught)
     problems = {name: readable_problems(fig) for name, fig in caught.items()}
     assert not {k: v for k, v in problems.items() if v}
     for name, fig in caught.items():
         if "trade." in name:
             ticks = [t.get_text() for t in fig.axes[0].get_xticklabels() if t.get_text()]
             assert ticks and all(t.startswith("FY") for t in ticks), name
+
+
+def test_every_sweep_figure_is_readable(caught, tmp_path):
+    from simulator.output.sweep_files import write_sweep_plots
+    from simulator.sweeping.sweep import sweep
+
+    swept = sweep(simulator.load_scenario(BASELINE), {"tariffs.us_on_india": [0.1, 0.25, 0.5]}, draws=200, seed=1)
+    write_sweep_plots(swept, tmp_path, ["trade.exports_india_to_us", "trade.balance"], processes=1)
+    assert set(caught) == {"sweep_trade.exports_india_to_us", "sweep_trade.balance"}
+    problems = {name: readable_problems(fig) for name, fig in caught.items()}
+    assert not {k: v for k, v in problems.items() if v}
+    for fig in caught.values():
+        assert "US$ bn" in fig.axes[0].get_ylabel()
+        assert all(t.get_text().startswith("FY") for t in fig.axes[0].get_xticklabels() if t.get_text())
 
 
 # ---------------------------------------------------------------- sensitivity
@@ -221,6 +236,20 @@ def test_every_sensitivity_figure_is_readable(method, n, caught, tmp_path):
         assert any("sigma" in t.get_text() for t in ax.get_legend().get_texts())
         lows = [seg[:, 0].min() for coll in ax.collections for seg in coll.get_segments()]
         assert lows and min(lows) >= 0.0
+
+
+def test_the_grid_of_several_outputs_and_years_is_readable(caught, tmp_path):
+    from simulator.analysis import sensitivity
+    from simulator.output.sensitivity_files import write_sensitivity
+
+    scenario = simulator.load_scenario(BASELINE)
+    table = sensitivity(scenario, ["trade.balance", "exchange.skilled_cumulative"], [2030, 2034], method="sobol",
+                        n=64, seed=1)
+    write_sensitivity(scenario, table, tmp_path / "out")
+    (fig,) = caught.values()
+    assert readable_problems(fig) == []
+    ticks = [" ".join(t.get_text().split()) for t in fig.axes[0].get_xticklabels()]
+    assert "India's trade balance with Japan in FY2034-35" in ticks  # whole, wrapped over lines
 
 
 # ---------------------------------------------------------------- discovery
