@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import functools
-import time
+import json
 from pathlib import Path
 
 import click
@@ -26,11 +26,12 @@ from simulator.cli.progress import progress
 @click.option("--ensemble", type=click.Choice(["full", "float32", "none"]), default="full", show_default=True,
               help="Keep every draw in ensemble.nc as float64 (full) or float32 (half the disk), or keep none: "
                    "then quantiles come from a streaming histogram (relative error at most 0.05%, docs/scaling.md).")
+@click.option("--no-report", is_flag=True, help="Skip report.html (`ijsim report` writes it later).")
 @show_option
 def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, no_plots, quiet, workers,
-        scheduler, threads, strict, ensemble, show) -> None:
+        scheduler, threads, strict, ensemble, show, no_report) -> None:
     """Run SCENARIO (a file, or the name of a shipped scenario such as `baseline`) and write
-    summary.csv, iamc.csv, ensemble.nc, events.csv, manifest.json and plots/.
+    summary.csv, iamc.csv, ensemble.nc, events.csv, manifest.json, plots/ and report.html.
 
     Draws stream to ensemble.nc as they are computed: memory does not grow with --draws."""
     from simulator.output import run_folder
@@ -54,7 +55,7 @@ def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, n
 
     checkpoint()  # a signal whose exception an import swallowed ends the run here, before the work
     _testhooks.reached("compute")
-    started = time.perf_counter()
+    started = _clock.started()  # the manifest's elapsed_s is the command's, start-up included
     with progress(quiet) as task, atomic_folder(out_dir, force) as tmp:
         source = display(scenario.files[0]) if scenario.files else scenario.name
         result = run_folder.run_into(scenario, tmp, ensemble=ensemble, source=source,
@@ -69,6 +70,13 @@ def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, n
             plot_writer = functools.partial(write_fan_charts, progress=task("writing plots"), variables=shown)
         write_run_files(result, tmp, summary=summary, plot_writer=plot_writer, elapsed_s=0.0, started=started,
                         overrides=overrides, ensemble=result.ensemble, show=shown)
+    if not no_report:
+        # After the folder is in place, as `ijsim report` and save_results write it: the report reads the
+        # finished folder (manifest included) and is recorded in its ownership record.
+        from simulator.output.report import write_report
+
+        write_report(out_dir)
     if not quiet:
         print_headline(result, out, show=shown)
-        out.print(f"results written to {safe(str(out_dir))}/ in {_clock.seconds():.1f} s")
+        elapsed = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))["elapsed_s"]
+        out.print(f"results written to {safe(str(out_dir))}/ in {elapsed:.1f} s")

@@ -4,7 +4,8 @@ from __future__ import annotations
 import click
 
 from simulator.cli.group import cli
-from simulator.cli.options import CSV_OPTION, print_rows
+from simulator.cli.options import CSV_OPTION
+from simulator.cli.tables import print_rows
 
 
 @cli.command()
@@ -17,7 +18,7 @@ def variables(search, as_csv) -> None:
     2030 is FY2030-31. A variable with a third dimension appears in summary.csv once per entry,
     as <variable>.<entry> (e.g. investment.disbursed_by_sector.clean_energy).
     """
-    from simulator.output.labels import is_fiscal, unit_label
+    from simulator.labels import is_fiscal, unit_label
     from simulator.variables import VARIABLES
 
     rows = []

@@ -13,24 +13,10 @@ from simulator._version import __version__
 from simulator.errors import UserError
 from simulator.montecarlo.inputs import INPUT_PREFIX
 from simulator.output.files import atomic_folder, sha256_file, versions
-from simulator.output.folders import read_manifest, verified
-from simulator.output.plots import file_figure, finish_figure, new_axes, plain_text
-
-
-def read_run_manifest(folder: Path) -> dict:
-    """The manifest of an `ijsim run` folder whose ensemble.nc is the one the run wrote (its sha256
-    checked against the manifest, as `ijsim report` checks what it reads), or a UserError."""
-    if not folder.is_dir():
-        raise UserError(f"{folder}: not found, or not a folder; give the folder 'ijsim run' wrote")
-    manifest = read_manifest(folder)
-    kind = manifest.get("kind")
-    if kind != "run":
-        raise UserError(f"{folder}: a '{kind}' folder; discover works on the folder of one 'ijsim run'")
-    if (manifest.get("ensemble") or {}).get("storage") == "none":
-        raise UserError(f"{folder}: this run kept no draws (ijsim run --ensemble none); run it again with "
-                        "--ensemble float32 or full to discover from its draws")
-    verified(folder, manifest, "ensemble.nc")
-    return manifest
+from simulator.output.folders import read_run_manifest
+from simulator.output.plots import finish_figure
+from simulator.plotting.axes import file_figure, plain_text
+from simulator.plotting.boxes import plot_box, plot_tradeoff
 
 
 def read_run(folder: Path, variable: str | None = None, manifest: dict | None = None):
@@ -51,54 +37,6 @@ def read_run(folder: Path, variable: str | None = None, manifest: dict | None = 
         raise UserError(f"{folder}: its ensemble.nc keeps no inputs per draw (written by an earlier ijsim, or the "
                         "scenario has no uncertain inputs); run the scenario again")
     return manifest, dataset
-
-
-def plot_tradeoff(found, ax=None):
-    """Coverage against density for every box the search passed, the chosen one marked."""
-    ax = ax or new_axes((8, 4.6))
-    t = found.discovery.tradeoff
-    points = ax.scatter(t["coverage"], t["density"], c=t["restricted"], cmap="viridis", s=18, zorder=2)
-    d = found.discovery  # the reported box (after pasting, for PRIM, and after dropping limits)
-    ax.scatter([d.coverage], [d.density], s=140, facecolors="none", edgecolors="C3", linewidths=2,
-               zorder=3, label=f"reported box: coverage {d.coverage:.0%}, density {d.density:.0%}")
-    ax.axhline(found.probability, color="0.5", lw=0.8, ls="--", label=f"all draws ({found.probability:.0%})")
-    ax.figure.colorbar(points, ax=ax, label="inputs restricted")
-    ax.set_xlabel("coverage: share of the draws where the event happens that fall in the box")
-    ax.set_ylabel("density: share of the box's draws\nwhere the event happens")
-    ax.set_xlim(0, 1.02)
-    ax.set_ylim(0, 1.02)
-    ax.legend(loc="lower left", fontsize=8)
-    method = "PRIM peeling trajectory" if found.discovery.method == "prim" else "CART leaves and their unions"
-    ax.set_title(plain_text(f"{found.event.title}: {method}"), fontsize=10, loc="left")
-    return ax
-
-
-def plot_box(found, ax=None):
-    """Each restricted input's range in the box, as a share of the range its draws cover."""
-    box = found.discovery.box
-    ax = ax or new_axes((8, 0.6 * max(len(box), 1) + 1.8))
-    if box.empty:
-        ax.text(0.5, 0.5, "no restriction found", ha="center", va="center")
-        ax.set_axis_off()
-        return ax
-    names = list(box.index)[::-1]
-    for i, name in enumerate(names):
-        lo_data, hi_data = found.ranges.loc[name, "min"], found.ranges.loc[name, "max"]
-        span = hi_data - lo_data
-        low, high = box.loc[name, "low"], box.loc[name, "high"]
-        a = 0.0 if not np.isfinite(low) else (low - lo_data) / span
-        b = 1.0 if not np.isfinite(high) else (high - lo_data) / span
-        ax.barh(i, 1.0, left=0, color="0.9", height=0.5)
-        ax.barh(i, b - a, left=a, color="C0", height=0.5)
-        text = found.conditions()[list(found.scores.reindex(box.index).sort_values(ascending=False).index).index(name)]
-        ax.text(0.0, i + 0.33, plain_text(text), fontsize=7.5, va="bottom")
-    ax.set_yticks([])
-    ax.set_ylim(-0.5, len(names) - 0.2)
-    ax.set_xlim(0, 1)
-    ax.set_xlabel("position within the range of the draws (0 = lowest drawn, 1 = highest)")
-    ax.set_title(plain_text(f"The box: {found.discovery.density:.0%} of its draws have the event "
-                            f"(all draws: {found.probability:.0%})"), fontsize=10, loc="left")
-    return ax
 
 
 def write_discovery(found, out_dir: Path, *, run_folder: Path, run_manifest: dict,
@@ -125,7 +63,7 @@ def write_discovery(found, out_dir: Path, *, run_folder: Path, run_manifest: dic
             fig, ax = file_figure((8, 4.6))
             plot_tradeoff(found, ax=ax)
             finish_figure(fig, tmp / "plots" / "tradeoff", source)
-            fig, ax = file_figure((8, 0.6 * max(len(d.box), 1) + 1.8))
+            fig, ax = file_figure((8, 1.0 * max(len(d.box), 1) + 1.8))
             plot_box(found, ax=ax)
             finish_figure(fig, tmp / "plots" / "box", source)
         files = {str(p.relative_to(tmp)): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()}

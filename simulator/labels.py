@@ -9,25 +9,8 @@ from __future__ import annotations
 import math
 
 # Which years are fiscal is a fact about the variables (simulator.variables); how they read is here too.
-from simulator.variables import FISCAL_YEAR_ATTRS, fiscal_year, is_fiscal  # noqa: F401  (re-exported)
-
-UNIT_LABELS = {
-    "usd_bn": "US$ bn", "usd_bn/year": "US$ bn a year", "usd/year": "US$ a year", "jpy_tn": "JPY tn",
-    "jpy_per_usd": "JPY per US$", "people": "people", "ratio": "ratio", "share": "share",
-    "1/year": "per year", "1/sqrt(year)": "per √year", "year": "year", "years": "years",
-    "months": "months", "draws": "draws",
-}
-
-
-def unit_label(unit: str) -> str:
-    """'usd_bn' -> 'US$ bn'; unknown units are shown as they are."""
-    return UNIT_LABELS.get(unit, unit)
-
-
-def year_label(variable: str, year: int) -> str:
-    """The year as people read it for this variable: 'FY2030-31' for trade, '2030' otherwise."""
-    return fiscal_year(year) if is_fiscal(variable) else str(int(year))
-
+from simulator.variables import (FISCAL_YEAR_ATTRS, UNIT_LABELS, fiscal_year, is_fiscal,  # noqa: F401  (re-exported)
+                                 unit_label, year_label)
 
 def format_value(x: float, unit: str = "") -> str:
     """A number for a table: people as whole numbers; otherwise two decimals from 1 up and three
@@ -49,6 +32,27 @@ def format_value(x: float, unit: str = "") -> str:
 
 def format_interval(low: float, high: float, unit: str = "") -> str:
     return f"{format_value(low, unit)} – {format_value(high, unit)}"
+
+
+# Probabilities are shares of draws, shown in percent; their standard errors and differences are in
+# percentage points, written "pp" in every table, console line and report (issue 32: the console
+# printed "23% ± 0.4" with no unit while compare said "points" and the report "percentage points").
+PERCENTAGE_POINTS = "pp"
+PERCENTAGE_POINTS_NOTE = "pp: percentage points"
+
+
+def format_probability(p: float, se: float | None = None) -> str:
+    """0.23 -> '23%'; with its standard error 0.004 -> '23% ± 0.4 pp'."""
+    if p != p:
+        return "n/a"
+    return f"{p:.0%}" if se is None else f"{p:.0%} ± {100 * se:.1f} {PERCENTAGE_POINTS}"
+
+
+def format_probability_difference(difference: float, se: float) -> str:
+    """A paired difference of two probabilities: 0.012, 0.003 -> '+1.2 ± 0.3 pp'."""
+    if difference != difference:
+        return "n/a"
+    return f"{100 * difference:+.1f} ± {100 * se:.1f} {PERCENTAGE_POINTS}"
 
 
 def with_fiscal_years(table):
