@@ -5,11 +5,13 @@ BIN    := $(VENV)/bin
 # The stamp depends on the files that decide what gets installed, so edits re-install and repeats do not.
 STAMP      := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
+NOTEBOOK_STAMP := $(VENV)/.installed-notebook
 
-.PHONY: run test check bench fuzz mutation mutations-acceptance regression-refresh setup clean help
+.PHONY: run notebook test check bench fuzz mutation mutations-acceptance regression-refresh setup clean help
 
 help:
 	@echo "make run   - create .venv, install, run scenarios/baseline.toml into results/baseline"
+	@echo "make notebook - create .venv, install ijsim with JupyterLab and ipywidgets, open JupyterLab in notebooks/"
 	@echo "make test  - create .venv, install with test extras, run the whole test suite (2 workers, then the timing tests alone)"
 	@echo "make check - the fast tier after every change: no subprocess end-to-end, Dask processes, notebooks, timing or slow tests"
 	@echo "make bench - run the benchmarks (benchmarks/) and write results/bench.json"
@@ -26,20 +28,33 @@ $(BIN)/python:
 # so the user's first `ijsim run` does not spend its first ten or more seconds compiling (issue 31).
 COMPILE_KERNELS := $(BIN)/python -c "import simulator; simulator.run(simulator.load_scenario('baseline'), draws=64, seed=1)"
 
-$(STAMP): $(BIN)/python pyproject.toml requirements.lock
+$(STAMP): $(BIN)/python pyproject.toml requirements.lock scripts/ijsim
 	$(BIN)/python -m pip install -qq -c requirements.lock -e .
 	$(COMPILE_KERNELS)
 	touch $@
 
-$(TEST_STAMP): $(BIN)/python pyproject.toml requirements.lock
-	$(BIN)/python -m pip install -qq -c requirements.lock -e ".[test]"
+# The test extras include the notebook extra: the tests run both notebooks and start JupyterLab as
+# `make notebook` does.
+$(TEST_STAMP): $(BIN)/python pyproject.toml requirements.lock scripts/ijsim
+	$(BIN)/python -m pip install -qq -c requirements.lock -e ".[test,notebook]"
 	$(COMPILE_KERNELS)
-	touch $@ $(STAMP)
+	touch $@ $(STAMP) $(NOTEBOOK_STAMP)
 
 setup: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/ijsim run scenarios/baseline.toml --out results/baseline --force
+
+$(NOTEBOOK_STAMP): $(BIN)/python pyproject.toml requirements.lock
+	$(BIN)/python -m pip install -qq -c requirements.lock -e ".[notebook]"
+	$(COMPILE_KERNELS)
+	touch $@ $(STAMP)
+
+# JupyterLab on the notebooks folder (the notebooks read ../scenarios from there). JUPYTER_ARGS adds
+# options, e.g. JUPYTER_ARGS="--no-browser --port 8889" on a remote machine. As root (a container),
+# JupyterLab refuses to start without --allow-root.
+notebook: $(NOTEBOOK_STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(JUPYTER_ARGS)
 
 # Tiers by marker (pyproject.toml): e2e (whole processes, notebooks, Dask processes), timing (wall-clock
 # ratios), slow. Two workers, one test file each at a time (module fixtures are built once). The timing

@@ -12,7 +12,6 @@ import os
 from pathlib import Path
 
 import click
-from rich.table import Table
 from rich.console import Console
 
 from simulator.errors import Problem, ScenarioError, printable, safe
@@ -216,24 +215,4 @@ def history_levels(history_path, include_unverified):
 
 
 # Listing verbs (`variables`, `params`): a table for people, or CSV.
-def print_rows(columns: list[str], rows: list[list[str]], as_csv: bool, fold: tuple[str, ...] = ()) -> None:
-    """A table for people, or CSV for spreadsheets and scripts."""
-    if as_csv:
-        import csv
-        import sys
-
-        # Control characters escaped as in every message (a title's ESC[2J would clear the screen of
-        # whoever looks at the output), which also keeps one record per line.
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow([c.replace(" ", "_") for c in columns])
-        writer.writerows([printable(str(c)) for c in row] for row in rows)
-        return
-    table = Table(show_edge=False, box=None)
-    for col in columns:
-        table.add_column(col, overflow="fold" if col in fold else "ellipsis", no_wrap=col == columns[0])
-    for row in rows:
-        table.add_row(*[safe(str(c)) for c in row])
-    out.print(table)
-
-
 CSV_OPTION = click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a table.")

@@ -4,7 +4,8 @@ from __future__ import annotations
 import click
 
 from simulator.cli.group import cli
-from simulator.cli.options import CSV_OPTION, SCENARIO, err, print_rows, safe
+from simulator.cli.options import CSV_OPTION, SCENARIO, err, safe
+from simulator.cli.tables import print_rows
 
 
 @cli.command()
@@ -33,6 +34,14 @@ def params(scenario_file, search, levers_only, as_csv) -> None:
         return
     columns = ["parameter", "meaning", "unit", "range", "default"]
     columns += ["value", "set by"] if scenario else ["source of the default"]
-    cells = [[r.path, r.title, r.unit, r.range, r.default] + ([r.value, r.set_by] if scenario else [r.source])
+    shown = (lambda v: v) if as_csv else compact
+    cells = [[r.path, r.title, r.unit, r.range, r.default] + ([shown(r.value), r.set_by] if scenario else [r.source])
              for r in rows]
-    print_rows(columns, cells, as_csv, fold=("set by",))
+    print_rows(columns, cells, as_csv, whole=("set by",))
+
+
+def compact(value: str) -> str:
+    """A yearly path as the table shows it: '{2023: 0, 2025: 0.2938}' -> '2023: 0, 2025: 0.2938', which
+    wraps between years (the CSV keeps the braces)."""
+    value = str(value)
+    return value[1:-1] if value.startswith("{") and value.endswith("}") and ": " in value else value

@@ -26,11 +26,12 @@ from simulator.cli.progress import progress
 @click.option("--ensemble", type=click.Choice(["full", "float32", "none"]), default="full", show_default=True,
               help="Keep every draw in ensemble.nc as float64 (full) or float32 (half the disk), or keep none: "
                    "then quantiles come from a streaming histogram (relative error at most 0.05%, docs/scaling.md).")
+@click.option("--no-report", is_flag=True, help="Skip report.html (`ijsim report` writes it later).")
 @show_option
 def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, no_plots, quiet, workers,
-        scheduler, threads, strict, ensemble, show) -> None:
+        scheduler, threads, strict, ensemble, show, no_report) -> None:
     """Run SCENARIO (a file, or the name of a shipped scenario such as `baseline`) and write
-    summary.csv, iamc.csv, ensemble.nc, events.csv, manifest.json and plots/.
+    summary.csv, iamc.csv, ensemble.nc, events.csv, manifest.json, plots/ and report.html.
 
     Draws stream to ensemble.nc as they are computed: memory does not grow with --draws."""
     from simulator.output import run_folder
@@ -69,6 +70,12 @@ def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, n
             plot_writer = functools.partial(write_fan_charts, progress=task("writing plots"), variables=shown)
         write_run_files(result, tmp, summary=summary, plot_writer=plot_writer, elapsed_s=0.0, started=started,
                         overrides=overrides, ensemble=result.ensemble, show=shown)
+    if not no_report:
+        # After the folder is in place, as `ijsim report` and save_results write it: the report reads the
+        # finished folder (manifest included) and is recorded in its ownership record.
+        from simulator.output.report import write_report
+
+        write_report(out_dir)
     if not quiet:
         print_headline(result, out, show=shown)
         out.print(f"results written to {safe(str(out_dir))}/ in {_clock.seconds():.1f} s")

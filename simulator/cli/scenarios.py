@@ -5,7 +5,6 @@ import json
 from pathlib import Path
 
 import click
-from rich.table import Table
 
 from simulator.errors import ScenarioError
 from simulator.cli.group import cli
@@ -53,17 +52,16 @@ def list_scenarios() -> None:
     from simulator.scenario.loader import display
     from simulator.shipped import shipped_scenarios
 
-    table = Table(show_edge=False, box=None)
-    table.add_column("name", no_wrap=True)
-    table.add_column("title")
-    table.add_column("file", overflow="fold")  # whole: it is there to be copied
+    from simulator.cli.tables import print_rows
+
+    rows = []
     for path in shipped_scenarios():
         try:
-            s = load_scenario(path)
-            table.add_row(safe(s.name), safe(s.title), safe(display(path)))
+            scenario = load_scenario(path)
+            rows.append([scenario.name, scenario.title, display(path)])
         except ScenarioError:
-            table.add_row(safe(path.stem), "[red](invalid: run ijsim validate)[/red]", safe(display(path)))
-    out.print(table)
+            rows.append([path.stem, "(invalid: run ijsim validate)", display(path)])
+    print_rows(["name", "title", "file"], rows, as_csv=False, whole=("file",))  # a file name whole: it is copied
 
 
 @cli.command()

@@ -4,7 +4,8 @@ from __future__ import annotations
 import click
 
 from simulator.cli.group import cli
-from simulator.cli.options import CSV_OPTION, print_rows
+from simulator.cli.options import CSV_OPTION
+from simulator.cli.tables import print_rows
 
 
 @cli.command()

@@ -12,6 +12,7 @@ from simulator._version import __version__
 from simulator.estimation import forecast_evaluation as fe
 from simulator.estimation.backtest import Backtest
 from simulator.output.files import atomic_folder, sha256_file, versions
+from simulator.output.figure_text import outside_legend
 from simulator.output.plots import save
 
 FLOW_LABELS = {"trade.exports_india_to_japan": "India's exports to Japan",
@@ -26,33 +27,44 @@ MODEL_COLOURS = {"scenario": "#1f4e79", "scenario_drivers": "#d68910", "random_w
 HINDCAST_PANELS = ("no_change", "random_walk", "ar1", "selected", "scenario", "scenario_drivers")
 
 
-def _fy(year: int) -> str:
-    return f"FY{year}-{(year + 1) % 100:02d}"
-
 
 def hindcast_figure(bt: Backtest, history: pd.DataFrame, models: list[str]) -> Figure:
-    """One panel per model and flow: the actual series and, from each origin, the median and 90% band."""
+    """One panel per model and flow: the actual series, the median path from every origin (thin
+    lines) and the 90% band from the latest origin only: seven overlapping bands hid each other.
+    Every axis labels its years as the fiscal years they are."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    from simulator.output.labels import fiscal_year
+
     flows = ["trade.exports_india_to_japan", "trade.exports_japan_to_india"]
-    fig = Figure(figsize=(11, 2.8 * len(models) + 0.6), layout="constrained")
+    fig = Figure(figsize=(11, 2.9 * len(models) + 0.8), layout="constrained")
     axes = fig.subplots(len(models), 2, squeeze=False, sharex=True)
     t = bt.table
     for r, model in enumerate(models):
+        colour = MODEL_COLOURS.get(model, "0.3")
         for c, var in enumerate(flows):
             ax = axes[r][c]
             column = history.columns[c]
             ax.plot(history.index, history[column], "k.-", lw=1.2, ms=4, label="actual", zorder=5)
-            for origin, rows in t[(t.model == model) & (t.variable == var)].groupby("origin"):
+            fans = list(t[(t.model == model) & (t.variable == var)].groupby("origin"))
+            for k, (origin, rows) in enumerate(fans):
                 start = history.loc[origin, column]
                 years = np.r_[origin, rows.origin + rows.horizon]
-                colour = MODEL_COLOURS.get(model, "0.3")
-                ax.fill_between(years, np.r_[start, rows.p05], np.r_[start, rows.p95], color=colour, alpha=0.08, lw=0)
-                ax.plot(years, np.r_[start, rows.p50], color=colour, lw=0.8, alpha=0.7)
-            ax.set_title(f"{FLOW_LABELS[var]}: {model}", fontsize=9)
-            ax.set_ylabel("US$ bn (fiscal year)")
+                latest = k == len(fans) - 1
+                if latest:
+                    ax.fill_between(years, np.r_[start, rows.p05], np.r_[start, rows.p95], color=colour, alpha=0.18,
+                                    lw=0, label=f"90% band from {fiscal_year(origin)}")
+                ax.plot(years, np.r_[start, rows.p50], color=colour, lw=0.9, alpha=0.8,
+                        label="median from each origin" if k == 0 else "_median")
+            ax.set_title(f"{FLOW_LABELS[var]}: {model}", fontsize=9, loc="left")
+            ax.set_ylabel("US$ bn a year")
             ax.grid(alpha=0.3)
-    axes[0][0].legend(fontsize=7, loc="upper left")
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda y, _: fiscal_year(round(y))))
+            ax.tick_params(axis="x", labelbottom=True, labelsize=7)
+        outside_legend(axes[r][1], fontsize=7)
     for ax in axes[-1]:
-        ax.set_xlabel("fiscal year (2015 = FY2015-16); each fan starts at an origin")
+        ax.set_xlabel("fiscal year (April-March); each median path starts at an origin")
     return fig
 
 
@@ -74,7 +86,7 @@ def coverage_figure(bt: Backtest) -> Figure:
         ax.set_ylim(0, 1.02)
         ax.grid(alpha=0.3)
     axes[0].set_ylabel("coverage (share of held-out values)")
-    axes[1].legend(fontsize=7, loc="lower left")
+    outside_legend(axes[1], fontsize=7)
     return fig
 
 
@@ -105,7 +117,7 @@ def pit_figure(bt: Backtest, models: list[str]) -> Figure:
         ax.xaxis.set_tick_params(labelbottom=True)
     for ax in axes[::columns]:
         ax.set_ylabel("held-out values")
-    axes[0].legend(fontsize=6.5, loc="upper left")
+    outside_legend(axes[min(len(models), columns) - 1], fontsize=6.5)
     return fig
 
 

@@ -14,7 +14,8 @@ from rich.table import Table
 from simulator.errors import safe
 from simulator.montecarlo.result import Result
 from simulator.variables import VARIABLES
-from simulator.output.labels import format_interval, format_value, unit_label, year_label
+from simulator.output.labels import (format_interval, format_probability, format_probability_difference, format_value,
+                                      unit_label, year_label)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -55,15 +56,8 @@ def event_year(variable: str, year: int, by: bool) -> str:
     return f"{'by ' if by else ''}{year_label(variable, year)}"
 
 
-def format_probability(p: float, se: float | None = None) -> str:
-    """'23%', or with its standard error '23% ± 0.4' (percentage points)."""
-    if p != p:
-        return "n/a"
-    return f"{p:.0%}" if se is None else f"{p:.0%} ± {100 * se:.1f}"
-
-
-MONTE_CARLO_NOTE = ("± is the Monte Carlo error of the share of draws only (how precisely the draws estimate "
-                    "it), not the uncertainty of the answer: that comes from the assumptions' ranges. "
+MONTE_CARLO_NOTE = ("± is the Monte Carlo error of the share of draws only, in percentage points (pp): how "
+                    "precisely the draws estimate it, not the uncertainty of the answer: that comes from the assumptions' ranges. "
                     "What each probability depends on: event_drivers.csv in the results folder.")
 
 
@@ -147,7 +141,7 @@ def event_difference_table(comparison: "Comparison", scenario: str) -> Table:
     rows = comparison.event_differences()
     for row in rows[rows.scenario == scenario].itertuples():
         table.add_row(safe(row.title), event_year(row.variable, row.year, row.by),
-                      f"{100 * row.difference:+.1f} ± {100 * row.se:.1f} points")
+                      format_probability_difference(row.difference, row.se))
     return table
 
 
@@ -188,7 +182,7 @@ def print_comparison(comparison: "Comparison", console: Console | None = None, s
         console.print(safe("the same in every scenario and every draw (values in summaries.csv): "
                            + "; ".join(unchanged)))
     console.print(comparison_probability_table(comparison))
-    console.print("± is the Monte Carlo error of each share only, not the uncertainty of the answer; what each "
+    console.print("± is the Monte Carlo error of each share only, in percentage points (pp), not the uncertainty of the answer; what each "
                   "scenario's probabilities depend on: event_drivers.csv of `ijsim run` on that scenario.")
     differences = shown_differences(comparison, table, order)
     for name in comparison.names[1:]:

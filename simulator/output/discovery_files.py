@@ -8,12 +8,14 @@ import time
 from pathlib import Path
 
 import numpy as np
+from matplotlib.patches import Patch
 
 from simulator._version import __version__
 from simulator.errors import UserError
 from simulator.montecarlo.inputs import INPUT_PREFIX
 from simulator.output.files import atomic_folder, sha256_file, versions
 from simulator.output.folders import read_manifest, verified
+from simulator.output.figure_text import TITLE_WIDTH, outside_legend, wrap
 from simulator.output.plots import file_figure, finish_figure, new_axes, plain_text
 
 
@@ -67,38 +69,59 @@ def plot_tradeoff(found, ax=None):
     ax.set_ylabel("density: share of the box's draws\nwhere the event happens")
     ax.set_xlim(0, 1.02)
     ax.set_ylim(0, 1.02)
-    ax.legend(loc="lower left", fontsize=8)
+    outside_legend(ax)
     method = "PRIM peeling trajectory" if found.discovery.method == "prim" else "CART leaves and their unions"
-    ax.set_title(plain_text(f"{found.event.title}: {method}"), fontsize=10, loc="left")
+    ax.set_title(wrap(plain_text(f"{found.event.title} ({_when(found.event)}): {method}"), TITLE_WIDTH),
+                 fontsize=10, loc="left")
     return ax
+
+
+def _when(event) -> str:
+    from simulator.output.labels import year_label
+
+    return f"by {event.year}" if event.by else f"in {year_label(event.variable, event.year)}"
 
 
 def plot_box(found, ax=None):
-    """Each restricted input's range in the box, as a share of the range its draws cover."""
+    """The box, one row per restricted input in that input's own unit: the range its draws cover
+    (grey) and the part the box keeps (blue), with each limit written at its end. The title names
+    the event. Draws on `ax`'s place in its figure (split into one axes per input); returns the axes."""
+    from simulator.output.labels import format_value, unit_label
+
     box = found.discovery.box
-    ax = ax or new_axes((8, 0.6 * max(len(box), 1) + 1.8))
+    ax = ax or new_axes((8, 1.0 * max(len(box), 1) + 1.6))
+    title = wrap(plain_text(f"{found.event.title} ({_when(found.event)}): in {found.discovery.density:.0%} of the "
+                            f"box's draws, {found.probability:.0%} of all draws"), TITLE_WIDTH)
     if box.empty:
         ax.text(0.5, 0.5, "no restriction found", ha="center", va="center")
         ax.set_axis_off()
-        return ax
-    names = list(box.index)[::-1]
-    for i, name in enumerate(names):
+        ax.set_title(title, fontsize=10, loc="left")
+        return [ax]
+    spec, figure = ax.get_subplotspec(), ax.figure
+    ax.remove()
+    order = list(found.scores.reindex(box.index).sort_values(ascending=False).index)  # as conditions() lists them
+    axes = list(np.atleast_1d(spec.subgridspec(len(order), 1).subplots()))
+    for row, name in zip(axes, order):
+        label, unit = found.labels[name]
         lo_data, hi_data = found.ranges.loc[name, "min"], found.ranges.loc[name, "max"]
-        span = hi_data - lo_data
         low, high = box.loc[name, "low"], box.loc[name, "high"]
-        a = 0.0 if not np.isfinite(low) else (low - lo_data) / span
-        b = 1.0 if not np.isfinite(high) else (high - lo_data) / span
-        ax.barh(i, 1.0, left=0, color="0.9", height=0.5)
-        ax.barh(i, b - a, left=a, color="C0", height=0.5)
-        text = found.conditions()[list(found.scores.reindex(box.index).sort_values(ascending=False).index).index(name)]
-        ax.text(0.0, i + 0.33, plain_text(text), fontsize=7.5, va="bottom")
-    ax.set_yticks([])
-    ax.set_ylim(-0.5, len(names) - 0.2)
-    ax.set_xlim(0, 1)
-    ax.set_xlabel("position within the range of the draws (0 = lowest drawn, 1 = highest)")
-    ax.set_title(plain_text(f"The box: {found.discovery.density:.0%} of its draws have the event "
-                            f"(all draws: {found.probability:.0%})"), fontsize=10, loc="left")
-    return ax
+        a = lo_data if not np.isfinite(low) else low
+        b = hi_data if not np.isfinite(high) else high
+        row.barh(0, hi_data - lo_data, left=lo_data, color="0.88", height=0.6)
+        row.barh(0, b - a, left=a, color="C0", height=0.6)
+        for limit, side in ((low, "right"), (high, "left")):
+            if np.isfinite(limit):
+                row.annotate(format_value(limit, unit), (limit, 0.32), ha=side, va="bottom", fontsize=8,
+                             xytext=(-3 if side == "right" else 3, 0), textcoords="offset points")
+        row.set_xlim(lo_data, hi_data)
+        row.set_ylim(-0.5, 0.9)
+        row.set_yticks([])
+        row.set_xlabel(wrap(plain_text(f"{label} ({unit_label(unit)})" if unit else label), 90), fontsize=8)
+        row.tick_params(axis="x", labelsize=7)
+    axes[0].set_title(title, fontsize=10, loc="left")
+    figure.legend(handles=[Patch(color="0.88", label="range of the draws"), Patch(color="C0", label="the box")],
+                  loc="outside lower right", fontsize=7, frameon=False, ncols=2)
+    return axes
 
 
 def write_discovery(found, out_dir: Path, *, run_folder: Path, run_manifest: dict,
@@ -125,7 +148,7 @@ def write_discovery(found, out_dir: Path, *, run_folder: Path, run_manifest: dic
             fig, ax = file_figure((8, 4.6))
             plot_tradeoff(found, ax=ax)
             finish_figure(fig, tmp / "plots" / "tradeoff", source)
-            fig, ax = file_figure((8, 0.6 * max(len(d.box), 1) + 1.8))
+            fig, ax = file_figure((8, 1.0 * max(len(d.box), 1) + 1.8))
             plot_box(found, ax=ax)
             finish_figure(fig, tmp / "plots" / "box", source)
         files = {str(p.relative_to(tmp)): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()}

@@ -9,6 +9,7 @@ from simulator._version import __version__
 from simulator.people.runner import FlowsResult
 from simulator.scenario.loader import display
 from simulator.output.files import CSV_DIALECT, atomic_folder, check_finite, for_netcdf3, sha256_file, versions
+from simulator.output.figure_text import outside_legend
 from simulator.output.plots import fan_bands, fan_chart, file_figure, plain_text, year_axis
 
 
@@ -40,9 +41,9 @@ def write_flow_plots(result: FlowsResult, folder: Path, progress=None) -> list[P
             bands = fan_bands(ds[name].sel({dim: label}).rename(replication="draw"))
             ax.fill_between(bands.index, bands["p05"], bands["p95"], color=f"C{i % 10}", alpha=0.15, linewidth=0)
             ax.plot(bands.index, bands["p50"], color=f"C{i % 10}", label=_title(result, dim, str(label)))
-        ax.set(ylabel="people", title=title)
+        ax.set(ylabel="people" if "backlog" in name else "people a year", title=title)
         year_axis(ax)
-        ax.legend(fontsize=7, frameon=False, ncol=2)
+        outside_legend(ax, fontsize=7)
         ax.grid(alpha=0.3)
         fig.text(0.01, 0.005, _source(result), fontsize=6.5, color="0.35")
         fig.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))

@@ -18,6 +18,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 
 from simulator.history import load_history
+from simulator.output.figure_text import outside_legend
 from simulator.output.labels import fiscal_year
 
 # Each trade variable with its own observed series; balance and total are worked out from the two
@@ -143,7 +144,7 @@ def history_legend(ax, tables: list[pd.DataFrame]) -> None:
             handles.append(Line2D([], [], linestyle="none", marker="o", markersize=5, markerfacecolor="none",
                                   markeredgecolor=HISTORY_COLOR, markeredgewidth=1.2))
             labels.append("unverified")
-    ax.legend(handles, labels, loc="best", fontsize=8, frameon=False)
+    outside_legend(ax, handles, labels)
 
 
 def overlay_history(ax, variable: str, history: Mapping, base_years, last_year: int | None = None,

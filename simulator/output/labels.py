@@ -51,6 +51,27 @@ def format_interval(low: float, high: float, unit: str = "") -> str:
     return f"{format_value(low, unit)} – {format_value(high, unit)}"
 
 
+# Probabilities are shares of draws, shown in percent; their standard errors and differences are in
+# percentage points, written "pp" in every table, console line and report (issue 32: the console
+# printed "23% ± 0.4" with no unit while compare said "points" and the report "percentage points").
+PERCENTAGE_POINTS = "pp"
+PERCENTAGE_POINTS_NOTE = "pp: percentage points"
+
+
+def format_probability(p: float, se: float | None = None) -> str:
+    """0.23 -> '23%'; with its standard error 0.004 -> '23% ± 0.4 pp'."""
+    if p != p:
+        return "n/a"
+    return f"{p:.0%}" if se is None else f"{p:.0%} ± {100 * se:.1f} {PERCENTAGE_POINTS}"
+
+
+def format_probability_difference(difference: float, se: float) -> str:
+    """A paired difference of two probabilities: 0.012, 0.003 -> '+1.2 ± 0.3 pp'."""
+    if difference != difference:
+        return "n/a"
+    return f"{100 * difference:+.1f} ± {100 * se:.1f} {PERCENTAGE_POINTS}"
+
+
 def with_fiscal_years(table):
     """A table with `variable` and `year` columns, with a `fiscal_year` column after `year`: the
     fiscal year a trade row's year stands for ('FY2030-31'), empty for calendar-year variables. For

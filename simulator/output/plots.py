@@ -23,6 +23,7 @@ from simulator.montecarlo.result import Result
 from simulator.variables import VARIABLES
 from simulator.output.history_overlay import (draw_observed, has_history, history_legend, mark_base_year, observed,
                                               overlay_history, resolve_history, start_year)
+from simulator.output.figure_text import TITLE_WIDTH, outside_legend, wrap
 from simulator.output.labels import fiscal_year, is_fiscal, unit_label
 
 
@@ -81,8 +82,8 @@ def fan_chart(bands: pd.DataFrame, *, ax=None, label: str = "", unit: str = "", 
     ax.set_ylabel(axis_unit(unit))
     ax.grid(alpha=0.3)
     if title:
-        ax.set_title(plain_text(title), fontsize=10, loc="left")
-    ax.legend(loc="best", fontsize=8, frameon=False)
+        ax.set_title(wrap(plain_text(title), TITLE_WIDTH), fontsize=10, loc="left")
+    outside_legend(ax)
     return ax
 
 
@@ -91,13 +92,18 @@ def sector_stack(result: Result, *, ax=None):
     the median of the total)."""
     if ax is None:
         ax = new_axes()
+    from simulator.article_figures import sectors as article_sectors
+
     sectors = result.labels("sector")
+    names = article_sectors()  # the article's names ("MSMEs and startups"), not the keys
     medians = [result.bands(f"investment.disbursed_by_sector.{k}")["p50"] for k in sectors]
     years = medians[0].index.values
-    ax.stackplot(years, [m.values for m in medians], labels=[str(k).replace("_", " ") for k in sectors], alpha=0.85)
+    ax.stackplot(years, [m.values for m in medians],
+                 labels=[plain_text(names.get(str(k), str(k).replace("_", " "))) for k in sectors], alpha=0.85)
     ax.set(ylabel=axis_unit("usd_bn"), title="Pledge disbursed by sector (medians)")
     year_axis(ax)
-    ax.legend(fontsize=7, frameon=False, loc="upper left", ncol=2)
+    handles, labels = ax.get_legend_handles_labels()
+    outside_legend(ax, handles[::-1], labels[::-1])  # top to bottom, as stacked
     ax.grid(alpha=0.3)
     return ax
 
@@ -129,7 +135,8 @@ def trade_panel(result: Result, *, ax=None, history=None):
 
 
 def exchange_panel(result: Result, *, ax=None):
-    """Cumulative people exchanged and skilled workers, with the targets."""
+    """Cumulative people exchanged and skilled workers, with the targets, on a linear axis (a log
+    axis made the distance to a target look smaller than it is)."""
     if ax is None:
         ax = new_axes()
     p = result.scenario.params
@@ -141,10 +148,13 @@ def exchange_panel(result: Result, *, ax=None):
         ax.plot(bands.index, bands["p50"], color=color, linewidth=2, label=VARIABLES[name].label)
         ax.plot([target_year], [target], marker="*", markersize=12, color=color, linestyle="none",
                 label=f"target {target:,} by {target_year}")
-    ax.set(ylabel="people", title="People exchange against the Action Plan's targets")
-    ax.set_yscale("symlog", linthresh=1000)
+    from matplotlib.ticker import StrMethodFormatter
+
+    ax.set(ylabel="people (cumulative)", title="People exchange against the Action Plan's targets")
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
     year_axis(ax)
-    ax.legend(fontsize=7, frameon=False)
+    outside_legend(ax, fontsize=7)
     ax.grid(alpha=0.3)
     return ax
 
@@ -163,13 +173,14 @@ def comparison_fan(results, variable: str, *, ax=None, labels=None, history=None
         ax.plot(bands.index, bands["p50"], color=f"C{i}", linewidth=2, label=plain_text(label))
         last_year = max(int(bands.index.max()), last_year or 0)
     info = VARIABLES[variable]
-    ax.set(ylabel=axis_unit(info.unit), title=f"{info.label}: medians and 90% bands")
+    ax.set(ylabel=axis_unit(info.unit))
+    ax.set_title(wrap(plain_text(f"{info.label}: medians and 90% bands"), TITLE_WIDTH), loc="left", fontsize=10)
     year_axis(ax, is_fiscal(variable))
     if has_history(variable):  # also makes the legend
         overlay_history(ax, variable, resolve_history(history), [r.scenario.params["trade.base_year"] for r in results],
                         last_year, start_years=[start_year(r.scenario) for r in results])
     else:
-        ax.legend(fontsize=8, frameon=False)
+        outside_legend(ax)
     ax.grid(alpha=0.3)
     return ax
 
@@ -191,36 +202,45 @@ def tornado(table: pd.DataFrame, *, ax=None, unit: str = "", top: int = 15):
     y = np.arange(len(table))
     ax.barh(y, table["low"] - base, left=base, color="C0", label="input at its 5% quantile")
     ax.barh(y, table["high"] - base, left=base, color="C3", label="input at its 95% quantile")
-    ax.axvline(base, color="0.2", linewidth=1)
-    ax.set_yticks(y, [plain_text(str(v)) for v in table["label"]], fontsize=8)
-    ax.set_xlabel(axis_unit(unit))
-    ax.legend(fontsize=8, frameon=False)
+    ax.axvline(base, color="0.2", linewidth=1, label="all inputs at their medians")
+    ax.set_yticks(y, [wrap(plain_text(str(v))) for v in table["label"]], fontsize=8)
+    ax.set_xlabel(f"output ({axis_unit(unit)})")
+    outside_legend(ax)
     ax.grid(axis="x", alpha=0.3)
     return ax
 
 
+NON_NEGATIVE = {"mu_star", "sigma", "importance"}
 INDEX_LEGEND = {"S1": "S1, first order: share of the variance due to this input alone",
                 "ST": "ST, total: this input with all its interactions",
-                "mu_star": "mu*: mean absolute elementary effect",
+                "mu_star": "mu*: mean absolute elementary effect, with its 95% interval",
+                "sigma": "sigma: spread of the elementary effects (nonlinearity, interactions)",
                 "importance": "extra-trees importance (sums to 1 over the inputs)"}
 
 
 def index_bars(table: pd.DataFrame, columns: tuple[str, ...], *, ax=None, top: int = 15, xlabel: str = ""):
     """Horizontal bars of sensitivity indices with their 95% confidence half-widths; the legend says
-    what each index means."""
+    what each index means. An index that cannot be negative (mu*, sigma, importance) keeps its
+    interval at zero: an error bar reaching below it would show a value the index cannot take."""
     table = table.head(top).iloc[::-1]
     if ax is None:
-        ax = new_axes((8, 0.4 * len(table) + 1.5))
+        ax = new_axes((9, 0.45 * len(table) + 1.8))
     y = np.arange(len(table))
     height = 0.8 / len(columns)
     for i, col in enumerate(columns):
         conf = table.get(f"{col}_conf")
-        ax.barh(y + (i - (len(columns) - 1) / 2) * height, table[col], height=height, color=f"C{i}",
-                xerr=None if conf is None else conf.fillna(0), capsize=2, label=INDEX_LEGEND.get(col, col))
-    ax.set_yticks(y, [plain_text(str(v)) for v in table["label"]], fontsize=8)
+        values = table[col].to_numpy(dtype=float)
+        xerr = None
+        if conf is not None:
+            half = conf.fillna(0).to_numpy(dtype=float)
+            below = np.minimum(half, np.maximum(values, 0)) if col in NON_NEGATIVE else half
+            xerr = np.vstack([below, half])
+        ax.barh(y + (i - (len(columns) - 1) / 2) * height, values, height=height, color=f"C{i}",
+                xerr=xerr, capsize=2, label=INDEX_LEGEND.get(col, col))
+    ax.set_yticks(y, [wrap(plain_text(str(v))) for v in table["label"]], fontsize=8)
     ax.set_xlabel(xlabel)
     ax.axvline(0, color="0.3", linewidth=0.8)
-    ax.legend(fontsize=8, frameon=False)
+    outside_legend(ax)
     ax.grid(axis="x", alpha=0.3)
     return ax
 
@@ -319,7 +339,7 @@ def _render(result, folder: Path, job, history) -> list[Path]:
         ax.axhline(result.base_balance(), color="0.3", linestyle="--", linewidth=1,
                    label=f"{fiscal_year(result.scenario.params['trade.base_year'])} level")
         ax.axhline(0.0, color="0.6", linewidth=0.8)
-        ax.legend(loc="best", fontsize=8, frameon=False)
+        outside_legend(ax)
     if has_history(name):
         overlay_history(ax, name, history, [result.scenario.params["trade.base_year"]], int(result.bands(name).index.max()),
                         start_years=[start_year(result.scenario)])

@@ -22,7 +22,7 @@ from simulator.variables import VARIABLES
 from simulator.output import ownership
 from simulator.output.folders import read_manifest, verified
 from simulator.output.html import Html, breakable, figures, table
-from simulator.output.labels import format_value, unit_label, year_label
+from simulator.output.labels import format_probability, format_value, unit_label, year_label
 from simulator.output.report_sections import comparison_probabilities, event_year_label
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
@@ -87,22 +87,22 @@ def _run_body(folder: Path, manifest: dict) -> str:
         prob = pd.read_csv(verified(folder, manifest, "events.csv"))
         definitions = manifest.get("events", {}) if isinstance(manifest.get("events"), dict) else {}
         parts.append("<h2>Events</h2><p class=\"small\">The share of draws in which each event happens, ± its "
-                     "Monte Carlo error in percentage points: how precisely the draws estimate the share, not "
+                     "Monte Carlo error in percentage points (pp): how precisely the draws estimate the share, not "
                      "how certain the answer is. The exchange targets appear under each counting reading "
                      "(broad or workers only; calendar 2025-2029 or the Plan's window from August 2025) side "
                      "by side; what each probability depends on follows.</p>"
                      + table(["event", "year", "probability ± MC error"],
                               [[r.title, event_year_label(definitions.get(r.event, {}), r.year),
-                                f"{r.probability:.0%} ± {100 * r.se:.1f}"] for r in prob.itertuples()], {1, 2}))
+                                format_probability(r.probability, r.se)] for r in prob.itertuples()], {1, 2}))
     if "event_drivers.csv" in manifest["files"]:
         drivers = pd.read_csv(verified(folder, manifest, "event_drivers.csv"))
         parts.append("<h2>What each event depends on</h2><p class=\"small\">For the assumptions that move each "
                      "probability most (at most six; only differences beyond three standard errors): the "
                      "probability in the draws where the assumption sits in the lowest fifth of its range and "
-                     "in the highest fifth, ± standard error (event_drivers.csv).</p>"
+                     "in the highest fifth, ± standard error in percentage points (event_drivers.csv).</p>"
                      + table(["event", "assumption", "low end", "probability", "high end", "probability"],
-                             [[r.title, r.label, r.low_end, f"{r.p_low:.0%} ± {100 * r.se_low:.1f}", r.high_end,
-                               f"{r.p_high:.0%} ± {100 * r.se_high:.1f}"] for r in drivers.itertuples()], {3, 5}))
+                             [[r.title, r.label, r.low_end, format_probability(r.p_low, r.se_low), r.high_end,
+                               format_probability(r.p_high, r.se_high)] for r in drivers.itertuples()], {3, 5}))
     params = manifest.get("parameters", {})
     # "set by" names the file, not its whole path (the provenance below has the paths)
     assumptions = [[breakable(path), _value(p["value"]), p.get("unit", ""), Path(p.get("from", "")).name or p.get("from", ""),

@@ -13,7 +13,7 @@ import pandas as pd
 from simulator.variables import VARIABLES
 from simulator.output.folders import verified
 from simulator.output.history_overlay import has_history
-from simulator.output.labels import format_value, is_fiscal, year_label
+from simulator.output.labels import format_probability_difference, format_value, is_fiscal, year_label
 
 PANELS = {  # run plots that are not one variable's fan chart, each after the block it belongs to
     "investment": ("investment_by_sector", "Pledge disbursed by sector (medians of each sector, stacked)"),
@@ -173,9 +173,9 @@ def comparison_probabilities(folder: Path, manifest: dict, table) -> str:
         diff = pd.read_csv(verified(folder, manifest, "event_differences.csv"))
         rows = [[f"{label.get(r.scenario, r.scenario)} minus {label.get(r.reference, r.reference)}", r.title,
                  event_year_label(definitions.get(r.event, {}), r.year),
-                 f"{100 * r.difference:+.1f} ± {100 * r.se:.1f} points"] for r in diff.itertuples()]
+                 format_probability_difference(r.difference, r.se)] for r in diff.itertuples()]
         if rows:
-            html += ("<h3>Paired differences (common draws), ± standard error</h3>"
+            html += ("<h3>Paired differences (common draws), ± standard error, in percentage points (pp)</h3>"
                      + table(["scenarios", "event", "year", "difference"], rows, {2, 3}))
     return html
 

@@ -16,6 +16,7 @@ from simulator.scenario import Scenario
 from simulator.variables import VARIABLES
 from simulator.output.files import atomic_folder, sha256_file, versions
 from simulator.output.labels import year_label
+from simulator.output.figure_text import TITLE_WIDTH, wrap
 from simulator.output.plots import axis_unit, file_figure, finish_figure, index_bars, plain_text, tornado
 
 
@@ -69,11 +70,10 @@ def plot_grid(table: pd.DataFrame, ax=None, top: int = 15):
     for (i, j), v in np.ndenumerate(values):
         ax.text(j, i, f"{v:.2g}", ha="center", va="center", fontsize=7,
                 color="white" if v > 0.6 * (np.nanmax(values) or 1) else "black")
-    ax.set_yticks(range(len(grid)), [plain_text(str(labels[k])) for k in grid.index], fontsize=8)
-    ax.set_xticks(range(len(pairs)), [plain_text(output_label(o, y)) for o, y in pairs], fontsize=7, rotation=20,
-                  ha="right")
-    ax.set_title(plain_text(f"{MAIN_NAMES[main]} by output and year ({METHOD_NAMES[a['method']]})"), fontsize=10,
-                 loc="left")
+    ax.set_yticks(range(len(grid)), [wrap(plain_text(str(labels[k]))) for k in grid.index], fontsize=8)
+    ax.set_xticks(range(len(pairs)), [wrap(plain_text(output_label(o, y)), 22) for o, y in pairs], fontsize=7)
+    ax.set_title(wrap(plain_text(f"{MAIN_NAMES[main]} by output and year ({METHOD_NAMES[a['method']]})"), TITLE_WIDTH),
+                 fontsize=10, loc="left")
     return ax
 
 
@@ -84,14 +84,18 @@ def plot_sensitivity(table: pd.DataFrame, ax=None):
     unit = _unit(a["output"])
     if a["method"] == "oat":
         ax = tornado(table, ax=ax, unit=unit)
+        ax.set_xlabel(wrap(plain_text(f"{output_label(a['output'], a['year'])} ({axis_unit(unit)})"), 90))
     elif a["method"] == "sobol":
         ax = index_bars(table, ("S1", "ST"), ax=ax, xlabel="Sobol' index (share of output variance)")
     elif a["method"] == "trees":
         ax = index_bars(table, ("importance", "ST"), ax=ax, xlabel="extra-trees importance; Sobol' total index")
     else:
-        ax = index_bars(table, ("mu_star",), ax=ax, xlabel=f"mu* ({axis_unit(unit)} per full quantile range)")
-    ax.set_title(plain_text(f"Sensitivity of {output_label(a['output'], a['year'])}: {METHOD_NAMES[a['method']]}"),
-                 fontsize=10, loc="left")
+        # mu* and sigma side by side, both in the output's unit: sigma is the spread of the effects, not
+        # an uncertainty of mu* (drawn as one it reached below zero, where mu* cannot be).
+        columns = ("mu_star", "sigma") if "sigma" in table else ("mu_star",)
+        ax = index_bars(table, columns, ax=ax, xlabel=f"elementary effect ({axis_unit(unit)} per full quantile range)")
+    ax.set_title(wrap(plain_text(f"Sensitivity of {output_label(a['output'], a['year'])}: {METHOD_NAMES[a['method']]}"),
+                      TITLE_WIDTH), fontsize=10, loc="left")
     return ax
 
 
@@ -110,7 +114,8 @@ def write_sensitivity(scenario: Scenario, table: pd.DataFrame, out_dir: Path, *,
             (tmp / "plots").mkdir()
             rows = table.index.nunique()
             pairs = len(set(zip(table["output"], table["year"]))) if several else 1
-            fig, ax = file_figure((2.2 * pairs + 6.5 if several else 9, 0.4 * min(rows, 15) + 1.8))
+            # room for labels on two lines (figure_text.wrap)
+            fig, ax = file_figure((2.2 * pairs + 6.5 if several else 9, 0.5 * min(rows, 15) + 2.2))
             plot_sensitivity(table, ax=ax)
             name = {"oat": "tornado", "sobol": "sobol_indices", "morris": "morris_mu_star",
                     "trees": "feature_scores"}[a["method"]]

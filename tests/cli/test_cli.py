@@ -29,6 +29,21 @@ def test_run_writes_every_file(baseline_run):
     assert not [p for p in baseline_run.parent.iterdir() if p.name.startswith(".")]  # no temporary left
 
 
+def test_run_writes_its_report_and_records_it(baseline_run):
+    """The introduction promises an HTML report from a run (issue 32); --force may replace the folder later."""
+    from simulator.output import ownership
+
+    html = (baseline_run / "report.html").read_text(encoding="utf-8")
+    assert html.count("<img") >= 10  # the plots, inside the file
+    assert ownership.why_not_ours(baseline_run) is None
+
+
+def test_no_report_skips_it(cli, tmp_path):
+    code, _, err = cli("run", BASELINE, "--draws", "50", "--no-plots", "--quiet", "--no-report", "--out", "r")
+    assert code == 0, err
+    assert not (tmp_path / "r" / "report.html").exists() and (tmp_path / "r" / "manifest.json").exists()
+
+
 def test_summary_csv(baseline_run):
     summary = pd.read_csv(baseline_run / "summary.csv")
     assert list(summary.columns) == [*SUMMARY_COLUMNS[:3], "fiscal_year", *SUMMARY_COLUMNS[3:]]

@@ -65,5 +65,66 @@ def test_notebook_is_stored_without_outputs(path):
             assert not cell.get("outputs") and cell.get("execution_count") is None, "strip outputs before committing"
 
 
+# Numbers a notebook's prose may state without computing them: definitions of the methods and figures
+# from the source article, each with where it is defined. Any other number in a markdown cell must
+# appear in the notebook's code or in what its cells print: a result typed into prose goes stale.
+PROSE_DEFINITIONS = {
+    "quickstart": {"10": "JPY 10 trillion, seeds/article_figures.toml"},
+    "sensitivity": {"5%": "the one-at-a-time ends (docs/sensitivity.md)", "95%": "the one-at-a-time ends and "
+                    "the Sobol' intervals (docs/sensitivity.md)", "90%": "the explorer's interval, as printed",
+                    "2": "Sobol' costs n · (k + 2) runs (docs/sensitivity.md)"},
+}
+_NUMBER = re.compile(r"(?<![\w.`-])\d[\d,.]*%?")
+_SECTION = re.compile(r"^#+ \d+\.", re.MULTILINE)
+_YEAR = re.compile(r"^(19|20)\d\d$")
+
+
+def prose_numbers(nb) -> list[str]:
+    """The numbers the markdown cells state, without section numbers, years and fiscal-year parts."""
+    found = []
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        text = _SECTION.sub("", re.sub(r"FY\d{4}-\d{2}", "", cell.source))
+        found += [n.rstrip(".,") for n in _NUMBER.findall(text) if not _YEAR.match(n.rstrip(".,"))]
+    return found
+
+
+def uncomputed(nb, allowed: dict) -> list[str]:
+    """Numbers in the prose that are neither defined (`allowed`) nor in the code or the printed outputs."""
+    shown = " ".join(c.source for c in nb.cells if c.cell_type == "code")
+    shown += " ".join(o.get("text", "") + str(o.get("data", {}).get("text/plain", ""))
+                      for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    shown = shown.replace(",", "")
+    return [n for n in prose_numbers(nb) if n not in allowed and n.replace(",", "") not in shown]
+
+
+def test_notebook_prose_states_only_computed_numbers(executed):
+    """The sensitivity notebook once said "the three methods agree on the order at the top" and named
+    a limit "quasi-p-value about 0.04" its own output no longer showed: prose now says what the
+    cells compute, and the numbers it states come from the code or the outputs."""
+    path, nb = executed
+    assert not uncomputed(nb, PROSE_DEFINITIONS[path.stem])
+
+
+def test_the_prose_check_catches_a_typed_result():
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("## 1. Reading\nThe box holds 74% of the cases (FY2030-31, Friedman 1999)."),
+        nbformat.v4.new_code_cell("draws = 2000")])
+    assert uncomputed(nb, {}) == ["74%"]
+    nb.cells[1].outputs = [nbformat.v4.new_output("stream", text="coverage 74%")]
+    assert uncomputed(nb, {}) == []
+
+
+def test_the_explorer_widget_is_created(executed):
+    """The explorer cell displays an ipywidgets view (a kernel without ipywidgets shows only text)."""
+    path, nb = executed
+    if path.stem != "sensitivity":
+        pytest.skip("only the sensitivity notebook has the explorer")
+    views = [o for c in nb.cells if c.cell_type == "code" and "widgets.interactive" in c.source
+             for o in c.get("outputs", []) if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    assert len(views) == 1
+
+
 def test_there_is_a_quickstart():
     assert any(p.name == "quickstart.ipynb" for p in NOTEBOOKS)

@@ -60,7 +60,8 @@ def base_year_lines(ax) -> list[float]:
 
 
 def legend(ax) -> list[str]:
-    return [t.get_text() for t in ax.get_legend().get_texts()]
+    """The legend's entries, each on one line (long entries are wrapped in the figure)."""
+    return [" ".join(t.get_text().split()) for t in ax.get_legend().get_texts()]
 
 
 def whole_years(history, name: str) -> pd.DataFrame:

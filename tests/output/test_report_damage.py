@@ -74,6 +74,7 @@ CASES = ["missing-summary", "manifest-is-an-array", "manifest-is-garbled", "mani
 def test_damaged_folders_are_refused_with_the_cause(case, results, cli, tmp_path):
     folder = tmp_path / "run"
     shutil.copytree(results, folder)
+    (folder / "report.html").unlink()  # the one `ijsim run` wrote: a refused report must write none
     fragment = _damage(folder, case)
     code, out, err = cli("report", "run")
     assert code == 2, err

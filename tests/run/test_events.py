@@ -145,7 +145,7 @@ def test_compare_shows_events_per_scenario_and_paired(cli, tmp_path):
     code, out, err = cli("compare", SCENARIOS / "baseline.toml", SCENARIOS / "talent-bottleneck.toml",
                          "--draws", "300", "--no-plots", "--out", "c")
     assert code == 0, err
-    assert "event probabilities, paired" in out and "points" in out
+    assert "event probabilities, paired" in out and " pp" in out
     events = pd.read_csv(tmp_path / "c" / "events.csv")
     assert list(events.columns) == ["scenario", "label", "event", "title", "year", "probability", "se"]
     assert set(events.scenario) == {"baseline", "talent-bottleneck"}
