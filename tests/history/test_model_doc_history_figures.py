@@ -35,3 +35,22 @@ def test_the_spread_of_yearly_growth_before_and_since_fy2016_17_is_what_docs_sta
     assert float(stated.group(1)) == before.iloc[0]
     assert [float(stated.group(2)), float(stated.group(3))] == [since["exports_india_to_japan"],
                                                                 since["exports_japan_to_india"]]
+
+
+def test_the_baseline_diverts_what_docs_say_from_the_us():
+    """2.2: the baseline's relative US tariff of FY2025-26 diverts a median US$0.9-1.2 bn a year from
+    the US in FY2026-27 to FY2032-33, of which at most 3% reaches Japan: the paired difference
+    against the same scenario with India's FY2025-26 rate at its competitors'."""
+    base = simulator.load_scenario("baseline")
+    competitors = dict(base.params["tariffs.us_on_competitors"].points)
+    level = base.with_params({"tariffs.us_on_india": {str(y): v for y, v in competitors.items()}})
+    with_tariff, without = (simulator.run(s, draws=2000, seed=5) for s in (base, level))
+    years = slice(2026, 2032)
+    lost = (without["trade.exports_india_to_us"] - with_tariff["trade.exports_india_to_us"]).sel(year=years)
+    medians = np.median(lost.transpose("draw", "year").values, axis=0)
+    stated = re.search(r"diverts a median US\$([0-9.]+)–([0-9.]+) bn a year\s+from the US in FY2026-27 to FY2032-33",
+                       MODEL)
+    assert stated, "the sentence in docs/model.md 2.2 changed: update this test with it"
+    assert [round(medians.min(), 1), round(medians.max(), 1)] == [float(stated.group(1)), float(stated.group(2))]
+    to_japan = with_tariff["trade.diverted_to_japan"].sel(year=years) - without["trade.diverted_to_japan"].sel(year=years)
+    assert float(np.median(to_japan.values / lost.values)) <= 0.03  # "of which at most 3% reaches Japan"
