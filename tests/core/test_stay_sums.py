@@ -46,3 +46,12 @@ def test_discounted_tails_are_the_suffix_sums_of_discounted_weights(ppf):
     got = stay_sums.discounted_tails(quantiles, sc.QUANTILE_WEIGHTS, lam, 5.0, gamma, first)
     np.testing.assert_allclose(got, _tails_by_numpy(quantiles, lam, 5.0, gamma, first), rtol=1e-13, atol=0)
     assert np.all(got[first == Q] == 0.0)
+
+
+def test_the_quadrature_has_the_number_of_quantiles_the_docs_state():
+    # docs/model.md 3.5 and docs/performance.md: 1,107 quantiles (1,108 slice edges: 1,024 equal
+    # slices of (0, 1), the last cut again into 84 shrinking by √2 down to 2^-52).
+    assert len(sc.QUANTILE_POINTS) == len(sc.QUANTILE_WEIGHTS) == 1107
+    docs = (__import__("pathlib").Path(__file__).resolve().parents[2] / "docs")
+    assert "1,107 quantiles" in (docs / "model.md").read_text(encoding="utf-8")
+    assert "1,107 quantiles" in (docs / "performance.md").read_text(encoding="utf-8")
