@@ -100,7 +100,7 @@ def sensitivity(scenario_file, output, year, method, by, n, seed, block_size, ou
 
 
 def _cell(row, col: str) -> str:
-    from simulator.output.labels import format_value
+    from simulator.labels import format_value
 
     if row[col] != row[col]:
         return "n/a (group)"  # NaN: SALib gives no sigma for groups
@@ -110,7 +110,7 @@ def _cell(row, col: str) -> str:
 
 
 def _print_one(scenario, table, method) -> None:
-    from simulator.output.sensitivity_files import output_label
+    from simulator.plotting.sensitivity import output_label
 
     a = table.attrs
     extra = {"sobol": ("S1", "ST"), "morris": ("mu_star", "sigma"), "oat": ("low", "high", "swing"),
@@ -134,7 +134,7 @@ def _print_one(scenario, table, method) -> None:
 
 def _print_several(scenario, table, method) -> None:
     """One row per factor, one column per output and year: the main measure, ranked by its largest value."""
-    from simulator.output.sensitivity_files import output_label
+    from simulator.plotting.sensitivity import output_label
 
     a = table.attrs
     main_col = MAIN[method]

@@ -6,7 +6,7 @@ import re
 import pandas as pd
 import pytest
 
-from simulator.output.labels import format_value
+from simulator.labels import format_value
 
 US = "India's exports to the US"
 
