@@ -60,8 +60,7 @@ def no_change() -> Model:
         if len(changes) < 3:
             raise ValueError(f"no_change: {len(changes)} pairs of consecutive years; at least 3 are needed")
         sigma = inverse_wishart_2x2(len(changes), changes.T @ changes, n, rng)
-        shocks = np.einsum("nij,nhj->nhi", np.linalg.cholesky(sigma),
-                           rng.standard_normal((n, horizon, 2)))
+        shocks = pf.correlated(np.linalg.cholesky(sigma), rng.standard_normal((n, horizon, 2)))
         return np.exp(np.cumsum(shocks, axis=1))
     return forecast
 

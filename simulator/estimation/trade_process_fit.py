@@ -77,7 +77,7 @@ class ProcessDraws:
     def growth_factors(self, rng: np.random.Generator, horizon: int) -> np.ndarray:
         """F_{anchor+h} / F_anchor for h = 1..horizon, shape (n, horizon, 2)."""
         z = rng.standard_normal((self.n, horizon, 2))
-        e = np.einsum("nij,nhj->nhi", self.chol_sigma, z)
+        e = correlated(self.chol_sigma, z)
         if self.process == "random_walk":
             h = np.arange(1, horizon + 1, dtype=float)
             return np.exp(self.drift[:, None, :] * h[None, :, None] + np.cumsum(e, axis=1))
@@ -203,6 +203,14 @@ class ProcessFit:
         gap = self.log_levels[-1][None, :] - a
         return ProcessDraws(self.process, chol, trend_growth=beta, gap=gap, transition=A,
                             anchor_year=self.last_year)
+
+
+def correlated(chol: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """Shocks e = L z for each draw's 2x2 factor L (n, 2, 2) and standard normals z (n, horizon, 2).
+    Written out: einsum of this shape, at 10,000 draws per hindcast, was a sixth of a backtest."""
+    l = chol[:, None]  # (n, 1, 2, 2): the same factor every year
+    return np.stack([l[..., 0, 0] * z[..., 0] + l[..., 0, 1] * z[..., 1],
+                     l[..., 1, 0] * z[..., 0] + l[..., 1, 1] * z[..., 1]], axis=-1)
 
 
 def discounted_covariance(residuals: np.ndarray, discount: float) -> np.ndarray:
