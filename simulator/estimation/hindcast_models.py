@@ -24,8 +24,8 @@ Model = Callable[[pd.DataFrame, np.random.Generator, int, int], np.ndarray]
 def fit_at_origin(process: str, history: pd.DataFrame, bootstrap: int,
                   volatility_discount: float | None = None) -> pf.ProcessFit:
     """`trade_process_fit.fit` on the history up to an origin, seeded by the origin. Remembered for the
-    run: the candidate and the scenario's own process often fit the same data, and the bootstrap
-    bias correction is most of a backtest's time."""
+    run: the candidate and the scenario's own process often fit the same data, and `ijsim calibrate`
+    hindcasts the candidates its backtest has just fitted."""
     key = (process, bootstrap, volatility_discount, tuple(history.index), history.to_numpy().tobytes())
     if key not in _FITS:
         if len(_FITS) > 256:
