@@ -13,26 +13,10 @@ from simulator._version import __version__
 from simulator.errors import UserError
 from simulator.montecarlo.inputs import INPUT_PREFIX
 from simulator.output.files import atomic_folder, sha256_file, versions
-from simulator.output.folders import read_manifest, verified
+from simulator.output.folders import read_run_manifest
 from simulator.output.plots import finish_figure
 from simulator.plotting.axes import file_figure, plain_text
 from simulator.plotting.boxes import plot_box, plot_tradeoff
-
-
-def read_run_manifest(folder: Path) -> dict:
-    """The manifest of an `ijsim run` folder whose ensemble.nc is the one the run wrote (its sha256
-    checked against the manifest, as `ijsim report` checks what it reads), or a UserError."""
-    if not folder.is_dir():
-        raise UserError(f"{folder}: not found, or not a folder; give the folder 'ijsim run' wrote")
-    manifest = read_manifest(folder)
-    kind = manifest.get("kind")
-    if kind != "run":
-        raise UserError(f"{folder}: a '{kind}' folder; discover works on the folder of one 'ijsim run'")
-    if (manifest.get("ensemble") or {}).get("storage") == "none":
-        raise UserError(f"{folder}: this run kept no draws (ijsim run --ensemble none); run it again with "
-                        "--ensemble float32 or full to discover from its draws")
-    verified(folder, manifest, "ensemble.nc")
-    return manifest
 
 
 def read_run(folder: Path, variable: str | None = None, manifest: dict | None = None):

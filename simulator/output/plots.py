@@ -10,17 +10,18 @@ import matplotlib
 from simulator._version import __version__
 from simulator.montecarlo.result import Result
 from simulator.variables import VARIABLES
+from simulator.output import figure_formats
 from simulator.plotting.axes import file_figure, plain_text
 from simulator.plotting.fans import exchange_panel, sector_stack, trade_panel, variable_fan
 from simulator.plotting.history_overlay import resolve_history
 
 
-def save(fig, path_without_suffix: Path, formats=("png", "svg"), dpi: int = 110) -> list[Path]:
-    """Save a figure as PNG and SVG, byte-reproducible: no timestamps or software tags, and SVG ids
-    hashed from the file's name instead of a random salt (distinct between figures, so that SVGs
-    inlined in one page do not share ids)."""
+def save(fig, path_without_suffix: Path, formats: tuple[str, ...] | None = None, dpi: int = 110) -> list[Path]:
+    """Save a figure as PNG (and SVG where asked: `figure_formats`), byte-reproducible: no
+    timestamps or software tags, and SVG ids hashed from the file's name instead of a random salt
+    (distinct between figures, so that SVGs inlined in one page do not share ids)."""
     written = []
-    for fmt in formats:
+    for fmt in figure_formats.current() if formats is None else formats:
         # Not with_suffix: variable names contain dots ("investment.fdi_stock").
         path = path_without_suffix.parent / f"{path_without_suffix.name}.{fmt}"
         metadata = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
@@ -40,7 +41,7 @@ def source_line(result: Result) -> str:
 
 def write_fan_charts(result: Result, folder: Path, progress=None, processes: int | None = None,
                      history=None, variables: list[str] | None = None) -> list[Path]:
-    """A fan chart per headline variable, and the sector, trade and exchange panels (PNG and SVG);
+    """A fan chart per headline variable, and the sector, trade and exchange panels (PNG; SVG too if asked);
     with `variables` (--show), a fan chart of each of those instead, and no panels.
     `progress(done, total)` is called as each plot is written; `processes` as in `draw_all`; the
     trade charts show the observed series of `history` (as in `trade_panel`)."""
@@ -107,7 +108,7 @@ def _render(result, folder: Path, job, history) -> list[Path]:
 
 
 def finish_figure(fig, path_without_suffix: Path, source: str) -> list[Path]:
-    """Add the source line, leave room for it, and save as PNG and SVG."""
+    """Add the source line, leave room for it, and save (PNG, and SVG if asked)."""
     fig.text(0.01, 0.005, source, fontsize=6.5, color="0.35", ha="left", va="bottom")
     fig.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))
     return save(fig, path_without_suffix)
