@@ -28,14 +28,14 @@ $(BIN)/python:
 # so the user's first `ijsim run` does not spend its first ten or more seconds compiling (issue 31).
 COMPILE_KERNELS := $(BIN)/python -c "import simulator; simulator.run(simulator.load_scenario('baseline'), draws=64, seed=1)"
 
-$(STAMP): $(BIN)/python pyproject.toml requirements.lock
+$(STAMP): $(BIN)/python pyproject.toml requirements.lock scripts/ijsim
 	$(BIN)/python -m pip install -qq -c requirements.lock -e .
 	$(COMPILE_KERNELS)
 	touch $@
 
 # The test extras include the notebook extra: the tests run both notebooks and start JupyterLab as
 # `make notebook` does.
-$(TEST_STAMP): $(BIN)/python pyproject.toml requirements.lock
+$(TEST_STAMP): $(BIN)/python pyproject.toml requirements.lock scripts/ijsim
 	$(BIN)/python -m pip install -qq -c requirements.lock -e ".[test,notebook]"
 	$(COMPILE_KERNELS)
 	touch $@ $(STAMP) $(NOTEBOOK_STAMP)

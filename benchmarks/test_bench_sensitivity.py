@@ -1,4 +1,5 @@
-"""Sobol' analysis of the baseline's 2034 trade balance over all its uncertain inputs (the README's command)."""
+"""Sobol' analysis of the baseline's 2034 trade balance by its named groups of uncertainty, the default
+(the README's command; every uncertain input varies, n * (groups + 2) evaluations)."""
 from pathlib import Path
 
 import simulator

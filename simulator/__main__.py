@@ -5,6 +5,9 @@ importing it costs nothing and runs no Python code); `start` installs the real h
 what was noted at its first checkpoint, so a Ctrl-C at any moment ends with one line, exit 130.
 """
 import _signal
+import time as _time  # built into the interpreter, like _signal: no Python code runs
+
+_started = _time.perf_counter()  # the command's clock (simulator/_clock.py)
 
 _early: list[int] = []
 _signal.signal(_signal.SIGINT, lambda signum, frame: _early.append(signum))
@@ -12,4 +15,4 @@ _signal.signal(_signal.SIGTERM, lambda signum, frame: _early.append(signum))
 
 from simulator._start import start  # noqa: E402  (after the handlers, on purpose)
 
-start(_early)
+start(_early, _started)

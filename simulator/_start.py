@@ -20,7 +20,10 @@ from simulator import signals
 from simulator.signals import Terminated, checkpoint, last_was_sigterm
 
 
-def start(early: list[int] | tuple[int, ...] = ()) -> None:
+def start(early: list[int] | tuple[int, ...] = (), started: float | None = None) -> None:
+    from simulator import _clock
+
+    _clock.mark(started)
     code = 1
     try:
         signals.install()

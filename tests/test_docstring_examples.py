@@ -17,6 +17,7 @@ MODULES = [
     "simulator.montecarlo.result",
     "simulator.montecarlo.summaries",
     "simulator.montecarlo.comparison",
+    "simulator.sweeping.sweep",
     "simulator.people.runner",
     "simulator.output.saving",
     "simulator.analysis.scenario_sensitivity",

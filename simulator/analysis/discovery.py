@@ -7,11 +7,17 @@ is much more common than overall (its density) while holding most of the draws w
 * "prim": PRIM, peeling and pasting (Friedman & Fisher 1999; `prim.py`), with each restriction's
   quasi-p-value (Bryant & Lempert 2010) and the box's stability under bootstrap resampling;
 * "cart": a classification tree (Breiman et al. 1984, scikit-learn's DecisionTreeClassifier);
-  each leaf is a box, and the leaf with the best balance of coverage and density is reported.
+  each leaf is a box, and so is every union of leaves that is itself a box (two siblings, or
+  leaves of different branches that meet along one input with the same limits on the others): a
+  tree that splits a region once more to fit a little noise leaves two halves whose union is the
+  region.
 
 Both choose the reported box the same way (`prim.choose`): the best harmonic mean of coverage and
 density, or the highest coverage with at least `min_density`. The trade-off curve holds the
-alternatives. docs/discovery.md says how to read the numbers and why the module is our own.
+alternatives. Given held-out draws, every limit whose removal does not lower the density
+significantly, on the search draws or on the held-out ones, is then dropped (`limits.py`), and
+the dropped limits are listed apart. docs/discovery.md says how to read the numbers and why the
+module is our own.
 """
 from __future__ import annotations
 
@@ -21,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.analysis import prim as _prim
+from simulator.analysis.limits import drop_limits
 
 METHODS = ("prim", "cart")
 
@@ -35,10 +42,14 @@ class Discovery:
     density: float
     mass: float
     tradeoff: pd.DataFrame  # the boxes to choose from: coverage, density, mass, restricted, chosen
-    quasi_p: pd.DataFrame | None = None  # PRIM: per restricted input, low and high (NaN: side free)
+    quasi_p: pd.DataFrame | None = None  # per restricted input, low and high (NaN: side free)
     stability: pd.DataFrame | None = None  # PRIM: per input, the share of bootstrap boxes restricting it
     agreement: float | None = None  # PRIM: mean Jaccard overlap of bootstrap boxes with this box
     inputs: tuple[str, ...] = field(default=(), repr=False)
+    # Limits tested and dropped (held-out draws given): index input; side ("low"/"high"), limit,
+    # p_search and p_held_out (the quasi-p-values that let it go), in the order dropped.
+    dropped: pd.DataFrame | None = None
+    quasi_p_held_out: pd.DataFrame | None = None  # the kept limits' quasi-p-values on the held-out draws
 
     def contains(self, inputs: pd.DataFrame) -> np.ndarray:
         """Which rows of `inputs` (same columns as the search's) lie inside the box."""
@@ -96,7 +107,8 @@ def _tradeoff(boxes, y, chosen: int) -> pd.DataFrame:
 def discover(inputs: pd.DataFrame, outcome, method: str = "prim", seed: int | None = None, *,
              mass_min: float = 0.05, peel_alpha: float = 0.05, paste_alpha: float = 0.05,
              min_density: float | None = None, bootstrap: int = 50, max_depth: int = 4,
-             threads: int = 1) -> Discovery:
+             threads: int = 1, held_out: tuple[pd.DataFrame, object] | None = None,
+             alpha: float = 0.05) -> Discovery:
     """Find the box of inputs in which `outcome` (one boolean per row of `inputs`) is concentrated.
 
     A box is a set of limits on a few inputs inside which the event is much more common than
@@ -123,6 +135,12 @@ def discover(inputs: pd.DataFrame, outcome, method: str = "prim", seed: int | No
         best balance of coverage and density).
     bootstrap : int, default 50
         PRIM: resamples for the box's stability (0 skips it).
+    held_out : (pandas.DataFrame, array_like), optional
+        Draws kept out of the search (same columns) and their outcome: then every limit whose
+        removal does not lower the density significantly (quasi-p-value above `alpha` on the search
+        draws or on these) is dropped, weakest first, and listed in `dropped`.
+    alpha : float, default 0.05
+        The significance a limit must reach, on both sets of draws, to be kept.
     max_depth : int, default 4
         CART: depth of the tree.
     threads : int, default 1
@@ -133,7 +151,8 @@ def discover(inputs: pd.DataFrame, outcome, method: str = "prim", seed: int | No
     -------
     Discovery
         The box (`box`: low and high per restricted input), its coverage, density and mass, the
-        trade-off curve and, for PRIM, each limit's quasi-p-value and the bootstrap's stability.
+        trade-off curve, each limit's quasi-p-value, the limits dropped (with `held_out`) and, for
+        PRIM, the bootstrap's stability.
 
     Raises
     ------
@@ -176,21 +195,41 @@ def discover(inputs: pd.DataFrame, outcome, method: str = "prim", seed: int | No
     X, y = _check(inputs, outcome)
     names = tuple(str(c) for c in inputs.columns)
     if method == "cart":
-        return _cart(X, y, names, seed, mass_min, min_density, max_depth)
-    box, trajectory, chosen = _prim.prim(X, y, peel_alpha=peel_alpha, paste_alpha=paste_alpha,
-                                         mass_min=mass_min, min_density=min_density)
-    tradeoff = _tradeoff(trajectory, y, chosen)
+        from simulator.analysis.cart import cart
+
+        box, candidates, chosen = cart(X, y, seed, mass_min, max_depth, min_density)
+        tradeoff = _tradeoff(candidates, y, chosen).sort_values("density", ascending=False, kind="stable")
+        tradeoff = tradeoff.reset_index(drop=True)
+    else:
+        box, candidates, chosen = _prim.prim(X, y, peel_alpha=peel_alpha, paste_alpha=paste_alpha,
+                                             mass_min=mass_min, min_density=min_density)
+        tradeoff = _tradeoff(candidates, y, chosen)
+    dropped = quasi_p_held_out = None
+    if held_out is not None:
+        held_inputs, held_outcome = held_out
+        missing = [c for c in inputs.columns if c not in getattr(held_inputs, "columns", ())]
+        if missing:
+            raise ValueError(f"the held-out inputs must have the search's columns; missing {missing}")
+        X_held, y_held = _check(held_inputs[list(inputs.columns)], held_outcome)
+        low, high, gone = drop_limits(X, y, X_held, y_held, box.low, box.high, alpha)
+        box = _prim.Box(low, high, _prim.in_box(X, low, high))
+        dropped = pd.DataFrame([(names[d.column], ("low", "high")[d.side], d.value, d.p_search, d.p_held_out)
+                                for d in gone], columns=["input", "side", "limit", "p_search", "p_held_out"])
+        dropped = dropped.set_index("input")
+        held_low, held_high = _prim.quasi_p_values(X_held, y_held, _prim.Box(low, high, _prim.in_box(X_held, low, high)))
+        quasi_p_held_out = pd.DataFrame({"low": held_low[box.restricted], "high": held_high[box.restricted]},
+                                        index=pd.Index(np.asarray(names)[box.restricted], name="input"))
     qp_low, qp_high = _prim.quasi_p_values(X, y, box)
     keep = box.restricted
     quasi_p = pd.DataFrame({"low": qp_low[keep], "high": qp_high[keep]},
                            index=pd.Index(np.asarray(names)[keep], name="input"))
     stability, agreement = None, None
-    if bootstrap:
+    if bootstrap and method == "prim":
         stability, agreement = _bootstrap(X, y, names, box, bootstrap, seed, peel_alpha, paste_alpha, mass_min,
                                           min_density, threads)
     coverage, density, mass = _prim.stats(box.inside, y)
-    return Discovery("prim", _box_frame(names, box.low, box.high), coverage, density, mass, tradeoff,
-                     quasi_p, stability, agreement, names)
+    return Discovery(method, _box_frame(names, box.low, box.high), coverage, density, mass, tradeoff,
+                     quasi_p, stability, agreement, names, dropped, quasi_p_held_out)
 
 
 def _bootstrap(X, y, names, box, resamples, seed, peel_alpha, paste_alpha, mass_min, min_density, threads=1):
@@ -221,37 +260,3 @@ def _bootstrap(X, y, names, box, resamples, seed, peel_alpha, paste_alpha, mass_
     frame = share[(share > 0) | box.restricted].sort_values(ascending=False, kind="stable").to_frame()
     frame["in_box"] = [bool(box.restricted[names.index(k)]) for k in frame.index]
     return frame, float(np.mean(overlaps))
-
-
-def _cart(X, y, names, seed, mass_min, min_density, max_depth) -> Discovery:
-    from sklearn.tree import DecisionTreeClassifier
-
-    from simulator.analysis.trees import sklearn_seed
-
-    tree = DecisionTreeClassifier(min_samples_leaf=max(1, int(np.ceil(mass_min * len(y)))), max_depth=max_depth,
-                                  random_state=sklearn_seed(seed)).fit(X, y)
-    t = tree.tree_
-    leaves, low, high = [], np.full(X.shape[1], -np.inf), np.full(X.shape[1], np.inf)
-
-    def walk(node, low, high):
-        if t.children_left[node] == -1:
-            leaves.append((node, low, high))
-            return
-        j, threshold = t.feature[node], t.threshold[node]
-        left_high, right_low = high.copy(), low.copy()
-        left_high[j] = min(high[j], threshold)  # sklearn sends x <= threshold left
-        right_low[j] = max(low[j], threshold)
-        walk(t.children_left[node], low, left_high)
-        walk(t.children_right[node], right_low, high)
-
-    walk(0, low, high)
-    node_of = tree.apply(X)
-    boxes = [_prim.Box(lo, hi, node_of == node) for node, lo, hi in leaves]
-    rows = np.array([_prim.stats(b.inside, y)[:2] for b in boxes])
-    chosen = _prim.choose(rows, min_density)
-    tradeoff = _tradeoff(boxes, y, chosen).sort_values("density", ascending=False, kind="stable")
-    tradeoff = tradeoff.reset_index(drop=True)
-    best = boxes[chosen]
-    coverage, density, mass = _prim.stats(best.inside, y)
-    return Discovery("cart", _box_frame(names, best.low, best.high), coverage, density, mass, tradeoff,
-                     inputs=names)

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from simulator.errors import UserError
+from simulator import _clock
 from simulator.cli.group import cli
 from simulator.cli.options import SCENARIO, history_levels, history_options, out, output_options, safe, year_range
 from simulator.cli.progress import progress, step
@@ -76,7 +77,7 @@ def backtest(scenario_file, history_path, include_unverified, origins, horizons,
         out.print(f"Indian residents in Japan, {r.target} from {r.origin}: projected {r.projected:,.0f} "
                   f"(90%: {r.p05:,.0f}-{r.p95:,.0f}), observed {r.observed:,.0f}, {r.error:+.1%}"
                   f"{'' if r.in_90 else ' (outside the interval)'}")
-    out.print(f"results written to {safe(str(out_dir))}/ in {time.perf_counter() - started:.1f} s")
+    out.print(f"results written to {safe(str(out_dir))}/ in {_clock.seconds():.1f} s")
 
 
 EXPLAINED = """\

@@ -1,12 +1,12 @@
 """`ijsim compare`: scenarios side by side with common random numbers."""
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 
 import click
 from simulator.errors import ScenarioError, UserError
+from simulator import _clock
 from simulator.cli.group import cli
 from simulator.cli.options import (SCENARIO, _parallel, _threads, out, output_options, overrides_of, parallel_options,
                       report_warnings, run_options, safe, show_option, strict_option, threads_option)
@@ -81,5 +81,4 @@ def compare(scenario_files, labels, draws, seed, sampler, block_size, out_dir, f
     if quiet:
         return
     print_comparison(comparison, out, show=shown, table=table)
-    elapsed = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))["elapsed_s"]
-    out.print(f"results written to {safe(str(out_dir))}/ in {elapsed:.1f} s")
+    out.print(f"results written to {safe(str(out_dir))}/ in {_clock.seconds():.1f} s")

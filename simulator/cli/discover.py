@@ -26,19 +26,25 @@ from simulator.cli.options import _threads, out, output_options, threads_option
               help="Share of the draws held out to test the box on.")
 @click.option("--bootstrap", type=click.IntRange(0, 1000), default=20, show_default=True,
               help="PRIM: resamples for the box's stability (0 skips it).")
+@click.option("--alpha", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.05, show_default=True,
+              help="A limit is kept only if removing it lowers the density significantly at this level (its "
+                   "quasi-p-value) on the search draws and on the held-out draws; the others are dropped and "
+                   "listed apart.")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=None,
               help="Seed of the split, the bootstrap and the trees [default: the run's seed].")
 @output_options("<RUN_DIR>-discover-<event>")
 @threads_option
-def discover(run_dir, event_name, method, min_density, holdout, bootstrap, seed, out_dir, force, no_plots,
+def discover(run_dir, event_name, method, min_density, holdout, bootstrap, alpha, seed, out_dir, force, no_plots,
              quiet, threads) -> None:
     """Find the inputs under which an event of a run happens, from the draws of RUN_DIR (a folder
     written by `ijsim run`), and say it in a sentence.
 
-    Writes boxes.csv (the restrictions, with quasi-p-values and bootstrap stability for PRIM),
-    tradeoff.csv and its plot (coverage against density of the boxes to choose from), scores.csv
-    (extra-trees importance of every input), the box's plot, summary.txt and a manifest. The box
-    is found on part of the draws and tested on the rest (--holdout).
+    Writes boxes.csv (the limits kept, with quasi-p-values on the search and held-out draws and,
+    for PRIM, bootstrap stability), dropped.csv (limits found but dropped because removing them
+    does not lower the density significantly), tradeoff.csv and its plot (coverage against density
+    of the boxes to choose from), scores.csv (extra-trees importance of every input), the box's
+    plot, summary.txt and a manifest. The box is found on part of the draws and tested on the rest
+    (--holdout).
     """
     from simulator.analysis.event_discovery import discover_outcome
     from simulator.errors import UserError
@@ -69,7 +75,7 @@ def discover(run_dir, event_name, method, min_density, holdout, bootstrap, seed,
     inputs = pd.DataFrame({k[len(INPUT_PREFIX):]: v for k, v in flatten_inputs(dataset).items()})
     seed = manifest.get("seed") if seed is None else seed
     found = discover_outcome(inputs, happened, event, method=method, seed=seed, holdout=holdout,
-                             bootstrap=bootstrap, min_density=min_density,
+                             bootstrap=bootstrap, min_density=min_density, alpha=alpha,
                              threads=_threads(threads, {"workers": None, "scheduler": None}))
     write_discovery(found, out_dir, run_folder=run_dir, run_manifest=manifest,
                     force=force, plots=not no_plots, started=started, seed=seed)
@@ -78,14 +84,20 @@ def discover(run_dir, event_name, method, min_density, holdout, bootstrap, seed,
     d = found.discovery
     table = Table(title=escape(f"{event.title}: the box ({method}, {found.n_search:,} draws searched)"),
                   title_justify="left")
-    for col in ("input", "low", "high", *(["quasi-p", "bootstrap"] if d.quasi_p is not None else []), "score"):
+    held = d.quasi_p_held_out is not None
+    for col in ("input", "low", "high", "quasi-p", *(["held-out p"] if held else []),
+                *(["bootstrap"] if d.stability is not None else []), "score"):
         table.add_column(col, justify="left" if col == "input" else "right")
     box = found.box_table()
+
+    def worst(row, prefix):
+        values = [v for v in (row[f"{prefix}_low"], row[f"{prefix}_high"]) if v == v]
+        return f"{max(values):.2g}" if values else ""
+
     for name, row in box.iterrows():
-        cells = [escape(row["label"]), f"{row['low']:.4g}", f"{row['high']:.4g}"]
-        if d.quasi_p is not None:
-            qp = [v for v in (row["quasi_p_low"], row["quasi_p_high"]) if v == v]
-            cells += [f"{max(qp):.2g}" if qp else "", "" if d.stability is None else f"{row['bootstrap_share']:.0%}"]
+        cells = [escape(row["label"]), f"{row['low']:.4g}", f"{row['high']:.4g}", worst(row, "quasi_p")]
+        cells += [worst(row, "held_out_p")] if held else []
+        cells += [f"{row['bootstrap_share']:.0%}"] if d.stability is not None else []
         table.add_row(*cells, f"{row['feature_score']:.3f}")
     out.print(table)
     out.print(escape(found.summary()))

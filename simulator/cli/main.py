@@ -25,6 +25,10 @@ def main(argv: list[str] | None = None) -> int:
     import signal
     import threading
 
+    from simulator import _clock
+
+    if _clock._started is None:  # called as a library (tests, notebooks): the command starts now
+        _clock.mark()
     previous = {}
     if threading.current_thread() is threading.main_thread():
         previous = {signal.SIGTERM: signal.signal(signal.SIGTERM, on_sigterm),
@@ -35,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         forget_signals()  # handled: a next call in this process (tests, notebooks) starts afresh
+        _clock.forget()
 
 
 def _stopped(word: str) -> str:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from simulator import _clock
 from simulator.cli.group import cli
 from simulator.cli.options import (SCENARIO, _parallel, _threads, configure, out, output_options, overrides_of,
                                    parallel_options, report_warnings, run_options, safe, show_option, strict_option,
@@ -96,4 +97,4 @@ def sweep(scenario_file: Path, levers, best_texts, show, draws, seed, sampler, b
     if quiet:
         return
     print_sweep(result, result.table(table), result.regret(best), shown, out)
-    out.print(f"results written to {safe(str(out_dir))}/ (report.html)")
+    out.print(f"results written to {safe(str(out_dir))}/ (report.html) in {_clock.seconds():.1f} s")

@@ -1,5 +1,5 @@
 """Reading a run's folder for discovery, and writing what `ijsim discover` finds: boxes.csv,
-tradeoff.csv, scores.csv, stability.csv (PRIM), the trade-off and restrictions plots, summary.txt and a manifest,
+dropped.csv, tradeoff.csv, scores.csv, stability.csv (PRIM), the trade-off and restrictions plots, summary.txt and a manifest,
 atomically like every other results folder."""
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ def plot_tradeoff(found, ax=None):
     ax = ax or new_axes((8, 4.6))
     t = found.discovery.tradeoff
     points = ax.scatter(t["coverage"], t["density"], c=t["restricted"], cmap="viridis", s=18, zorder=2)
-    d = found.discovery  # the reported box (after pasting, for PRIM)
+    d = found.discovery  # the reported box (after pasting, for PRIM, and after dropping limits)
     ax.scatter([d.coverage], [d.density], s=140, facecolors="none", edgecolors="C3", linewidths=2,
                zorder=3, label=f"reported box: coverage {d.coverage:.0%}, density {d.density:.0%}")
     ax.axhline(found.probability, color="0.5", lw=0.8, ls="--", label=f"all draws ({found.probability:.0%})")
@@ -70,7 +70,7 @@ def plot_tradeoff(found, ax=None):
     ax.set_xlim(0, 1.02)
     ax.set_ylim(0, 1.02)
     outside_legend(ax)
-    method = "PRIM peeling trajectory" if found.discovery.method == "prim" else "CART leaves"
+    method = "PRIM peeling trajectory" if found.discovery.method == "prim" else "CART leaves and their unions"
     ax.set_title(wrap(plain_text(f"{found.event.title} ({_when(found.event)}): {method}"), TITLE_WIDTH),
                  fontsize=10, loc="left")
     return ax
@@ -126,10 +126,12 @@ def plot_box(found, ax=None):
 
 def write_discovery(found, out_dir: Path, *, run_folder: Path, run_manifest: dict,
                     force: bool = False, plots: bool = True, started: float | None = None, seed=None) -> Path:
-    """boxes.csv, tradeoff.csv, scores.csv, summary.txt, plots/ and manifest.json, atomically."""
+    """boxes.csv (the kept limits), dropped.csv (the limits dropped), tradeoff.csv, scores.csv,
+    summary.txt, plots/ and manifest.json, atomically."""
     d = found.discovery
     with atomic_folder(Path(out_dir), force) as tmp:
         found.box_table().to_csv(tmp / "boxes.csv", lineterminator="\n", float_format="%.10g")
+        found.dropped_table().to_csv(tmp / "dropped.csv", lineterminator="\n", float_format="%.10g")
         d.tradeoff.to_csv(tmp / "tradeoff.csv", index_label="box", lineterminator="\n", float_format="%.10g")
         scores = found.scores.to_frame()
         scores.insert(0, "label", [found.labels[k][0] for k in scores.index])
@@ -156,6 +158,7 @@ def write_discovery(found, out_dir: Path, *, run_folder: Path, run_manifest: dic
                "search": {"draws": found.n_search, "coverage": d.coverage, "density": d.density, "mass": d.mass},
                "held_out": {"draws": found.n_held_out, **found.held_out},
                "bootstrap_agreement": d.agreement, "summary": found.summary(),
+               "limits_dropped": len(found.dropped_conditions()),  # listed in dropped.csv
                "version": __version__, "versions": versions(), "files": files,
                "elapsed_s": round(0.0 if started is None else time.perf_counter() - started, 3)}
         (tmp / "manifest.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -97,9 +97,17 @@ def discovery_body(folder: Path, manifest: dict, table) -> str:
     s, h = manifest.get("search", {}), manifest.get("held_out", {})
     numbers = [[what, f"{part.get('draws', 0):,}", f"{part.get('coverage', 0):.0%}", f"{part.get('density', 0):.0%}",
                 f"{part.get('mass', 0):.0%}"] for what, part in (("search", s), ("held out", h))]
+    dropped = ""
+    if "dropped.csv" in manifest.get("files", {}):  # folders of earlier versions have none
+        gone = pd.read_csv(verified(folder, manifest, "dropped.csv"))
+        if len(gone):
+            dropped = ("<h2>Limits dropped (removing them does not lower the density significantly)</h2>"
+                       + table(["input", "side", "limit", "quasi-p (search)", "quasi-p (held out)"],
+                               [[r["label"], r["side"], format_value(r["limit"]), format_value(r["p_search"]),
+                                 format_value(r["p_held_out"])] for _, r in gone.iterrows()], {2, 3, 4}))
     return (f"<p>{escape(manifest.get('summary', ''))}</p><h2>The box ({escape(str(manifest.get('method')))})</h2>"
             + table(["input", "low", "high", *extra, "feature score"], rows, set(range(1, len(extra) + 4)))
-            + "<h2>Coverage, density and mass</h2>"
+            + dropped + "<h2>Coverage, density and mass</h2>"
             + table(["draws", "number", "coverage", "density", "mass"], numbers, {1, 2, 3, 4}))
 
 

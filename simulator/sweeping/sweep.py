@@ -113,12 +113,15 @@ def lever_settings(levers) -> list[LeverSetting]:
     if isinstance(levers, Mapping):
         out = []
         for key, values in levers.items():
+            key, _, year = str(key).partition("@")  # "tariffs.us_on_india@2028": from that year
+            if year and not (year.isascii() and year.isdigit() and len(year) == 4):
+                raise UserError(f"{key}@{year}: the year after '@' has four digits, e.g. {key}@2028")
             if not is_lever(key):
                 raise UserError(f"{key}: {not_a_lever(key)}")
             values = tuple(values) if isinstance(values, (list, tuple)) else (values,)
             if not values:
                 raise UserError(f"{key}: no values to try")
-            out.append(LeverSetting(key, values))
+            out.append(LeverSetting(key, values, int(year) if year else None))
         return out
     return [s if isinstance(s, LeverSetting) else parse_lever(s) for s in levers]
 
@@ -133,7 +136,8 @@ def sweep(scenario: Scenario, levers, *, draws: int | None = None, seed: int | N
     scenario : Scenario
         The base: everything a lever does not set.
     levers : mapping or sequence
-        ``{"tariffs.us_on_india": [0.1, 0.25, 0.5]}``, or strings as on the command line
+        ``{"tariffs.us_on_india": [0.1, 0.25, 0.5]}`` (``"tariffs.us_on_india@2028"`` for values from
+        2028), or strings as on the command line
         (``"tariffs.us_on_india@2027=0.1,0.25"``). Only policy levers
         (:data:`simulator.scenario.levers.LEVERS`); a path-valued lever's values start the year
         after its last stated year unless a year is given.

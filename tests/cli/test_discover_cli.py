@@ -1,5 +1,6 @@
 """`ijsim discover` on a real run: files, the sentence, held-out numbers, and refusals."""
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -21,12 +22,13 @@ def test_discover_writes_the_box_the_plots_and_a_sentence_naming_the_inputs(run_
     code, out, err = cli("discover", run_dir, "--event", "deficit_narrower_2030", "--out", "d", "--bootstrap", "5")
     assert code == 0, err
     folder = tmp_path / "d"
-    for name in ("boxes.csv", "tradeoff.csv", "scores.csv", "stability.csv", "summary.txt", "manifest.json", "plots/tradeoff.png",
+    for name in ("boxes.csv", "dropped.csv", "tradeoff.csv", "scores.csv", "stability.csv", "summary.txt", "manifest.json",
+                 "plots/tradeoff.png",
                  "plots/tradeoff.svg", "plots/box.png", "plots/box.svg"):
         assert (folder / name).is_file(), name
     boxes = pd.read_csv(folder / "boxes.csv", index_col="input")
-    assert list(boxes.columns) == ["label", "unit", "low", "high", "quasi_p_low", "quasi_p_high", "bootstrap_share",
-                                   "feature_score"]
+    assert list(boxes.columns) == ["label", "unit", "low", "high", "quasi_p_low", "quasi_p_high", "held_out_p_low",
+                                   "held_out_p_high", "bootstrap_share", "feature_score"]
     assert len(boxes) >= 1
     stability = pd.read_csv(folder / "stability.csv", index_col="input")
     assert set(boxes.index) <= set(stability.index) and stability["restricted_share"].between(0, 1).all()
@@ -58,6 +60,60 @@ def test_cart_and_a_seeded_rerun_give_the_same_files(run_dir, cli, tmp_path):
     for name in ("boxes.csv", "tradeoff.csv", "scores.csv", "summary.txt"):
         assert (tmp_path / "c1" / name).read_bytes() == (tmp_path / "c2" / name).read_bytes(), name
     assert json.loads((tmp_path / "c1" / "manifest.json").read_text())["method"] == "cart"
+
+
+@pytest.mark.parametrize("event", ["skilled_50k_by_2029", "workers_50k_by_2029"])
+def test_the_skilled_workers_box_states_only_limits_that_matter(run_dir, cli, tmp_path, event):
+    """Acceptance (issue 30, item 3): on the baseline's skilled-workers events, every stated limit has
+    a quasi-p-value <= 0.05 (on the search draws, and on the held-out draws too), the held-out
+    density is within 20% of the in-sample density, and the sentence states only the kept limits,
+    the dropped ones apart (the workers-only event's search finds 22 limits here and keeps 2)."""
+    code, out, err = cli("discover", run_dir, "--event", event, "--out", "k", "--bootstrap", "5", "--no-plots")
+    assert code == 0, err
+    folder = tmp_path / "k"
+    boxes = pd.read_csv(folder / "boxes.csv", index_col="input")
+    dropped = pd.read_csv(folder / "dropped.csv", index_col="input")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert len(boxes) >= 1
+    assert (boxes.filter(like="_p_").max(axis=1) <= 0.05).all()
+    assert (dropped[["p_search", "p_held_out"]].max(axis=1) > 0.05).all()
+    search, held = manifest["search"]["density"], manifest["held_out"]["density"]
+    assert abs(held - search) <= 0.2 * search
+    summary = (folder / "summary.txt").read_text()
+    stated, _, apart = summary.partition(" found but dropped")
+    for label in boxes["label"]:
+        assert label in stated and label in out
+    nearest = dropped.assign(p=dropped[["p_search", "p_held_out"]].max(axis=1)).sort_values("p", kind="stable")
+    for label in nearest["label"].head(5):  # the sentence names the five nearest to significance
+        assert label not in stated.split("in which", 1)[1] and label in apart
+    assert manifest["limits_dropped"] == len(dropped)
+    if event == "workers_50k_by_2029":  # docs/discovery.md: "the search finds 22 limits and 2 are kept"
+        assert (len(boxes) + len(dropped), len(boxes)) == (22, 2)
+        assert f"and {len(dropped) - 5} more (dropped.csv)" in summary
+
+
+def _quoted(path, start):
+    """The block quote of `path` that starts with `start`, joined into one line."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith(f"> {start}"))
+    quote = []
+    for line in lines[first:]:
+        if not line.startswith(">"):
+            break
+        quote.append(line[1:].strip())
+    return " ".join(quote)
+
+
+@pytest.mark.slow  # the 10,000-draw baseline of `make run`, then discover
+def test_the_quoted_baseline_sentence_is_what_discover_says(cli, tmp_path):
+    code, _, err = cli("run", SCENARIOS / "baseline.toml", "--out", "b", "--no-plots", "--quiet")
+    assert code == 0, err
+    code, _, err = cli("discover", "b", "--event", "deficit_narrower_2030", "--out", "d", "--no-plots", "--quiet")
+    assert code == 0, err
+    said = (tmp_path / "d" / "summary.txt").read_text(encoding="utf-8").strip()
+    root = Path(__file__).parents[2]
+    for doc in (root / "README.md", root / "docs" / "discovery.md"):
+        assert _quoted(doc, "India's deficit with Japan narrower") == said, doc.name
 
 
 @pytest.mark.parametrize("args, fragment", [

@@ -43,8 +43,8 @@ MUTATIONS = (
              "simulator/montecarlo/summaries.py", 'QUANTILES = {"p05": 0.05,', 'QUANTILES = {"p05": 0.10,', (USERS, PINNED)),
     Mutation("iamc-5th-95th-swapped", "IAMC's 5th and 95th percentile labels swapped",
              "simulator/output/files.py",
-             '"p05": "5.0th Percentile", "p50": "50.0th Percentile", "p95": "95.0th Percentile"',
-             '"p05": "95.0th Percentile", "p50": "50.0th Percentile", "p95": "5.0th Percentile"', (USERS,)),
+             '"p05": "5.0th Percentile", "p25": "25.0th Percentile", "p50": "50.0th Percentile",\n                   "p75": "75.0th Percentile", "p95": "95.0th Percentile"',
+             '"p05": "95.0th Percentile", "p25": "25.0th Percentile", "p50": "50.0th Percentile",\n                   "p75": "75.0th Percentile", "p95": "5.0th Percentile"', (USERS,)),
     Mutation("iamc-directions-swapped", "IAMC's India to Japan and Japan to India names swapped",
              "simulator/variables.py",
              '"Trade|Exports|India to Japan", "billion USD/yr", headline=True,\n'

@@ -102,3 +102,19 @@ def test_two_levers_run_every_combination_and_the_report_shows_them(cli, tmp_pat
     for p50 in stats.p50:
         assert f'<td class="n">{format_value(p50, "usd_bn")}</td>' in html
     assert cli("report", "s")[0] == 0  # `ijsim report` rebuilds it from the folder
+
+
+def test_the_python_api_takes_the_year_in_the_key_and_refuses_non_levers():
+    import simulator
+    from simulator.errors import UserError
+
+    baseline = simulator.load_scenario("baseline")
+    s = simulator.sweep(baseline, {"tariffs.us_on_india@2029": [0.1, 0.3]}, draws=20)
+    assert s.labels == ["US tariff on Indian goods = 0.1 from 2029", "US tariff on Indian goods = 0.3 from 2029"]
+    table = s.table().set_index(["combination", "variable", "year"])
+    us = [table.loc[(name, "trade.exports_india_to_us", 2028), "mean"] for name in s.names]
+    assert us[0] == us[1]  # the same before 2029, on the same draws
+    assert table.loc[(s.names[1], "trade.exports_india_to_us", 2029), "mean"] < \
+        table.loc[(s.names[0], "trade.exports_india_to_us", 2029), "mean"]
+    with pytest.raises(UserError, match="not a policy lever"):
+        simulator.sweep(baseline, {"macro.gdp_growth_india": [0.05, 0.07]}, draws=20)
