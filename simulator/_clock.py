@@ -25,6 +25,13 @@ def forget() -> None:
     _started = None
 
 
+def started() -> float:
+    """The command's start as a `time.perf_counter()` reading (now, if nobody marked it)."""
+    if _started is None:
+        mark()
+    return _started
+
+
 def seconds() -> float:
     """Seconds since the command started (since `mark`, which is called now if nobody has)."""
     if _started is None:

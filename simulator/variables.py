@@ -127,3 +127,22 @@ def is_fiscal(variable: str) -> bool:
 FISCAL_YEAR_ATTRS = {"long_name": "Indian fiscal year (April to March) of the trade variables' year",
                      "description": "the trade year 2030 is FY2030-31; the pledge and the people exchange run in "
                                     "calendar years"}
+
+
+# How a unit and a year read to people: figures (simulator.plotting) and tables (simulator.output) alike.
+UNIT_LABELS = {
+    "usd_bn": "US$ bn", "usd_bn/year": "US$ bn a year", "usd/year": "US$ a year", "jpy_tn": "JPY tn",
+    "jpy_per_usd": "JPY per US$", "people": "people", "ratio": "ratio", "share": "share",
+    "1/year": "per year", "1/sqrt(year)": "per √year", "year": "year", "years": "years",
+    "months": "months", "draws": "draws",
+}
+
+
+def unit_label(unit: str) -> str:
+    """'usd_bn' -> 'US$ bn'; unknown units are shown as they are."""
+    return UNIT_LABELS.get(unit, unit)
+
+
+def year_label(variable: str, year: int) -> str:
+    """The year as people read it for this variable: 'FY2030-31' for trade, '2030' otherwise."""
+    return fiscal_year(year) if is_fiscal(variable) else str(int(year))

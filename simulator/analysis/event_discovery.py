@@ -72,7 +72,7 @@ class EventDiscovery:
         return table
 
     def _show(self, x: float, unit: str) -> str:
-        from simulator.output.labels import format_value, unit_label
+        from simulator.labels import format_value, unit_label
 
         if unit == "share":
             return f"{x:.0%}"
@@ -112,7 +112,7 @@ class EventDiscovery:
 
     def summary(self) -> str:
         """The answer in words, with the numbers on the held-out draws."""
-        from simulator.output.labels import year_label
+        from simulator.labels import year_label
 
         e, d, h = self.event, self.discovery, self.held_out
         when = f"by {e.year}" if e.by else f"in {year_label(e.variable, e.year)}"

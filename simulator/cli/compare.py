@@ -1,7 +1,7 @@
 """`ijsim compare`: scenarios side by side with common random numbers."""
 from __future__ import annotations
 
-import time
+import json
 from pathlib import Path
 
 import click
@@ -68,7 +68,7 @@ def compare(scenario_files, labels, draws, seed, sampler, block_size, out_dir, f
     engine.check_memory(configured)  # every scenario's draws are kept in memory to be paired
     out_dir = out_dir or Path("results") / ("compare-" + "-".join(s.name for s in scenarios))
     check_target(out_dir, force)
-    started = time.perf_counter()
+    started = _clock.started()  # the manifest's elapsed_s is the command's, start-up included
     parallel = _parallel(workers, scheduler)
     with progress(quiet) as task:
         comparison = run_comparison(scenarios, threads=_threads(threads, parallel), labels=labels or None,
@@ -81,4 +81,5 @@ def compare(scenario_files, labels, draws, seed, sampler, block_size, out_dir, f
     if quiet:
         return
     print_comparison(comparison, out, show=shown, table=table)
-    out.print(f"results written to {safe(str(out_dir))}/ in {_clock.seconds():.1f} s")
+    elapsed = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))["elapsed_s"]
+    out.print(f"results written to {safe(str(out_dir))}/ in {elapsed:.1f} s")

@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import click
 from rich.markup import escape
 from rich.table import Table
 
+from simulator import _clock
 from simulator.cli.group import cli
 from simulator.cli.options import _threads, out, output_options, threads_option
+from simulator.cli.progress import step
 
 
 @cli.command()
@@ -46,15 +47,13 @@ def discover(run_dir, event_name, method, min_density, holdout, bootstrap, alpha
     plot, summary.txt and a manifest. The box is found on part of the draws and tested on the rest
     (--holdout).
     """
-    from simulator.analysis.event_discovery import discover_outcome
+    # The folder, its manifest and the event are checked before the heavy imports (issue 31: a
+    # wrong event name was reported after 12 s): reading them needs json and hashlib only.
     from simulator.errors import UserError
-    from simulator.montecarlo.event_probabilities import manifest_parameter, occurred
-    from simulator.montecarlo.inputs import INPUT_PREFIX, flatten_inputs
-    from simulator.output.discovery_files import read_run, read_run_manifest, write_discovery
-    from simulator.output.files import check_target
+    from simulator.output.folders import read_run_manifest
     from simulator.scenario.event_definitions import Event
 
-    started = time.perf_counter()
+    step("discover: reading the run folder")
     manifest = read_run_manifest(run_dir)  # the folder and its ensemble's sha256, before anything else
     events = manifest.get("events") or {}
     if event_name not in events:
@@ -63,8 +62,17 @@ def discover(run_dir, event_name, method, min_density, holdout, bootstrap, alpha
     event = Event(event_name, definition["title"], definition["variable"],
                   int(definition.get("year", definition.get("by"))), "by" in definition, definition["op"],
                   definition["threshold"])
+    step("discover: loading the model")
+    from simulator.analysis.event_discovery import discover_outcome
+    from simulator.montecarlo.event_probabilities import manifest_parameter, occurred
+    from simulator.montecarlo.inputs import INPUT_PREFIX, flatten_inputs
+    from simulator.output.discovery_files import read_run, write_discovery
+    from simulator.output.files import check_target
+
+    started = _clock.started()  # the manifest's elapsed_s is the command's, start-up included
     out_dir = out_dir or run_dir.parent / f"{run_dir.name}-discover-{event_name}"
     check_target(out_dir, force)
+    step("discover: reading the draws")
     _, dataset = read_run(run_dir, variable=event.variable, manifest=manifest)
     happened = occurred(dataset, event, manifest_parameter(manifest, dataset))
     if happened.all() or not happened.any():
@@ -74,9 +82,12 @@ def discover(run_dir, event_name, method, min_density, holdout, bootstrap, alpha
 
     inputs = pd.DataFrame({k[len(INPUT_PREFIX):]: v for k, v in flatten_inputs(dataset).items()})
     seed = manifest.get("seed") if seed is None else seed
+    step(f"discover: searching {len(inputs):,} draws for the box ({method}"
+         + (f", then {bootstrap} bootstrap searches for its stability)" if method == "prim" and bootstrap else ")"))
     found = discover_outcome(inputs, happened, event, method=method, seed=seed, holdout=holdout,
                              bootstrap=bootstrap, min_density=min_density, alpha=alpha,
                              threads=_threads(threads, {"workers": None, "scheduler": None}))
+    step("discover: writing the files and plots")
     write_discovery(found, out_dir, run_folder=run_dir, run_manifest=manifest,
                     force=force, plots=not no_plots, started=started, seed=seed)
     if quiet:

@@ -26,9 +26,12 @@ class Verb(click.Command):
             raise ScenarioError(problems)
         from simulator.cli import progress
 
+        from simulator.output.figure_formats import figure_formats
+
         progress.begin(self.name, bool(ctx.params.get("quiet")))  # on screen from the first second
         try:
-            return super().invoke(ctx)
+            with figure_formats(bool(ctx.params.pop("svg", False))):  # --svg, on every verb that plots
+                return super().invoke(ctx)
         finally:
             progress.finish()
 

@@ -68,7 +68,7 @@ START_SERIES = ("exports_india_to_japan", "exports_japan_to_india")  # where tra
 def _start(s) -> str:
     """Which year and value a projection that starts from the history (trade.start = "history") uses."""
     from simulator.history.nowcast import Nowcast, latest_start, months_label
-    from simulator.output.labels import fiscal_year
+    from simulator.labels import fiscal_year
 
     try:
         year, value = latest_start(s)

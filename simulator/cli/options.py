@@ -156,9 +156,12 @@ def _threads(threads, parallel: dict) -> int:
 
 
 def output_options(default: str, plots_help: str = "Skip the plots."):
-    """--out, --force, --no-plots, --quiet: the same four on every command that writes a results folder."""
+    """--out, --force, --no-plots, --svg, --quiet: the same on every command that writes a results
+    folder (--svg is taken by the command class, simulator/cli/group.py, so the verbs never see it)."""
     def wrap(f):
         f = click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors (no progress either).")(f)
+        f = click.option("--svg", is_flag=True, help="Also write each plot as SVG (vector, for print or "
+                                                      "editing); PNG only by default.")(f)
         f = click.option("--no-plots", is_flag=True, help=plots_help)(f)
         f = click.option("--force", is_flag=True, help="Replace the results folder if it exists.")(f)
         return click.option("--out", "out_dir", type=click.Path(path_type=Path),

@@ -3,16 +3,16 @@ by named group of uncertainty or by input."""
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import click
 from rich.table import Table
 
+from simulator import _clock
 from simulator.cli.group import cli
 from simulator.cli.options import (SCENARIO, _parallel, _threads, configure, out, output_options, overrides_of, parallel_options,
                       report_warnings, run_options, safe, strict_option, threads_option)
-from simulator.cli.progress import progress
+from simulator.cli.progress import progress, step
 
 
 MAIN = {"sobol": "ST", "morris": "mu_star", "oat": "swing", "trees": "importance"}
@@ -81,8 +81,9 @@ def sensitivity(scenario_file, output, year, method, by, n, seed, block_size, ou
                                  "for oat), or sobol, morris or trees for groups", param_hint="--by")
     out_dir = out_dir or Path("results") / f"{scenario.name}-sensitivity-{method}"
     check_target(out_dir, force)
-    started = time.perf_counter()
+    started = _clock.started()  # the manifest's elapsed_s is the command's, start-up included
     parallel = _parallel(workers, scheduler)
+    step(f"sensitivity: choosing the {method} sample points")
     with progress(quiet) as task:
         table = analyse(scenario, output=outputs if len(outputs) > 1 else outputs[0],
                         year=years if years is None or len(years) > 1 else years[0], method=method, n=n, seed=seed,
@@ -100,7 +101,7 @@ def sensitivity(scenario_file, output, year, method, by, n, seed, block_size, ou
 
 
 def _cell(row, col: str) -> str:
-    from simulator.output.labels import format_value
+    from simulator.labels import format_value
 
     if row[col] != row[col]:
         return "n/a (group)"  # NaN: SALib gives no sigma for groups
@@ -110,7 +111,7 @@ def _cell(row, col: str) -> str:
 
 
 def _print_one(scenario, table, method) -> None:
-    from simulator.output.sensitivity_files import output_label
+    from simulator.plotting.sensitivity import output_label
 
     a = table.attrs
     extra = {"sobol": ("S1", "ST"), "morris": ("mu_star", "sigma"), "oat": ("low", "high", "swing"),
@@ -134,7 +135,7 @@ def _print_one(scenario, table, method) -> None:
 
 def _print_several(scenario, table, method) -> None:
     """One row per factor, one column per output and year: the main measure, ranked by its largest value."""
-    from simulator.output.sensitivity_files import output_label
+    from simulator.plotting.sensitivity import output_label
 
     a = table.attrs
     main_col = MAIN[method]

@@ -19,9 +19,14 @@ MIN_WRAPPED_WIDTH = 12
 LONGEST_KEPT_WORD = 40
 
 
+def _shown(cell) -> str:
+    """A cell as printed: control characters escaped (a title's ESC is four characters, not one)."""
+    return safe(str(cell))
+
+
 def _whole_widths(columns: list[str], rows: list[list[str]], whole: tuple[str, ...]) -> dict[str, int]:
     """The width each whole column needs: its longest cell or its header."""
-    return {col: max([len(col), *(len(str(row[i])) for row in rows)]) for i, col in enumerate(columns) if col in whole}
+    return {col: max([len(col), *(len(_shown(row[i])) for row in rows)]) for i, col in enumerate(columns) if col in whole}
 
 
 def _wrapped_needs(columns, rows, whole) -> dict[str, tuple[int, int]]:
@@ -30,7 +35,7 @@ def _wrapped_needs(columns, rows, whole) -> dict[str, tuple[int, int]]:
     for i, col in enumerate(columns):
         if col in whole:
             continue
-        cells = [str(row[i]) for row in rows] + [col]
+        cells = [_shown(row[i]) for row in rows] + [col]
         longest_word = max(len(word) for cell in cells for word in (cell.split() or [""]))
         # a word longer than LONGEST_KEPT_WORD (a web address in a value) may be folded onto lines
         needs[col] = (max(min(longest_word, LONGEST_KEPT_WORD), min(MIN_WRAPPED_WIDTH, max(map(len, cells)))),
@@ -73,7 +78,7 @@ def table_of(columns: list[str], rows: list[list[str]], widths: dict[str, int], 
         # a whole column never wraps; the others wrap at spaces (fold only a word wider than its column)
         table.add_column(col, no_wrap=col in whole, overflow="fold", width=widths[col])
     for row in rows:
-        table.add_row(*[safe(str(c)) for c in row])
+        table.add_row(*[_shown(c) for c in row])
     return table
 
 

@@ -18,7 +18,7 @@ def variables(search, as_csv) -> None:
     2030 is FY2030-31. A variable with a third dimension appears in summary.csv once per entry,
     as <variable>.<entry> (e.g. investment.disbursed_by_sector.clean_energy).
     """
-    from simulator.output.labels import is_fiscal, unit_label
+    from simulator.labels import is_fiscal, unit_label
     from simulator.variables import VARIABLES
 
     rows = []

@@ -84,6 +84,21 @@ def pipeline_by_year(stages: Sequence[Stage], order: Sequence[int], streams: Seq
     return YearlyFlows(arrivals, backlog, stock[:, :T], stock[:, T:])
 
 
+def pipeline_by_year_with_arrivals(stages: Sequence[Stage], order: Sequence[int], streams: Sequence[Stream],
+                                   stays: Sequence[Stay], n: int, months: int) -> tuple[YearlyFlows, np.ndarray]:
+    """`pipeline_by_year` and the monthly arrivals (n, M, J), a view of the month-major buffer: for
+    streams whose stocks need more than one stay kernel for all draws (stays scaled by draw), which
+    are then convolved outside (give those streams zero stays here and their stock rows are zero)."""
+    if months % MONTHS_PER_YEAR or len(stays) != len(streams):
+        raise ValueError(f"need whole years of months and one stay per stream, got {months} months, "
+                         f"{len(stays)} stays for {len(streams)} streams")
+    arrivals = np.zeros((months, len(streams), n))
+    arrived, backlog, stock = _run(stages, order, streams, stays, n, months, arrivals,
+                                   np.zeros((months, len(stages), n)))
+    T = months // MONTHS_PER_YEAR
+    return YearlyFlows(arrived, backlog, stock[:, :T], stock[:, T:]), arrivals.transpose(2, 0, 1)
+
+
 def _run(stages, order, streams, stays, n, months, monthly_arrivals, monthly_backlog):
     """Check the inputs, flatten them into the kernel's arrays, run it; returns its yearly buffers."""
     J, K, T = len(streams), len(stages), months // MONTHS_PER_YEAR

@@ -79,6 +79,27 @@ class Comparison:
         other = self.results[self.names.index(scenario)]
         return other[variable] - self.reference[variable]
 
+    def plot(self, variable: str = "trade.balance", *, difference: bool = False, scenario: str | None = None,
+             ax=None, history=None):
+        """Every scenario's fan of one variable overlaid (medians and 90% bands, under their
+        labels, with the observed years for a trade variable), or with `difference` the paired
+        difference `scenario` minus the reference, draw by draw (`scenario`: a name or label, the
+        second scenario by default). Draws on `ax` or a new figure; returns the axes."""
+        if variable not in self.reference.variables and variable.rsplit(".", 1)[0] not in self.reference.variables:
+            raise KeyError(f"{variable!r} is not a variable of these runs; `comparison.reference.variables` lists them")
+        from simulator.plotting.fans import comparison_fan, difference_fan
+
+        if not difference:
+            return comparison_fan(self.results, variable, ax=ax, labels=list(self.labels), history=history)
+        by_label = dict(zip(self.labels, self.names))
+        other = self.names[1] if scenario is None else by_label.get(scenario, scenario)
+        if other not in self.names[1:]:
+            raise KeyError(f"{scenario!r} is not a compared scenario other than the reference; "
+                           f"they are {', '.join(self.labels[1:])}")
+        label = self.labels[self.names.index(other)]
+        return difference_fan(self.difference(variable, other), variable, f"{label} minus {self.labels[0]} (paired)",
+                              ax=ax)
+
     def table(self) -> pd.DataFrame:
         """One row per variable, year and scenario: its distribution, and its paired difference from
         the reference with P(scenario > reference). Variables present in every scenario only."""

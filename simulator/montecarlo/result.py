@@ -172,6 +172,18 @@ class Result(SummaryAnswers):
         happened = [occurred(self.dataset, e, parameter) for e in self.scenario.events]
         return driver_table(self.scenario, count_block(self.scenario, happened, flatten_inputs(self.dataset)))
 
+    def plot(self, variable: str = "trade.balance", *, ax=None, history=None):
+        """A fan chart of one variable (or one entry, ``<variable>.<entry>``): median, 50% and 90%
+        bands, its unit on the axis, fiscal years for trade, and for a trade variable the observed
+        years leading into it (`history`: a `load_history` result or folder; the shipped one by
+        default, {} for none). Draws on `ax` or a new figure, which Jupyter shows; returns the axes.
+        The same as ``simulator.plotting.variable_fan(result, variable)`` and the run's plots/."""
+        if variable not in self.variables and variable.rsplit(".", 1)[0] not in self.variables:
+            raise KeyError(f"{variable!r} is not a variable of this run; `result.variables` lists them")
+        from simulator.plotting.fans import variable_fan
+
+        return variable_fan(self, variable, ax=ax, history=history)
+
     def event(self, name: str) -> np.ndarray:
         """Whether the named event happened, one boolean per draw (for `simulator.analysis.discover`)."""
         from simulator.montecarlo.event_probabilities import occurred, scenario_parameter

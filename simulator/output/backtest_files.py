@@ -12,7 +12,7 @@ from simulator._version import __version__
 from simulator.estimation import forecast_evaluation as fe
 from simulator.estimation.backtest import Backtest
 from simulator.output.files import atomic_folder, sha256_file, versions
-from simulator.output.figure_text import outside_legend
+from simulator.plotting.figure_text import outside_legend
 from simulator.output.plots import save
 
 FLOW_LABELS = {"trade.exports_india_to_japan": "India's exports to Japan",
@@ -34,7 +34,7 @@ def hindcast_figure(bt: Backtest, history: pd.DataFrame, models: list[str]) -> F
     Every axis labels its years as the fiscal years they are."""
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-    from simulator.output.labels import fiscal_year
+    from simulator.labels import fiscal_year
 
     flows = ["trade.exports_india_to_japan", "trade.exports_japan_to_india"]
     fig = Figure(figsize=(11, 2.9 * len(models) + 0.8), layout="constrained")

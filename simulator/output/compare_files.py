@@ -14,10 +14,12 @@ from simulator.montecarlo.comparison import Comparison
 from simulator.variables import VARIABLES
 from simulator.scenario.loader import display
 from simulator.output.files import CSV_DIALECT, atomic_folder, check_finite, for_netcdf3, iamc_table, sha256_file, versions, write_events
-from simulator.output.history_overlay import resolve_history
-from simulator.output.labels import with_fiscal_years
+from simulator.plotting.history_overlay import resolve_history
+from simulator.labels import with_fiscal_years
 from simulator.output.shown import default_shown, effect_order, shown_differences
-from simulator.output.plots import comparison_fan, difference_fan, draw_all, file_figure, finish_figure, plain_text
+from simulator.output.plots import draw_all, finish_figure
+from simulator.plotting.axes import file_figure, plain_text
+from simulator.plotting.fans import comparison_fan, difference_fan
 
 
 def _source(comparison: Comparison) -> str:

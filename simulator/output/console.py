@@ -14,7 +14,7 @@ from rich.table import Table
 from simulator.errors import safe
 from simulator.montecarlo.result import Result
 from simulator.variables import VARIABLES
-from simulator.output.labels import (format_interval, format_probability, format_probability_difference, format_value,
+from simulator.labels import (format_interval, format_probability, format_probability_difference, format_value,
                                       unit_label, year_label)
 
 if TYPE_CHECKING:

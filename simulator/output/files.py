@@ -29,7 +29,7 @@ from simulator.variables import VARIABLES, is_fiscal
 from simulator.output import commit
 from simulator.output.folders import sha256_file
 from simulator.output.ownership import why_not_ours
-from simulator.output.labels import with_fiscal_years
+from simulator.labels import with_fiscal_years
 
 if TYPE_CHECKING:
     from simulator.montecarlo.summaries import RunSummary

@@ -9,8 +9,9 @@ from simulator._version import __version__
 from simulator.people.runner import FlowsResult
 from simulator.scenario.loader import display
 from simulator.output.files import CSV_DIALECT, atomic_folder, check_finite, for_netcdf3, sha256_file, versions
-from simulator.output.figure_text import outside_legend
-from simulator.output.plots import fan_bands, fan_chart, file_figure, plain_text, year_axis
+from simulator.plotting.axes import file_figure, plain_text, year_axis
+from simulator.plotting.fans import fan_bands, fan_chart
+from simulator.plotting.figure_text import outside_legend
 
 
 def _source(result: FlowsResult) -> str:

@@ -69,3 +69,19 @@ def verified(folder: Path, manifest: dict, name: str) -> Path:
         raise UserError(f"{folder}: {name} was changed after ijsim wrote it (its sha256 differs from "
                         "manifest.json); run the scenario again for results that can be trusted")
     return path
+
+
+def read_run_manifest(folder: Path) -> dict:
+    """The manifest of an `ijsim run` folder whose ensemble.nc is the one the run wrote (its sha256
+    checked against the manifest, as `ijsim report` checks what it reads), or a UserError."""
+    if not folder.is_dir():
+        raise UserError(f"{folder}: not found, or not a folder; give the folder 'ijsim run' wrote")
+    manifest = read_manifest(folder)
+    kind = manifest.get("kind")
+    if kind != "run":
+        raise UserError(f"{folder}: a '{kind}' folder; discover works on the folder of one 'ijsim run'")
+    if (manifest.get("ensemble") or {}).get("storage") == "none":
+        raise UserError(f"{folder}: this run kept no draws (ijsim run --ensemble none); run it again with "
+                        "--ensemble float32 or full to discover from its draws")
+    verified(folder, manifest, "ensemble.nc")
+    return manifest

@@ -22,7 +22,7 @@ from simulator.variables import VARIABLES
 from simulator.output import ownership
 from simulator.output.folders import read_manifest, verified
 from simulator.output.html import Html, breakable, figures, table
-from simulator.output.labels import format_probability, format_value, unit_label, year_label
+from simulator.labels import format_probability, format_value, unit_label, year_label
 from simulator.output.report_sections import comparison_probabilities, event_year_label
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"

@@ -12,8 +12,8 @@ import pandas as pd
 
 from simulator.variables import VARIABLES
 from simulator.output.folders import verified
-from simulator.output.history_overlay import has_history
-from simulator.output.labels import format_probability_difference, format_value, is_fiscal, year_label
+from simulator.plotting.history_overlay import has_history
+from simulator.labels import format_probability_difference, format_value, is_fiscal, year_label
 
 PANELS = {  # run plots that are not one variable's fan chart, each after the block it belongs to
     "investment": ("investment_by_sector", "Pledge disbursed by sector (medians of each sector, stacked)"),
@@ -68,7 +68,7 @@ def comparison_plots(manifest: dict) -> list[tuple[str, str]]:
 
 
 def sensitivity_plots(manifest: dict) -> list[tuple[str, str]]:
-    from simulator.output.sensitivity_files import METHOD_NAMES, output_label
+    from simulator.plotting.sensitivity import METHOD_NAMES, output_label
 
     what = f"Sensitivity of {output_label(manifest['output'], manifest['year'])}: {METHOD_NAMES[manifest['method']]}"
     notes = {"tornado": "each input at its 5% and 95% quantile, the others at their medians",
@@ -203,7 +203,7 @@ def flows_body(folder: Path, manifest: dict, table) -> str:
 
 def sensitivity_body(folder: Path, manifest: dict, table) -> str:
     """The ranking of the inputs, with what the numbers mean."""
-    from simulator.output.sensitivity_files import METHOD_NAMES, output_label
+    from simulator.plotting.sensitivity import METHOD_NAMES, output_label
 
     ranking = pd.read_csv(verified(folder, manifest, "sensitivity.csv"))
     method = manifest["method"]

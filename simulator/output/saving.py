@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 
 def save_results(result: "Result | Comparison", folder: str | Path, *, plots: bool = True, report: bool = True,
-                 force: bool = False, history=None) -> Path:
+                 force: bool = False, history=None, svg: bool = False) -> Path:
     """Write the results folder of a run (:func:`run`) or a comparison (:func:`compare`).
 
     The folder is the one ``ijsim run`` (or ``ijsim compare``) writes, so ``ijsim report`` and
@@ -42,6 +42,8 @@ def save_results(result: "Result | Comparison", folder: str | Path, *, plots: bo
         Write report.html as well.
     force : bool, default False
         Replace an existing folder.
+    svg : bool, default False
+        Write each plot as SVG as well as PNG (for print or editing), as ``--svg`` does.
     history : str, pathlib.Path or dict, optional
         The observed series the trade fan charts show leading into the projection: a history
         folder or series CSV, or what :func:`load_history` returned. By default the shipped
@@ -70,10 +72,20 @@ def save_results(result: "Result | Comparison", folder: str | Path, *, plots: bo
     ...
     simulator.errors.OutputExistsError: ...: output folder already exists; ...
     """
-    from simulator.montecarlo.comparison import Comparison
+    from simulator.output.figure_formats import figure_formats
     from simulator.output.report import write_report
 
     folder = Path(folder)
+    with figure_formats(svg):
+        _write(result, folder, plots=plots, force=force, history=history)
+    if report:
+        write_report(folder)
+    return folder
+
+
+def _write(result, folder: Path, *, plots: bool, force: bool, history) -> None:
+    from simulator.montecarlo.comparison import Comparison
+
     if isinstance(result, Comparison):
         from simulator.output.compare_files import write_comparison
 
@@ -86,6 +98,3 @@ def save_results(result: "Result | Comparison", folder: str | Path, *, plots: bo
 
         writer = functools.partial(write_fan_charts, history=history)
         write_results(result, folder, force=force, plots=plots, plot_writer=writer if plots else None)
-    if report:
-        write_report(folder)
-    return folder

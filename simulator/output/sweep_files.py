@@ -17,9 +17,11 @@ from simulator._version import __version__
 from simulator.scenario.loader import display
 from simulator.sweeping import Sweep
 from simulator.output.files import CSV_DIALECT, atomic_folder, check_finite, sha256_file, versions
-from simulator.output.history_overlay import resolve_history
-from simulator.output.labels import with_fiscal_years
-from simulator.output.plots import comparison_fan, draw_all, file_figure, finish_figure, plain_text
+from simulator.plotting.history_overlay import resolve_history
+from simulator.labels import with_fiscal_years
+from simulator.output.plots import draw_all, finish_figure
+from simulator.plotting.axes import file_figure, plain_text
+from simulator.plotting.fans import comparison_fan
 
 
 def _source(sweep: Sweep) -> str:

@@ -15,7 +15,7 @@ from simulator.errors import safe
 from simulator.montecarlo.summaries import headline_years
 from simulator.variables import VARIABLES
 from simulator.output.folders import verified
-from simulator.output.labels import format_interval, format_value, unit_label, year_label
+from simulator.labels import format_interval, format_value, unit_label, year_label
 
 REGRET_NOTE = ("Regret: in each draw, how far the combination falls short of the best combination in that draw "
                "(best = highest, or lowest where stated), averaged over the draws; best in: the share of draws "

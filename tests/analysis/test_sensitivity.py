@@ -126,7 +126,7 @@ def test_sensitivity_cli(cli, tmp_path):
     assert (table["output"] == "investment.fdi_stock").all() and (table["year"] == 2030).all()
     assert (tmp_path / "s" / "plots" / "sobol_indices.png").exists()
     code, _, err = cli("sensitivity", SCENARIOS / "baseline.toml", "--method", "oat", "--out", "t")
-    assert code == 0 and (tmp_path / "t" / "plots" / "tornado.svg").exists()
+    assert code == 0 and (tmp_path / "t" / "plots" / "tornado.png").exists()
     for args, fragment in ((["--n", "100"], "power of two"), (["--output", "trade.nope"], "unknown output"),
                            (["--year", "1999"], "outside")):
         code, _, err = cli("sensitivity", SCENARIOS / "baseline.toml", *args, "--out", "x")

@@ -49,3 +49,17 @@ def test_a_parent_that_cannot_be_read_is_reported_with_the_other_problems_as_bef
     outcome, err = probe(tmp_path, "validate", "child.toml")
     assert outcome["code"] == 2
     assert "nowhere.toml" in err and "scenario.draws" in err
+
+
+def test_a_wrong_event_name_is_reported_before_the_heavy_imports(tmp_path):
+    from pathlib import Path
+
+    from tests.conftest import SCENARIOS
+
+    ijsim = str(Path(sys.executable).with_name("ijsim"))
+    subprocess.run([ijsim, "run", str(SCENARIOS / "baseline.toml"), "--draws", "100", "--no-plots", "--quiet",
+                    "--no-report", "--out", str(tmp_path / "run")], check=True, capture_output=True, timeout=300)
+    outcome, err = probe(tmp_path, "discover", "run", "--event", "deficit_narower_2030")
+    assert outcome == {"code": 2, "heavy": []}, err
+    assert "no event 'deficit_narower_2030' in this run" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]  # nothing written

@@ -135,8 +135,9 @@ def test_compare_and_sensitivity_by_name(cli, tmp_path):
 
 
 @pytest.mark.parametrize("as_csv", [True, False])
-def test_params_escape_control_characters_of_a_title_in_csv_and_table(cli, tmp_path, as_csv):
+def test_params_escape_control_characters_of_a_title_in_csv_and_table(cli, tmp_path, as_csv, monkeypatch):
     """Issue 33, point 5: --csv printed a title's ESC[2J (clears the screen) and OSC (sets the window title) raw."""
+    monkeypatch.setenv("COLUMNS", "200")  # wide: the escaped title stays on one line of the table
     title = "a\x1b[2Jb\x1b]0;pwned\x07c"
     (tmp_path / "s.toml").write_text(f'[scenario]\nname = "s"\ntitle = {json.dumps(title)}\n'
                                      f'extends = "{SCENARIOS / "baseline.toml"}"\n', encoding="utf-8")

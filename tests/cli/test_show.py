@@ -6,7 +6,7 @@ import re
 import pandas as pd
 import pytest
 
-from simulator.output.labels import format_value
+from simulator.labels import format_value
 
 US = "India's exports to the US"
 
@@ -29,7 +29,7 @@ def tariff_comparison(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(text):
         mp.setenv("COLUMNS", "220")
         code = main(["compare", "baseline", "us-tariffs-persist", "--draws", "300", "--out", str(folder),
-                     "--show", "trade.exports_india_to_us"])
+                     "--show", "trade.exports_india_to_us", "--svg"])  # SVG too: its titles are text
         assert code == 0
         assert main(["report", str(folder)]) == 0
     return folder, text.getvalue(), (folder / "report.html").read_text(encoding="utf-8")
@@ -99,7 +99,7 @@ def test_compare_orders_by_effect_and_leaves_the_unchanged_to_one_line(cli, tmp_
 
 
 def test_run_show_chooses_console_plots_and_report(cli, tmp_path):
-    code, out, err = cli("run", "baseline", "--draws", "200", "--out", "r", "--show",
+    code, out, err = cli("run", "baseline", "--draws", "200", "--out", "r", "--svg", "--show",
                          "trade.exports_india_to_us,exchange.cumulative_total")
     assert code == 0, err
     summary = pd.read_csv(tmp_path / "r" / "summary.csv").set_index(["variable", "year"])

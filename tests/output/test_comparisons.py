@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import xarray as xr
 
-from simulator.output.labels import format_value
+from simulator.labels import format_value
 from simulator.scenario.parameters import SPECS
 
 from tests.conftest import SCENARIOS, require_module

@@ -10,8 +10,9 @@ from matplotlib.figure import Figure
 
 import simulator
 from simulator.history import history_dir
+from simulator import plotting
 from simulator.output import plots
-from simulator.output.history_overlay import HISTORY_YEARS, draw_observed, observed
+from simulator.plotting.history_overlay import HISTORY_YEARS, draw_observed, observed
 
 from tests.conftest import SCENARIOS
 
@@ -132,7 +133,7 @@ def test_charts_without_an_observed_series_get_none(axes):
 def test_base_year_marker_follows_the_scenario(history):
     scenario = simulator.load_scenario(SCENARIOS / "baseline.toml").with_params({"trade.base_year": 2024})
     moved = simulator.run(scenario, draws=50, seed=1)
-    ax = plots.trade_panel(moved, ax=Figure().add_subplot(), history=history)
+    ax = plotting.trade_panel(moved, ax=Figure().add_subplot(), history=history)
     assert base_year_lines(ax) == [2024.0]
     assert "base year FY2024-25" in legend(ax)
     assert min(points(lines(ax, "_observed")[0])) == 2024 - HISTORY_YEARS + 1  # the window moves with it
@@ -171,14 +172,14 @@ def test_missing_years_break_the_line(history):
 def test_comparison_overlay_shows_history_and_each_base_year(history):
     base = simulator.load_scenario(SCENARIOS / "baseline.toml")
     results = [simulator.run(s, draws=50, seed=1) for s in (base, base.with_params({"trade.base_year": 2022}))]
-    ax = plots.comparison_fan(results, "trade.exports_japan_to_india", ax=Figure().add_subplot(), history=history)
+    ax = plotting.comparison_fan(results, "trade.exports_japan_to_india", ax=Figure().add_subplot(), history=history)
     assert points(lines(ax, "_observed")[0])[2023] == 17.69
     assert sorted(base_year_lines(ax)) == [2022.0, 2023.0]
     assert {"baseline", "observed (Department of Commerce)", "unverified"} <= set(legend(ax))
-    diff = plots.difference_fan(results[1].dataset["trade.balance"] - results[0].dataset["trade.balance"],
+    diff = plotting.difference_fan(results[1].dataset["trade.balance"] - results[0].dataset["trade.balance"],
                                 "trade.balance", "b minus a", ax=Figure().add_subplot())
     assert not lines(diff, "_observed")  # a paired difference has no observed counterpart
-    other = plots.comparison_fan(results, "investment.fdi_stock", ax=Figure().add_subplot(), history=history)
+    other = plotting.comparison_fan(results, "investment.fdi_stock", ax=Figure().add_subplot(), history=history)
     assert not lines(other, "_observed") and not base_year_lines(other)
 
 

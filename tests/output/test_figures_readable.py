@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 import simulator
-from simulator.output.labels import unit_label
+from simulator.labels import unit_label
 
 from tests.conftest import SCENARIOS
 
@@ -129,7 +129,7 @@ def test_the_check_finds_clipped_text_a_legend_over_bars_and_crowded_ticks():
 
 
 def test_the_check_passes_a_readable_figure():
-    from simulator.output.figure_text import outside_legend
+    from simulator.plotting.figure_text import outside_legend
 
     fig = Figure(figsize=(6, 3), layout="constrained")
     ax = fig.add_subplot()
@@ -257,8 +257,8 @@ def test_the_grid_of_several_outputs_and_years_is_readable(caught, tmp_path):
 
 def test_the_discovery_figures_name_the_event_and_draw_limits_in_the_inputs_units(run_result, tmp_path):
     from simulator.analysis import discover_event
-    from simulator.output.discovery_files import plot_box, plot_tradeoff
-    from simulator.output.plots import file_figure, plain_text
+    from simulator.plotting.boxes import plot_box, plot_tradeoff
+    from simulator.plotting.axes import file_figure, plain_text
 
     found = discover_event(run_result, "deficit_narrower_2030", seed=1, bootstrap=0)
     fig, ax = file_figure((8, 4.6))

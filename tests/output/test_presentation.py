@@ -6,8 +6,9 @@ import pandas as pd
 import pytest
 
 import simulator
+from simulator import plotting
 from simulator.output import plots
-from simulator.output.labels import fiscal_year, unit_label, year_label
+from simulator.labels import fiscal_year, unit_label, year_label
 from simulator.montecarlo.projection import exchange_stages
 
 from tests.conftest import ROOT, SCENARIOS
@@ -69,7 +70,7 @@ def test_sobol_plot_explains_its_indices():
     table = pd.DataFrame({"label": ["a", "b"], "S1": [0.5, 0.1], "S1_conf": [0.01, 0.02], "ST": [0.6, 0.2],
                           "ST_conf": [0.01, 0.02]})
     ax = Figure().add_subplot()
-    plots.index_bars(table, ("S1", "ST"), ax=ax)
+    plotting.index_bars(table, ("S1", "ST"), ax=ax)
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert any("S1" in t and "alone" in t for t in legend) and any("ST" in t and "interactions" in t for t in legend)
 

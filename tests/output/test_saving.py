@@ -96,12 +96,14 @@ def test_save_results_of_a_comparison(tmp_path):
 
 @pytest.mark.e2e  # a process pool
 def test_plots_on_processes_are_the_files_drawn_in_one(tmp_path):
+    from simulator.output.figure_formats import figure_formats
     from simulator.output.plots import write_fan_charts
 
     scenario = simulator.load_scenario(SCENARIOS / "baseline.toml")
     result = simulator.run(scenario, draws=200, seed=2)
-    one = write_fan_charts(result, tmp_path / "one", processes=1)
-    two = write_fan_charts(result, tmp_path / "two", processes=2)
+    with figure_formats(svg=True):
+        one = write_fan_charts(result, tmp_path / "one", processes=1)
+        two = write_fan_charts(result, tmp_path / "two", processes=2)
     assert [p.name for p in one] == [p.name for p in two]
     # byte for byte, SVGs too (their ids are hashed from the file name, not a random salt)
     assert {p.suffix for p in one} == {".png", ".svg"}
@@ -109,3 +111,22 @@ def test_plots_on_processes_are_the_files_drawn_in_one(tmp_path):
         assert a.read_bytes() == b.read_bytes(), a.name
     svg = (tmp_path / "one" / "trade.balance.svg").read_text()
     assert 'id="' in svg and svg.count('id="') == len(set(re.findall(r'id="([^"]+)"', svg)))
+
+
+def test_plots_are_png_unless_svg_is_asked(tmp_path):
+    """Issue 31: PNG only by default (the report embeds PNGs); --svg, or svg=True, adds SVG."""
+    result = simulator.run(simulator.load_scenario(SCENARIOS / "baseline.toml"), draws=100, seed=2)
+    png = simulator.save_results(result, tmp_path / "png", report=False)
+    both = simulator.save_results(result, tmp_path / "both", report=False, svg=True)
+    assert {p.suffix for p in (png / "plots").iterdir()} == {".png"}
+    assert {p.suffix for p in (both / "plots").iterdir()} == {".png", ".svg"}
+    assert sorted(p.stem for p in (png / "plots").iterdir()) == sorted(p.stem for p in (both / "plots").glob("*.svg"))
+
+
+def test_the_svg_option_writes_svg_beside_png(cli, tmp_path):
+    assert cli("run", SCENARIOS / "baseline.toml", "--draws", "60", "--no-report", "--out", "a")[0] == 0
+    assert cli("run", SCENARIOS / "baseline.toml", "--draws", "60", "--no-report", "--svg", "--out", "b")[0] == 0
+    a, b = tmp_path / "a" / "plots", tmp_path / "b" / "plots"
+    assert not list(a.glob("*.svg")) and sorted(p.stem for p in b.glob("*.svg")) == sorted(p.stem for p in a.glob("*.png"))
+    for png in a.glob("*.png"):  # the same PNGs either way
+        assert png.read_bytes() == (b / png.name).read_bytes(), png.name

@@ -98,7 +98,7 @@ def test_two_levers_run_every_combination_and_the_report_shows_them(cli, tmp_pat
     assert "Levers swept" in html and "US tariff on Indian goods" in html and "visa_japan" in html
     assert html.count("<figure>") == 2 and "India&#x27;s exports to the US" in html
     stats = table[(table.variable == "trade.exports_india_to_us") & (table.year == 2030)]
-    from simulator.output.labels import format_value
+    from simulator.labels import format_value
     for p50 in stats.p50:
         assert f'<td class="n">{format_value(p50, "usd_bn")}</td>' in html
     assert cli("report", "s")[0] == 0  # `ijsim report` rebuilds it from the folder

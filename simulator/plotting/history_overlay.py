@@ -18,8 +18,8 @@ import pandas as pd
 from matplotlib.lines import Line2D
 
 from simulator.history import load_history
-from simulator.output.figure_text import outside_legend
-from simulator.output.labels import fiscal_year
+from simulator.plotting.figure_text import outside_legend
+from simulator.variables import fiscal_year
 
 # Each trade variable with its own observed series; balance and total are worked out from the two
 # flows (in years when both are observed). Variables not listed (cover ratio, diversion) have no

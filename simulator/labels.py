@@ -9,25 +9,8 @@ from __future__ import annotations
 import math
 
 # Which years are fiscal is a fact about the variables (simulator.variables); how they read is here too.
-from simulator.variables import FISCAL_YEAR_ATTRS, fiscal_year, is_fiscal  # noqa: F401  (re-exported)
-
-UNIT_LABELS = {
-    "usd_bn": "US$ bn", "usd_bn/year": "US$ bn a year", "usd/year": "US$ a year", "jpy_tn": "JPY tn",
-    "jpy_per_usd": "JPY per US$", "people": "people", "ratio": "ratio", "share": "share",
-    "1/year": "per year", "1/sqrt(year)": "per √year", "year": "year", "years": "years",
-    "months": "months", "draws": "draws",
-}
-
-
-def unit_label(unit: str) -> str:
-    """'usd_bn' -> 'US$ bn'; unknown units are shown as they are."""
-    return UNIT_LABELS.get(unit, unit)
-
-
-def year_label(variable: str, year: int) -> str:
-    """The year as people read it for this variable: 'FY2030-31' for trade, '2030' otherwise."""
-    return fiscal_year(year) if is_fiscal(variable) else str(int(year))
-
+from simulator.variables import (FISCAL_YEAR_ATTRS, UNIT_LABELS, fiscal_year, is_fiscal,  # noqa: F401  (re-exported)
+                                 unit_label, year_label)
 
 def format_value(x: float, unit: str = "") -> str:
     """A number for a table: people as whole numbers; otherwise two decimals from 1 up and three
