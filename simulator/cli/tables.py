@@ -120,8 +120,7 @@ def print_rows(columns: list[str], rows: list[list[str]], as_csv: bool, whole: t
         writer.writerows([printable(str(c)) for c in row] for row in rows)
         return
     whole = (columns[0], *whole)
-    # measured as shown: a control character is printed escaped ("\\x1b"), four characters wide
-    widths = column_widths(columns, [[printable(str(c)) for c in row] for row in rows], whole, out.width)
+    widths = column_widths(columns, rows, whole, out.width)
     if widths is not None:
         out.print(table_of(columns, rows, widths, whole))
     else:
