@@ -242,6 +242,8 @@ def stock_by_year_scaled(monthly_arrivals: np.ndarray, scale: np.ndarray, renewa
     without the (n, months, points) temporaries."""
     if not (np.all(np.diff(cdf_grid) > 0) and np.all(np.isfinite(cdf_values))):
         raise ValueError("the tabulated CDF needs a strictly increasing grid and finite values")
+    if not 1 <= points <= 15:  # `stay_sums._pairwise_mean` sums as numpy does up to 15 numbers
+        raise ValueError(f"between 1 and 15 positions within a month, got {points}")
     n, months = monthly_arrivals.shape
     q = (np.arange(points) + 0.5) / points
     x = (np.arange(months)[:, None] + 1 - q) / MONTHS_PER_YEAR  # as in `scaled_survival`
