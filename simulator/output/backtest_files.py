@@ -136,11 +136,12 @@ def _manifest(tmp: Path, doc: dict) -> None:
 
 def write_backtest(bt: Backtest, history: pd.DataFrame, out_dir: Path, *, scenario=None, force: bool = False,
                    plots: bool = True, elapsed_s: float = 0.0, history_source: str = "",
-                   exchange_hindcast: pd.DataFrame | None = None) -> Path:
+                   exchange_hindcast: pd.DataFrame | None = None, processes: int | None = None) -> Path:
     """backtest.csv (one row per model, variable, origin, horizon), coverage.csv (per horizon), scores.csv
     (per model and variable), diebold_mariano.csv (`Backtest.diebold_mariano`), plots/ (hindcast fans,
     coverage by horizon, PIT histograms), manifest.json; exchange_hindcast.csv (Indian residents in
-    Japan, `exchange_calibration.hindcast_table`) when given."""
+    Japan, `exchange_calibration.hindcast_table`) when given. The plots are drawn on `processes`
+    processes (`plots.draw_all`: by default one per CPU; 1 draws them here)."""
     with atomic_folder(Path(out_dir), force) as tmp:
         if exchange_hindcast is not None and len(exchange_hindcast):
             exchange_hindcast.to_csv(tmp / "exchange_hindcast.csv", index=False, lineterminator="\n",
@@ -161,7 +162,7 @@ def write_backtest(bt: Backtest, history: pd.DataFrame, out_dir: Path, *, scenar
             def render(name: str) -> list[Path]:
                 return _save(figures[name](), tmp / "plots" / name, source)
             # On forked processes, one per CPU: drawing the figures was half of `ijsim backtest` (docs/performance.md)
-            draw_all(list(figures), render)
+            draw_all(list(figures), render, processes=processes)
         _manifest(tmp, {
             "kind": "backtest",
             "scenario": getattr(scenario, "name", None),
