@@ -41,6 +41,7 @@ from typing import Callable
 import numpy as np
 
 from simulator.core.exchange import MONTHS_PER_YEAR
+from simulator.core.stay_sums import discounted_tails, scaled_stock_by_year
 
 _SLICES = 1024
 _EDGES = np.concatenate([np.arange(_SLICES) / _SLICES, 1.0 - 2.0 ** -(np.arange(21, 105) / 2)])  # 2^-10 = 1 / _SLICES
@@ -62,7 +63,7 @@ def expectation(values: np.ndarray) -> np.ndarray:
 
 
 _SERIES_BELOW = 1e-4  # |γ| under which the tail sums use the series in γ (cancellation otherwise)
-_CHUNK = 1024  # draws at a time: the (draws, quantiles) work arrays stay a few megabytes
+_CHUNK = 1024  # draws at a time: the (draws, cuts) work arrays stay small
 
 
 def _left_after(quantiles: np.ndarray, scale: np.ndarray, cap: float, gamma: np.ndarray,
@@ -73,22 +74,23 @@ def _left_after(quantiles: np.ndarray, scale: np.ndarray, cap: float, gamma: np.
     Written (P - e^{γΔ} E[e^{-γm}; m > Δ]) / γ, with P = P(m > Δ), so that each Δ needs sums over the
     quantiles, not a pass over (draws, Δ, quantiles) of exponentials; for |γ| < 1e-4 (where that
     difference cancels) the series E[(m - Δ) - γ (m - Δ)² / 2 + γ² (m - Δ)³ / 6; m > Δ]. With the quantiles ascending,
-    {m > Δ} is a suffix of them: each sum is a row's total minus a prefix (cumulative sums, one row
-    at a time, so a draw's value does not depend on the block it is in).
+    {m > Δ} is a suffix of them: Σ w e^{-γm} over every suffix is one backward pass per draw
+    (`stay_sums.discounted_tails`, compiled), so a draw's value does not depend on the block it is in.
     """
     n, w = len(gamma), QUANTILE_WEIGHTS
     out = np.zeros((n, len(elapsed)))
     for lo in range(0, n, _CHUNK):
         g, lam = gamma[lo:lo + _CHUNK, None], scale[lo:lo + _CHUNK, None]
-        m = np.minimum(lam * quantiles, cap)  # (c, Q), ascending along Q
         # {m > Δ} is the suffix of the quantiles from the first L0 above Δ / λ (none from the limit on).
         first = np.searchsorted(quantiles, elapsed[None, :] / lam, side="right")  # (c, E)
         first = np.where(elapsed[None, :] >= cap, len(quantiles), first)
-        if np.all(lam == lam[0]):  # the same stays in every draw: the cuts are shared, three sums one row's
-            e = _suffix_sums_at(w * np.exp(-g * m), first[0])
-            p, s1, s2, s3 = (_suffix_sums_at(w[None, :] * m[:1] ** k, first[0])[0] for k in range(4))
-        else:  # stays scaled by draw: only Σ w e^{-γm} needs every row's quantiles
-            e = _suffix_sums(w * np.exp(-g * m), first)
+        # Σ w e^{-γm} over each suffix, draw by draw (compiled: no (draws, quantiles) exponentials kept).
+        e = discounted_tails(quantiles, w, np.ascontiguousarray(lam[:, 0]), cap, np.ascontiguousarray(g[:, 0]),
+                             np.ascontiguousarray(first))
+        if np.all(lam == lam[0]):  # the same stays in every draw: the power sums are one row's
+            m = np.minimum(lam[:1] * quantiles, cap)  # (1, Q), ascending along Q
+            p, s1, s2, s3 = (_suffix_sums_at(w[None, :] * m ** k, first[0])[0] for k in range(4))
+        else:
             p, s1, s2, s3 = _power_sums(quantiles, lam[:, 0], cap, first)
         small = np.abs(g) < _SERIES_BELOW
         safe = np.where(small, 1.0, g)
@@ -122,15 +124,6 @@ def _suffix_sums_at(x: np.ndarray, cuts: np.ndarray) -> np.ndarray:
         inside = cuts < q
         out[:, inside] = tails[:, np.searchsorted(starts, cuts[inside])]
     return out
-
-
-def _suffix_sums(x: np.ndarray, first: np.ndarray) -> np.ndarray:
-    """Σ_{q >= first[c, e]} x[c, q] for each row c and column e."""
-    # Summed from the last quantile back (no total-minus-prefix cancellation), down the columns of the
-    # transpose: the same sequential sum per row, vectorised across rows.
-    suffix = np.zeros((x.shape[1] + 1, len(x)))
-    np.cumsum(np.ascontiguousarray(x.T[::-1]), axis=0, out=suffix[1:])  # suffix[k]: the last k quantiles
-    return np.take_along_axis(suffix.T, x.shape[1] - first, axis=1)
 
 
 def _renewed(gamma, renewal_share, reach, cap, exit_rate) -> np.ndarray:
@@ -239,3 +232,20 @@ def stock_by_year_per_draw(monthly_arrivals: np.ndarray, base: np.ndarray, renew
         stock[:, a:] += monthly_arrivals[:, :months - a] * s[:, a:a + 1]
     years = months // MONTHS_PER_YEAR
     return stock[:, MONTHS_PER_YEAR - 1::MONTHS_PER_YEAR], stock.reshape(n, years, MONTHS_PER_YEAR).mean(axis=-1)
+
+
+def stock_by_year_scaled(monthly_arrivals: np.ndarray, scale: np.ndarray, renewal_share, cdf_grid: np.ndarray,
+                         cdf_values: np.ndarray, cap: float, renewed_exit_rate: float,
+                         points: int = 8) -> tuple[np.ndarray, np.ndarray]:
+    """`scaled_survival` then `stock_by_year_per_draw`, compiled draw by draw (`stay_sums`), for L0's CDF
+    tabulated on an even grid (`np.interp(x, cdf_grid, cdf_values, left=0, right=1)`): the same numbers
+    without the (n, months, points) temporaries."""
+    if not (np.all(np.diff(cdf_grid) > 0) and np.all(np.isfinite(cdf_values))):
+        raise ValueError("the tabulated CDF needs a strictly increasing grid and finite values")
+    n, months = monthly_arrivals.shape
+    q = (np.arange(points) + 0.5) / points
+    x = (np.arange(months)[:, None] + 1 - q) / MONTHS_PER_YEAR  # as in `scaled_survival`
+    decay = np.exp(-renewed_exit_rate * (x - cap))
+    share = np.ascontiguousarray(np.broadcast_to(np.asarray(renewal_share, dtype=float), (n,)))
+    return scaled_stock_by_year(monthly_arrivals, np.ascontiguousarray(scale, dtype=float), share, x, decay,
+                                float(cap), cdf_grid, cdf_values)

@@ -315,41 +315,54 @@ def _exchange(d: DrawnParameters) -> Block:
 
 
 def _flows_with_drawn_stays(d: DrawnParameters, stages, streams, stays, levels, months: int) -> pl.YearlyFlows:
-    """The pipeline when some stream's stays differ between draws: the monthly arrivals are kept, and
-    those streams' stocks are convolved with each draw's own survival kernel."""
+    """The pipeline when some stream's stays differ between draws: the streams with one stay kernel for
+    all draws get their stocks inside the pipeline kernel; the others' monthly arrivals are kept and
+    convolved with each draw's own survival kernel."""
     p, n = d.scenario.params, d.n
-    arrivals, backlog = pl.run_pipeline(stages, range(len(stages)), streams, n, months)  # (n, M, J), (n, M, K)
-    yearly = ex.yearly_sum(arrivals, axis=1)
-    ends, means = [], []
-    for j, (name, stay, level) in enumerate(zip(d.scenario.names("exchange.streams"), stays, levels)):
-        monthly = np.ascontiguousarray(arrivals[:, :, j])
-        if level.stay_scale is None:
-            end, mean = ex.stock_by_year(monthly, stay.base, stay.renew, np.broadcast_to(stay.renewal_share, (n,)))
+    scaled = [level.stay_scale is not None for level in levels]
+    no_stay = np.zeros(months)
+    shared = [pl.Stay(no_stay, no_stay, 0.0) if drawn else stay for stay, drawn in zip(stays, scaled)]
+    kept = [j for j, drawn in enumerate(scaled) if drawn]
+    flows, arrivals = pl.pipeline_by_year_with_arrivals(stages, range(len(stages)), streams, shared, n, months, kept)
+    names = d.scenario.names("exchange.streams")
+    for column, j in enumerate(kept):
+        name = names[j]
+        path, stay, lam = f"exchange.streams.{name}", stays[j], levels[j].stay_scale
+        cap, exit_rate = p[f"{path}.max_stay_years"].value, p[f"{path}.renewed_exit_rate"].value
+        table = _stay_cdf_table(d.scenario, name)
+        if table is None:  # a fixed stay: its CDF is a step, evaluated in numpy
+            base, renew = sc.scaled_survival(_tabulated_cdf(d.scenario, name), lam, cap, exit_rate, months)
+            end, mean = sc.stock_by_year_per_draw(np.ascontiguousarray(arrivals[:, :, column]), base, renew,
+                                                  stay.renewal_share)
         else:
-            path = f"exchange.streams.{name}"
-            base, renew = sc.scaled_survival(_tabulated_cdf(d.scenario, name), level.stay_scale,
-                                             p[f"{path}.max_stay_years"].value, p[f"{path}.renewed_exit_rate"].value,
-                                             months)
-            end, mean = sc.stock_by_year_per_draw(monthly, base, renew, stay.renewal_share)
-        ends.append(end)
-        means.append(mean)
-    return pl.YearlyFlows(yearly, ex.year_end(backlog, axis=1), np.stack(ends, axis=-1), np.stack(means, axis=-1))
+            end, mean = sc.stock_by_year_scaled(arrivals[:, :, column], lam, stay.renewal_share, *table, cap, exit_rate)
+        flows.stock_end[:, :, j], flows.stock_mean[:, :, j] = end, mean
+    return flows
+
+
+def _stay_cdf_table(scenario, stream: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """The CDF of a stream's person-to-person stay tabulated once per scenario: 16,385 even points up to
+    its 1 - 1e-12 quantile and the CDF there, read by linear interpolation (None for a fixed stay)."""
+    cache = scenario.derived.setdefault("stay_cdf_table", {})
+    if stream not in cache:
+        stay = scenario.params[f"exchange.streams.{stream}.stay_years"]
+        if not hasattr(stay, "ppf"):
+            cache[stream] = None
+        else:
+            z = np.linspace(0.0, float(stay.ppf(np.array([1 - 1e-12]))[0]), 16385)
+            cache[stream] = (z, np.asarray(stay.cdf(z), dtype=float))
+    return cache[stream]
 
 
 def _tabulated_cdf(scenario, stream: str):
-    """The CDF of a stream's person-to-person stay, tabulated once per scenario (16,385 points up to its
-    1 - 1e-12 quantile) and read by linear interpolation: per-draw kernels evaluate it millions of
-    times a block, where scipy's CDF would cost more than the pipeline."""
-    cache = scenario.derived.setdefault("stay_cdf", {})
-    if stream not in cache:
-        stay = scenario.params[f"exchange.streams.{stream}.stay_years"]
-        if not hasattr(stay, "ppf"):  # a fixed stay: the step is exact and cheap
-            cache[stream] = stay.cdf
-        else:
-            z = np.linspace(0.0, float(stay.ppf(np.array([1 - 1e-12]))[0]), 16385)
-            f = np.asarray(stay.cdf(z), dtype=float)
-            cache[stream] = lambda x, z=z, f=f: np.interp(x, z, f, left=0.0, right=1.0)
-    return cache[stream]
+    """The CDF of a stream's person-to-person stay as a function: `_stay_cdf_table` read by linear
+    interpolation (per-draw kernels evaluate it millions of times a block, where scipy's CDF would
+    cost more than the pipeline), or the exact step of a fixed stay."""
+    table = _stay_cdf_table(scenario, stream)
+    if table is None:
+        return scenario.params[f"exchange.streams.{stream}.stay_years"].cdf
+    z, f = table
+    return lambda x: np.interp(x, z, f, left=0.0, right=1.0)
 
 
 def _indian_residents(d: DrawnParameters, names, levels, stock_end: np.ndarray) -> np.ndarray:

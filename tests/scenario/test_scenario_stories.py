@@ -31,7 +31,8 @@ PLEDGE = re.compile(r"JPY (\d+(?:\.\d+)?) trillion")
 # "from FY2026-27" / "from 2026": a change the story dates must start in that year in some path.
 FROM_YEAR = re.compile(r"\bfrom (?:FY)?(\d{4})(?:-\d{2})?\b")
 # Values a story quotes from the scenario it extends, as the point it departs from: scenario ->
-# {number as written: the inherited parameter that holds it}.
+# {number as written: the inherited parameter that holds it, or "other-scenario:parameter" for a value
+# the story quotes from another shipped scenario that this file overrides}.
 REFERENCES = {
     "exchange-at-trend": {"6.8%": "exchange.resident_growth"},
     "india-high-growth": {"6.4%": "macro.gdp_reference_growth_india"},
@@ -40,6 +41,8 @@ REFERENCES = {
     "us-tariffs-persist": {"10%": "tariffs.us_on_competitors"},
     "us-tariffs-japan": {"10%": "tariffs.us_on_japan_competitors"},
     "pledge-front-loaded": {"10 JPY trillion": "investment.pledge_jpy_tn", "from 2025": "investment.pledge_start_year"},
+    # "this scenario's trade equals the baseline's, where India and its competitors pay the same 10%"
+    "us-tariff-deal": {"10%": "baseline:tariffs.us_on_competitors"},
 }
 
 
@@ -65,6 +68,14 @@ def _stated(number: str) -> tuple[float, float]:
     return float(number), 0.5 * 10.0 ** -decimals
 
 
+def _referenced(scenario, reference: str) -> set[float]:
+    """The values of the parameter a quote refers to: in this scenario, or in another shipped one."""
+    if ":" in reference:
+        name, key = reference.split(":", 1)
+        return _values(simulator.load_scenario(name).params[key])
+    return _values(scenario.params[reference])
+
+
 def _own(scenario) -> dict:
     """The parameters the scenario's own file sets (not those it inherits)."""
     own = str(scenario.path)
@@ -83,7 +94,7 @@ def story_mismatches(scenario) -> list[str]:
         for number in pattern.findall(text):
             value, tolerance = _stated(number)
             reference = references.get(f"{number}{unit}")
-            held = _values(scenario.params[reference]) if reference else [
+            held = _referenced(scenario, reference) if reference else [
                 v for parameter in own.values() for v in _values(parameter)]
             if not any(math.isclose(v, value * scale, abs_tol=tolerance * scale + 1e-12) for v in held):
                 where = f"by {reference}" if reference else "by the scenario's own file"
