@@ -140,8 +140,8 @@ def write_backtest(bt: Backtest, history: pd.DataFrame, out_dir: Path, *, scenar
     """backtest.csv (one row per model, variable, origin, horizon), coverage.csv (per horizon), scores.csv
     (per model and variable), diebold_mariano.csv (`Backtest.diebold_mariano`), plots/ (hindcast fans,
     coverage by horizon, PIT histograms), manifest.json; exchange_hindcast.csv (Indian residents in
-    Japan, `exchange_calibration.hindcast_table`) when given. The plots are drawn on `processes`
-    processes (`plots.draw_all`: by default one per CPU; 1 draws them here)."""
+    Japan, `exchange_calibration.hindcast_table`) when given. `processes`: for the figures, as in
+    `plots.draw_all` (1 draws them in this process)."""
     with atomic_folder(Path(out_dir), force) as tmp:
         if exchange_hindcast is not None and len(exchange_hindcast):
             exchange_hindcast.to_csv(tmp / "exchange_hindcast.csv", index=False, lineterminator="\n",

@@ -307,7 +307,7 @@ def test_every_backtest_figure_is_readable_with_fiscal_years(caught, tmp_path):
     from simulator.output.backtest_files import write_backtest
 
     backtest, history = _backtest()
-    write_backtest(backtest, history, tmp_path / "bt", processes=1)  # drawn here, where `caught` sees them
+    write_backtest(backtest, history, tmp_path / "bt", processes=1)  # drawn here, where the figures are caught
     assert set(caught) == {"hindcast_fans", "coverage_by_horizon", "pit"}
     problems = {name: readable_problems(fig) for name, fig in caught.items()}
     assert not {k: v for k, v in problems.items() if v}
