@@ -1,6 +1,8 @@
 """What a user waits for: `ijsim run` of the baseline and `ijsim compare` of two scenarios at
 10,000 draws, start to finish in a fresh process (imports, computation, files, plots), and five
 baseline `ijsim flows` replications. Targets of issue 18 on the 2-core machine: 3 s, 6 s, 2 min.
+The estimation verbs, `ijsim backtest` of the baseline and `ijsim calibrate` with their defaults:
+issue 31's target is 10 s each (docs/performance.md, "Estimation verbs").
 Report the median and range of the rounds (`--benchmark-columns=min,median,max,rounds`)."""
 import subprocess
 import sys
@@ -21,6 +23,9 @@ COMMANDS = {
                  "--draws", "10000", "--out", "{out}", "--force", "--quiet"], 3),
     "flows": ([IJSIM, "flows", str(SCENARIOS / "baseline.toml"), "--replications", "5", "--out", "{out}",
                "--force", "--quiet"], 1),
+    # every model re-estimated at each of 7 origins with its bootstrap bias correction, 10,000 draws, plots
+    "backtest": ([IJSIM, "backtest", str(SCENARIOS / "baseline.toml"), "--out", "{out}", "--force", "--quiet"], 3),
+    "calibrate": ([IJSIM, "calibrate", "--out", "{out}", "--force", "--quiet"], 3),
     # bad input answered before the model's imports (issue 31: within 0.5 s): exit 2, nothing written
     "missing_file": ([IJSIM, "run", "missing.toml", "--out", "{out}"], 5),
     "bad_toml": ([IJSIM, "run", "bad.toml", "--out", "{out}"], 5),

@@ -77,6 +77,16 @@ def test_module_alone(benchmark, drawn, block):
     benchmark.extra_info["note"] = "trade includes the investment block it needs"
 
 
+@pytest.mark.parametrize("stream", ["skilled_workers", "engineers"])
+def test_calibrated_stream_one_block(benchmark, drawn, stream):
+    """One calibrated stream's entrants for a block of 4,096 draws (D and R(Δ) over the stay's 1,107
+    quantiles in every draw, `stay_sums.discounted_tails`); engineers' stays also differ by draw."""
+    from simulator.montecarlo.exchange_levels import stream_level
+
+    benchmark.pedantic(stream_level, args=(drawn[0], stream), rounds=20, iterations=1)
+    _rate(benchmark, drawn[0].n)
+
+
 def test_sampler_one_block(benchmark, baseline):
     """Uniforms (LHS, 61 dimensions) and every inverse CDF for one block of 4,096 draws."""
     dims = sampling_dimensions(baseline)

@@ -66,7 +66,7 @@ def run_pipeline(stages: Sequence[Stage], order: Sequence[int], streams: Sequenc
     ends (n, M, K), as views of the month-major buffers the kernel writes."""
     arrivals = np.zeros((months, len(streams), n))
     backlog = np.zeros((months, len(stages), n))
-    _run(stages, order, streams, (), n, months, arrivals, backlog)
+    _run(stages, order, streams, (), n, months, arrivals, backlog, range(len(streams)))
     return arrivals.transpose(2, 0, 1), backlog.transpose(2, 0, 1)
 
 
@@ -79,34 +79,44 @@ def pipeline_by_year(stages: Sequence[Stage], order: Sequence[int], streams: Seq
         raise ValueError(f"need whole years of months and one stay per stream, got {months} months, "
                          f"{len(stays)} stays for {len(streams)} streams")
     arrivals, backlog, stock = _run(stages, order, streams, stays, n, months, np.zeros((0, len(streams), n)),
-                                    np.zeros((0, len(stages), n)))  # no monthly buffers kept
+                                    np.zeros((0, len(stages), n)), ())  # no monthly buffers kept
     T = months // MONTHS_PER_YEAR
     return YearlyFlows(arrivals, backlog, stock[:, :T], stock[:, T:])
 
 
 def pipeline_by_year_with_arrivals(stages: Sequence[Stage], order: Sequence[int], streams: Sequence[Stream],
-                                   stays: Sequence[Stay], n: int, months: int) -> tuple[YearlyFlows, np.ndarray]:
-    """`pipeline_by_year` and the monthly arrivals (n, M, J), a view of the month-major buffer: for
-    streams whose stocks need more than one stay kernel for all draws (stays scaled by draw), which
-    are then convolved outside (give those streams zero stays here and their stock rows are zero)."""
+                                   stays: Sequence[Stay], n: int, months: int,
+                                   kept: Sequence[int]) -> tuple[YearlyFlows, np.ndarray]:
+    """`pipeline_by_year` and the monthly arrivals of the streams `kept` (indices), (n, M, len(kept)), a
+    view of the month-major buffer: for streams whose stocks need more than one stay kernel for all
+    draws (stays scaled by draw), which are then convolved outside (give those streams zero stays
+    here and their stock rows are zero). Only those streams' months are written: the monthly buffers
+    of every stream and stage cost more than the recursion (39 against 16 ms a block of 4,096)."""
     if months % MONTHS_PER_YEAR or len(stays) != len(streams):
         raise ValueError(f"need whole years of months and one stay per stream, got {months} months, "
                          f"{len(stays)} stays for {len(streams)} streams")
-    arrivals = np.zeros((months, len(streams), n))
+    arrivals = np.zeros((months, len(kept), n))
     arrived, backlog, stock = _run(stages, order, streams, stays, n, months, arrivals,
-                                   np.zeros((months, len(stages), n)))
+                                   np.zeros((0, len(stages), n)), kept)
     T = months // MONTHS_PER_YEAR
     return YearlyFlows(arrived, backlog, stock[:, :T], stock[:, T:]), arrivals.transpose(2, 0, 1)
 
 
-def _run(stages, order, streams, stays, n, months, monthly_arrivals, monthly_backlog):
-    """Check the inputs, flatten them into the kernel's arrays, run it; returns its yearly buffers."""
+def _run(stages, order, streams, stays, n, months, monthly_arrivals, monthly_backlog, kept=None):
+    """Check the inputs, flatten them into the kernel's arrays, run it; returns its yearly buffers.
+    `kept`: the streams whose monthly arrivals go to monthly_arrivals[:, position in kept] (all by default)."""
     J, K, T = len(streams), len(stages), months // MONTHS_PER_YEAR
-    # The kernel (numba, no bounds checks) writes a row a month into both buffers when the arrivals
-    # buffer has rows at all: fewer rows would be written past their end, so only 0 or a row a month.
-    if monthly_arrivals.shape[0] not in (0, months) or monthly_backlog.shape[0] != monthly_arrivals.shape[0]:
-        raise ValueError(f"monthly buffers need 0 rows or one a month ({months}), got "
-                         f"{monthly_arrivals.shape[0]} and {monthly_backlog.shape[0]}")
+    kept = range(J) if kept is None else kept
+    # The kernel (numba, no bounds checks) writes a row a month into a buffer that has rows at all:
+    # fewer rows would be written past their end, so only 0 or a row a month, and a column per kept stream.
+    kept = list(kept)
+    if (monthly_arrivals.shape[0] not in (0, months) or monthly_backlog.shape[0] not in (0, months)
+            or (monthly_arrivals.shape[0] and monthly_arrivals.shape[1] != len(kept))
+            or len(set(kept)) != len(kept) or any(not 0 <= j < J for j in kept)):
+        raise ValueError(f"monthly buffers need 0 rows or one a month ({months}) and a column per kept stream, "
+                         f"got {monthly_arrivals.shape[:2]} and {monthly_backlog.shape[0]} rows for streams {kept}")
+    kept_stream = np.full(J, NO_LANE, dtype=np.int64)  # column in monthly_arrivals, or none
+    kept_stream[kept] = np.arange(len(kept))
     order = np.asarray(list(order), dtype=np.int64)
     if len(set(order.tolist())) != len(order) or any(k < 0 or k >= K for k in order):
         raise ValueError(f"order must list distinct stage indices in 0..{K - 1}, got {order.tolist()}")
@@ -168,7 +178,7 @@ def _run(stages, order, streams, stays, n, months, monthly_arrivals, monthly_bac
     yearly = (np.zeros((n, T, J)), np.zeros((n, T, K)), np.zeros((n, 2 * T if stays else 0, J)))
     _pipeline_kernel(CHUNK, order, stage_first, lane_stream, lane_source, rates, final_lane, entrants, scale,
                      capacity, is_geometric, geometric, kernel_lag, kernel_weight, kernel_nonzero, weights,
-                     renewal, monthly_arrivals, monthly_backlog, *yearly)
+                     renewal, kept_stream, monthly_arrivals, monthly_backlog, *yearly)
     return yearly
 
 
@@ -183,7 +193,7 @@ def _stock_weights(survival: bytes, months: int) -> np.ndarray:
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def _pipeline_kernel(chunk, order, stage_first, lane_stream, lane_source, rates, final_lane, entrants, scale,
                      capacity, is_geometric, geometric, kernel_lag, kernel_weight, kernel_nonzero, weights,
-                     renewal, monthly_arrivals, monthly_backlog, yearly_arrivals, year_end_backlog,
+                     renewal, kept_stream, monthly_arrivals, monthly_backlog, yearly_arrivals, year_end_backlog,
                      stock):  # pragma: no cover - compiled; covered through run_pipeline
     J, months = entrants.shape
     L, n = len(lane_stream), scale.shape[2]
@@ -201,19 +211,19 @@ def _pipeline_kernel(chunk, order, stage_first, lane_stream, lane_source, rates,
     for lo in range(0, n, width):
         _pipeline_chunk(lo, min(lo + width, n), state, arrived, history, order, stage_first, lane_stream,
                         lane_source, rates, final_lane, entrants, scale, capacity, is_geometric, geometric,
-                        kernel_lag, kernel_weight, kernel_nonzero, weights, renewal, monthly_arrivals,
+                        kernel_lag, kernel_weight, kernel_nonzero, weights, renewal, kept_stream, monthly_arrivals,
                         monthly_backlog, yearly_arrivals, year_end_backlog, stock)
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def _pipeline_chunk(lo, hi, state, arrived, history, order, stage_first, lane_stream, lane_source, rates, final_lane, entrants, scale,
                     capacity, is_geometric, geometric, kernel_lag, kernel_weight, kernel_nonzero, weights,
-                    renewal, monthly_arrivals, monthly_backlog, yearly_arrivals, year_end_backlog,
+                    renewal, kept_stream, monthly_arrivals, monthly_backlog, yearly_arrivals, year_end_backlog,
                     stock):  # pragma: no cover - compiled; covered through run_pipeline
     # Every inner loop runs over the chunk's draws on 1-d contiguous rows, which the compiler vectorises.
     J, months = entrants.shape
     n, depth = hi - lo, history.shape[1]  # rows of the buffers may be longer than this chunk's n
-    keep_months = monthly_arrivals.shape[0] > 0
+    keep_arrivals, keep_backlog = monthly_arrivals.shape[0] > 0, monthly_backlog.shape[0] > 0
     rate = np.ascontiguousarray(rates[:, lo:hi])
     factor = np.ascontiguousarray(scale[:, :, lo:hi])
     state[:] = 0.0
@@ -280,7 +290,7 @@ def _pipeline_chunk(lo, hi, state, arrived, history, order, stage_first, lane_st
                         for i in range(n):
                             x[i] += w * past[i]
             for i in range(n):
-                if keep_months:
+                if keep_backlog:
                     monthly_backlog[m, k, lo + i] = line[i]
                 if year_end:
                     year_end_backlog[lo + i, m // MONTHS_PER_YEAR, k] = line[i]
@@ -295,9 +305,10 @@ def _pipeline_chunk(lo, hi, state, arrived, history, order, stage_first, lane_st
                 x, p = exits[last], rate[last]
                 for i in range(n):
                     a[i] = x[i] * p[i]
-            if keep_months:
+            column = kept_stream[j]
+            if keep_arrivals and column >= 0:
                 for i in range(n):
-                    monthly_arrivals[m, j, lo + i] = a[i]
+                    monthly_arrivals[m, column, lo + i] = a[i]
     T = yearly_arrivals.shape[1]
     total = np.empty(n)
     renewed = np.empty(n)

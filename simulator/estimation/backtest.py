@@ -4,7 +4,7 @@ For each origin year o, every model is re-estimated on the history up to o only,
 flows 1..H years ahead from their values in o, and the forecast distribution is scored against the
 actual values: coverage of the central 50% and 90% intervals, the interval (Winkler) score of the
 90% interval and the continuous ranked probability score, CRPS (Gneiting & Raftery 2007, "Strictly
-proper scoring rules, prediction, and estimation", JASA 102(477); scores from `scoringrules`).
+proper scoring rules, prediction, and estimation", JASA 102(477); the formulas of `scoringrules`, in `ensemble_scores`).
 Lower scores are better; a well-calibrated 90% interval covers about 90% of held-out values.
 
 Models: `hindcast_models` (the benchmarks, the candidate processes, the discounted random walks,
@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from simulator.estimation import ensemble_scores as es
 from simulator.estimation import forecast_evaluation as fe
 from simulator.estimation import trade_process_fit as pf
 from simulator.estimation.hindcast_models import Model
@@ -211,26 +212,31 @@ def choose(table: pd.DataFrame, family: list[str]) -> str:
 
 def _score(name: str, origin: int, horizons: tuple[int, ...], paths: np.ndarray,
            levels: pd.DataFrame) -> list[list]:
-    import scoringrules as sr
-
-    rows = []
+    """The rows of one model's hindcast from one origin: every observed horizon and variable scored
+    at once, each ensemble sorted once for its quantiles, CRPS and PIT (`ensemble_scores`)."""
     series = {"exports_india_to_japan": paths[..., 0], "exports_japan_to_india": paths[..., 1],
               "balance": paths[..., 0] - paths[..., 1]}
+    keys, steps, actuals, ensembles = [], [], [], []
     for h in horizons:
         year = origin + h
         if year not in levels.index:
             continue  # not yet observed
         x, m = levels.loc[year, pf.FLOWS[0]], levels.loc[year, pf.FLOWS[1]]
-        actuals = {"exports_india_to_japan": x, "exports_japan_to_india": m, "balance": x - m}
+        observed = {"exports_india_to_japan": x, "exports_japan_to_india": m, "balance": x - m}
         for key, draws in series.items():
             ens = draws[:, h - 1]
             if np.isnan(ens).any():
                 continue  # the model could not project this year (its drivers are unknown)
-            actual = float(actuals[key])
-            q = np.quantile(ens, list(QUANTILES.values()))
-            interval = float(sr.interval_score(actual, q[0], q[4], 0.1, backend="numpy"))
-            crps = float(sr.crps_ensemble(actual, ens, backend="numpy"))
-            rows.append([name, VARIABLES[key], origin, h, actual, *q,
-                         bool(q[1] <= actual <= q[3]), bool(q[0] <= actual <= q[4]), interval, crps,
-                         fe.pit(ens, actual)])
-    return rows
+            keys.append(key), steps.append(h), actuals.append(float(observed[key])), ensembles.append(ens)
+    if not keys:
+        return []
+    ordered = np.sort(np.stack(ensembles), axis=-1)
+    actual = np.asarray(actuals)
+    # np.quantile of a sorted row: the same order statistics and interpolation as of the unsorted one
+    q = np.quantile(ordered, list(QUANTILES.values()), axis=-1).T
+    interval = es.interval_score(actual, q[:, 0], q[:, 4], 0.1)
+    crps = es.crps_sorted(actual, ordered)
+    pit = es.pit_sorted(actual, ordered)
+    return [[name, VARIABLES[key], origin, h, a, *qs, bool(qs[1] <= a <= qs[3]), bool(qs[0] <= a <= qs[4]),
+             float(i), float(c), float(p)]
+            for key, h, a, qs, i, c, p in zip(keys, steps, actual.tolist(), q.tolist(), interval, crps, pit)]

@@ -27,7 +27,7 @@ def _log_income(growth_percent: pd.Series) -> pd.Series:
 
 def driver_regressions(levels: pd.DataFrame, history: dict, verified_only: bool = True) -> pd.DataFrame:
     """One row per flow and driver: short-run coefficient, se, p-value, long-run elasticity and se."""
-    import statsmodels.api as sm
+    from statsmodels.regression.linear_model import OLS  # not statsmodels.api, which imports every model
 
     fx = np.log(history["jpy_per_usd"].values(verified_only=verified_only))
     rows = []
@@ -40,7 +40,7 @@ def driver_regressions(levels: pd.DataFrame, history: dict, verified_only: bool 
         exog = np.column_stack([np.ones(len(frame)), years - years[-1], frame.y_lag, frame.ln_income, frame.ln_fx])
         if len(frame) <= exog.shape[1] + 1:
             continue
-        fit = sm.OLS(frame.y.to_numpy(), exog).fit()
+        fit = OLS(frame.y.to_numpy(), exog).fit()
         rho, cov = fit.params[2], fit.cov_params()
         for j, driver in ((3, "income"), (4, "yen_per_dollar")):
             gamma = fit.params[j]

@@ -73,7 +73,8 @@ def resident_growth(history: dict[str, Series]) -> GrowthEstimate:
     Python. *Proceedings of the 9th Python in Science Conference*.
     """
     import numpy as np
-    import statsmodels.api as sm
+    from statsmodels.regression.linear_model import OLS  # not statsmodels.api, which imports every model
+    from statsmodels.tools.tools import add_constant
 
     dates, counts = [], []
     for name, offset in COUNT_DATES.items():
@@ -87,7 +88,7 @@ def resident_growth(history: dict[str, Series]) -> GrowthEstimate:
                          f"its uncertainty, found {len(dates)}")
     order = np.argsort(dates, kind="stable")
     t, s = np.asarray(dates)[order], np.asarray(counts)[order]
-    fit = sm.OLS(np.log(s), sm.add_constant(t - t.mean())).fit()
+    fit = OLS(np.log(s), add_constant(t - t.mean())).fit()
     b, se = float(fit.params[1]), float(fit.bse[1])
     return GrowthEstimate(math.expm1(b), b, se, int(fit.df_resid), tuple(t), tuple(s))
 

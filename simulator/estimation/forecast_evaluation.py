@@ -139,12 +139,18 @@ def independent_origins(origins, horizon: int) -> int:
     return count
 
 
-def _pairs(table: pd.DataFrame, model: str, benchmark: str, horizons) -> pd.DataFrame:
-    """CRPS of the model (`m`) and the benchmark (`b`) on the rows of both flows both scored."""
-    t = table[table.variable.isin(FLOWS) & table.horizon.isin(list(horizons))]
-    key = ["variable", "origin", "horizon"]
-    return (t[t.model == model].set_index(key).crps.rename("m").to_frame()
-            .join(t[t.model == benchmark].set_index(key).crps.rename("b"), how="inner"))
+def _pairs(crps: dict[str, pd.Series], model: str, benchmark: str) -> pd.DataFrame:
+    """CRPS of the model (`m`) and the benchmark (`b`) on the rows of both flows both scored, in the
+    model's order; `crps`: each model's CRPS of the flows by (variable, origin, horizon) (`_flow_crps`)."""
+    return crps[model].rename("m").to_frame().join(crps[benchmark].rename("b"), how="inner")
+
+
+def _flow_crps(table: pd.DataFrame) -> dict[str, pd.Series]:
+    """Each model's CRPS of the two flows by (variable, origin, horizon): split once, where filtering
+    the whole table for every pair of models and horizons was most of a backtest's file writing."""
+    flows = table[table.variable.isin(FLOWS)]
+    return {model: rows.set_index(["variable", "origin", "horizon"]).crps
+            for model, rows in flows.groupby("model", sort=False)}
 
 
 def _per_origin(pair: pd.DataFrame) -> pd.Series:
@@ -165,11 +171,12 @@ def diebold_mariano(table: pd.DataFrame, benchmarks=BENCHMARKS) -> pd.DataFrame:
     models = list(dict.fromkeys(table.model))
     present = [b for b in benchmarks if b in models]
     horizons = sorted(int(h) for h in table.horizon.unique())
-    rows = []
-    for model in models:
-        for bench in (b for b in present if b != model):
+    rows, crps = [], _flow_crps(table)
+    for model in (m for m in models if m in crps):
+        for bench in (b for b in present if b != model and b in crps):
+            both = _pairs(crps, model, bench)  # joined once; each horizon's rows are a subset, in order
             for label, hs in [("all", horizons), *((str(h), [h]) for h in horizons)]:
-                pair = _pairs(table, model, bench, hs)
+                pair = both if label == "all" else both[both.index.get_level_values("horizon") == hs[0]]
                 if pair.empty:
                     continue
                 d = _per_origin(pair)

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.estimation import trade_process_fit as pf
+from simulator.estimation.inverse_wishart import inverse_wishart_2x2
 
 # A model: (history up to the origin, rng, draws, horizon) -> growth factors (draws, horizon, 2).
 Model = Callable[[pd.DataFrame, np.random.Generator, int, int], np.ndarray]
@@ -23,8 +24,8 @@ Model = Callable[[pd.DataFrame, np.random.Generator, int, int], np.ndarray]
 def fit_at_origin(process: str, history: pd.DataFrame, bootstrap: int,
                   volatility_discount: float | None = None) -> pf.ProcessFit:
     """`trade_process_fit.fit` on the history up to an origin, seeded by the origin. Remembered for the
-    run: the candidate and the scenario's own process often fit the same data, and the bootstrap
-    bias correction is most of a backtest's time."""
+    run: the candidate and the scenario's own process often fit the same data, and `ijsim calibrate`
+    hindcasts the candidates its backtest has just fitted."""
     key = (process, bootstrap, volatility_discount, tuple(history.index), history.to_numpy().tobytes())
     if key not in _FITS:
         if len(_FITS) > 256:
@@ -54,15 +55,12 @@ def no_change() -> Model:
     a known zero mean, inverse Wishart(m, D'D) with D the m yearly log changes (Gelman et al. 2013,
     sect. 3.6), so that it is scored on the same footing as the other candidates."""
     def forecast(history: pd.DataFrame, rng: np.random.Generator, n: int, horizon: int) -> np.ndarray:
-        from scipy import stats
-
         changes = np.diff(np.log(history[list(pf.FLOWS)].to_numpy(float)), axis=0)
         changes = changes[~np.isnan(changes).any(axis=1)]
         if len(changes) < 3:
             raise ValueError(f"no_change: {len(changes)} pairs of consecutive years; at least 3 are needed")
-        sigma = stats.invwishart(df=len(changes), scale=changes.T @ changes).rvs(size=n, random_state=rng)
-        shocks = np.einsum("nij,nhj->nhi", np.linalg.cholesky(sigma.reshape(n, 2, 2)),
-                           rng.standard_normal((n, horizon, 2)))
+        sigma = inverse_wishart_2x2(len(changes), changes.T @ changes, n, rng)
+        shocks = pf.correlated(np.linalg.cholesky(sigma), rng.standard_normal((n, horizon, 2)))
         return np.exp(np.cumsum(shocks, axis=1))
     return forecast
 

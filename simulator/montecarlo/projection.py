@@ -322,19 +322,20 @@ def _flows_with_drawn_stays(d: DrawnParameters, stages, streams, stays, levels, 
     scaled = [level.stay_scale is not None for level in levels]
     no_stay = np.zeros(months)
     shared = [pl.Stay(no_stay, no_stay, 0.0) if drawn else stay for stay, drawn in zip(stays, scaled)]
-    flows, arrivals = pl.pipeline_by_year_with_arrivals(stages, range(len(stages)), streams, shared, n, months)
-    for j, name in enumerate(d.scenario.names("exchange.streams")):
-        if not scaled[j]:
-            continue
+    kept = [j for j, drawn in enumerate(scaled) if drawn]
+    flows, arrivals = pl.pipeline_by_year_with_arrivals(stages, range(len(stages)), streams, shared, n, months, kept)
+    names = d.scenario.names("exchange.streams")
+    for column, j in enumerate(kept):
+        name = names[j]
         path, stay, lam = f"exchange.streams.{name}", stays[j], levels[j].stay_scale
         cap, exit_rate = p[f"{path}.max_stay_years"].value, p[f"{path}.renewed_exit_rate"].value
         table = _stay_cdf_table(d.scenario, name)
         if table is None:  # a fixed stay: its CDF is a step, evaluated in numpy
             base, renew = sc.scaled_survival(_tabulated_cdf(d.scenario, name), lam, cap, exit_rate, months)
-            end, mean = sc.stock_by_year_per_draw(np.ascontiguousarray(arrivals[:, :, j]), base, renew,
+            end, mean = sc.stock_by_year_per_draw(np.ascontiguousarray(arrivals[:, :, column]), base, renew,
                                                   stay.renewal_share)
         else:
-            end, mean = sc.stock_by_year_scaled(arrivals[:, :, j], lam, stay.renewal_share, *table, cap, exit_rate)
+            end, mean = sc.stock_by_year_scaled(arrivals[:, :, column], lam, stay.renewal_share, *table, cap, exit_rate)
         flows.stock_end[:, :, j], flows.stock_mean[:, :, j] = end, mean
     return flows
 

@@ -13,7 +13,7 @@ from simulator.estimation import forecast_evaluation as fe
 from simulator.estimation.backtest import Backtest
 from simulator.output.files import atomic_folder, sha256_file, versions
 from simulator.plotting.figure_text import outside_legend
-from simulator.output.plots import save
+from simulator.output.plots import draw_all, save
 
 FLOW_LABELS = {"trade.exports_india_to_japan": "India's exports to Japan",
                "trade.exports_japan_to_india": "Japan's exports to India",
@@ -121,11 +121,11 @@ def pit_figure(bt: Backtest, models: list[str]) -> Figure:
     return fig
 
 
-def _save(fig: Figure, stem: Path, source: str) -> None:
+def _save(fig: Figure, stem: Path, source: str) -> list[Path]:
     fig.text(0.01, 0.005, source, fontsize=6.5, color="0.35", ha="left", va="bottom")
     fig.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))
     stem.parent.mkdir(parents=True, exist_ok=True)
-    save(fig, stem, dpi=130)
+    return save(fig, stem, dpi=130)
 
 
 def _manifest(tmp: Path, doc: dict) -> None:
@@ -154,9 +154,14 @@ def write_backtest(bt: Backtest, history: pd.DataFrame, out_dir: Path, *, scenar
             source = (f"ijsim {__version__} · rolling-origin hindcasts, origins {bt.origins[0]}-{bt.origins[-1]}, "
                       f"{bt.draws:,} draws, seed {bt.seed} · history: {history_source or 'seeds/history'}")
             models = [m for m in HINDCAST_PANELS if m in set(bt.table.model)] or list(dict.fromkeys(bt.table.model))
-            _save(hindcast_figure(bt, history, models), tmp / "plots" / "hindcast_fans", source)
-            _save(coverage_figure(bt), tmp / "plots" / "coverage_by_horizon", source)
-            _save(pit_figure(bt, models), tmp / "plots" / "pit", source)
+            figures = {"hindcast_fans": lambda: hindcast_figure(bt, history, models),  # the longest first
+                       "pit": lambda: pit_figure(bt, models), "coverage_by_horizon": lambda: coverage_figure(bt)}
+            (tmp / "plots").mkdir()
+
+            def render(name: str) -> list[Path]:
+                return _save(figures[name](), tmp / "plots" / name, source)
+            # On forked processes, one per CPU: drawing the figures was half of `ijsim backtest` (docs/performance.md)
+            draw_all(list(figures), render)
         _manifest(tmp, {
             "kind": "backtest",
             "scenario": getattr(scenario, "name", None),

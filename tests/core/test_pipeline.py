@@ -123,14 +123,29 @@ def test_yearly_outputs_need_whole_years_and_one_stay_per_stream():
         pl.pipeline_by_year([stage], [0], [pl.Stream("w", np.ones(12), (0,), (1.0,))], [], 1, 12)
 
 
-@pytest.mark.parametrize("arrival_rows, backlog_rows", [(1, 1), (12, 0), (0, 12), (13, 13)])
-def test_monthly_buffers_of_another_length_are_refused(arrival_rows, backlog_rows):
+@pytest.mark.parametrize("arrival_rows, backlog_rows, columns, kept", [
+    (1, 1, 1, None), (1, 0, 1, None), (0, 13, 1, None), (13, 13, 1, None),
+    (12, 0, 2, None), (12, 0, 1, [1]), (12, 0, 2, [0, 0])])
+def test_monthly_buffers_of_another_length_are_refused(arrival_rows, backlog_rows, columns, kept):
     # the numba kernel has no bounds checks: a buffer with rows but fewer than a row a month would be
     # written past its end (memory corruption, not an error), so the wrapper refuses anything but 0 rows
-    # or a row a month, and mismatched buffers. The order
+    # or a row a month, and an arrivals buffer without exactly one column per kept stream. The order
     # [5] is refused by the next check: were the buffer check missing, this test would fail on the
     # wrong message rather than run the kernel out of bounds.
     stage = pl.Stage("a", np.ones(12), np.array([1.0]))
     stream = pl.Stream("w", np.ones(12), (0,), (1.0,))
     with pytest.raises(ValueError, match="monthly buffers"):
-        pl._run([stage], [5], [stream], (), 1, 12, np.zeros((arrival_rows, 1, 1)), np.zeros((backlog_rows, 1, 1)))
+        pl._run([stage], [5], [stream], (), 1, 12, np.zeros((arrival_rows, columns, 1)),
+                np.zeros((backlog_rows, 1, 1)), kept)
+
+
+def test_only_the_kept_streams_monthly_arrivals_are_written():
+    stage = pl.Stage("a", np.full(24, 5.0), np.array([0.0, 1.0]))
+    streams = [pl.Stream(name, np.full(24, level), (0,), (1.0,)) for name, level in (("w", 3.0), ("v", 4.0))]
+    no_stay = pl.Stay(np.zeros(24), np.zeros(24))
+    flows, kept = pl.pipeline_by_year_with_arrivals([stage], [0], streams, [no_stay, no_stay], 2, 24, [1])
+    every, _ = pl.run_pipeline([stage], [0], streams, 2, 24)
+    assert kept.shape == (2, 24, 1)
+    np.testing.assert_array_equal(kept[:, :, 0], every[:, :, 1])
+    np.testing.assert_array_equal(flows.arrivals, pl.pipeline_by_year([stage], [0], streams, [no_stay, no_stay],
+                                                                       2, 24).arrivals)

@@ -37,6 +37,16 @@ def test_var1_follows_the_matrix_power():
 def test_spectral_radius():
     assert tp.spectral_radius(tp.transition_matrix(0.5, 0.2)) == pytest.approx(0.5)
     assert tp.spectral_radius(tp.transition_matrix(0.9, 0.9, 0.5, 0.5)) == pytest.approx(1.4)
+    assert tp.spectral_radius(tp.transition_matrix(0.5, 0.5, 0.5, -0.5)) == pytest.approx(np.sqrt(0.5))  # 0.5 +- 0.5i
+
+
+def test_spectral_radius_is_the_largest_eigenvalue_modulus_real_or_complex():
+    A = np.random.default_rng(3).normal(0, 0.7, (20_000, 2, 2))
+    expected = np.abs(np.linalg.eigvals(A)).max(axis=-1)
+    got = tp.spectral_radius(A)
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+    assert 0.2 < np.mean(np.iscomplex(np.linalg.eigvals(A)[:, 0])) < 0.8  # both branches tried
+    np.testing.assert_allclose(tp.spectral_radius(A[0]), expected[0], rtol=1e-12)  # one matrix, as (2, 2)
 
 
 def _ar1_scenario(**trade):

@@ -27,7 +27,8 @@ def test_plot_progress_counts_every_plot(tmp_path):
     result = simulator.run(simulator.load_scenario(SCENARIOS / "baseline.toml"), draws=20, seed=1)
     calls = []
     written = write_fan_charts(result, tmp_path, progress=lambda done, total: calls.append((done, total)))
-    plots = len(written) // 2  # PNG and SVG of each
+    plots = len(written)  # one PNG each (SVG only with --svg)
+    assert {p.suffix for p in written} == {".png"}
     assert calls == [(i, plots) for i in range(1, plots + 1)]
 
 
