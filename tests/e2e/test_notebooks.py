@@ -14,7 +14,7 @@ from nbclient import NotebookClient
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
 # A cell plots if it calls one of the plotting functions (without a trailing ';' a cell that returns
 # an Axes also shows its repr, which is fine: what counts is the image).
-PLOTS = re.compile(r"\b(plt\.subplots|plots\.\w+|plot_sensitivity|plot_tradeoff|plot_box)\(")
+PLOTS = re.compile(r"\b(plt\.subplots|plots\.\w+|plotting\.\w+|plot_sensitivity|plot_tradeoff|plot_box)\(|\.plot\(")
 # How many cells of each notebook must show a figure: guards against the pattern matching nothing.
 FIGURE_CELLS = {"quickstart": 2, "sensitivity": 6}
 

@@ -303,9 +303,12 @@ def _backtest():
     return bt.Backtest(table, tuple(range(2016, 2023)), tuple(range(1, 6)), 100, 0, (2014, 2024)), history
 
 
-def test_every_backtest_figure_is_readable_with_fiscal_years(caught, tmp_path):
+def test_every_backtest_figure_is_readable_with_fiscal_years(caught, tmp_path, monkeypatch):
+    from simulator.output import backtest_files
     from simulator.output.backtest_files import write_backtest
 
+    # drawn in this process, so that the figures can be caught (the command forks one process per CPU)
+    monkeypatch.setattr(backtest_files, "draw_all", lambda jobs, render, *a, **k: [p for j in jobs for p in render(j)])
     backtest, history = _backtest()
     write_backtest(backtest, history, tmp_path / "bt", processes=1)  # drawn here, where the figures are caught
     assert set(caught) == {"hindcast_fans", "coverage_by_horizon", "pit"}
