@@ -5,13 +5,14 @@ importing it costs nothing and runs no Python code); `start` installs the real h
 what was noted at its first checkpoint, so a Ctrl-C at any moment ends with one line, exit 130.
 """
 import _signal
-import time as _time  # built into the interpreter, like _signal: no Python code runs
-
-_started = _time.perf_counter()  # the command's clock (simulator/_clock.py)
 
 _early: list[int] = []
 _signal.signal(_signal.SIGINT, lambda signum, frame: _early.append(signum))
 _signal.signal(_signal.SIGTERM, lambda signum, frame: _early.append(signum))
+
+import time as _time  # noqa: E402  (built in, like _signal: no Python code runs)
+
+_started = _time.perf_counter()  # the command's clock (simulator/_clock.py)
 
 from simulator._start import start  # noqa: E402  (after the handlers, on purpose)
 

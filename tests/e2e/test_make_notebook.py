@@ -48,7 +48,8 @@ def test_make_notebook_starts_jupyterlab_on_the_notebooks(tmp_path):
     port, token = _free_port(), "walk"
     args = f"--no-browser --port={port} --ServerApp.ip=127.0.0.1 --IdentityProvider.token={token}"
     stamps = ["-o", ".venv/.installed-notebook", "-o", ".venv/.installed-run", "-o", ".venv/bin/python"]
-    dry = subprocess.run(["make", "-n", *stamps, "notebook", f"JUPYTER_ARGS={args}"], cwd=ROOT,
+    # --no-print-directory: under `make test` this make is nested and would announce its directory
+    dry = subprocess.run(["make", "--no-print-directory", "-n", *stamps, "notebook", f"JUPYTER_ARGS={args}"], cwd=ROOT,
                          capture_output=True, text=True, check=True).stdout.strip().splitlines()
     assert len(dry) == 1 and "pip install" not in dry[0], dry  # the stamp held: only the start remains
     command = shlex.split(dry[0])
