@@ -30,8 +30,7 @@ by concern (docs/architecture.md): `scenario`, `core`, `montecarlo`, `estimation
 """
 from __future__ import annotations
 
-import importlib
-
+from simulator._lazy import lazy_exports
 from simulator._version import __version__
 
 # public name -> module that defines it, grouped as in the docstring
@@ -57,13 +56,4 @@ _EXPORTS = {name: module for group in _GROUPS.values() for name, module in group
 __all__ = ["__version__", *_EXPORTS]
 
 
-def __getattr__(name: str):
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'simulator' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_EXPORTS[name]), name)
-    globals()[name] = value  # once imported, an ordinary attribute
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

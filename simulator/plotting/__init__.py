@@ -22,7 +22,7 @@ The results folders' figures (`ijsim run`, `compare`, ...) are drawn by these sa
 """
 from __future__ import annotations
 
-import importlib
+from simulator._lazy import lazy_exports
 
 _GROUPS = {
     "run": {"variable_fan": ".fans", "fan_chart": ".fans", "fan_bands": ".fans", "trade_panel": ".fans",
@@ -38,13 +38,4 @@ _EXPORTS = {name: module for group in _GROUPS.values() for name, module in group
 __all__ = list(_EXPORTS)
 
 
-def __getattr__(name: str):
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'simulator.plotting' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_EXPORTS[name], __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

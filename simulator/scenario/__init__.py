@@ -5,7 +5,7 @@ for the options' limits, and importing it must not import the loader, numpy or t
 """
 from __future__ import annotations
 
-import importlib
+from simulator._lazy import lazy_exports
 
 _EXPORTS = {"Scenario": ".model", "load_scenario": ".model", "scenario_from_dict": ".model",
             "GROUPS": ".parameters", "SPECS": ".parameters", "ParamSpec": ".parameters",
@@ -14,13 +14,4 @@ _EXPORTS = {"Scenario": ".model", "load_scenario": ".model", "scenario_from_dict
 __all__ = list(_EXPORTS)
 
 
-def __getattr__(name: str):
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'simulator.scenario' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_EXPORTS[name], __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
