@@ -103,6 +103,16 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
 )}
 
 
+# The panels of a run's default figures and the variables each draws. The defaults are these panels
+# and the fan charts of the headline variables no panel shows: one figure per thing shown (issue 31);
+# `--show` draws any variable's own fan chart.
+PANEL_VARIABLES = {
+    "investment_by_sector": (),  # the disbursement's parts by sector, which no fan chart shows
+    "trade": ("trade.exports_india_to_japan", "trade.exports_japan_to_india", "trade.balance"),
+    "exchange": ("exchange.counted_cumulative", "exchange.skilled_cumulative"),
+}
+
+
 def variable(name: str) -> Variable:
     try:
         return VARIABLES[name]

@@ -1,6 +1,7 @@
 """`ijsim run`: one scenario, its files, plots and headline."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 from pathlib import Path
@@ -42,6 +43,7 @@ def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, n
     from simulator.scenario import load_scenario
     from simulator.scenario.loader import display
     from simulator.output.shown import check_present, parse_show
+    from simulator.output.drawing_pool import DrawingPool
 
     shown = parse_show(show)
     overrides = overrides_of(draws=draws, seed=seed, sampler=sampler, block_size=block_size)
@@ -51,25 +53,32 @@ def run(scenario_file: Path, draws, seed, sampler, block_size, out_dir, force, n
     parallel["threads"] = _threads(threads, parallel)
     out_dir = out_dir or Path("results") / scenario.name
     check_target(out_dir, force)
-    run_folder.check_disk(scenario, out_dir, ensemble)
-
-    checkpoint()  # a signal whose exception an import swallowed ends the run here, before the work
-    _testhooks.reached("compute")
-    started = _clock.started()  # the manifest's elapsed_s is the command's, start-up included
-    with progress(quiet) as task, atomic_folder(out_dir, force) as tmp:
-        source = display(scenario.files[0]) if scenario.files else scenario.name
-        result = run_folder.run_into(scenario, tmp, ensemble=ensemble, source=source,
-                                    progress=task(f"{scenario.name}: {scenario.draws:,} draws"), **parallel)
-        if shown:
-            check_present(shown, result.variables, source)
-        summary = result.summary()
-        check_finite(xr.Dataset.from_dataframe(summary.select_dtypes("number")), source)
-        plot_writer = None
-        if not no_plots:
-            from simulator.output.plots import write_fan_charts
-            plot_writer = functools.partial(write_fan_charts, progress=task("writing plots"), variables=shown)
-        write_run_files(result, tmp, summary=summary, plot_writer=plot_writer, elapsed_s=0.0, started=started,
-                        overrides=overrides, ensemble=result.ensemble, show=shown)
+    # The drawing processes start now and get ready while the run computes (output/drawing_pool.py).
+    pool = None if no_plots else DrawingPool()
+    try:
+        run_folder.check_disk(scenario, out_dir, ensemble)
+        checkpoint()  # a signal whose exception an import swallowed ends the run here, before the work
+        _testhooks.reached("compute")
+        started = _clock.started()  # the manifest's elapsed_s is the command's, start-up included
+        # The pool is closed before the temporary folder it draws into is moved or removed.
+        with progress(quiet) as task, atomic_folder(out_dir, force) as tmp, pool or contextlib.nullcontext():
+            source = display(scenario.files[0]) if scenario.files else scenario.name
+            result = run_folder.run_into(scenario, tmp, ensemble=ensemble, source=source,
+                                        progress=task(f"{scenario.name}: {scenario.draws:,} draws"), **parallel)
+            if shown:
+                check_present(shown, result.variables, source)
+            summary = result.summary()
+            check_finite(xr.Dataset.from_dataframe(summary.select_dtypes("number")), source)
+            plot_writer = None
+            if pool is not None:
+                from simulator.output.plots import write_fan_charts
+                plot_writer = functools.partial(write_fan_charts, progress=task("writing plots"), variables=shown,
+                                                pool=pool)
+            write_run_files(result, tmp, summary=summary, plot_writer=plot_writer, elapsed_s=0.0, started=started,
+                            overrides=overrides, ensemble=result.ensemble, show=shown)
+    finally:
+        if pool is not None:
+            pool.close()
     if not no_report:
         # After the folder is in place, as `ijsim report` and save_results write it: the report reads the
         # finished folder (manifest included) and is recorded in its ownership record.

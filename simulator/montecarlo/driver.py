@@ -103,7 +103,9 @@ def drive(scenario: Scenario, sink: Sink, *, progress: Callable[[int, int], None
     """Compute every block of the scenario's run and hand each to ``sink(index, block)``.
 
     In this process on `threads` threads (the compiled core releases the GIL; each thread hands its
-    own blocks to the sink, so a sink's copying runs in parallel too and must be thread-safe), or on
+    own blocks to the sink, so a sink's copying runs in parallel too and must be thread-safe, unless
+    the sink's `in_calling_thread` is true: then the threads only compute, and this thread takes each
+    block as it arrives), or on
     Dask: `client` (a dask.distributed Client), `workers` (an embedded LocalCluster) or `scheduler`
     (an existing cluster's address), where the sink is called in this process as blocks arrive.
     `progress(done, total)` is called as blocks complete.
@@ -120,11 +122,12 @@ def drive(scenario: Scenario, sink: Sink, *, progress: Callable[[int, int], None
             sink(i, block)
 
     with dask_client(workers, scheduler, client) as c:
-        if c is None and threads > 1:
+        if c is None and threads > 1 and not getattr(sink, "in_calling_thread", False):
             map_indexed(partial(_block_into, scenario, sizes, sink), indices, None, progress,
                         on_result=checked, threads=threads)
         else:
-            map_indexed(partial(_block_task, scenario, sizes), indices, c, progress, on_result=checked)
+            map_indexed(partial(_block_task, scenario, sizes), indices, c, progress, on_result=checked,
+                        threads=threads if c is None else 1)
 
 
 def _block_task(scenario: Scenario, sizes: dict[int, int], index: int) -> Block:

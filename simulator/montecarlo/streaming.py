@@ -69,6 +69,10 @@ class SummarySink:
     writer (if any), counts its events and, without a writer, updates the quantile sketches and
     the moments. Thread-safe: the driver's threads call it at once."""
 
+    # Its work (the ensemble file's writes, the events' datasets) holds the GIL: taken in the driver's
+    # calling thread, it leaves the computing threads free to start their next blocks at once.
+    in_calling_thread = True
+
     def __init__(self, scenario, variables: list[str], shapes: dict[str, tuple], labels: dict[str, list[str]], writer,
                  sketch: bool, source: str):
         from simulator.montecarlo.quantile_sketch import LogHistogram

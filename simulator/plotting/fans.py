@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from simulator.variables import VARIABLES, fiscal_year, is_fiscal
+from simulator.variables import PANEL_VARIABLES, VARIABLES, fiscal_year, is_fiscal
 from simulator.plotting.axes import axis_unit, new_axes, plain_text, year_axis
 from simulator.plotting.figure_text import TITLE_WIDTH, outside_legend, wrap
 from simulator.plotting.history_overlay import (draw_observed, has_history, history_legend, mark_base_year,
@@ -79,9 +79,8 @@ def trade_panel(result: Result, *, ax=None, history=None):
     history = resolve_history(history)
     base_year = result.scenario.params["trade.base_year"]
     drawn = []
-    for name, color, label in (("trade.exports_india_to_japan", "C2", "India → Japan"),
-                               ("trade.exports_japan_to_india", "C1", "Japan → India"),
-                               ("trade.balance", "C3", "balance (India)")):
+    for name, color, label in zip(PANEL_VARIABLES["trade"], ("C2", "C1", "C3"),
+                                  ("India → Japan", "Japan → India", "balance (India)")):
         bands = result.bands(name)
         ax.fill_between(bands.index, bands["p05"], bands["p95"], color=color, alpha=0.15, linewidth=0)
         ax.plot(bands.index, bands["p50"], color=color, linewidth=2, label=label)
@@ -103,8 +102,8 @@ def exchange_panel(result: Result, *, ax=None):
         ax = new_axes()
     p = result.scenario.params
     target_year = int(result.scenario.years[0]) + p["exchange.target_years"] - 1
-    for name, color, target in (("exchange.counted_cumulative", "C0", p["exchange.target_people"]),
-                                ("exchange.skilled_cumulative", "C4", p["exchange.target_skilled"])):
+    for name, color, target in zip(PANEL_VARIABLES["exchange"], ("C0", "C4"),
+                                   (p["exchange.target_people"], p["exchange.target_skilled"])):
         bands = result.bands(name)
         ax.fill_between(bands.index, bands["p05"], bands["p95"], color=color, alpha=0.15, linewidth=0)
         ax.plot(bands.index, bands["p50"], color=color, linewidth=2, label=VARIABLES[name].label)

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Mapping
 
 import pandas as pd
-from matplotlib.lines import Line2D
 
 from simulator.history import load_history
 from simulator.plotting.figure_text import outside_legend
@@ -134,6 +133,9 @@ def start_year(scenario) -> int | None:
 def history_legend(ax, tables: list[pd.DataFrame]) -> None:
     """The legend with one entry for the observed values and one for the unverified ones, drawn in
     the history's colour whatever colours the series have (a panel draws each in its own)."""
+    # Here, not at the top: the report asks `has_history` without drawing, and need not load matplotlib.
+    from matplotlib.lines import Line2D
+
     handles, labels = ax.get_legend_handles_labels()
     tables = [t for t in tables if not t.empty]
     if tables:

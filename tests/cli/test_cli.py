@@ -34,7 +34,7 @@ def test_run_writes_its_report_and_records_it(baseline_run):
     from simulator.output import ownership
 
     html = (baseline_run / "report.html").read_text(encoding="utf-8")
-    assert html.count("<img") >= 10  # the plots, inside the file
+    assert html.count("<img") == len(list((baseline_run / "plots").glob("*.png"))) == 9  # every plot, inside the file
     assert ownership.why_not_ours(baseline_run) is None
 
 

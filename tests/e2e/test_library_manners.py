@@ -37,7 +37,7 @@ def test_importing_and_writing_plots_keeps_the_users_backend(tmp_path):
     backend, open_figures, files = done.stdout.split()
     assert backend == "svg"
     assert open_figures == "0"  # figures written to files are not left in pyplot (nor shown in a notebook)
-    assert int(files) > 0 and (tmp_path / "plots" / "trade.balance.png").stat().st_size > 1000
+    assert int(files) > 0 and (tmp_path / "plots" / "trade.png").stat().st_size > 1000
 
 
 HEAVY = {"numba", "scipy", "pandas"}  # what the quick commands must not import (DESIGN §7)

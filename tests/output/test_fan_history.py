@@ -41,9 +41,21 @@ def drawn(result, folder, **kwargs) -> dict:
     return seen
 
 
+# The trade flows' own fan charts are drawn on request (--show); by default the trade panel shows them.
+TRADE_FANS = ["trade.exports_india_to_japan", "trade.exports_japan_to_india", "trade.balance"]
+
+
 @pytest.fixture(scope="module")
 def axes(result, tmp_path_factory):
-    return drawn(result, tmp_path_factory.mktemp("plots"))
+    return {**drawn(result, tmp_path_factory.mktemp("plots")),
+            **drawn(result, tmp_path_factory.mktemp("shown"), variables=TRADE_FANS)}
+
+
+def test_the_default_figures_draw_each_trade_series_once(axes, result, tmp_path):
+    """The trade panel shows both flows and the balance; their own fan charts are not drawn as well."""
+    default = drawn(result, tmp_path)
+    assert "trade" in default and not set(TRADE_FANS) & set(default)
+    assert "exchange" in default and "exchange.skilled_cumulative" not in default
 
 
 def lines(ax, label: str) -> list:
@@ -148,11 +160,11 @@ def test_a_given_history_is_the_one_drawn(result, tmp_path):
     table.loc[table.year == "2023", "value"] = "7.5"
     table.loc[table.year == "2022", ["verified", "source"]] = ["false", "a draft"]
     table.to_csv(path, index=False)
-    ax = drawn(result, tmp_path / "plots", history=folder)["trade.exports_india_to_japan"]
+    ax = drawn(result, tmp_path / "plots", history=folder, variables=TRADE_FANS)["trade.exports_india_to_japan"]
     assert points(lines(ax, "_observed")[0])[2023] == 7.5
     assert 2022 not in points(lines(ax, "_observed")[0])  # the line breaks at the unverified year
     assert points(lines(ax, "_unverified")[0]) == {2022: 5.46, 2024: 6.24}
-    empty = drawn(result, tmp_path / "none", history={})["trade.exports_india_to_japan"]
+    empty = drawn(result, tmp_path / "none", history={}, variables=TRADE_FANS)["trade.exports_india_to_japan"]
     assert not lines(empty, "_observed") and base_year_lines(empty) == [2023.0]
 
 

@@ -49,6 +49,9 @@ def _drawn(monkeypatch, result, tmp_path) -> dict:
         return finish(fig, path, source)
     monkeypatch.setattr(plots, "finish_figure", keep)
     plots.write_fan_charts(result, tmp_path, processes=1)  # in this process, where the axes are kept
+    # the trade flows' own fan charts, which the trade panel stands in for by default (--show draws them)
+    plots.write_fan_charts(result, tmp_path / "shown", processes=1,
+                           variables=["trade.balance", "trade.exports_india_to_japan"])
     return seen
 
 

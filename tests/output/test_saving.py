@@ -76,7 +76,7 @@ def test_save_results_writes_the_folder_and_the_report(tmp_path):
     names = {p.name for p in folder.iterdir()}
     assert {"summary.csv", "iamc.csv", "ensemble.nc", "events.csv", "manifest.json", "plots",
             "report.html"} <= names
-    assert (folder / "plots" / "trade.balance.png").is_file()
+    assert (folder / "plots" / "trade.png").is_file()
     assert "<html" in (folder / "report.html").read_text(encoding="utf-8")
     assert json.loads((folder / "manifest.json").read_text())["draws"] == 100
     assert plt.get_fignums() == []  # nothing left open, so nothing is shown in a notebook
@@ -101,15 +101,19 @@ def test_plots_on_processes_are_the_files_drawn_in_one(tmp_path):
 
     scenario = simulator.load_scenario(SCENARIOS / "baseline.toml")
     result = simulator.run(scenario, draws=200, seed=2)
+    from simulator.output.drawing_pool import DrawingPool
+
     with figure_formats(svg=True):
         one = write_fan_charts(result, tmp_path / "one", processes=1)
         two = write_fan_charts(result, tmp_path / "two", processes=2)
-    assert [p.name for p in one] == [p.name for p in two]
+        with DrawingPool(2) as pool:  # started before the figures' data exist, as `ijsim run` does
+            pooled = write_fan_charts(result, tmp_path / "pooled", pool=pool)
+    assert [p.name for p in one] == [p.name for p in two] == [p.name for p in pooled]
     # byte for byte, SVGs too (their ids are hashed from the file name, not a random salt)
     assert {p.suffix for p in one} == {".png", ".svg"}
-    for a, b in zip(one, two):
-        assert a.read_bytes() == b.read_bytes(), a.name
-    svg = (tmp_path / "one" / "trade.balance.svg").read_text()
+    for a, b, c in zip(one, two, pooled):
+        assert a.read_bytes() == b.read_bytes() == c.read_bytes(), a.name
+    svg = (tmp_path / "one" / "trade.svg").read_text()
     assert 'id="' in svg and svg.count('id="') == len(set(re.findall(r'id="([^"]+)"', svg)))
 
 
