@@ -9,8 +9,8 @@ and each figure's data (for a run, its summaries: about 70 KB pickled) is sent o
 The drawing code is the same, so the files are byte for byte those drawn in one process
 (tests/output/test_drawing_pool.py).
 
-The processes ignore Ctrl-C: the command handles it (one line, exit 130) and closes the pool, which
-waits for any figure being drawn, so that nothing is written into the results' temporary folder after
+The processes ignore Ctrl-C and end at once on SIGTERM: the command handles both (one line, exit 130
+or 143) and closes the pool, which waits for any figure being drawn, so that nothing is written into the results' temporary folder after
 the command has removed it (close the pool inside `atomic_folder`).
 """
 from __future__ import annotations
@@ -93,6 +93,9 @@ def _get_ready(ready: str) -> None:
     import importlib
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A SIGTERM sent to the whole process group ends a drawing process without a word: the command's
+    # own handler, inherited through the fork, would report the interruption a second time.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     module, _, function = ready.partition(":")
     getattr(importlib.import_module(module), function)()
 
