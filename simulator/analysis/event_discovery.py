@@ -77,7 +77,7 @@ class EventDiscovery:
         if unit == "share":
             return f"{x:.0%}"
         text = format_value(x, unit)
-        return text if unit in ("", "standard normal", "ratio", "share") else f"{text} {unit_label(unit)}"
+        return text if unit in ("", "standard normal", "ratio") else f"{text} {unit_label(unit)}"  # (shares returned above)
 
     def conditions(self) -> list[str]:
         """'Share of the pledge that arrives ≥ 62%' for each kept restriction, most important first."""

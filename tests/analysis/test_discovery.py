@@ -228,3 +228,247 @@ def test_seeds_beyond_scikit_learns_range_work_and_stay_reproducible(seed):
     assert_true_box(discover(X, y, method="cart", seed=seed).box)
     assert sklearn_seed(12345) == 12345 and 0 <= sklearn_seed(seed) < 2**32
     assert sklearn_seed(2**63 - 1) != sklearn_seed(2**63 - 2)
+
+
+# --- One event's discovery (event_discovery.py): the tables and sentences users read, on hand-made boxes ---
+
+R, FX, SHOCK = "investment.realisation_rate", "investment.fx_jpy_per_usd", "trade.shock_japan_to_india.to_2030"
+CONC, PLEDGE, KNOB, COVER = "investment.sector_concentration", "investment.pledge_jpy_tn", "custom.knob", "cover"
+LABELS = {R: ("Share of the pledge that arrives", "share"), FX: ("Exchange rate", "jpy_per_usd"),
+          SHOCK: ("Accumulated shocks to Japan's exports to India up to 2030", "standard normal"),
+          CONC: ("Dirichlet concentration of the sector shares", ""), PLEDGE: ("Japan's investment pledge", "jpy_tn"),
+          KNOB: ("custom.knob", ""), COVER: ("Export cover ratio", "ratio")}
+
+
+def trade_event(by=False, variable="trade.balance"):
+    from simulator.scenario.event_definitions import Event
+
+    return Event("narrower", "India's deficit with Japan narrower", variable, 2030, by, "<", "base")
+
+
+def frame(rows, columns):
+    """rows: input -> values, as a frame indexed by `input`."""
+    return pd.DataFrame(list(rows.values()), columns=columns, index=pd.Index(list(rows), name="input"))
+
+
+def hand_made(box=None, dropped=None, quasi=True, event=None):
+    """An EventDiscovery with every number chosen by hand: probability 25%, in the box 80% of 10% of the
+    draws holding 32% of the cases; on 1,200 held-out draws 70%, 12% and 34%."""
+    from simulator.analysis.discovery import Discovery
+    from simulator.analysis.event_discovery import EventDiscovery
+
+    inf = np.inf
+    if box is None:
+        box = frame({R: (0.62, inf), FX: (140.5, 160.25), SHOCK: (-inf, -0.5)}, ["low", "high"])
+    nan = np.nan
+    qp = frame({R: (1e-5, nan), FX: (0.01, 0.02), SHOCK: (nan, 1e-9)}, ["low", "high"]) if quasi else None
+    qp_held = frame({R: (1e-3, nan), FX: (0.03, 0.04), SHOCK: (nan, 1e-4)}, ["low", "high"]) if quasi else None
+    stability = (frame({SHOCK: (1.0, True), R: (0.9, True), FX: (0.6, True), CONC: (0.2, False)},
+                       ["restricted_share", "in_box"]) if quasi else None)
+    found = Discovery("prim", box, 0.32, 0.8, 0.1, pd.DataFrame(), qp, stability, 0.9, tuple(LABELS), dropped, qp_held)
+    scores = pd.Series({SHOCK: 0.5, R: 0.3, FX: 0.15, CONC: 0.05}, name="importance")
+    return EventDiscovery(event or trade_event(), found, {"coverage": 0.34, "density": 0.7, "mass": 0.12}, scores,
+                          0.25, 2800, 1200, LABELS, pd.DataFrame())
+
+
+def one_dropped():
+    return frame({CONC: ("low", 2.5, 0.2, 0.5)}, ["side", "limit", "p_search", "p_held_out"])
+
+
+def seven_dropped():
+    rows = [(CONC, "high", 9.0, 0.3, 0.9), (FX, "high", 170.0, 0.06, 0.01), (SHOCK, "low", -2.0, 0.5, 0.4),
+            (COVER, "low", 0.8, 0.07, 0.08), (PLEDGE, "low", 5.0, 0.2, 0.2), (KNOB, "high", 0.001234, 0.6, 0.1),
+            (FX, "low", 100.0, 0.2, 0.3)]
+    return pd.DataFrame(rows, columns=["input", "side", "limit", "p_search", "p_held_out"]).set_index("input")
+
+
+def test_box_table_is_what_boxes_csv_holds():
+    table = hand_made(dropped=one_dropped()).box_table()
+    nan, inf = np.nan, np.inf
+    expected = frame({R: ("Share of the pledge that arrives", "share", 0.62, inf, 1e-5, nan, 1e-3, nan, 0.9, 0.3),
+                      FX: ("Exchange rate", "jpy_per_usd", 140.5, 160.25, 0.01, 0.02, 0.03, 0.04, 0.6, 0.15),
+                      SHOCK: ("Accumulated shocks to Japan's exports to India up to 2030", "standard normal", -inf,
+                              -0.5, nan, 1e-9, nan, 1e-4, 1.0, 0.5)},
+                     ["label", "unit", "low", "high", "quasi_p_low", "quasi_p_high", "held_out_p_low", "held_out_p_high",
+                      "bootstrap_share", "feature_score"])
+    pd.testing.assert_frame_equal(table, expected, check_dtype=False)
+    # Without quasi-p-values, held-out test or bootstrap: the columns there are.
+    bare = hand_made(quasi=False).box_table()
+    assert list(bare.columns) == ["label", "unit", "low", "high", "feature_score"]
+
+
+def test_dropped_table_is_what_dropped_csv_holds():
+    table = hand_made(dropped=seven_dropped()).dropped_table()
+    assert table.index.name == "input" and list(table.index) == [CONC, FX, SHOCK, COVER, PLEDGE, KNOB, FX]
+    assert list(table.columns) == ["label", "unit", "side", "limit", "p_search", "p_held_out"]
+    assert table.loc[COVER].tolist() == ["Export cover ratio", "ratio", "low", 0.8, 0.07, 0.08]
+    none = hand_made().dropped_table()
+    assert none.empty and none.index.name == "input"
+    assert list(none.columns) == ["label", "unit", "side", "limit", "p_search", "p_held_out"]
+
+
+def test_conditions_read_in_the_inputs_units_most_important_first():
+    assert hand_made().conditions() == [
+        "Accumulated shocks to Japan's exports to India up to 2030 ≤ -0.5",  # score 0.5; standard normal: no unit
+        "Share of the pledge that arrives ≥ 62%",  # 0.3; a share in percent
+        "Exchange rate between 140.50 JPY per US$ and 160.25 JPY per US$",  # 0.15; both sides, each with its unit
+    ]
+
+
+def test_dropped_conditions_nearest_to_significance_first():
+    """Each with the larger of its two p-values, in increasing order of it; each value in its unit."""
+    assert hand_made(dropped=seven_dropped()).dropped_conditions() == [
+        "Exchange rate ≤ 170.00 JPY per US$ (p = 0.06)",
+        "Export cover ratio ≥ 0.8 (p = 0.08)",
+        "Japan's investment pledge ≥ 5.00 JPY tn (p = 0.2)",
+        "Exchange rate ≥ 100.00 JPY per US$ (p = 0.3)",
+        "Accumulated shocks to Japan's exports to India up to 2030 ≥ -2.00 (p = 0.5)",
+        "custom.knob ≤ 0.00123 (p = 0.6)",
+        "Dirichlet concentration of the sector shares ≤ 9.00 (p = 0.9)",
+    ]
+    assert hand_made().dropped_conditions() == []
+
+
+def test_summary_with_three_conditions_and_one_limit_dropped():
+    assert hand_made(dropped=one_dropped()).summary() == (
+        "India's deficit with Japan narrower (in FY2030-31) happens in 25% of all draws, and in 80% of the draws "
+        "in which Accumulated shocks to Japan's exports to India up to 2030 ≤ -0.5; Share of the pledge that "
+        "arrives ≥ 62%; and Exchange rate between 140.50 JPY per US$ and 160.25 JPY per US$. Those draws are 10% "
+        "of all and hold 32% of the cases where it happens. On 1,200 held-out draws the same box gives 70%, 12% and "
+        "34%. "
+        "A limit found but dropped (removing it does not lower the density significantly): Dirichlet "
+        "concentration of the sector shares ≥ 2.50 (p = 0.5).")
+
+
+def test_summary_with_one_condition_and_seven_limits_dropped():
+    """Five dropped limits are named, the other two counted; an event 'by' a year says so."""
+    box = frame({R: (0.62, np.inf)}, ["low", "high"])
+    text = hand_made(box=box, dropped=seven_dropped(), event=trade_event(by=True)).summary()
+    assert text == (
+        "India's deficit with Japan narrower (by 2030) happens in 25% of all draws, and in 80% of the draws in "
+        "which Share of the pledge that arrives ≥ 62%. Those draws are 10% of all and hold 32% of the cases where "
+        "it happens. On 1,200 held-out draws the same box gives 70%, 12% and 34%. Limits found but dropped "
+        "(removing each does not lower the density significantly): Exchange rate ≤ 170.00 JPY per US$ (p = 0.06); "
+        "Export cover ratio ≥ 0.8 (p = 0.08); Japan's investment pledge ≥ 5.00 JPY tn (p = 0.2); Exchange rate ≥ "
+        "100.00 JPY per US$ (p = 0.3); Accumulated shocks to Japan's exports to India up to 2030 ≥ -2.00 "
+        "(p = 0.5); and 2 more (dropped.csv).")
+
+
+def test_summary_without_a_box():
+    """Every limit dropped: the sentence says so and names them; no limit found at all: it says that."""
+    empty = frame({}, ["low", "high"])
+    calendar = trade_event(variable="investment.fdi_stock")
+    assert hand_made(box=empty, dropped=one_dropped(), event=calendar).summary() == (
+        "India's deficit with Japan narrower (in 2030) happens in 25% of the draws; no box of inputs concentrates "
+        "it (the limits the search found do not raise its share significantly: Dirichlet concentration of the "
+        "sector shares ≥ 2.50 (p = 0.5)).")
+    assert hand_made(box=empty, event=calendar).summary() == (
+        "India's deficit with Japan narrower (in 2030) happens in 25% of the draws; no box of inputs concentrates "
+        "it (the search found no restriction that raises its share).")
+
+
+def small_ensemble(n=300, seed=0):
+    """A run's inputs made up: the realisation rate uniform on (0.3, 0.9), the exchange rate on (120, 170),
+    the pledge fixed, Japan's export shocks 2026-2031 standard normal. The event: realisation above 0.6,
+    each label flipped with probability 0.1."""
+    rng = np.random.default_rng(seed)
+    columns = {R: rng.uniform(0.3, 0.9, n), FX: rng.uniform(120, 170, n), PLEDGE: np.full(n, 10.0)}
+    for year in range(2026, 2032):
+        columns[f"trade.shock_japan_to_india.{year}"] = rng.normal(size=n)
+    inputs = pd.DataFrame(columns)
+    return inputs, (inputs[R] > 0.6).to_numpy() ^ (rng.uniform(size=n) < 0.1)
+
+
+@pytest.fixture(scope="module")
+def event_found():
+    from simulator.analysis.event_discovery import discover_outcome
+
+    inputs, happened = small_ensemble()
+    return inputs, happened, discover_outcome(inputs, happened, trade_event(), seed=1, bootstrap=0)
+
+
+def test_event_discovery_splits_the_draws_and_measures_the_box_on_the_held_out_ones(event_found):
+    inputs, happened, found = event_found
+    assert (found.n_search, found.n_held_out) == (210, 90)  # 30% of 300 held out
+    assert found.probability == happened.mean() and found.event == trade_event()
+    d = found.discovery
+    assert list(d.box.index) == [R] and d.box.loc[R, "low"] == pytest.approx(0.6, abs=0.05)
+    # The held-out draws are the 90 the search did not see: counts over all 300 draws minus the search's.
+    inside = ((inputs[R] >= d.box.loc[R, "low"]) & (inputs[R] <= d.box.loc[R, "high"])).to_numpy()
+    search_in, search_cases = round(d.mass * 210), round(d.density * d.mass * 210)
+    search_all_cases = round(d.tradeoff.loc[0, "density"] * 210)  # PRIM's first box holds every search draw
+    held_in, held_cases = inside.sum() - search_in, happened[inside].sum() - search_cases
+    assert found.held_out == pytest.approx({"mass": held_in / 90, "density": held_cases / held_in,
+                                            "coverage": held_cases / (happened.sum() - search_all_cases)})
+
+
+def test_event_discovery_inputs_labels_ranges_and_scores(event_found):
+    """The pledge never varies: left out. Japan's shocks up to 2030 are one input, their sum over
+    sqrt(5); 2031's cannot matter for 2030. Ranges over all draws; scores over all draws, the
+    realisation rate (which decides the event) first."""
+    inputs, happened, found = event_found
+    accumulated = "trade.shock_japan_to_india.to_2030"
+    assert found.labels == {R: ("Share of the pledge that arrives", "share"), FX: ("Exchange rate", "jpy_per_usd"),
+                            accumulated: ("Accumulated shocks to Japan's exports to India up to 2030", "standard normal")}
+    summed = inputs[[f"trade.shock_japan_to_india.{y}" for y in range(2026, 2031)]].sum(axis=1) / np.sqrt(5)
+    expected = pd.DataFrame({"min": [inputs[R].min(), inputs[FX].min(), summed.min()],
+                             "max": [inputs[R].max(), inputs[FX].max(), summed.max()]}, index=[R, FX, accumulated])
+    pd.testing.assert_frame_equal(found.ranges, expected)
+    assert found.scores.index[0] == R and set(found.scores.index) == {R, FX, accumulated}
+    assert found.scores.sum() == pytest.approx(1)
+    assert "On 90 held-out draws the same box gives" in found.summary()
+
+
+@pytest.mark.parametrize("holdout", [0, 1])
+def test_event_discovery_refuses_a_holdout_outside_0_1(holdout):
+    from simulator.analysis.event_discovery import discover_outcome
+
+    inputs, happened = small_ensemble(n=50)
+    with pytest.raises(ValueError, match=rf"^holdout must be a share in \(0, 1\), got {holdout}$"):
+        discover_outcome(inputs, happened, trade_event(), holdout=holdout)
+
+
+def test_event_discovery_refuses_a_run_without_uncertain_inputs():
+    from simulator.analysis.event_discovery import discover_outcome
+
+    inputs, happened = small_ensemble(n=50)
+    with pytest.raises(ValueError, match="^the run has no uncertain inputs: there is nothing to discover$"):
+        discover_outcome(inputs[[PLEDGE]], happened, trade_event())
+
+
+def fake_run(inputs, happened):
+    """What discover_event reads of a run: its inputs, its scenario's events, and an event per draw."""
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    other = replace(trade_event(), name="other", title="Another event")
+    outcomes = {"narrower": happened, "other": ~happened}
+    return SimpleNamespace(inputs=inputs, scenario=SimpleNamespace(events=[other, trade_event()]),
+                           event=lambda name: outcomes[name])
+
+
+def test_discover_event_is_discover_outcome_on_the_runs_inputs_and_event():
+    """Every setting passed on (each away from its default here, so that a setting lost would show)."""
+    from simulator.analysis.event_discovery import discover_event, discover_outcome
+
+    inputs, happened = small_ensemble()
+    settings = dict(seed=3, holdout=0.4, bootstrap=3, min_density=0.85, mass_min=0.1, threads=2, alpha=0.01)
+    found = discover_event(fake_run(inputs, happened), "narrower", **settings)
+    same = discover_outcome(inputs, happened, trade_event(), **settings)
+    assert found.event == trade_event() and found.n_held_out == 120
+    assert found.held_out == same.held_out and found.probability == same.probability
+    pd.testing.assert_frame_equal(found.discovery.tradeoff, same.discovery.tradeoff)
+    pd.testing.assert_frame_equal(found.discovery.stability, same.discovery.stability)
+    pd.testing.assert_frame_equal(found.box_table(), same.box_table())
+    pd.testing.assert_series_equal(found.scores, same.scores)
+    assert found.discovery.density >= 0.85  # the most covering box at least that dense
+
+
+def test_discover_event_with_cart_on_one_input():
+    """The exchange rate and shocks left out: one input, and the tree's box on it."""
+    from simulator.analysis.event_discovery import discover_event
+
+    inputs, happened = small_ensemble()
+    found = discover_event(fake_run(inputs[[R, PLEDGE]], happened), "narrower", method="cart", seed=3, bootstrap=0)
+    assert found.discovery.method == "cart" and list(found.discovery.box.index) == [R]
+    assert list(found.scores.index) == [R] and found.scores[R] == 1
