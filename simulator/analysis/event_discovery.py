@@ -56,8 +56,8 @@ class EventDiscovery:
             table["held_out_p_low"] = d.quasi_p_held_out["low"]
             table["held_out_p_high"] = d.quasi_p_held_out["high"]
         if d.stability is not None:
-            table["bootstrap_share"] = d.stability["restricted_share"].reindex(table.index)
-        table["feature_score"] = self.scores.reindex(table.index)
+            table["bootstrap_share"] = d.stability["restricted_share"]  # aligned on the index: NaN where not restricted
+        table["feature_score"] = self.scores  # aligned on the index
         return table
 
     def dropped_table(self) -> pd.DataFrame:

@@ -472,3 +472,108 @@ def test_discover_event_with_cart_on_one_input():
     found = discover_event(fake_run(inputs[[R, PLEDGE]], happened), "narrower", method="cart", seed=3, bootstrap=0)
     assert found.discovery.method == "cart" and list(found.discovery.box.index) == [R]
     assert list(found.scores.index) == [R] and found.scores[R] == 1
+
+
+def test_discovery_inputs_by_hand():
+    """Year 2030: inputs that vary are kept as they are (a name ending in a year that is no shock series
+    too); the pledge never varies and goes; each shock series up to 2030 becomes its sum over sqrt(k)
+    (Japan's exports: (1 + 1, 0 + 3) / sqrt(2); the yen: (3, -3) / 1); 2031's shocks cannot matter; a series
+    with shocks after 2030 only has no input."""
+    from simulator.analysis.discovery_inputs import discovery_inputs
+
+    inputs = pd.DataFrame({R: [0.5, 0.7], PLEDGE: [10.0, 10.0], "custom.2030": [1.0, 2.0],
+                           "trade.shock_japan_to_india.2029": [1.0, 0.0], "trade.shock_japan_to_india.2030": [1.0, 3.0],
+                           "trade.shock_japan_to_india.2031": [5.0, -5.0], "investment.fx_shock.2030": [3.0, -3.0],
+                           "trade.shock_india_to_japan.2031": [1.0, -1.0]}, index=[10, 20])
+    expected = pd.DataFrame({R: [0.5, 0.7], "custom.2030": [1.0, 2.0],
+                             "trade.shock_japan_to_india.to_2030": [2 / np.sqrt(2), 3 / np.sqrt(2)],
+                             "investment.fx_shock.to_2030": [3.0, -3.0]}, index=[10, 20])
+    pd.testing.assert_frame_equal(discovery_inputs(inputs, 2030), expected)
+
+
+def test_discovery_labels():
+    from simulator.analysis.discovery_inputs import discovery_label
+
+    assert discovery_label("trade.shock_india_to_japan.to_2029") == (
+        "Accumulated shocks to India's exports to Japan up to 2029", "standard normal")
+    assert discovery_label("investment.fx_shock.2027") == ("Shock to the yen per dollar exchange rate in 2027",
+                                                           "standard normal")
+    assert discovery_label(R) == ("Share of the pledge that arrives", "share")
+    assert discovery_label("custom.to_2030") == ("custom.to_2030", "")  # no shock series: as it is
+
+
+def test_a_box_holds_the_points_on_its_limits():
+    """A box x >= 0.5 (hand-made) on x = 0.4, 0.5, 0.6: the point at the limit is inside (limits are
+    data values: PRIM cuts at a point and keeps it)."""
+    from simulator.analysis.discovery import Discovery
+
+    box = Discovery("prim", frame({"x": (0.5, np.inf)}, ["low", "high"]), 1.0, 1.0, 0.5, pd.DataFrame())
+    points = pd.DataFrame({"x": [0.4, 0.5, 0.6]})
+    assert box.contains(points).tolist() == [False, True, True]
+    assert box.evaluate(points, [True, True, False]) == pytest.approx({"coverage": 0.5, "density": 0.5, "mass": 2 / 3})
+    top = Discovery("prim", frame({"x": (-np.inf, 0.5)}, ["low", "high"]), 1.0, 1.0, 0.5, pd.DataFrame())
+    assert top.contains(points).tolist() == [True, True, False]
+
+
+def test_an_outcome_of_zeros_and_ones_is_read_as_booleans():
+    X, y = synthetic(n=1000)
+    as_bool = discover(X, y, seed=1, bootstrap=0)
+    as_int = discover(X, y.astype(int), seed=1, bootstrap=0)
+    pd.testing.assert_frame_equal(as_int.box, as_bool.box)
+    assert (as_int.coverage, as_int.density, as_int.mass) == (as_bool.coverage, as_bool.density, as_bool.mass)
+    assert as_int.evaluate(X, y.astype(float)) == as_bool.evaluate(X, y)
+
+
+@pytest.mark.parametrize("inputs", [np.zeros((5, 2)), pd.DataFrame(index=range(5))])
+def test_inputs_must_be_a_data_frame_with_columns(inputs):
+    with pytest.raises(ValueError, match="^inputs must be a DataFrame with one column per input$"):
+        discover(inputs, [True, False, True, False, True])
+
+
+def test_inputs_of_booleans_and_python_floats_are_numbers():
+    """A switch (booleans) beside numbers, and a column of Python floats (object dtype, as pandas
+    keeps mixed data): read as numbers, the switch as 0/1. A NaN is named with its column."""
+    X, y = synthetic(n=1000)
+    plain = discover(X, y, seed=1, bootstrap=0)
+    mixed = X.assign(x3=X["x3"] > 0.5, x4=X["x4"].astype(object))
+    assert mixed["x3"].dtype == bool and mixed["x4"].dtype == object
+    found = discover(mixed, y, seed=1, bootstrap=0)
+    pd.testing.assert_frame_equal(found.box, plain.box)
+    with pytest.raises(ValueError, match=r"^inputs must be finite numbers; not so in \['x5'\]$"):
+        discover(mixed.assign(x5=np.where(X["x5"] > 0.9, np.nan, X["x5"])), y)
+
+
+@pytest.mark.parametrize("mass_min", [0, 1, 1.5])
+def test_mass_min_must_be_in_0_1(mass_min):
+    X, y = synthetic(n=50)
+    with pytest.raises(ValueError, match=rf"^mass_min must be in \(0, 1\), got {mass_min}$"):
+        discover(X, y, mass_min=mass_min)
+
+
+def test_pasting_by_default_lets_an_overshooting_peel_back_out():
+    """Peels of 30% overshoot the event x > 0.5 (the box starts above 0.56); pasting, by default 5% of
+    the box's points at a time, lets the limit out while the density stays 1: down to the smallest x
+    above 0.5, coverage 1."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"x": rng.uniform(size=400), "z": rng.uniform(size=400)})
+    y = (X["x"] > 0.5).to_numpy()
+    found = discover(X, y, seed=1, bootstrap=0, peel_alpha=0.3)
+    assert found.box.loc["x", "low"] == X["x"][y].min() and (found.coverage, found.density) == (1, 1)
+
+
+def test_bootstrap_by_default_resamples_50_times():
+    """Shares of 50 resamples: whole multiples of 1/50 (z, an input that does not matter, is restricted in
+    some resamples only)."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"x": rng.uniform(size=200), "z": rng.uniform(size=200)})
+    y = (X["x"] > 0.5).to_numpy() ^ (rng.uniform(size=200) < 0.1)
+    share = discover(X, y, seed=1).stability["restricted_share"]
+    assert share["x"] == 1 and 0 < share["z"] < 1
+    np.testing.assert_allclose(share * 50, np.round(share * 50), atol=1e-9)
+
+
+def test_conditions_on_people_are_whole_numbers():
+    box = frame({"exchange.stages.visa.capacity": (-np.inf, 1234.4)}, ["low", "high"])
+    found = hand_made(box=box)
+    found.labels["exchange.stages.visa.capacity"] = ("Visa capacity", "people")
+    assert found.conditions() == ["Visa capacity ≤ 1,234 people"]

@@ -139,7 +139,8 @@ def ten_points():
 def test_cart_boxes_on_ten_points_by_hand():
     X, y = ten_points()
     found = discover(X, y, method="cart", seed=0)
-    assert found.box.loc["x", "low"] == pytest.approx(0.5) and np.isinf(found.box.loc["x", "high"])
+    box = pd.DataFrame({"low": [0.5], "high": [np.inf]}, index=pd.Index(["x"], name="input"))
+    pd.testing.assert_frame_equal(found.box, box)  # boxes.csv's index is named "input"
     assert (found.coverage, found.density, found.mass) == pytest.approx((1, 0.8, 0.5))
     expected = pd.DataFrame({"coverage": [0.25, 0.75, 1, 0.75, 0.25, 0.25, 0.25, 0, 0],
                              "density": [1, 1, 0.8, 0.75, 0.5, 1 / 6, 1 / 7, 0, 0],
@@ -176,12 +177,15 @@ def test_cart_seed_decides_a_tie_and_reproduces_it():
 
 def test_cart_defaults_are_depth_4_and_leaves_of_5_percent():
     """A planted box of five limits (0.2 < x1 < 0.8, 0.2 < x2 < 0.8, x3 > 0.5, no noise): a tree of depth 4
-    reaches four of them on one path, never five; no leaf holds fewer than 5% of the 2000 rows."""
+    reaches four of them on one path, never five; no leaf holds fewer than 5% of the 2000 rows. The same
+    through `discover`, whose default depth is 4 too."""
     from simulator.analysis.cart import cart
 
     rng = np.random.default_rng(0)
     X = rng.uniform(size=(2000, 3))
     y = (X[:, 0] > 0.2) & (X[:, 0] < 0.8) & (X[:, 1] > 0.2) & (X[:, 1] < 0.8) & (X[:, 2] > 0.5)
+    found = discover(pd.DataFrame(X, columns=["x1", "x2", "x3"]), y, method="cart", seed=0)
+    assert np.isfinite(found.box.to_numpy()).sum() == 4
     box, boxes, chosen = cart(X, y, 0)
     assert boxes[chosen] is box
     limits = np.concatenate([box.low, box.high])
