@@ -102,7 +102,7 @@ class EventDiscovery:
             return []
         out = []
         worst = dropped[["p_search", "p_held_out"]].max(axis=1).to_numpy()
-        for i in np.argsort(worst, kind="stable"):
+        for i in sorted(range(len(worst)), key=worst.__getitem__):  # stable: ties keep the order dropped
             name, row = dropped.index[i], dropped.iloc[i]
             label, unit = self.labels[name]
             sign = "≥" if row["side"] == "low" else "≤"

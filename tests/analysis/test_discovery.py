@@ -384,7 +384,7 @@ def event_found():
     from simulator.analysis.event_discovery import discover_outcome
 
     inputs, happened = small_ensemble()
-    return inputs, happened, discover_outcome(inputs, happened, trade_event(), seed=1, bootstrap=0)
+    return inputs, happened, discover_outcome(inputs, happened, trade_event(), seed=1)  # the defaults
 
 
 def test_event_discovery_splits_the_draws_and_measures_the_box_on_the_held_out_ones(event_found):
@@ -400,6 +400,10 @@ def test_event_discovery_splits_the_draws_and_measures_the_box_on_the_held_out_o
     held_in, held_cases = inside.sum() - search_in, happened[inside].sum() - search_cases
     assert found.held_out == pytest.approx({"mass": held_in / 90, "density": held_cases / held_in,
                                             "coverage": held_cases / (happened.sum() - search_all_cases)})
+    # The limits were tested on the held-out draws (none dropped here), and 30 bootstrap resamples by default.
+    assert d.dropped is not None and d.dropped.empty and list(d.quasi_p_held_out.index) == [R]
+    np.testing.assert_allclose(d.stability["restricted_share"] * 30, np.round(d.stability["restricted_share"] * 30),
+                               atol=1e-9)
 
 
 def test_event_discovery_inputs_labels_ranges_and_scores(event_found):
@@ -448,20 +452,29 @@ def fake_run(inputs, happened):
 
 
 def test_discover_event_is_discover_outcome_on_the_runs_inputs_and_event():
-    """Every setting passed on (each away from its default here, so that a setting lost would show)."""
+    """Every setting passed on, each away from its default so that a setting lost would show: 40% held out
+    (120 of 300); 3 resamples (shares in thirds); the search stops at half the draws; the most covering box
+    at least 85% dense is chosen; no limit has a p-value below 1e-300, so every one is dropped."""
     from simulator.analysis.event_discovery import discover_event, discover_outcome
 
     inputs, happened = small_ensemble()
-    settings = dict(seed=3, holdout=0.4, bootstrap=3, min_density=0.85, mass_min=0.1, threads=2, alpha=0.01)
+    settings = dict(seed=3, holdout=0.4, bootstrap=3, min_density=0.85, mass_min=0.5, threads=2, alpha=1e-300)
     found = discover_event(fake_run(inputs, happened), "narrower", **settings)
+    assert found.event == trade_event() and (found.n_search, found.n_held_out) == (180, 120)
+    share = found.discovery.stability["restricted_share"]
+    np.testing.assert_allclose(share * 3, np.round(share * 3), atol=1e-9)
+    assert ((share > 0) & (share < 1)).any()
+    t = found.discovery.tradeoff
+    assert t["mass"].min() >= 0.5
+    dense = t[t["density"] >= 0.85]
+    assert t["chosen"].tolist() == (t.index == dense["coverage"].idxmax()).tolist()
+    assert found.discovery.box.empty and list(found.discovery.dropped.index) == [R]
     same = discover_outcome(inputs, happened, trade_event(), **settings)
-    assert found.event == trade_event() and found.n_held_out == 120
     assert found.held_out == same.held_out and found.probability == same.probability
     pd.testing.assert_frame_equal(found.discovery.tradeoff, same.discovery.tradeoff)
     pd.testing.assert_frame_equal(found.discovery.stability, same.discovery.stability)
-    pd.testing.assert_frame_equal(found.box_table(), same.box_table())
+    pd.testing.assert_frame_equal(found.dropped_table(), same.dropped_table())
     pd.testing.assert_series_equal(found.scores, same.scores)
-    assert found.discovery.density >= 0.85  # the most covering box at least that dense
 
 
 def test_discover_event_with_cart_on_one_input():
@@ -469,9 +482,21 @@ def test_discover_event_with_cart_on_one_input():
     from simulator.analysis.event_discovery import discover_event
 
     inputs, happened = small_ensemble()
-    found = discover_event(fake_run(inputs[[R, PLEDGE]], happened), "narrower", method="cart", seed=3, bootstrap=0)
+    found = discover_event(fake_run(inputs[[R, PLEDGE]], happened), "narrower", method="cart", seed=3)
     assert found.discovery.method == "cart" and list(found.discovery.box.index) == [R]
     assert list(found.scores.index) == [R] and found.scores[R] == 1
+
+
+def test_discover_event_defaults():
+    """PRIM, 30% held out (90 of 300), 30 bootstrap resamples (shares in thirtieths)."""
+    from simulator.analysis.event_discovery import discover_event
+
+    inputs, happened = small_ensemble()
+    found = discover_event(fake_run(inputs[[R, FX]], happened), "narrower", seed=3)
+    assert found.discovery.method == "prim" and (found.n_search, found.n_held_out) == (210, 90)
+    share = found.discovery.stability["restricted_share"]
+    assert share[R] == 1
+    np.testing.assert_allclose(share * 30, np.round(share * 30), atol=1e-9)
 
 
 def test_discovery_inputs_by_hand():
@@ -577,3 +602,30 @@ def test_conditions_on_people_are_whole_numbers():
     found = hand_made(box=box)
     found.labels["exchange.stages.visa.capacity"] = ("Visa capacity", "people")
     assert found.conditions() == ["Visa capacity ≤ 1,234 people"]
+
+
+def test_summary_with_two_and_with_five_limits_dropped():
+    """Two dropped: 'Limits ... each'; five: all named, none counted apart. Without a box, two dropped are
+    named one after the other."""
+    box = frame({R: (0.62, np.inf)}, ["low", "high"])
+    two = hand_made(box=box, dropped=seven_dropped().iloc[:2]).summary()
+    assert two.endswith(" Limits found but dropped (removing each does not lower the density significantly): "
+                        "Exchange rate ≤ 170.00 JPY per US$ (p = 0.06); Dirichlet concentration of the sector shares "
+                        "≤ 9.00 (p = 0.9).")
+    five = hand_made(box=box, dropped=seven_dropped().iloc[:5]).summary()
+    assert five.endswith("Accumulated shocks to Japan's exports to India up to 2030 ≥ -2.00 (p = 0.5); "
+                         "Dirichlet concentration of the sector shares ≤ 9.00 (p = 0.9).")
+    assert "more (dropped.csv)" not in five
+    empty = hand_made(box=frame({}, ["low", "high"]), dropped=seven_dropped().iloc[:2]).summary()
+    assert empty.endswith("do not raise its share significantly: Exchange rate ≤ 170.00 JPY per US$ (p = 0.06); "
+                          "Dirichlet concentration of the sector shares ≤ 9.00 (p = 0.9)).")
+
+
+def test_dropped_conditions_keep_the_order_dropped_among_equal_p_values():
+    """Forty limits dropped with the same p-value (1: no draw inside, say) are listed in the order dropped."""
+    names = [f"custom.knob_{i:02d}" for i in range(40)]
+    dropped = pd.DataFrame({"side": "high", "limit": 1.0, "p_search": 1.0, "p_held_out": 1.0},
+                           index=pd.Index(names, name="input"))
+    found = hand_made(dropped=dropped)
+    found.labels.update({k: (k, "") for k in names})
+    assert found.dropped_conditions() == [f"{k} ≤ 1.00 (p = 1)" for k in names]
