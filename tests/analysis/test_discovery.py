@@ -584,6 +584,11 @@ def test_pasting_by_default_lets_an_overshooting_peel_back_out():
     y = (X["x"] > 0.5).to_numpy()
     found = discover(X, y, seed=1, bootstrap=0, peel_alpha=0.3)
     assert found.box.loc["x", "low"] == X["x"][y].min() and (found.coverage, found.density) == (1, 1)
+    assert found.tradeoff.loc[1, "mass"] == 0.7  # the first peel took int(0.3 * 400) = 120 of the 400 draws
+    # Pasting every point below the limit at once (paste_alpha 1) would lower the density: the box stays
+    # where the peels left it.
+    unpasted = discover(X, y, seed=1, bootstrap=0, peel_alpha=0.3, paste_alpha=1)
+    assert unpasted.box.loc["x", "low"] > 0.55 and unpasted.coverage < 0.95 and unpasted.density == 1
 
 
 def test_bootstrap_by_default_resamples_50_times():
@@ -629,3 +634,30 @@ def test_dropped_conditions_keep_the_order_dropped_among_equal_p_values():
     found = hand_made(dropped=dropped)
     found.labels.update({k: (k, "") for k in names})
     assert found.dropped_conditions() == [f"{k} ≤ 1.00 (p = 1)" for k in names]
+
+
+def test_discover_lists_the_limits_it_dropped():
+    """PRIM's box on 1000 draws (x1 > 0.7 and x2 < 0.3 planted, 5% noise) has five limits more, each of which
+    held-out draws do not support: dropped, each listed with its side, its value in the box as found, and
+    p-values above 0.05 (the first, the weakest, tested on the whole box); x1's low and x2's high stay."""
+    from simulator.analysis.limits import limit_p_value
+
+    X, y = synthetic(n=1000, flip=0.05, seed=5)
+    held = synthetic(n=1000, flip=0.05, seed=6)
+    as_found = discover(X, y, seed=1, bootstrap=0)
+    found = discover(X, y, seed=1, bootstrap=0, held_out=held)
+    dropped = found.dropped
+    assert dropped.index.name == "input" and list(dropped.columns) == ["side", "limit", "p_search", "p_held_out"]
+    assert list(zip(dropped.index, dropped["side"])) == [("x1", "high"), ("x5", "high"), ("x4", "low"),
+                                                         ("x3", "high"), ("x5", "low")]
+    assert [as_found.box.loc[k, side] for k, side in zip(dropped.index, dropped["side"])] == dropped["limit"].tolist()
+    assert (dropped[["p_search", "p_held_out"]].max(axis=1) > 0.05).all()
+    low = as_found.box["low"].reindex(list(X.columns), fill_value=-np.inf)
+    high = as_found.box["high"].reindex(list(X.columns), fill_value=np.inf)
+    first = (limit_p_value(X.to_numpy(), y, low.to_numpy(), high.to_numpy(), 0, 1),
+             limit_p_value(held[0].to_numpy(), held[1], low.to_numpy(), high.to_numpy(), 0, 1))
+    assert tuple(dropped.iloc[0][["p_search", "p_held_out"]]) == first
+    expected = frame({"x1": (as_found.box.loc["x1", "low"], np.inf), "x2": (-np.inf, as_found.box.loc["x2", "high"])},
+                     ["low", "high"])
+    pd.testing.assert_frame_equal(found.box, expected)
+    assert list(found.quasi_p_held_out.index) == ["x1", "x2"]

@@ -141,6 +141,7 @@ def test_cart_boxes_on_ten_points_by_hand():
     found = discover(X, y, method="cart", seed=0)
     box = pd.DataFrame({"low": [0.5], "high": [np.inf]}, index=pd.Index(["x"], name="input"))
     pd.testing.assert_frame_equal(found.box, box)  # boxes.csv's index is named "input"
+    assert found.dropped is None and found.quasi_p_held_out is None  # no held-out draws, no limit tested
     assert (found.coverage, found.density, found.mass) == pytest.approx((1, 0.8, 0.5))
     expected = pd.DataFrame({"coverage": [0.25, 0.75, 1, 0.75, 0.25, 0.25, 0.25, 0, 0],
                              "density": [1, 1, 0.8, 0.75, 0.5, 1 / 6, 1 / 7, 0, 0],
@@ -194,3 +195,10 @@ def test_cart_defaults_are_depth_4_and_leaves_of_5_percent():
     finite = np.isfinite(limits)
     assert np.all(np.abs(limits[finite] - planted[finite]) < 0.01)
     assert min(b.inside.sum() for b in boxes) >= 100
+
+
+def test_held_out_inputs_without_columns_are_refused():
+    X, y = planted(100, 1)
+    with pytest.raises(ValueError, match=r"^the held-out inputs must have the search's columns; missing "
+                                         r"\['x1', 'x2', 'x3', 'x4', 'x5', 'x6'\]$"):
+        discover(X, y, bootstrap=0, held_out=(X.to_numpy(), y))
