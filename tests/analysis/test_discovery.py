@@ -564,6 +564,8 @@ def test_inputs_of_booleans_and_python_floats_are_numbers():
     assert mixed["x3"].dtype == bool and mixed["x4"].dtype == object
     found = discover(mixed, y, seed=1, bootstrap=0)
     pd.testing.assert_frame_equal(found.box, plain.box)
+    # The box on other draws whose restricted inputs are Python floats: the same draws inside.
+    assert found.evaluate(X.astype(object), y) == found.evaluate(X, y)
     with pytest.raises(ValueError, match=r"^inputs must be finite numbers; not so in \['x5'\]$"):
         discover(mixed.assign(x5=np.where(X["x5"] > 0.9, np.nan, X["x5"])), y)
 
