@@ -420,6 +420,11 @@ def test_event_discovery_inputs_labels_ranges_and_scores(event_found):
     pd.testing.assert_frame_equal(found.ranges, expected)
     assert found.scores.index[0] == R and set(found.scores.index) == {R, FX, accumulated}
     assert found.scores.sum() == pytest.approx(1)
+    # Over all 300 draws, with feature_scores' defaults: 100 trees, leaves of at least 20 draws.
+    from simulator.analysis.discovery_inputs import discovery_inputs
+
+    pd.testing.assert_series_equal(found.scores, feature_scores(discovery_inputs(inputs, 2030), happened, seed=1,
+                                                                trees=100, min_samples_leaf=20))
     assert "On 90 held-out draws the same box gives" in found.summary()
 
 
@@ -663,3 +668,32 @@ def test_discover_lists_the_limits_it_dropped():
                      ["low", "high"])
     pd.testing.assert_frame_equal(found.box, expected)
     assert list(found.quasi_p_held_out.index) == ["x1", "x2"]
+
+
+def test_sklearn_seed_passes_seeds_below_2_to_the_32_as_they_are():
+    from simulator.analysis.trees import sklearn_seed
+
+    assert [sklearn_seed(s) for s in (None, 0, 1, 2**32 - 1)] == [None, 0, 1, 2**32 - 1]
+    assert isinstance(sklearn_seed(2**32), int) and 0 <= sklearn_seed(2**32) < 2**32
+
+
+@pytest.mark.parametrize("inputs, outcome, message", [
+    (np.zeros((4, 2)), [True, False, True, False], "^inputs must be a DataFrame with one column per input$"),
+    (pd.DataFrame(index=range(4)), [True, False, True, False], "^inputs must be a DataFrame with one column per input$"),
+    (pd.DataFrame({"a": [0.1, np.nan, 0.3, 0.4]}), [True, False, True, False], "^inputs and outcome must be finite numbers$"),
+    (pd.DataFrame({"a": [0.1, 0.2, 0.3, 0.4]}), [1.0, np.nan, 2.0, 3.0], "^inputs and outcome must be finite numbers$"),
+    (pd.DataFrame({"a": [0.1, 0.2, 0.3, 0.4]}), [True, False, True], r"^outcome must have one value per row of inputs \(4\), got shape \(3,\)$"),
+    (pd.DataFrame({"a": [0.1, 0.2, 0.3, 0.4]}), [True] * 4, "^the event happens in every draw or in none: nothing to score$"),
+])
+def test_feature_scores_refusals(inputs, outcome, message):
+    with pytest.raises(ValueError, match=message):
+        feature_scores(inputs, np.asarray(outcome))
+
+
+def test_feature_scores_read_a_switch_as_0_1():
+    """A boolean input beside numbers scores as the same input held as 0/1; index and name as in sensitivity.csv."""
+    X, y = synthetic(n=300)
+    switch = X.assign(x3=X["x3"] > 0.5)
+    scores = feature_scores(switch, y, seed=1, trees=20)
+    pd.testing.assert_series_equal(scores, feature_scores(switch.astype(float), y, seed=1, trees=20))
+    assert scores.index.name == "input" and scores.name == "importance"

@@ -202,3 +202,22 @@ def test_held_out_inputs_without_columns_are_refused():
     with pytest.raises(ValueError, match=r"^the held-out inputs must have the search's columns; missing "
                                          r"\['x1', 'x2', 'x3', 'x4', 'x5', 'x6'\]$"):
         discover(X, y, bootstrap=0, held_out=(X.to_numpy(), y))
+
+
+def test_cart_tradeoff_lists_the_boxes_by_density_ties_in_the_order_found():
+    """40 points in eight blocks of five, the event in blocks 2, 5, 6 and 8: the tree's six leaves give 20
+    boxes (runs of neighbouring leaves), several equally dense but unlike otherwise. The trade-off lists them
+    from the densest, boxes of equal density in the order the unions were found (more than 16 rows: numpy's
+    default quicksort would not keep that order)."""
+    from simulator.analysis.cart import cart
+
+    x = (np.arange(40) + 0.5) / 40
+    y = np.repeat(np.array([0, 1, 0, 0, 1, 1, 0, 1], dtype=bool), 5)
+    _, boxes, _ = cart(x[:, None], y, 0)
+    densities = [y[b.inside].mean() for b in boxes]
+    order = sorted(range(len(boxes)), key=lambda i: -densities[i])  # Python's sort keeps ties in order
+    found = discover(pd.DataFrame({"x": x}), y, method="cart", seed=0)
+    assert len(found.tradeoff) == len(boxes) == 20
+    assert found.tradeoff["mass"].tolist() == [boxes[i].inside.mean() for i in order]
+    assert found.tradeoff["density"].tolist() == [densities[i] for i in order]
+    assert found.tradeoff["coverage"].tolist() == [y[boxes[i].inside].sum() / y.sum() for i in order]
