@@ -667,7 +667,7 @@ def test_discover_lists_the_limits_it_dropped():
     expected = frame({"x1": (as_found.box.loc["x1", "low"], np.inf), "x2": (-np.inf, as_found.box.loc["x2", "high"])},
                      ["low", "high"])
     pd.testing.assert_frame_equal(found.box, expected)
-    assert list(found.quasi_p_held_out.index) == ["x1", "x2"]
+    assert list(found.quasi_p_held_out.index) == ["x1", "x2"] and found.quasi_p_held_out.index.name == "input"
 
 
 def test_sklearn_seed_passes_seeds_below_2_to_the_32_as_they_are():
@@ -697,3 +697,18 @@ def test_feature_scores_read_a_switch_as_0_1():
     scores = feature_scores(switch, y, seed=1, trees=20)
     pd.testing.assert_series_equal(scores, feature_scores(switch.astype(float), y, seed=1, trees=20))
     assert scores.index.name == "input" and scores.name == "importance"
+
+
+def test_bootstrap_chooses_boxes_as_the_search_did():
+    """The event certain above x1 = 0.7 and a coin toss between 0.3 and 0.7. At least 95% dense, the box is
+    about x1 >= 0.7; the resamples, choosing the same way, find about the same draws (Jaccard near 0.8).
+    Were they to choose by the balance of coverage and density instead, their boxes would be about
+    x1 >= 0.34, sharing about 0.3 / 0.65 of the draws with this one."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"x1": rng.uniform(size=400), "x2": rng.uniform(size=400)})
+    x1 = X["x1"].to_numpy()
+    y = (x1 > 0.7) | ((x1 > 0.3) & (rng.uniform(size=400) < 0.5))
+    found = discover(X, y, seed=1, bootstrap=20, min_density=0.95)
+    assert found.box.loc["x1", "low"] == pytest.approx(0.7, abs=0.05) and found.density >= 0.95
+    assert found.agreement > 0.7
+    assert found.quasi_p.index.name == "input"

@@ -142,6 +142,7 @@ def test_cart_boxes_on_ten_points_by_hand():
     box = pd.DataFrame({"low": [0.5], "high": [np.inf]}, index=pd.Index(["x"], name="input"))
     pd.testing.assert_frame_equal(found.box, box)  # boxes.csv's index is named "input"
     assert found.dropped is None and found.quasi_p_held_out is None  # no held-out draws, no limit tested
+    assert found.stability is None and found.agreement is None  # the bootstrap is PRIM's
     assert (found.coverage, found.density, found.mass) == pytest.approx((1, 0.8, 0.5))
     expected = pd.DataFrame({"coverage": [0.25, 0.75, 1, 0.75, 0.25, 0.25, 0.25, 0, 0],
                              "density": [1, 1, 0.8, 0.75, 0.5, 1 / 6, 1 / 7, 0, 0],
