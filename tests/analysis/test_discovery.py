@@ -712,3 +712,27 @@ def test_bootstrap_chooses_boxes_as_the_search_did():
     assert found.box.loc["x1", "low"] == pytest.approx(0.7, abs=0.05) and found.density >= 0.95
     assert found.agreement > 0.7
     assert found.quasi_p.index.name == "input"
+
+
+def test_bootstrap_resamples_every_row_and_keeps_resamples_with_the_event():
+    """The event in the first of 20 rows only: a resample without that row has nothing to find and is left
+    out; each one with it restricts x (the only input), so x's share is 1."""
+    X = pd.DataFrame({"x": np.arange(20) / 20})
+    found = discover(X, np.arange(20) == 0, seed=2, bootstrap=10, peel_alpha=0.3)  # a peel of 6 always takes some
+    assert found.stability["restricted_share"].to_dict() == {"x": 1.0}
+    assert found.inputs == ("x",)
+
+
+@pytest.mark.parametrize("kind", ["event", "output"])
+def test_feature_scores_are_scikit_learns_extra_trees_importances(kind):
+    """The documented method, passed its settings: extra-trees (a classifier for an event; for an output a
+    regressor trying every input at each split), so many trees, leaves of so many rows, the seed."""
+    from sklearn.ensemble import ExtraTreesClassifier, ExtraTreesRegressor
+
+    X, y = synthetic(n=200)
+    outcome = y if kind == "event" else X["x1"].to_numpy() - X["x2"].to_numpy()
+    model = (ExtraTreesClassifier(n_estimators=7, min_samples_leaf=5, random_state=3) if kind == "event" else
+             ExtraTreesRegressor(n_estimators=7, min_samples_leaf=5, max_features=1.0, random_state=3))
+    expected = pd.Series(model.fit(X.to_numpy(), outcome).feature_importances_, index=pd.Index(X.columns, name="input"),
+                         name="importance").sort_values(ascending=False, kind="stable")
+    pd.testing.assert_series_equal(feature_scores(X, outcome, seed=3, trees=7, min_samples_leaf=5), expected)
