@@ -50,8 +50,8 @@ def feature_scores(inputs: pd.DataFrame, outcome, *, seed: int | None = None, tr
         model = ExtraTreesClassifier(n_estimators=trees, min_samples_leaf=min_samples_leaf,
                                      random_state=sklearn_seed(seed))
     else:
-        model = ExtraTreesRegressor(n_estimators=trees, min_samples_leaf=min_samples_leaf, max_features=1.0,
-                                    random_state=sklearn_seed(seed))
+        model = ExtraTreesRegressor(n_estimators=trees, min_samples_leaf=min_samples_leaf,  # every input at each split
+                                    random_state=sklearn_seed(seed))  # (scikit-learn's default: max_features=1.0)
     model.fit(X, y)
     scores = pd.Series(model.feature_importances_, index=pd.Index([str(c) for c in inputs.columns], name="input"),
                        name="importance")
