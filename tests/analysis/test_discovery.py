@@ -724,7 +724,7 @@ def test_bootstrap_resamples_every_row_and_keeps_resamples_with_the_event():
     out; each one with it restricts x (the only input), so x's share is 1."""
     X = pd.DataFrame({"x": np.arange(20) / 20})
     found = discover(X, np.arange(20) == 0, seed=2, bootstrap=10, peel_alpha=0.3)  # a peel of 6 always takes some
-    assert found.stability["restricted_share"].to_dict() == {"x": 1.0}
+    pd.testing.assert_frame_equal(found.stability, frame({"x": (1.0, True)}, ["restricted_share", "in_box"]))
     assert found.inputs == ("x",)
 
 
@@ -752,3 +752,10 @@ def test_feature_scores_of_equal_importance_keep_the_inputs_order():
     scores = feature_scores(X, (X["x"] > 0.5).to_numpy(), seed=1, trees=5)
     assert scores.index.tolist() == ["x"] + [f"c{i:02d}" for i in range(19)]
     assert scores["x"] == 1
+
+
+def test_in_box_holds_both_limits():
+    """Points on a limit are inside, on either side; an unrestricted input is not compared."""
+    X = np.array([[0.4, 9.0], [0.5, -9.0], [0.6, 0.0], [0.7, 1.0]])
+    inside = prim_module.in_box(X, np.array([0.5, -np.inf]), np.array([0.6, np.inf]))
+    assert inside.tolist() == [False, True, True, False]
