@@ -547,6 +547,11 @@ def test_a_box_holds_the_points_on_its_limits():
     assert box.evaluate(points, [True, True, False]) == pytest.approx({"coverage": 0.5, "density": 0.5, "mass": 2 / 3})
     top = Discovery("prim", frame({"x": (-np.inf, 0.5)}, ["low", "high"]), 1.0, 1.0, 0.5, pd.DataFrame())
     assert top.contains(points).tolist() == [True, True, False]
+    # Draws without the event: no coverage to speak of (NaN); none inside the box: no density (NaN).
+    none = box.evaluate(points, [False, False, False])
+    assert np.isnan(none["coverage"]) and none["density"] == 0 and none["mass"] == pytest.approx(2 / 3)
+    outside = box.evaluate(pd.DataFrame({"x": [0.1, 0.2]}), [True, False])
+    assert outside["coverage"] == 0 and np.isnan(outside["density"]) and outside["mass"] == 0
 
 
 def test_an_outcome_of_zeros_and_ones_is_read_as_booleans():
