@@ -764,3 +764,42 @@ def test_in_box_holds_both_limits():
     X = np.array([[0.4, 9.0], [0.5, -9.0], [0.6, 0.0], [0.7, 1.0]])
     inside = prim_module.in_box(X, np.array([0.5, -np.inf]), np.array([0.6, np.inf]))
     assert inside.tolist() == [False, True, True, False]
+
+
+def paste_data(y):
+    """x = 0..9 with z = 0, and one more point (x 4.5, z 1, no event) outside the box's z <= 0.5."""
+    X = np.column_stack([np.r_[np.arange(10.0), 4.5], np.r_[np.zeros(10), 1.0]])
+    box_low, box_high = np.array([5.0, -np.inf]), np.array([7.0, 0.5])
+    box = prim_module.Box(box_low, box_high, prim_module.in_box(X, box_low, box_high))
+    return X, np.r_[np.array(y, dtype=bool), False], box
+
+
+def test_pasting_by_hand():
+    """The box 5 <= x <= 7 (z <= 0.5) on events at x = 3..7. Steps of 5% are one point: x = 4 (an event:
+    density stays 1), then 3 (the same), then 2 and 8 would each lower it to 5/6: stop at 3 <= x <= 7.
+    The point at x = 4.5 lies outside z <= 0.5 and is never a candidate."""
+    X, y, box = paste_data([0, 0, 0, 1, 1, 1, 1, 1, 0, 0])
+    pasted = prim_module.paste(X, y, box)
+    np.testing.assert_array_equal(pasted.low, [3, -np.inf])
+    np.testing.assert_array_equal(pasted.high, [7, 0.5])
+    assert np.flatnonzero(pasted.inside).tolist() == [3, 4, 5, 6, 7]
+    # Steps of half the box: two points (x = 3, 4: density 1), then three below (5/8) or the two above (5/7).
+    half = prim_module.paste(X, y, box, paste_alpha=0.5)
+    np.testing.assert_array_equal(half.low, [3, -np.inf])
+    assert np.flatnonzero(half.inside).tolist() == [3, 4, 5, 6, 7]
+
+
+def test_pasting_to_the_edge_of_the_data_frees_the_side():
+    """Events at x = 0..7: pasting goes down to the smallest x, 0, and the low limit is gone (-inf); x = 8
+    above would lower the density, so the high limit stays."""
+    X, y, box = paste_data([1, 1, 1, 1, 1, 1, 1, 1, 0, 0])
+    pasted = prim_module.paste(X, y, box)
+    np.testing.assert_array_equal(pasted.low, [-np.inf, -np.inf])
+    np.testing.assert_array_equal(pasted.high, [7, 0.5])
+    assert np.flatnonzero(pasted.inside).tolist() == [0, 1, 2, 3, 4, 5, 6, 7]
+    # And upwards: events at x = 3..9 from the box 3 <= x <= 5: up to the largest x, 9, and the high limit is gone.
+    X, y, _ = paste_data([0, 0, 0, 1, 1, 1, 1, 1, 1, 1])
+    low, high = np.array([3.0, -np.inf]), np.array([5.0, 0.5])
+    up = prim_module.paste(X, y, prim_module.Box(low, high, prim_module.in_box(X, low, high)))
+    np.testing.assert_array_equal(up.low, [3, -np.inf])
+    np.testing.assert_array_equal(up.high, [np.inf, 0.5])
