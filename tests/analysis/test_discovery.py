@@ -93,6 +93,12 @@ def test_quasi_p_value_is_the_binomial_tail():
     # Box: 3 of 4 cases; without the limit the density is 4/6: P(Binomial(4, 2/3) >= 3).
     assert low[0] == pytest.approx(binom.sf(2, 4, 4 / 6))
     assert np.isnan(high[0])
+    # Upper limit 0.65: 1 case of 3 points against 4/6 without it: P(Binomial(3, 2/3) >= 1).
+    low, high = prim_module.quasi_p_values(X, y, prim_module.Box(np.array([-np.inf]), np.array([0.65]), X[:, 0] <= 0.65))
+    assert np.isnan(low[0]) and high[0] == pytest.approx(binom.sf(0, 3, 4 / 6))
+    # A box holding no point: nothing to test.
+    empty = prim_module.Box(np.array([0.95]), np.array([np.inf]), np.zeros(6, dtype=bool))
+    assert np.isnan(prim_module.quasi_p_values(X, y, empty)[0][0])
 
 
 def test_bootstrap_stability_finds_x1_and_x2_always():
