@@ -81,8 +81,9 @@ def peel(X: np.ndarray, y: np.ndarray, peel_alpha: float = 0.05, mass_min: float
         keep_high = XbT <= cut_high[:, None]
         n_new = np.concatenate([np.count_nonzero(keep_low, axis=1), np.count_nonzero(keep_high, axis=1)])
         k_new = np.concatenate([np.count_nonzero(keep_low & yb, axis=1), np.count_nonzero(keep_high & yb, axis=1)])
-        # A peel must remove something and leave at least mass_min of all points.
-        valid = (n_new < m) & (n_new >= mass_min * n) & (n_new > 0)
+        # A peel must leave at least mass_min of all points. (One that removes nothing keeps the density,
+        # so it never passes the test below; and every peel keeps its cut point, so n_new > 0.)
+        valid = n_new >= mass_min * n
         if not valid.any():
             break
         new_density = np.where(valid, k_new / np.maximum(n_new, 1), -np.inf)

@@ -809,3 +809,12 @@ def test_pasting_to_the_edge_of_the_data_frees_the_side():
     up = prim_module.paste(X, y, prim_module.Box(low, high, prim_module.in_box(X, low, high)))
     np.testing.assert_array_equal(up.low, [3, -np.inf])
     np.testing.assert_array_equal(up.high, [np.inf, 0.5])
+
+
+def test_peeling_goes_down_to_mass_min_exactly():
+    """x = 0..19, the event at 18 and 19; peels of 34% from below (6, 4, 3, 2, 1, 1, 1 points) leave 2
+    points, exactly mass_min = 10% of 20, density 1; the next peel would take none (34% of 2 is 0)."""
+    X = np.arange(20.0)[:, None]
+    trajectory = prim_module.peel(X, np.arange(20) >= 18, peel_alpha=0.34, mass_min=0.1)
+    assert [int(b.inside.sum()) for b in trajectory] == [20, 14, 10, 7, 5, 4, 3, 2]
+    assert trajectory[-1].low[0] == 18 and np.isinf(trajectory[-1].high[0])

@@ -222,3 +222,15 @@ def test_cart_tradeoff_lists_the_boxes_by_density_ties_in_the_order_found():
     assert found.tradeoff["mass"].tolist() == [boxes[i].inside.mean() for i in order]
     assert found.tradeoff["density"].tolist() == [densities[i] for i in order]
     assert found.tradeoff["coverage"].tolist() == [y[boxes[i].inside].sum() / y.sum() for i in order]
+
+
+def test_limits_given_as_whole_numbers():
+    """x = 0..19 and noise 0..99 (integers), the event below x = 10; limits given as integers: x <= 9 stays, the
+    others (x >= 0 and noise in [0, 100], which hold every draw) are dropped and freed to -inf and inf."""
+    rng = np.random.default_rng(0)
+    X = np.column_stack([np.tile(np.arange(20), 10), rng.integers(0, 100, 200)])
+    y = X[:, 0] < 10
+    low, high, dropped = drop_limits(X, y, X, y, [0, 0], [9, 100])
+    np.testing.assert_array_equal(low, [-np.inf, -np.inf])
+    np.testing.assert_array_equal(high, [9, np.inf])
+    assert sorted((d.column, d.side) for d in dropped) == [(0, 0), (1, 0), (1, 1)]
