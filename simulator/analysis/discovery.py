@@ -73,7 +73,7 @@ def _outcome(outcome, n: int) -> np.ndarray:
     if y.dtype != bool:
         if not np.isin(y, (0, 1)).all():
             raise ValueError("outcome must be boolean (or 0/1): whether the event happened in each draw")
-        y = y.astype(bool)
+        y = y == 1  # 0/1 (checked above) as booleans
     return y
 
 

@@ -21,7 +21,7 @@ def sklearn_seed(seed: int | None) -> int | None:
     SeedSequence for it: still one fixed number per seed, and different seeds rarely collide."""
     if seed is None or 0 <= seed < 2**32:
         return seed
-    return int(np.random.SeedSequence(seed).generate_state(1)[0])
+    return np.random.SeedSequence(seed).generate_state(1).item()
 
 
 def feature_scores(inputs: pd.DataFrame, outcome, *, seed: int | None = None, trees: int = 100,
