@@ -818,3 +818,11 @@ def test_peeling_goes_down_to_mass_min_exactly():
     trajectory = prim_module.peel(X, np.arange(20) >= 18, peel_alpha=0.34, mass_min=0.1)
     assert [int(b.inside.sum()) for b in trajectory] == [20, 14, 10, 7, 5, 4, 3, 2]
     assert trajectory[-1].low[0] == 18 and np.isinf(trajectory[-1].high[0])
+
+
+def test_peeling_down_to_a_single_point():
+    """x = 0..19, the event at 19 only; peels of half the box (10, 5, 2, 1, 1 points) leave the one point
+    x = 19 (5% of 20 is one point): its density, 1 of 1, beats 1 of 2."""
+    trajectory = prim_module.peel(np.arange(20.0)[:, None], np.arange(20) == 19, peel_alpha=0.5, mass_min=0.05)
+    assert [int(b.inside.sum()) for b in trajectory] == [20, 10, 5, 3, 2, 1]
+    assert np.flatnonzero(trajectory[-1].inside).tolist() == [19]

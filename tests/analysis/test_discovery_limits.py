@@ -234,3 +234,16 @@ def test_limits_given_as_whole_numbers():
     np.testing.assert_array_equal(low, [-np.inf, -np.inf])
     np.testing.assert_array_equal(high, [9, np.inf])
     assert sorted((d.column, d.side) for d in dropped) == [(0, 0), (1, 0), (1, 1)]
+
+
+def test_a_limit_whose_p_value_is_exactly_alpha_is_kept():
+    """'At most alpha': with alpha set to the larger of a limit's two p-values, the limit stays."""
+    X, y = planted(400, 3)
+    Xh, yh = planted(400, 4)
+    X, Xh = X.to_numpy()[:, :1], Xh.to_numpy()[:, :1]
+    low, high = np.array([0.6]), np.array([np.inf])
+    alpha = max(limit_p_value(X, y, low, high, 0, 0), limit_p_value(Xh, yh, low, high, 0, 0))
+    assert 0 < alpha < 1
+    kept_low, _, dropped = drop_limits(X, y, Xh, yh, low, high, alpha=alpha)
+    assert kept_low.tolist() == [0.6] and dropped == []
+    assert drop_limits(X, y, Xh, yh, low, high, alpha=alpha * 0.999)[2][0].value == 0.6
