@@ -247,3 +247,18 @@ def test_a_limit_whose_p_value_is_exactly_alpha_is_kept():
     kept_low, _, dropped = drop_limits(X, y, Xh, yh, low, high, alpha=alpha)
     assert kept_low.tolist() == [0.6] and dropped == []
     assert drop_limits(X, y, Xh, yh, low, high, alpha=alpha * 0.999)[2][0].value == 0.6
+
+
+def test_the_weakest_limit_is_judged_by_the_larger_of_its_two_p_values():
+    """Three spurious limits with p-values (search, held out) of about (0.64, 0.71), (0.73, 0.21) and
+    (0.60, 0.68): the second goes first, its search p-value being the largest of all."""
+    X, y = planted(3000, 5)
+    Xh, yh = planted(1500, 6)
+    X, Xh = X.to_numpy(), Xh.to_numpy()
+    low = np.array([0.6, -np.inf, -np.inf, -np.inf, -np.inf, 0.0199])
+    high = np.array([np.inf, 0.4, 0.9534, 0.8616, np.inf, np.inf])
+    p = {(j, s): (limit_p_value(X, y, low, high, j, s), limit_p_value(Xh, yh, low, high, j, s))
+         for j, s in ((2, 1), (3, 1), (5, 0))}
+    assert max(p, key=lambda js: max(p[js])) == (3, 1) and max(p, key=lambda js: p[js][1]) == (2, 1)
+    dropped = drop_limits(X, y, Xh, yh, low, high)[2]
+    assert (dropped[0].column, dropped[0].side) == (3, 1) and (dropped[0].p_search, dropped[0].p_held_out) == p[(3, 1)]
