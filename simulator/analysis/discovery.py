@@ -252,8 +252,8 @@ def _bootstrap(X, y, names, box, resamples, seed, peel_alpha, paste_alpha, mass_
     for found in boxes:
         counts += found.restricted
         inside = _prim.in_box(X, found.low, found.high)
-        either = (inside | box.inside).sum()
-        overlaps.append((inside & box.inside).sum() / either if either else 1.0)
+        # The reported box holds draws (at least mass_min of them; dropping limits only widens it): never 0/0.
+        overlaps.append((inside & box.inside).sum() / (inside | box.inside).sum())
     if not overlaps:
         return None, None
     share = pd.Series(counts / len(overlaps), index=pd.Index(names, name="input"), name="restricted_share")
