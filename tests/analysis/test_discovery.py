@@ -106,6 +106,7 @@ def test_bootstrap_stability_finds_x1_and_x2_always():
     found = discover(X, y, seed=1, bootstrap=20)
     s = found.stability["restricted_share"]
     assert s["x1"] == 1 and s["x2"] == 1
+    assert s.is_monotonic_decreasing  # the most often restricted first
     assert found.agreement > 0.8
     assert all(s.get(f"x{i}", 0) <= 0.5 for i in range(3, 7))
 
@@ -733,10 +734,10 @@ def test_bootstrap_chooses_boxes_as_the_search_did():
 def test_bootstrap_resamples_every_row_and_keeps_resamples_with_the_event():
     """The event in the first of 20 rows only: a resample without that row has nothing to find and is left
     out; each one with it restricts x (the only input), so x's share is 1."""
-    X = pd.DataFrame({"x": np.arange(20) / 20})
+    X = pd.DataFrame({"x": np.arange(20) / 20, "c": np.zeros(20)})  # c never varies: never restricted, not listed
     found = discover(X, np.arange(20) == 0, seed=2, bootstrap=10, peel_alpha=0.3)  # a peel of 6 always takes some
     pd.testing.assert_frame_equal(found.stability, frame({"x": (1.0, True)}, ["restricted_share", "in_box"]))
-    assert found.inputs == ("x",)
+    assert found.inputs == ("x", "c")
 
 
 @pytest.mark.parametrize("kind", ["event", "output"])
