@@ -86,6 +86,6 @@ def cart(X: np.ndarray, y: np.ndarray, seed, mass_min: float = 0.05, max_depth: 
     boxes = cart_boxes(X, y, seed, mass_min, max_depth)
     # The union of every leaf is the whole space: no limit, so no answer (a tree of one leaf has nothing else).
     boxes = [b for b in boxes if b.restricted.any()] or boxes
-    rows = np.array([_prim.stats(b.inside, y)[:2] for b in boxes])
+    rows = np.array([_prim.stats(b.inside, y) for b in boxes])  # coverage, density, mass: choose reads the first two
     chosen = _prim.choose(rows, min_density)
     return boxes[chosen], boxes, chosen

@@ -73,7 +73,7 @@ def _outcome(outcome, n: int) -> np.ndarray:
     if y.dtype != bool:
         if not np.isin(y, (0, 1)).all():
             raise ValueError("outcome must be boolean (or 0/1): whether the event happened in each draw")
-        y = y.astype(bool)
+        y = y == 1  # 0/1 (checked above) as booleans
     return y
 
 
@@ -252,8 +252,8 @@ def _bootstrap(X, y, names, box, resamples, seed, peel_alpha, paste_alpha, mass_
     for found in boxes:
         counts += found.restricted
         inside = _prim.in_box(X, found.low, found.high)
-        either = (inside | box.inside).sum()
-        overlaps.append((inside & box.inside).sum() / either if either else 1.0)
+        # The reported box holds draws (at least mass_min of them; dropping limits only widens it): never 0/0.
+        overlaps.append((inside & box.inside).sum() / (inside | box.inside).sum())
     if not overlaps:
         return None, None
     share = pd.Series(counts / len(overlaps), index=pd.Index(names, name="input"), name="restricted_share")

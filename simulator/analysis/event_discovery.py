@@ -56,8 +56,8 @@ class EventDiscovery:
             table["held_out_p_low"] = d.quasi_p_held_out["low"]
             table["held_out_p_high"] = d.quasi_p_held_out["high"]
         if d.stability is not None:
-            table["bootstrap_share"] = d.stability["restricted_share"].reindex(table.index)
-        table["feature_score"] = self.scores.reindex(table.index)
+            table["bootstrap_share"] = d.stability["restricted_share"]  # aligned on the index: NaN where not restricted
+        table["feature_score"] = self.scores  # aligned on the index
         return table
 
     def dropped_table(self) -> pd.DataFrame:
@@ -77,7 +77,7 @@ class EventDiscovery:
         if unit == "share":
             return f"{x:.0%}"
         text = format_value(x, unit)
-        return text if unit in ("", "standard normal", "ratio", "share") else f"{text} {unit_label(unit)}"
+        return text if unit in ("", "standard normal", "ratio") else f"{text} {unit_label(unit)}"  # (shares returned above)
 
     def conditions(self) -> list[str]:
         """'Share of the pledge that arrives ≥ 62%' for each kept restriction, most important first."""
@@ -102,7 +102,7 @@ class EventDiscovery:
             return []
         out = []
         worst = dropped[["p_search", "p_held_out"]].max(axis=1).to_numpy()
-        for i in np.argsort(worst, kind="stable"):
+        for i in sorted(range(len(worst)), key=worst.__getitem__):  # stable: ties keep the order dropped
             name, row = dropped.index[i], dropped.iloc[i]
             label, unit = self.labels[name]
             sign = "≥" if row["side"] == "low" else "≤"

@@ -81,8 +81,9 @@ def peel(X: np.ndarray, y: np.ndarray, peel_alpha: float = 0.05, mass_min: float
         keep_high = XbT <= cut_high[:, None]
         n_new = np.concatenate([np.count_nonzero(keep_low, axis=1), np.count_nonzero(keep_high, axis=1)])
         k_new = np.concatenate([np.count_nonzero(keep_low & yb, axis=1), np.count_nonzero(keep_high & yb, axis=1)])
-        # A peel must remove something and leave at least mass_min of all points.
-        valid = (n_new < m) & (n_new >= mass_min * n) & (n_new > 0)
+        # A peel must leave at least mass_min of all points. (One that removes nothing keeps the density,
+        # so it never passes the test below; and every peel keeps its cut point, so n_new > 0.)
+        valid = n_new >= mass_min * n
         if not valid.any():
             break
         new_density = np.where(valid, k_new / np.maximum(n_new, 1), -np.inf)
@@ -157,9 +158,10 @@ def quasi_p_values(X: np.ndarray, y: np.ndarray, box: Box) -> tuple[np.ndarray, 
 
 
 def choose(trajectory_stats: np.ndarray, min_density: float | None = None) -> int:
-    """Index of the box to report from (coverage, density) rows: the highest coverage among boxes
-    with at least `min_density`, or, by default, the best balance of the two (the highest
-    harmonic mean, 2cd / (c + d), so neither a box of few cases nor one of low density wins)."""
+    """Index of the box to report from rows of `stats` (coverage, density, mass): the highest
+    coverage among boxes with at least `min_density`, or, by default, the best balance of the two
+    (the highest harmonic mean, 2cd / (c + d), so neither a box of few cases nor one of low density
+    wins)."""
     coverage, density = trajectory_stats[:, 0], trajectory_stats[:, 1]
     if min_density is not None:
         ok = np.flatnonzero(density >= min_density)
@@ -173,6 +175,6 @@ def prim(X: np.ndarray, y: np.ndarray, *, peel_alpha: float = 0.05, paste_alpha:
          mass_min: float = 0.05, min_density: float | None = None) -> tuple[Box, list[Box], int]:
     """Peel, choose a box from the trajectory, paste it. Returns (box, trajectory, chosen index)."""
     trajectory = peel(X, y, peel_alpha, mass_min)
-    rows = np.array([stats(b.inside, y)[:2] for b in trajectory])
+    rows = np.array([stats(b.inside, y) for b in trajectory])  # coverage, density, mass: choose reads the first two
     i = choose(rows, min_density)
     return paste(X, y, trajectory[i], paste_alpha), trajectory, i

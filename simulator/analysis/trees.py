@@ -21,7 +21,7 @@ def sklearn_seed(seed: int | None) -> int | None:
     SeedSequence for it: still one fixed number per seed, and different seeds rarely collide."""
     if seed is None or 0 <= seed < 2**32:
         return seed
-    return int(np.random.SeedSequence(seed).generate_state(1)[0])
+    return np.random.SeedSequence(seed).generate_state(1).item()
 
 
 def feature_scores(inputs: pd.DataFrame, outcome, *, seed: int | None = None, trees: int = 100,
@@ -50,8 +50,8 @@ def feature_scores(inputs: pd.DataFrame, outcome, *, seed: int | None = None, tr
         model = ExtraTreesClassifier(n_estimators=trees, min_samples_leaf=min_samples_leaf,
                                      random_state=sklearn_seed(seed))
     else:
-        model = ExtraTreesRegressor(n_estimators=trees, min_samples_leaf=min_samples_leaf, max_features=1.0,
-                                    random_state=sklearn_seed(seed))
+        model = ExtraTreesRegressor(n_estimators=trees, min_samples_leaf=min_samples_leaf,  # every input at each split
+                                    random_state=sklearn_seed(seed))  # (scikit-learn's default: max_features=1.0)
     model.fit(X, y)
     scores = pd.Series(model.feature_importances_, index=pd.Index([str(c) for c in inputs.columns], name="input"),
                        name="importance")
