@@ -480,3 +480,77 @@ def test_an_ar1_scenario_is_bias_corrected_and_its_parameters_drawn_as_calibrate
     assert (np.median(corrected, axis=0) < np.median(plain, axis=0)).all()
     as_calibrate = hm.scenario_model(scenario, bootstrap=0, joint_draws=DEFAULT_DRAWS)
     np.testing.assert_array_equal(as_calibrate(below_trend, np.random.default_rng(1), 4000, 5), plain)
+
+
+def _history_series(name: str, values: dict, unverified=()) -> "Series":
+    from simulator.history.series import Series
+    rows = [[year, value, year not in unverified, "", "", 12] for year, value in values.items()]
+    return Series(name, name, "percent", "calendar", "", "", pd.DataFrame(
+        rows, columns=["year", "value", "verified", "source", "note", "months"]))
+
+
+def _elasticities(**values):
+    paths = ("income_elasticity_india_to_japan", "exporter_income_elasticity_india_to_japan",
+             "fx_elasticity_india_to_japan", "income_elasticity_japan_to_india",
+             "exporter_income_elasticity_japan_to_india", "fx_elasticity_japan_to_india")
+    return _scenario(**{p: values.get(p, 0.0) for p in paths})
+
+
+def test_log_drivers_by_hand():
+    """X (India to Japan) = 1.5 I_japan + 0.5 I_india - 0.2 log(yen); M = e I_india + 2 I_japan + 0.3 log(yen),
+    e the median of uniform(0.4, 1.6) = 1; I_c the cumulated log(1 + growth / 100) from the first year
+    with data. Japan's GDP starts in 2001 (2000: unknown); 2003's yen rate is not verified."""
+    scenario = _elasticities(income_elasticity_india_to_japan=1.5, exporter_income_elasticity_india_to_japan=0.5,
+                             fx_elasticity_india_to_japan=0.2,
+                             income_elasticity_japan_to_india={"dist": "uniform", "min": 0.4, "max": 1.6},
+                             exporter_income_elasticity_japan_to_india=2.0, fx_elasticity_japan_to_india=0.3)
+    history = {"gdp_growth_india": _history_series("gdp_growth_india", {2000: 10.0, 2001: 5.0, 2002: 7.0, 2003: 6.0}),
+               "gdp_growth_japan": _history_series("gdp_growth_japan", {2001: 1.0, 2002: -1.0, 2003: 2.0}),
+               "jpy_per_usd": _history_series("jpy_per_usd", {2000: 100.0, 2001: 110.0, 2002: 120.0, 2003: 130.0},
+                                              unverified={2003})}
+    india = np.cumsum(np.log([1.10, 1.05, 1.07, 1.06]))
+    japan = np.r_[np.nan, np.cumsum(np.log([1.01, 0.99, 1.02]))]
+    for verified_only, fx_2003 in ((True, np.nan), (False, 130.0)):
+        fx = np.log([100.0, 110.0, 120.0, fx_2003])
+        expected = pd.DataFrame({"exports_india_to_japan": 1.5 * japan + 0.5 * india - 0.2 * fx,
+                                 "exports_japan_to_india": 1.0 * india + 2.0 * japan + 0.3 * fx},
+                                index=pd.RangeIndex(2000, 2004))
+        got = hm.log_drivers(scenario, history, verified_only=verified_only)
+        pd.testing.assert_frame_equal(got, expected, check_names=False, check_index_type=False)
+        if verified_only:  # the default
+            pd.testing.assert_frame_equal(hm.log_drivers(scenario, history), got)
+
+
+def test_log_drivers_of_channels_that_are_off_are_zero_without_data_and_a_missing_year_breaks_the_sum():
+    """Only India's GDP, with 2002 missing: X = 1 x I_india and M = 2 x I_india up to 2001, then NaN
+    (the cumulated level is unknown after a gap); Japan's GDP and the yen are off, and absent."""
+    scenario = _elasticities(exporter_income_elasticity_india_to_japan=1.0, income_elasticity_japan_to_india=2.0)
+    history = {"gdp_growth_india": _history_series("gdp_growth_india", {2000: 10.0, 2001: 5.0, 2003: 7.0, 2004: 6.0})}
+    india = np.r_[np.cumsum(np.log([1.10, 1.05])), [np.nan] * 3]
+    expected = pd.DataFrame({"exports_india_to_japan": india, "exports_japan_to_india": 2.0 * india},
+                            index=pd.RangeIndex(2000, 2005))
+    pd.testing.assert_frame_equal(hm.log_drivers(scenario, history), expected, check_names=False,
+                                  check_index_type=False)
+    # every channel off: zero every year, which `ijsim backtest` reads as "no macro channel on"
+    off = hm.log_drivers(_elasticities(), history)
+    assert list(off.index) == [2000, 2001, 2002, 2003, 2004] and (off.to_numpy() == 0).all()
+
+
+def test_conditional_on_removes_the_drivers_from_the_history_and_adds_back_those_that_came():
+    """Drivers D known 2000-2008; from the 2006 origin a model that forecasts growth 2 sees the
+    history divided by exp(D) and the forecast becomes 2 exp(D_{2006+h} - D_2006); 2009: NaN."""
+    history = CALM_THEN_VOLATILE.loc[:2006]
+    drivers = pd.DataFrame({"exports_india_to_japan": [0, .1, .3, .2, .5, .4, .6, .9, 1.0],
+                            "exports_japan_to_india": [0, -.1, -.2, .1, 0, .2, .3, .1, -.4]}, index=range(2000, 2009))
+    seen = {}
+
+    def model(h, rng, n, horizon):
+        seen["history"] = h
+        return np.full((n, horizon, 2), 2.0)
+    growth = hm.conditional_on(model, drivers)(history, np.random.default_rng(0), 4, 3)
+    pd.testing.assert_frame_equal(seen["history"], history * np.exp(-drivers.loc[:2006]))
+    expected = [[2 * np.exp(0.9 - 0.6), 2 * np.exp(0.1 - 0.3)], [2 * np.exp(1.0 - 0.6), 2 * np.exp(-0.4 - 0.3)],
+                [np.nan, np.nan]]
+    np.testing.assert_allclose(growth, np.broadcast_to(expected, (4, 3, 2)), rtol=1e-12)
+    with pytest.raises(ValueError, match="^no GDP or exchange-rate data for every year of the history$"):
+        hm.conditional_on(model, drivers.loc[2001:])(history, np.random.default_rng(0), 4, 3)
