@@ -287,3 +287,13 @@ def test_a_model_that_cannot_be_fitted_at_an_origin_is_noted_and_the_run_records
     for horizons in ([], [0, 1]):
         with pytest.raises(ValueError, match="horizons must be whole years >= 1"):
             bt.run_backtest(history, {"late": late}, [2012], horizons)
+
+
+def test_tiny_differentials_that_vary_are_still_tested():
+    """The 'does not vary' floor is 1e-12 of the sum of squares, and never below 1e-12 itself: c (1,
+    -1, 2, 0, 3) with c^2 = 1.5e-13 has S = 10 c^2 = 1.5e-12 above it (sum of squares 15 c^2 < 1), so
+    it is tested, with the statistic of any scale of that series (1.41421, as worked above)."""
+    c = np.sqrt(1.5e-13)
+    tiny = fe.dm_test(c * np.array([1.0, -1.0, 2.0, 0.0, 3.0]), 1)
+    assert tiny.statistic == pytest.approx(1 / np.sqrt(0.4) * np.sqrt(0.8))
+    assert np.isnan(fe.dm_test(c / 2 * np.array([1.0, -1.0, 2.0, 0.0, 3.0]), 1).statistic)  # S = 3.75e-13
