@@ -199,7 +199,7 @@ def select_out_of_sample(table: pd.DataFrame, family: list[str], default: str | 
         done = flows[flows["origin"] + flows["horizon"] <= origin]
         picks[int(origin)] = choose(done, family) if len(done) else default
         rows.append(table[(table["origin"] == origin) & (table["model"] == picks[int(origin)])])
-    chosen = pd.concat(rows, ignore_index=True).assign(model=name) if rows else table.iloc[:0]
+    chosen = pd.concat(rows, ignore_index=True).assign(model=name) if rows else table  # no origins: empty
     return chosen, picks
 
 
