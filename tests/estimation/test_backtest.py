@@ -554,3 +554,15 @@ def test_conditional_on_removes_the_drivers_from_the_history_and_adds_back_those
     np.testing.assert_allclose(growth, np.broadcast_to(expected, (4, 3, 2)), rtol=1e-12)
     with pytest.raises(ValueError, match="^no GDP or exchange-rate data for every year of the history$"):
         hm.conditional_on(model, drivers.loc[2001:])(history, np.random.default_rng(0), 4, 3)
+
+
+def test_a_candidate_is_fitted_on_the_history_up_to_the_origin_with_its_bootstrap_seeded_by_the_origin(below_trend):
+    """`candidate("ar1", bootstrap=30)` at the 2015 origin: `trade_process_fit.fit` on 2000-2015 with 30
+    bias-correction replications seeded by the origin (2015), then its parameter draws and paths."""
+    model = hm.candidate("ar1", bootstrap=30)
+    assert model.__doc__ == "ar1, re-estimated on the history up to each origin"  # what help() shows
+    history = below_trend.loc[:2015]
+    fitted = hm.pf.fit("ar1", history, bootstrap=30, bootstrap_seed=2015)
+    rng = np.random.default_rng(5)
+    expected = fitted.draw(rng, 200).growth_factors(rng, 3)
+    np.testing.assert_array_equal(model(history, np.random.default_rng(5), 200, 3), expected)
