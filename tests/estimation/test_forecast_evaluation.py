@@ -324,10 +324,10 @@ def test_progress_default_origins_and_each_models_random_numbers():
     flat = {"a": recording("a")}
     assert bt.run_backtest(history, flat, horizons=[1], draws=5).origins == (2008, 2009, 2010, 2011)
     assert bt.run_backtest(history, flat, horizons=[1], draws=5, min_years=12).origins == (2011,)
-    # the forecast starts from the origin's values (2011: X 21, M 30), whatever the order the history came in
+    # the forecast starts from the origin's values (2011: X 10 + 11, M 20 + 11), whatever the order the history came in
     rising = history + np.arange(13.0)[:, None]
     run = bt.run_backtest(rising.iloc[::-1], flat, [2011], [1], draws=5)
-    assert list(run.table.p50) == [21.0, 30.0, -9.0]
+    assert list(run.table.p50) == [21.0, 31.0, -10.0]
 
 
 def test_origins_outside_the_history_or_at_its_end_are_refused():
