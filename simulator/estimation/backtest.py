@@ -199,7 +199,7 @@ def select_out_of_sample(table: pd.DataFrame, family: list[str], default: str | 
         done = flows[flows["origin"] + flows["horizon"] <= origin]
         picks[int(origin)] = choose(done, family) if len(done) else default
         rows.append(table[(table["origin"] == origin) & (table["model"] == picks[int(origin)])])
-    chosen = pd.concat(rows, ignore_index=True).assign(model=name) if rows else table.iloc[:0]
+    chosen = pd.concat(rows, ignore_index=True).assign(model=name) if rows else table  # no origins: empty
     return chosen, picks
 
 
@@ -230,10 +230,10 @@ def _score(name: str, origin: int, horizons: tuple[int, ...], paths: np.ndarray,
             keys.append(key), steps.append(h), actuals.append(float(observed[key])), ensembles.append(ens)
     if not keys:
         return []
-    ordered = np.sort(np.stack(ensembles), axis=-1)
+    ordered = np.sort(np.stack(ensembles))  # (rows, draws): each row sorted (np.sort's default, the last axis)
     actual = np.asarray(actuals)
     # np.quantile of a sorted row: the same order statistics and interpolation as of the unsorted one
-    q = np.quantile(ordered, list(QUANTILES.values()), axis=-1).T
+    q = np.quantile(ordered, list(QUANTILES.values()), axis=1).T
     interval = es.interval_score(actual, q[:, 0], q[:, 4], 0.1)
     crps = es.crps_sorted(actual, ordered)
     pit = es.pit_sorted(actual, ordered)

@@ -55,7 +55,7 @@ def least_squares(exog: np.ndarray, endog: np.ndarray) -> np.ndarray:
     values (`statsmodels.tools.tools.pinv_extended`, what `OLS.fit()` uses), one stack at a time."""
     u, s, vt = np.linalg.svd(exog, full_matrices=False)
     cutoff = 1e-15 * s.max(axis=-1, keepdims=True)
-    inverse = np.where(s > cutoff, 1.0 / np.where(s > cutoff, s, 1.0), 0.0)
+    inverse = 1.0 / np.where(s > cutoff, s, np.inf)  # 1 / s, and 0 for the singular values cut off
     pinv = np.swapaxes(vt, -1, -2) @ (inverse[..., :, None] * np.swapaxes(u, -1, -2))
     return (pinv @ endog[..., None])[..., 0]
 

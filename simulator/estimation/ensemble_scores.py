@@ -58,6 +58,6 @@ def pit_sorted(actual: np.ndarray, ensembles: np.ndarray) -> np.ndarray:
     """Share of each sorted row's draws below the outcome, ties counted half (mid-rank;
     `forecast_evaluation.pit` row by row): uniform on [0, 1] for a calibrated forecast (Dawid 1984)."""
     y = np.asarray(actual, dtype=float)
-    below = np.array([np.searchsorted(row, v, side="left") for row, v in zip(ensembles, y)], dtype=float)
-    at_or_below = np.array([np.searchsorted(row, v, side="right") for row, v in zip(ensembles, y)], dtype=float)
-    return (below + 0.5 * (at_or_below - below)) / ensembles.shape[-1]
+    below = np.array([np.searchsorted(row, v) for row, v in zip(ensembles, y)])  # side "left"
+    at_or_below = np.array([np.searchsorted(row, v, side="right") for row, v in zip(ensembles, y)])
+    return (below + 0.5 * (at_or_below - below)) / ensembles.shape[1]  # counts (int) to shares (float)

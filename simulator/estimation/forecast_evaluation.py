@@ -150,7 +150,7 @@ def _flow_crps(table: pd.DataFrame) -> dict[str, pd.Series]:
     the whole table for every pair of models and horizons was most of a backtest's file writing."""
     flows = table[table.variable.isin(FLOWS)]
     return {model: rows.set_index(["variable", "origin", "horizon"]).crps
-            for model, rows in flows.groupby("model", sort=False)}
+            for model, rows in flows.groupby("model")}
 
 
 def _per_origin(pair: pd.DataFrame) -> pd.Series:

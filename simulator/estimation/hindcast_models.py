@@ -142,13 +142,14 @@ def log_drivers(scenario, history: dict, verified_only: bool = True) -> pd.DataF
         e = elasticity(path)  # a channel that is off needs no data
         return pd.Series(0.0, index=frame.index) if e == 0 else e * values
 
-    # cumulated log growth: a missing year breaks the sum from there on (NaN), as it should
+    # cumulated log growth from the first year with data (the level is arbitrary: the trend absorbs
+    # it; a series without data stays NaN): a missing year breaks the sum from there on (NaN), as it
+    # should. The years before the first are left out here: the sums below, aligned on the yen's
+    # column (every year of the frame), bring them back as NaN.
     income = {}
     for c in ("india", "japan"):
         growth = frame[f"gdp_growth_{c}"]
-        start = growth.first_valid_index()  # the level is arbitrary: the trend absorbs it
-        income[c] = (np.log1p(growth.loc[start:] / 100).cumsum(skipna=False).reindex(frame.index)
-                     if start is not None else growth)
+        income[c] = np.log1p(growth.loc[growth.first_valid_index():] / 100).cumsum(skipna=False)
     log_fx = np.log(frame["jpy_per_usd"])
     x = (term("trade.income_elasticity_india_to_japan", income["japan"])
          + term("trade.exporter_income_elasticity_india_to_japan", income["india"])

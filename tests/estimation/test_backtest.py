@@ -329,3 +329,240 @@ def test_what_the_docs_and_readme_say_of_the_backtest_is_what_it_gives(backtest_
     dm = pd.read_csv(backtest_default / "diebold_mariano.csv")
     row = dm[(dm.model == "scenario") & (dm.benchmark == "random_walk") & (dm.horizon.astype(str) == "all")].iloc[0]
     assert f"Diebold-Mariano p = {row.p_value:.2f}" in readme
+
+
+# ---- the models, one by one, on histories built by hand (issue 34) ------------------------------
+
+def _scenario(**params):
+    """What the models read of a scenario: its `params`, by `trade.*` path."""
+    import types
+
+    from simulator.scenario.values import Fixed, parse_distribution
+    return types.SimpleNamespace(params={f"trade.{k}": v if isinstance(v, str) else
+                                         parse_distribution(v)[0] if isinstance(v, dict) else Fixed(float(v))
+                                         for k, v in params.items()})
+
+
+def _log_levels(changes_x, changes_m, first=2000) -> pd.DataFrame:
+    """Levels from 1 and 2 (US$ bn) growing by the given yearly log changes."""
+    y = np.vstack([[0.0, np.log(2.0)], np.column_stack([changes_x, changes_m]).cumsum(axis=0) + [0.0, np.log(2.0)]])
+    return pd.DataFrame(np.exp(y), index=range(first, first + len(y)), columns=hm.pf.FLOWS)
+
+
+# 10 calm years (log changes 0.05 +- 0.02) then 5 volatile ones (0.05 +- 0.25): a discount below 1
+# weights the volatile years more, so the bands are wider than with every year alike
+CALM_THEN_VOLATILE = _log_levels(0.05 + np.r_[np.tile([0.02, -0.02], 5), [0.25, -0.25, 0.25, -0.25, 0.25]],
+                                 0.03 + np.r_[np.tile([-0.01, 0.01], 5), [0.2, -0.2, 0.2, -0.2, 0.2]])
+
+
+def test_no_change_is_driftless_with_the_inverse_wishart_posterior_of_its_volatility():
+    """Yearly log changes of +-0.1 (X: +-+-...) and +-0.2 (M: ++--...), m = 12 of them, uncorrelated:
+    D'D = diag(12 x 0.01, 12 x 0.04) = diag(0.12, 0.48); Sigma ~ IW(12, D'D) has mean D'D / (12 - 3),
+    so h years ahead the log growth has median 0 and variance h E[Sigma_ii]: X 0.12 / 9 h, M 0.48 / 9 h."""
+    history = _log_levels(0.1 * np.tile([1.0, -1.0], 6), 0.2 * np.tile([1.0, 1.0, -1.0, -1.0], 3))
+    growth = hm.no_change()(history, np.random.default_rng(3), 40_000, 3)
+    assert growth.shape == (40_000, 3, 2)
+    logs = np.log(growth)
+    np.testing.assert_allclose(np.median(logs, axis=0), 0.0, atol=0.01)
+    for h in (1, 3):
+        np.testing.assert_allclose(logs[:, h - 1].var(axis=0), [0.12 / 9 * h, 0.48 / 9 * h], rtol=0.06)
+
+
+def test_no_change_draws_sigma_then_the_shocks_from_the_generator_as_documented():
+    """Sigma ~ inverse Wishart(m, D'D) as scipy draws it, then standard normals (draws, horizon, 2) from
+    the same generator, shocks L z with L Sigma's Cholesky factor, cumulated over the years: the seed
+    gives these draws (the backtest's shipped numbers rest on it)."""
+    from scipy import stats
+    history = CALM_THEN_VOLATILE
+    d = np.diff(np.log(history.to_numpy()), axis=0)
+    rng = np.random.default_rng(8)
+    sigma = stats.invwishart(df=len(d), scale=d.T @ d).rvs(size=50, random_state=rng)
+    z = rng.standard_normal((50, 4, 2))
+    expected = np.exp(np.cumsum(np.einsum("nij,nhj->nhi", np.linalg.cholesky(sigma), z), axis=1))
+    np.testing.assert_allclose(hm.no_change()(history, np.random.default_rng(8), 50, 4), expected, rtol=1e-10)
+
+
+def test_no_change_needs_three_pairs_of_consecutive_years_and_skips_missing_ones():
+    history = CALM_THEN_VOLATILE.iloc[:4]  # 3 pairs: enough
+    assert hm.no_change()(history, np.random.default_rng(1), 5, 2).shape == (5, 2, 2)
+    with pytest.raises(ValueError, match=r"^no_change: 2 pairs of consecutive years; at least 3 are needed$"):
+        hm.no_change()(history.iloc[:3], np.random.default_rng(1), 5, 2)
+    # a year missing (pandas' nullable floats, as read with dtype_backend="numpy_nullable") drops
+    # the two changes it is part of: 2000-2004 with 2002 missing leaves 2 pairs
+    gap = CALM_THEN_VOLATILE.iloc[:5].astype("Float64")
+    gap.iloc[2, 0] = pd.NA
+    with pytest.raises(ValueError, match=r"^no_change: 2 pairs"):
+        hm.no_change()(gap, np.random.default_rng(1), 5, 2)
+    full = CALM_THEN_VOLATILE.astype("Float64")
+    np.testing.assert_array_equal(hm.no_change()(full, np.random.default_rng(1), 5, 2),
+                                  hm.no_change()(CALM_THEN_VOLATILE, np.random.default_rng(1), 5, 2))
+
+
+def _discounted_variance(history, discount):
+    """Var of the one-year log growth of a random walk with discounted volatility: Sigma_d,ii for the
+    shock plus Sigma_d,ii / m for the drift's sampling uncertainty (trade_process_fit's docstring)."""
+    d = np.diff(np.log(history.to_numpy()), axis=0)
+    sigma = hm.pf.discounted_covariance(d - d.mean(axis=0), discount)
+    return np.diag(sigma) * (1 + 1 / len(d))
+
+
+HAND_SET = dict(process="random_walk", volatility_discount=0.0,
+                growth_india_to_japan={"dist": "uniform", "min": -0.1, "max": 0.1},
+                growth_japan_to_india={"dist": "uniform", "min": -0.1, "max": 0.1},
+                volatility_india_to_japan=0.001, volatility_japan_to_india=0.001, shock_correlation=0.0)
+
+
+def test_standard_models_are_the_benchmarks_the_candidates_and_the_discounted_random_walks():
+    scenario = _scenario(**HAND_SET)
+    models = hm.standard_models(scenario)
+    assert list(models) == ["no_change", "random_walk", "ar1", "var1", "random_walk_discount_1",
+                            "random_walk_discount_0.9", "random_walk_discount_0.8", "scenario"]
+    for d in hm.DISCOUNTS:
+        logs = np.log(models[hm.discounted_name(d)](CALM_THEN_VOLATILE, np.random.default_rng(4), 20_000, 1))[:, 0]
+        np.testing.assert_allclose(logs.var(axis=0), _discounted_variance(CALM_THEN_VOLATILE, d), rtol=0.05)
+    # the discount matters here: 0.8 weights the volatile last five years more than 1 does
+    assert (_discounted_variance(CALM_THEN_VOLATILE, 0.8) > 1.3 * _discounted_variance(CALM_THEN_VOLATILE, 1.0)).all()
+
+
+def test_a_hand_set_random_walk_scenario_is_used_as_written_with_one_parameter_draw_per_path():
+    """Growth uniform on (-10%, +10%) per draw, volatility 0.001: one year ahead the growth factors are
+    1 + g, so their 5% and 95% quantiles are 0.91 and 1.09; two years ahead (1 + g)^2 with the same g."""
+    scenario = _scenario(**HAND_SET)
+    model = hm.scenario_model(scenario)
+    growth = model(CALM_THEN_VOLATILE, np.random.default_rng(2), 20_000, 2)
+    np.testing.assert_allclose(np.quantile(growth[:, 0], [0.05, 0.95], axis=0), [[0.91] * 2, [1.09] * 2], atol=0.003)
+    np.testing.assert_allclose(growth[:, 1], growth[:, 0] ** 2, rtol=0.01)  # two shocks of sd 0.001: < 5 sd
+    # the history plays no part: the same draws from another history
+    np.testing.assert_array_equal(model(CALM_THEN_VOLATILE.iloc[:8] * 3, np.random.default_rng(2), 20_000, 2), growth)
+
+
+def test_a_scenario_random_walk_with_a_volatility_discount_is_re_estimated_with_it():
+    """The baseline's kind: `volatility_discount = 0.8`, re-estimated at each origin with the plug-in
+    discounted volatility (one value, as `ijsim calibrate` writes it) and the drift's uncertainty."""
+    scenario = _scenario(process="random_walk", volatility_discount=0.8)
+    logs = np.log(hm.scenario_model(scenario)(CALM_THEN_VOLATILE, np.random.default_rng(6), 20_000, 1))[:, 0]
+    np.testing.assert_allclose(logs.var(axis=0), _discounted_variance(CALM_THEN_VOLATILE, 0.8), rtol=0.05)
+
+
+@pytest.fixture(scope="module")
+def below_trend():
+    """Two flows around 5% (X) and 5% (M) a year trends, AR(1) gaps, and the last year 0.3 below trend."""
+    rng = np.random.default_rng(3)
+    u = np.zeros((20, 2))
+    for t in range(1, 20):
+        u[t] = 0.5 * u[t - 1] + rng.normal(0, 0.05, 2)
+    u[-1] = -0.3
+    return pd.DataFrame(np.exp(np.array([1.5, 2.5]) + 0.05 * np.arange(20)[:, None] + u), index=range(2000, 2020),
+                        columns=hm.pf.FLOWS)
+
+
+def test_an_ar1_scenario_is_re_estimated_at_the_origin_and_starts_from_the_gap_there(below_trend):
+    """One year ahead the median log growth is the fitted trend growth plus (rho - 1) times the gap
+    at the origin (beta + (A - I) u_origin, from the point estimates), far above the trend growth
+    here as the flows were 0.3 below trend at the origin; parameter uncertainty moves it a little."""
+    scenario = _scenario(process="ar1", volatility_discount=0.0,  # what an ar1 scenario file says
+                         trend_growth_india_to_japan=0.5, trend_growth_japan_to_india=0.5)  # not used: re-estimated
+    point = hm.pf.fit("ar1", below_trend, bootstrap=0).point()
+    expected = point.trend_growth[0] + (point.transition[0] - np.eye(2)) @ point.gap[0]
+    assert (expected > point.trend_growth[0] + 0.1).all()
+    growth = hm.scenario_model(scenario, bootstrap=0)(below_trend, np.random.default_rng(1), 4000, 5)
+    np.testing.assert_allclose(np.median(np.log(growth[:, 0]), axis=0), expected, atol=0.03)
+
+
+def test_an_ar1_scenario_is_bias_corrected_and_its_parameters_drawn_as_calibrate_draws_them(below_trend):
+    """With the bootstrap bias correction the persistence is larger (least squares underestimates it),
+    so the flows revert more slowly from below trend: a lower median growth at every horizon. The
+    parameters' distributions come from as many joint draws as `ijsim calibrate` uses."""
+    from simulator.estimation.calibration import DEFAULT_DRAWS
+    scenario = _scenario(process="ar1", volatility_discount=0.0)
+    plain = hm.scenario_model(scenario, bootstrap=0)(below_trend, np.random.default_rng(1), 4000, 5)
+    corrected = hm.scenario_model(scenario, bootstrap=50)(below_trend, np.random.default_rng(1), 4000, 5)
+    assert (np.median(corrected, axis=0) < np.median(plain, axis=0)).all()
+    as_calibrate = hm.scenario_model(scenario, bootstrap=0, joint_draws=DEFAULT_DRAWS)
+    np.testing.assert_array_equal(as_calibrate(below_trend, np.random.default_rng(1), 4000, 5), plain)
+
+
+def _history_series(name: str, values: dict, unverified=()) -> "Series":
+    from simulator.history.series import Series
+    rows = [[year, value, year not in unverified, "", "", 12] for year, value in values.items()]
+    return Series(name, name, "percent", "calendar", "", "", pd.DataFrame(
+        rows, columns=["year", "value", "verified", "source", "note", "months"]))
+
+
+def _elasticities(**values):
+    paths = ("income_elasticity_india_to_japan", "exporter_income_elasticity_india_to_japan",
+             "fx_elasticity_india_to_japan", "income_elasticity_japan_to_india",
+             "exporter_income_elasticity_japan_to_india", "fx_elasticity_japan_to_india")
+    return _scenario(**{p: values.get(p, 0.0) for p in paths})
+
+
+def test_log_drivers_by_hand():
+    """X (India to Japan) = 1.5 I_japan + 0.5 I_india - 0.2 log(yen); M = e I_india + 2 I_japan + 0.3 log(yen),
+    e the median of uniform(0.4, 1.6) = 1; I_c the cumulated log(1 + growth / 100) from the first year
+    with data. Japan's GDP starts in 2001 (2000: unknown); 2003's yen rate is not verified."""
+    scenario = _elasticities(income_elasticity_india_to_japan=1.5, exporter_income_elasticity_india_to_japan=0.5,
+                             fx_elasticity_india_to_japan=0.2,
+                             income_elasticity_japan_to_india={"dist": "uniform", "min": 0.4, "max": 1.6},
+                             exporter_income_elasticity_japan_to_india=2.0, fx_elasticity_japan_to_india=0.3)
+    history = {"gdp_growth_india": _history_series("gdp_growth_india", {2000: 10.0, 2001: 5.0, 2002: 7.0, 2003: 6.0}),
+               "gdp_growth_japan": _history_series("gdp_growth_japan", {2001: 1.0, 2002: -1.0, 2003: 2.0}),
+               "jpy_per_usd": _history_series("jpy_per_usd", {2000: 100.0, 2001: 110.0, 2002: 120.0, 2003: 130.0},
+                                              unverified={2003})}
+    india = np.cumsum(np.log([1.10, 1.05, 1.07, 1.06]))
+    japan = np.r_[np.nan, np.cumsum(np.log([1.01, 0.99, 1.02]))]
+    for verified_only, fx_2003 in ((True, np.nan), (False, 130.0)):
+        fx = np.log([100.0, 110.0, 120.0, fx_2003])
+        expected = pd.DataFrame({"exports_india_to_japan": 1.5 * japan + 0.5 * india - 0.2 * fx,
+                                 "exports_japan_to_india": 1.0 * india + 2.0 * japan + 0.3 * fx},
+                                index=pd.RangeIndex(2000, 2004))
+        got = hm.log_drivers(scenario, history, verified_only=verified_only)
+        pd.testing.assert_frame_equal(got, expected, check_names=False, check_index_type=False)
+        if verified_only:  # the default
+            pd.testing.assert_frame_equal(hm.log_drivers(scenario, history), got)
+
+
+def test_log_drivers_of_channels_that_are_off_are_zero_without_data_and_a_missing_year_breaks_the_sum():
+    """Only India's GDP, with 2002 missing: X = 1 x I_india and M = 2 x I_india up to 2001, then NaN
+    (the cumulated level is unknown after a gap); Japan's GDP and the yen are off, and absent."""
+    scenario = _elasticities(exporter_income_elasticity_india_to_japan=1.0, income_elasticity_japan_to_india=2.0)
+    history = {"gdp_growth_india": _history_series("gdp_growth_india", {2000: 10.0, 2001: 5.0, 2003: 7.0, 2004: 6.0})}
+    india = np.r_[np.cumsum(np.log([1.10, 1.05])), [np.nan] * 3]
+    expected = pd.DataFrame({"exports_india_to_japan": india, "exports_japan_to_india": 2.0 * india},
+                            index=pd.RangeIndex(2000, 2005))
+    pd.testing.assert_frame_equal(hm.log_drivers(scenario, history), expected, check_names=False,
+                                  check_index_type=False)
+    # every channel off: zero every year, which `ijsim backtest` reads as "no macro channel on"
+    off = hm.log_drivers(_elasticities(), history)
+    assert list(off.index) == [2000, 2001, 2002, 2003, 2004] and (off.to_numpy() == 0).all()
+
+
+def test_conditional_on_removes_the_drivers_from_the_history_and_adds_back_those_that_came():
+    """Drivers D known 2000-2008; from the 2006 origin a model that forecasts growth 2 sees the
+    history divided by exp(D) and the forecast becomes 2 exp(D_{2006+h} - D_2006); 2009: NaN."""
+    history = CALM_THEN_VOLATILE.loc[:2006]
+    drivers = pd.DataFrame({"exports_india_to_japan": [0, .1, .3, .2, .5, .4, .6, .9, 1.0],
+                            "exports_japan_to_india": [0, -.1, -.2, .1, 0, .2, .3, .1, -.4]}, index=range(2000, 2009))
+    seen = {}
+
+    def model(h, rng, n, horizon):
+        seen["history"] = h
+        return np.full((n, horizon, 2), 2.0)
+    growth = hm.conditional_on(model, drivers)(history, np.random.default_rng(0), 4, 3)
+    pd.testing.assert_frame_equal(seen["history"], history * np.exp(-drivers.loc[:2006]))
+    expected = [[2 * np.exp(0.9 - 0.6), 2 * np.exp(0.1 - 0.3)], [2 * np.exp(1.0 - 0.6), 2 * np.exp(-0.4 - 0.3)],
+                [np.nan, np.nan]]
+    np.testing.assert_allclose(growth, np.broadcast_to(expected, (4, 3, 2)), rtol=1e-12)
+    with pytest.raises(ValueError, match="^no GDP or exchange-rate data for every year of the history$"):
+        hm.conditional_on(model, drivers.loc[2001:])(history, np.random.default_rng(0), 4, 3)
+
+
+def test_a_candidate_is_fitted_on_the_history_up_to_the_origin_with_its_bootstrap_seeded_by_the_origin(below_trend):
+    """`candidate("ar1", bootstrap=30)` at the 2015 origin: `trade_process_fit.fit` on 2000-2015 with 30
+    bias-correction replications seeded by the origin (2015), then its parameter draws and paths."""
+    model = hm.candidate("ar1", bootstrap=30)
+    assert model.__doc__ == "ar1, re-estimated on the history up to each origin"  # what help() shows
+    history = below_trend.loc[:2015]
+    fitted = hm.pf.fit("ar1", history, bootstrap=30, bootstrap_seed=2015)
+    rng = np.random.default_rng(5)
+    expected = fitted.draw(rng, 200).growth_factors(rng, 3)
+    np.testing.assert_array_equal(model(history, np.random.default_rng(5), 200, 3), expected)

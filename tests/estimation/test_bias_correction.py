@@ -94,3 +94,48 @@ def test_design_rows_are_the_equations_of_the_module_docstring(process, k):
         np.testing.assert_array_equal(exog[:, :2], np.column_stack([np.ones(5), np.arange(-4.0, 1.0)]))
         lags = y[:-1, [i]] if process == "ar1" else y[:-1]
         np.testing.assert_array_equal(exog[:, 2:], lags)
+
+
+@pytest.mark.filterwarnings("ignore:The design matrix is rank-deficient")
+def test_least_squares_cuts_each_stacks_singular_values_at_its_own_scale():
+    """Two regressions stacked, one in units 1e20 times the other's: each gets statsmodels' answer, as
+    the cut-off (1e-15 of the largest singular value) is each stack's own; and one regression alone
+    (exog (n, k)) is one stack."""
+    rng = np.random.default_rng(6)
+    exog = np.concatenate([np.ones((2, 12, 1)), rng.normal(size=(2, 12, 2))], axis=-1)
+    exog[1] *= 1e20
+    endog = rng.normal(size=(2, 12))
+    expected = np.stack([OLS(endog[i], exog[i]).fit().params for i in range(2)])
+    np.testing.assert_allclose(bc.least_squares(exog, endog), expected, rtol=1e-10)
+    np.testing.assert_allclose(bc.least_squares(exog[0], endog[0]), expected[0], rtol=1e-10)
+    # collinear columns in a single regression: the minimum-norm solution, the doubled column's weight split
+    doubled = np.column_stack([exog[0], exog[0][:, -1]])
+    np.testing.assert_allclose(bc.least_squares(doubled, endog[0]), OLS(endog[0], doubled).fit().params,
+                               rtol=1e-8, atol=1e-12)
+
+
+def test_a_correction_that_leaves_a_nonstationary_transition_is_shrunk_by_1_percent_steps_at_most_100_times():
+    """The correction is multiplied by 0.99 until the corrected A has spectral radius below 1, at most
+    100 times (then none is applied). A transition that makes the simulation's A diag(0.5) and the
+    corrected A's radius 0.5 + 0.5 share / 0.99^(k - 0.5), share the correction left after k shrinks
+    (0.99^k): stationary from the k-th shrink on. A unit root (radius exactly 1) is not stationary."""
+    fitted = pf.fit("ar1", _history("ar1"), bootstrap=0)
+    coef = np.stack([np.asarray(r.params) for r in fitted.results], axis=-1)
+
+    def bias_with(transition):
+        return bc.kilian_bias("ar1", fitted.years, fitted.log_levels, coef, fitted.residuals, transition,
+                              np.random.default_rng(3), 40)
+    full = bias_with(lambda c: np.broadcast_to(0.5 * np.eye(2), (len(c), 2, 2)))  # stationary at once
+
+    def stationary_after(k):
+        def transition(c):
+            share = np.abs(coef - c[0]).max() / np.abs(full).max()
+            return np.broadcast_to((0.5 + 0.5 * share / 0.99 ** (k - 0.5)) * np.eye(2), (len(c), 2, 2))
+        return transition
+    shrunk = full.copy()
+    for _ in range(10):
+        shrunk = shrunk * 0.99
+    np.testing.assert_array_equal(bias_with(stationary_after(10)), shrunk)
+    assert (bias_with(stationary_after(100)) == 0).all() and np.abs(full).max() > 1e-3  # the 101st shrink is not made
+    np.testing.assert_array_equal(bias_with(stationary_after(0)), full)
+    assert (bias_with(lambda c: np.broadcast_to(np.eye(2), (len(c), 2, 2))) == 0).all()  # a unit root throughout

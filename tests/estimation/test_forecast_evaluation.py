@@ -287,3 +287,53 @@ def test_a_model_that_cannot_be_fitted_at_an_origin_is_noted_and_the_run_records
     for horizons in ([], [0, 1]):
         with pytest.raises(ValueError, match="horizons must be whole years >= 1"):
             bt.run_backtest(history, {"late": late}, [2012], horizons)
+
+
+def test_tiny_differentials_that_vary_are_still_tested():
+    """The 'does not vary' floor is 1e-12 of the sum of squares, and never below 1e-12 itself: c (1,
+    -1, 2, 0, 3) with c^2 = 1.5e-13 has S = 10 c^2 = 1.5e-12 above it (sum of squares 15 c^2 < 1), so
+    it is tested, with the statistic of any scale of that series (1.41421, as worked above)."""
+    c = np.sqrt(1.5e-13)
+    tiny = fe.dm_test(c * np.array([1.0, -1.0, 2.0, 0.0, 3.0]), 1)
+    assert tiny.statistic == pytest.approx(1 / np.sqrt(0.4) * np.sqrt(0.8))
+    assert np.isnan(fe.dm_test(c / 2 * np.array([1.0, -1.0, 2.0, 0.0, 3.0]), 1).statistic)  # S = 3.75e-13
+
+
+def test_progress_default_origins_and_each_models_random_numbers():
+    """13 years 2000-2012. Progress: one call per model and origin before its hindcast, (done, total,
+    "model, origin FY...") in order, then (total, total, None). Default origins: every year with at
+    least `min_years` (9) years up to it and one after: 2008-2011. Each model's generator is
+    default_rng([seed, origin, the model's position]), whatever the data after the origin."""
+    history = flat_history(10.0, 20.0, years=range(2000, 2013))
+    seen, calls = {}, []
+
+    def recording(name):
+        def model(h, rng, n, horizon):
+            seen[name, int(h.index[-1])] = (rng.random(), len(h))
+            return np.ones((n, horizon, 2))
+        return model
+    run = bt.run_backtest(history, {"a": recording("a"), "b": recording("b")}, [2010, 2011], [1], draws=5, seed=7,
+                          progress=lambda *args: calls.append(args))
+    assert calls == [(0, 4, "a, origin FY2010-11"), (1, 4, "a, origin FY2011-12"), (2, 4, "b, origin FY2010-11"),
+                     (3, 4, "b, origin FY2011-12"), (4, 4, None)]
+    assert seen == {("a", 2010): (np.random.default_rng([7, 2010, 0]).random(), 11),
+                    ("a", 2011): (np.random.default_rng([7, 2011, 0]).random(), 12),
+                    ("b", 2010): (np.random.default_rng([7, 2010, 1]).random(), 11),
+                    ("b", 2011): (np.random.default_rng([7, 2011, 1]).random(), 12)}
+    assert len(run.table) == 2 * 2 * 3
+    flat = {"a": recording("a")}
+    assert bt.run_backtest(history, flat, horizons=[1], draws=5).origins == (2008, 2009, 2010, 2011)
+    assert bt.run_backtest(history, flat, horizons=[1], draws=5, min_years=12).origins == (2011,)
+    # the forecast starts from the origin's values (2011: X 10 + 11, M 20 + 11), whatever the order the history came in
+    rising = history + np.arange(13.0)[:, None]
+    run = bt.run_backtest(rising.iloc[::-1], flat, [2011], [1], draws=5)
+    assert list(run.table.p50) == [21.0, 31.0, -10.0]
+
+
+def test_origins_outside_the_history_or_at_its_end_are_refused():
+    history = flat_history(10.0, 20.0, years=range(2000, 2013))
+    for origins, named in (([1999, 2005], "1999"), ([2012], "2012"), ([2005, 2013], "2013")):
+        with pytest.raises(ValueError, match=rf"^origin\(s\) {named} need history up to them and at least one "
+                                             r"year after \(history: 2000-2012\)$"):
+            bt.run_backtest(history, {}, origins, [1])
+    assert bt.run_backtest(history, {}, [2011], [1]).origins == (2011,)  # the year before the last: fine

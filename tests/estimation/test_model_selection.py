@@ -35,6 +35,7 @@ def test_choice_at_each_origin_uses_only_hindcasts_complete_by_then():
     assert picks == {2009: "a", 2010: "a", 2011: "a", 2012: "b", 2013: "b"}
     assert set(rows.model) == {"selected"} and len(rows) == 4 * 3
     assert list(rows[rows.variable == X].crps) == [1.0, 5.0, 1.0, 1.0]
+    pd.testing.assert_index_equal(rows.index, pd.RangeIndex(12))  # rows numbered afresh, as a new table's are
     assert bt.select_out_of_sample(table(), ["a", "b"], default="b")[1][2010] == "b"
     rows, picks = bt.select_out_of_sample(table().iloc[:0], ["a", "b"])
     assert rows.empty and list(rows.columns) == bt.COLUMNS and picks == {}
@@ -52,6 +53,8 @@ def test_with_selection_adds_the_choice_as_a_model_and_records_it():
     assert chosen.selected_now == "b" == chosen.chosen_now(["a", "b", "absent"])
     picked = chosen.table[chosen.table.model == "pick"]
     assert len(picked) == 12 and len(chosen.table) == len(table()) + 12
+    # one table, its rows numbered 0.. as `run_backtest` numbers them: row labels stay unique
+    pd.testing.assert_index_equal(chosen.table.index, pd.RangeIndex(len(table()) + 12))
     assert list(picked[picked.variable == M].crps) == [1.0, 5.0, 1.0, 1.0]
     unchanged = backtest()
     assert unchanged.with_selection(["absent"]) is unchanged
