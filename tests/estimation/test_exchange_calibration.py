@@ -209,7 +209,7 @@ def test_hindcast_table_rows_as_users_read_them():
     assert row["p95"] == pytest.approx(57365.96, abs=0.01)
     assert row["observed"] == 53974.0
     assert row["error"] == pytest.approx(-0.021069, abs=1e-6)
-    assert row["in_90"]
+    assert table.in_90.tolist() == [True]
     assert row["growth_sd"] == 0.05
     empty = cal.hindcast_table({})  # no resident series: no rows, the same columns (the CSV's header)
     assert list(empty.columns) == HINDCAST_COLUMNS and empty.empty
