@@ -148,3 +148,65 @@ def test_driver_regressions_recover_a_known_elasticity():
         row = table.loc[(flow, "income")]
         assert abs(row.long_run_elasticity - 1.5) < 3 * row.long_run_se and row.long_run_se < 0.5
         assert table.loc[(flow, "yen_per_dollar")].long_run_elasticity == pytest.approx(-0.5, abs=0.3)
+
+
+def _scenario_values(process, **values):
+    """`trade.*` scenario values as a run holds them (Fixed numbers), plus the process."""
+    return {f"trade.{k}": Fixed(float(v)) for k, v in values.items()} | {"trade.process": process}
+
+
+# Volatilities 0.1 and 0.2, shock correlation 0.6: the Cholesky factor of [[0.01, 0.012], [0.012, 0.04]]
+# is [[0.1, 0], [0.6 x 0.2, sqrt(1 - 0.36) x 0.2]] = [[0.1, 0], [0.12, 0.16]].
+SHOCKS = {"volatility_india_to_japan": 0.1, "volatility_japan_to_india": 0.2, "shock_correlation": 0.6}
+CHOL = np.array([[0.1, 0.0], [0.12, 0.16]])
+
+
+def test_draws_from_scenario_random_walk_by_hand():
+    params = _scenario_values("random_walk", growth_india_to_japan=0.05, growth_japan_to_india=0.1, **SHOCKS)
+    draws = draws_from_scenario(params, {}, 3, 2023)
+    assert (draws.process, draws.anchor_year, draws.n) == ("random_walk", 2023, 3)
+    assert draws.chol_sigma.shape == (3, 2, 2)
+    np.testing.assert_allclose(draws.chol_sigma, np.broadcast_to(CHOL, (3, 2, 2)), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(draws.drift, np.log([[1.05, 1.1]] * 3), rtol=1e-12)  # growth = e^drift - 1
+
+
+def test_draws_from_scenario_ar1_by_hand():
+    # Per flow, u_b = (beta - mu_1) / (1 - rho): (0.03 - 0.05) / 0.5 = -0.04, (0.06 - 0.02) / 0.6 = 1/15.
+    # The India-to-Japan persistence is a uniform(0.4, 0.6) drawn at u = 0.5 and 0.75: 0.5 and 0.55
+    # (the second draw's gap (0.03 - 0.05) / 0.45 = -2/45).
+    params = _scenario_values("ar1", trend_growth_india_to_japan=0.03, trend_growth_japan_to_india=0.06,
+                              first_year_growth_india_to_japan=0.05, first_year_growth_japan_to_india=0.02,
+                              persistence_japan_to_india=0.4, **SHOCKS)
+    params["trade.persistence_india_to_japan"] = parse_distribution({"dist": "uniform", "min": 0.4, "max": 0.6})[0]
+    draws = draws_from_scenario(params, {"trade.persistence_india_to_japan": np.array([0.5, 0.75])}, 2, 2019)
+    assert (draws.process, draws.anchor_year) == ("ar1", 2019)
+    np.testing.assert_allclose(draws.chol_sigma, np.broadcast_to(CHOL, (2, 2, 2)), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(draws.trend_growth, [[0.03, 0.06]] * 2, rtol=1e-12)
+    np.testing.assert_allclose(draws.transition, [[[0.5, 0.0], [0.0, 0.4]], [[0.55, 0.0], [0.0, 0.4]]], rtol=1e-12)
+    np.testing.assert_allclose(draws.gap, [[-0.04, 1 / 15], [-2 / 45, 1 / 15]], rtol=1e-12)
+
+
+def test_draws_from_scenario_var1_by_hand():
+    # A = [[0.5, 0.1], [0.2, 0.4]] (spillover to India-to-Japan in the first row); I - A has determinant
+    # 0.5 x 0.6 - 0.1 x 0.2 = 0.28, so u_b = (I - A)^-1 (beta - mu_1) = [[0.6, 0.1], [0.2, 0.5]] / 0.28
+    # x (-0.02, 0.04) = (-0.008, 0.016) / 0.28 = (-1/35, 2/35).
+    params = _scenario_values("var1", trend_growth_india_to_japan=0.03, trend_growth_japan_to_india=0.06,
+                              first_year_growth_india_to_japan=0.05, first_year_growth_japan_to_india=0.02,
+                              persistence_india_to_japan=0.5, persistence_japan_to_india=0.4,
+                              spillover_to_india_to_japan=0.1, spillover_to_japan_to_india=0.2, **SHOCKS)
+    draws = draws_from_scenario(params, {}, 1, 2019)
+    assert (draws.process, draws.anchor_year) == ("var1", 2019)
+    np.testing.assert_allclose(draws.chol_sigma, [CHOL], rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(draws.transition, [[[0.5, 0.1], [0.2, 0.4]]], rtol=1e-12)
+    np.testing.assert_allclose(draws.gap, [[-1 / 35, 2 / 35]], rtol=1e-12)
+
+
+def test_process_paths_name_every_parameter_each_process_reads():
+    shocks = ["trade.volatility_india_to_japan", "trade.volatility_japan_to_india"]
+    assert process_paths("random_walk") == shocks + ["trade.growth_india_to_japan", "trade.growth_japan_to_india",
+                                                     "trade.shock_correlation"]
+    trend = shocks + ["trade.trend_growth_india_to_japan", "trade.trend_growth_japan_to_india",
+                      "trade.first_year_growth_india_to_japan", "trade.first_year_growth_japan_to_india",
+                      "trade.persistence_india_to_japan", "trade.persistence_japan_to_india", "trade.shock_correlation"]
+    assert process_paths("ar1") == trend
+    assert process_paths("var1") == trend + ["trade.spillover_to_india_to_japan", "trade.spillover_to_japan_to_india"]
