@@ -65,12 +65,16 @@ class Calibration:
         return "\n".join(lines) + "\n"
 
 
+def _silent(done, total, note=None) -> None:
+    """No progress report: what `calibrate_trade` calls when given none."""
+
+
 def _toml(value) -> str:
     if isinstance(value, str):
         return f'"{value}"'
     if isinstance(value, dict):
         return "{ " + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + " }"
-    return repr(float(value)) if not isinstance(value, int) else str(value)
+    return str(value)  # a number: str of a float is its repr, an int stays whole
 
 
 def calibrate_trade(levels: pd.DataFrame, *, base_year: int = 2023, draws: int = DEFAULT_DRAWS, seed: int = 0,
@@ -136,21 +140,22 @@ def calibrate_trade(levels: pd.DataFrame, *, base_year: int = 2023, draws: int =
     """
     family = [hm.discounted_name(d) for d in hm.DISCOUNTS]
     models = {p: hm.candidate(p, bootstrap) for p in pf.PROCESSES}
-    models |= {hm.discounted_name(d): hm.candidate("random_walk", bootstrap, volatility_discount=d) for d in hm.DISCOUNTS}
+    # (a random walk has no bias correction: no bootstrap)
+    models |= {hm.discounted_name(d): hm.candidate("random_walk", volatility_discount=d) for d in hm.DISCOUNTS}
     # The backtest's own number of draws, whatever `draws` is: fewer make the choice among the
     # discounts (whose scores differ by about 0.02) depend on the seed.
     # one step per hindcast (model x origin), then one per process fitted on the whole history
-    report = progress or (lambda done, total, note=None: None)
+    report = progress or _silent
     steps = {"fits": len(pf.PROCESSES) + 1}
 
     def hindcasts(done, total, note=None):
         steps["hindcasts"] = total
         report(done, total + steps["fits"], f"hindcast: {note}" if note else "hindcasts done")
-    backtest = bt.run_backtest(levels, models, origins, horizons, draws=bt.DEFAULT_DRAWS, seed=seed,
-                               progress=hindcasts)
+    backtest = bt.run_backtest(levels, models, origins, horizons, seed=seed, progress=hindcasts)  # its default draws
     discount = hm.DISCOUNTS[family.index(backtest.chosen_now(family))]
     estimates, criteria, parameters = [], [], {}
-    done, total = steps.get("hindcasts", 0), steps.get("hindcasts", 0) + steps["fits"]
+    done = steps["hindcasts"]  # the backtest reports its end whatever happened: always set
+    total = done + steps["fits"]
     fits = []
     for k, p in enumerate(pf.PROCESSES):
         report(done + k, total, f"fitting {p}" + (" (bootstrap bias correction)" if bootstrap and p != "random_walk" else ""))
@@ -187,9 +192,8 @@ def _estimate_rows(process: str, fitted: pf.ProcessFit, params: dict) -> list[di
     for path, value in params.items():
         if path == "trade.process":
             continue
-        if isinstance(value, dict):
-            centre = value.get("mean", value.get("median"))
-            spread = value.get("sd", value.get("sigma"))
+        if isinstance(value, dict):  # a truncated normal (trade_process_parameters._bounded_normal)
+            centre, spread = value["mean"], value["sd"]
         else:
             centre, spread = value, 0.0
         rows.append({"process": process, "terms": "scenario", "parameter": path, "estimate": centre,

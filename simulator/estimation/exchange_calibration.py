@@ -86,7 +86,7 @@ def resident_growth(history: dict[str, Series]) -> GrowthEstimate:
     if len(dates) < 3:
         raise ValueError(f"need at least three verified counts of Indian residents to estimate a growth with "
                          f"its uncertainty, found {len(dates)}")
-    order = np.argsort(dates, kind="stable")
+    order = np.argsort(dates)  # no ties: year-end dates are whole, end-June ones halves
     t, s = np.asarray(dates)[order], np.asarray(counts)[order]
     fit = OLS(np.log(s), add_constant(t - t.mean())).fit()
     b, se = float(fit.params[1]), float(fit.bse[1])
@@ -142,11 +142,11 @@ def hindcast_stock(series: Series, first: int, origin: int, target: int, growth_
     interval treats the yearly growth as uncertain with standard deviation `growth_sd` (normal in
     log growth, independent years: the log stock's spread grows with the square root of the horizon)."""
     g = growth_rate(series, first, origin)
-    start = float(series.values(verified_only=True)[origin])
+    observed = series.values()  # verified only
+    start = float(observed[origin])
     years = target - origin
     centre = math.log(start) + years * math.log1p(g)
     spread = 1.6448536269514722 * growth_sd * math.sqrt(years)
-    observed = series.values(verified_only=True)
     if target not in observed.index:
         raise ValueError(f"{series.name}: no verified value for {target} to score the hindcast on")
     return Hindcast(origin, target, math.exp(centre), math.exp(centre - spread), math.exp(centre + spread),

@@ -98,11 +98,11 @@ class ProcessFit:
     @property
     def coefficients(self) -> np.ndarray:
         """(k, 2) estimates, one column per flow, bias-corrected where a bias was estimated."""
-        coef = np.stack([np.asarray(r.params) for r in self.results], axis=-1)
+        coef = np.column_stack([np.asarray(r.params) for r in self.results])
         return coef if self.bias is None else coef - self.bias
 
     def standard_errors(self) -> np.ndarray:
-        return np.stack([np.asarray(r.bse) for r in self.results], axis=-1)
+        return np.column_stack([np.asarray(r.bse) for r in self.results])
 
     @property
     def last_year(self) -> int:
@@ -129,7 +129,7 @@ class ProcessFit:
         from scipy import stats
         e = self.residuals
         cov = e.T @ e / len(e)
-        return float(stats.multivariate_normal(np.zeros(2), cov).logpdf(e).sum())
+        return float(stats.multivariate_normal(cov=cov).logpdf(e).sum())  # mean zero
 
     def n_params(self) -> int:
         return 2 * REGRESSORS[self.process] + 3  # coefficients and Sigma's three entries
@@ -249,7 +249,7 @@ def fit(process: str, levels: pd.DataFrame, *, bootstrap: int = BOOTSTRAP_REPLIC
     results = _regress(process, years, y)
     fitted = ProcessFit(process, years, y, results, volatility_discount=volatility_discount)
     if process != "random_walk" and bootstrap:
-        coef = np.stack([np.asarray(r.params) for r in results], axis=-1)
+        coef = np.column_stack([np.asarray(r.params) for r in results])
         fitted.bias = kilian_bias(process, years, y, coef, fitted.residuals, fitted._transition,
                                   np.random.default_rng(bootstrap_seed), bootstrap)
     return fitted

@@ -70,10 +70,10 @@ def draws_from_scenario(params: dict, u: dict[str, np.ndarray], n: int, anchor_y
 
     def value(path: str) -> np.ndarray:
         v = params[path]
-        return np.broadcast_to(v.ppf(u[path]) if hasattr(v, "ppf") else np.asarray(v.value, float), (n,))
+        return np.broadcast_to(v.ppf(u[path]) if hasattr(v, "ppf") else v.value, (n,))  # Fixed holds a float
 
     def pair(key: str) -> np.ndarray:
-        return np.stack([value(f"trade.{key}_{SHORT[f]}") for f in FLOWS], axis=-1)
+        return np.column_stack([value(f"trade.{key}_{SHORT[f]}") for f in FLOWS])
 
     sd, corr = pair("volatility"), value("trade.shock_correlation")
     chol = np.zeros((n, 2, 2))

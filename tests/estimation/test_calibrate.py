@@ -1,9 +1,13 @@
 """Known answers for the trade-process estimation: synthetic histories with known parameters."""
+from datetime import date
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from simulator.estimation import trade_process_fit as pf
+from simulator.estimation.calibration import calibrate_trade, trade_levels
+from simulator.history.series import load_history
 from simulator.estimation.trade_process_parameters import draws_from_scenario, process_paths, scenario_parameters
 from simulator.scenario.values import Fixed, parse_distribution
 
@@ -148,3 +152,246 @@ def test_driver_regressions_recover_a_known_elasticity():
         row = table.loc[(flow, "income")]
         assert abs(row.long_run_elasticity - 1.5) < 3 * row.long_run_se and row.long_run_se < 0.5
         assert table.loc[(flow, "yen_per_dollar")].long_run_elasticity == pytest.approx(-0.5, abs=0.3)
+
+
+def _scenario_values(process, **values):
+    """`trade.*` scenario values as a run holds them (Fixed numbers), plus the process."""
+    return {f"trade.{k}": Fixed(float(v)) for k, v in values.items()} | {"trade.process": process}
+
+
+# Volatilities 0.1 and 0.2, shock correlation 0.6: the Cholesky factor of [[0.01, 0.012], [0.012, 0.04]]
+# is [[0.1, 0], [0.6 x 0.2, sqrt(1 - 0.36) x 0.2]] = [[0.1, 0], [0.12, 0.16]].
+SHOCKS = {"volatility_india_to_japan": 0.1, "volatility_japan_to_india": 0.2, "shock_correlation": 0.6}
+CHOL = np.array([[0.1, 0.0], [0.12, 0.16]])
+
+
+def test_draws_from_scenario_random_walk_by_hand():
+    params = _scenario_values("random_walk", growth_india_to_japan=0.05, growth_japan_to_india=0.1, **SHOCKS)
+    draws = draws_from_scenario(params, {}, 3, 2023)
+    assert (draws.process, draws.anchor_year, draws.n) == ("random_walk", 2023, 3)
+    assert draws.chol_sigma.shape == (3, 2, 2)
+    np.testing.assert_allclose(draws.chol_sigma, np.broadcast_to(CHOL, (3, 2, 2)), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(draws.drift, np.log([[1.05, 1.1]] * 3), rtol=1e-12)  # growth = e^drift - 1
+
+
+def test_draws_from_scenario_ar1_by_hand():
+    # Per flow, u_b = (beta - mu_1) / (1 - rho): (0.03 - 0.05) / 0.5 = -0.04, (0.06 - 0.02) / 0.6 = 1/15.
+    # The India-to-Japan persistence is a uniform(0.4, 0.6) drawn at u = 0.5 and 0.75: 0.5 and 0.55
+    # (the second draw's gap (0.03 - 0.05) / 0.45 = -2/45).
+    params = _scenario_values("ar1", trend_growth_india_to_japan=0.03, trend_growth_japan_to_india=0.06,
+                              first_year_growth_india_to_japan=0.05, first_year_growth_japan_to_india=0.02,
+                              persistence_japan_to_india=0.4, **SHOCKS)
+    params["trade.persistence_india_to_japan"] = parse_distribution({"dist": "uniform", "min": 0.4, "max": 0.6})[0]
+    draws = draws_from_scenario(params, {"trade.persistence_india_to_japan": np.array([0.5, 0.75])}, 2, 2019)
+    assert (draws.process, draws.anchor_year) == ("ar1", 2019)
+    np.testing.assert_allclose(draws.chol_sigma, np.broadcast_to(CHOL, (2, 2, 2)), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(draws.trend_growth, [[0.03, 0.06]] * 2, rtol=1e-12)
+    np.testing.assert_allclose(draws.transition, [[[0.5, 0.0], [0.0, 0.4]], [[0.55, 0.0], [0.0, 0.4]]], rtol=1e-12)
+    np.testing.assert_allclose(draws.gap, [[-0.04, 1 / 15], [-2 / 45, 1 / 15]], rtol=1e-12)
+
+
+def test_draws_from_scenario_var1_by_hand():
+    # A = [[0.5, 0.1], [0.2, 0.4]] (spillover to India-to-Japan in the first row); I - A has determinant
+    # 0.5 x 0.6 - 0.1 x 0.2 = 0.28, so u_b = (I - A)^-1 (beta - mu_1) = [[0.6, 0.1], [0.2, 0.5]] / 0.28
+    # x (-0.02, 0.04) = (-0.008, 0.016) / 0.28 = (-1/35, 2/35).
+    params = _scenario_values("var1", trend_growth_india_to_japan=0.03, trend_growth_japan_to_india=0.06,
+                              first_year_growth_india_to_japan=0.05, first_year_growth_japan_to_india=0.02,
+                              persistence_india_to_japan=0.5, persistence_japan_to_india=0.4,
+                              spillover_to_india_to_japan=0.1, spillover_to_japan_to_india=0.2, **SHOCKS)
+    draws = draws_from_scenario(params, {}, 1, 2019)
+    assert (draws.process, draws.anchor_year) == ("var1", 2019)
+    np.testing.assert_allclose(draws.chol_sigma, [CHOL], rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(draws.transition, [[[0.5, 0.1], [0.2, 0.4]]], rtol=1e-12)
+    np.testing.assert_allclose(draws.gap, [[-1 / 35, 2 / 35]], rtol=1e-12)
+
+
+def test_process_paths_name_every_parameter_each_process_reads():
+    shocks = ["trade.volatility_india_to_japan", "trade.volatility_japan_to_india"]
+    assert process_paths("random_walk") == shocks + ["trade.growth_india_to_japan", "trade.growth_japan_to_india",
+                                                     "trade.shock_correlation"]
+    trend = shocks + ["trade.trend_growth_india_to_japan", "trade.trend_growth_japan_to_india",
+                      "trade.first_year_growth_india_to_japan", "trade.first_year_growth_japan_to_india",
+                      "trade.persistence_india_to_japan", "trade.persistence_japan_to_india", "trade.shock_correlation"]
+    assert process_paths("ar1") == trend
+    assert process_paths("var1") == trend + ["trade.spillover_to_india_to_japan", "trade.spillover_to_japan_to_india"]
+
+
+
+def test_criteria_are_the_gaussian_likelihood_and_its_penalties():
+    # At the maximum-likelihood Sigma = E'E / n the Gaussian log likelihood of n residual pairs is
+    # -n (ln 2 pi + 1) - n/2 ln det Sigma (the quadratic terms sum to n x 2). Parameters: two equations'
+    # coefficients and Sigma's three entries, k = 2 x 1 + 3 = 5 (random walk), 2 x 3 + 3 = 9 (ar1),
+    # 2 x 4 + 3 = 11 (var1); AIC = -2 ll + 2k, BIC = -2 ll + k ln n.
+    y = synthetic(np.random.default_rng(11), 20, "ar1")
+    for process, k in (("random_walk", 5), ("ar1", 9), ("var1", 11)):
+        fitted = pf.fit(process, levels(y), bootstrap=0)
+        e = fitted.residuals
+        n = len(e)
+        assert n == fitted.n_obs == 19
+        ll = -n * (np.log(2 * np.pi) + 1) - n / 2 * np.log(np.linalg.det(e.T @ e / n))
+        c = fitted.criteria()
+        assert list(c) == ["n_obs", "loglik", "aic", "bic"]
+        assert c["n_obs"] == 19
+        assert c["loglik"] == pytest.approx(ll, rel=1e-10)
+        assert c["aic"] == pytest.approx(-2 * ll + 2 * k, rel=1e-10)
+        assert c["bic"] == pytest.approx(-2 * ll + k * np.log(19), rel=1e-10)
+
+
+def test_point_estimate_carries_the_residual_covariance():
+    y = synthetic(np.random.default_rng(12), 20, "ar1")
+    fitted = pf.fit("ar1", levels(y), bootstrap=0)
+    point = fitted.point()
+    assert point.chol_sigma.shape == (1, 2, 2)
+    np.testing.assert_allclose(point.chol_sigma[0] @ point.chol_sigma[0].T, fitted.sigma, rtol=1e-12)
+    assert fitted.standard_errors().shape == (3, 2)  # (coefficient, flow), as the estimates table reads it
+    np.testing.assert_allclose(fitted.standard_errors()[:, 1], fitted.results[1].bse, rtol=0)
+
+
+def test_gap_in_an_earlier_year_by_hand():
+    # Log levels 2000-2003 (2002 missing); anchored at 2003 with gap (0.05, -0.05) and trend growth
+    # (0.1, 0.1): the trend line passes 2003 at y - u = (1.25, 2.55), so 2000 at (0.95, 2.25) and 2001 at
+    # (1.05, 2.35); gaps: 2000 (1.0 - 0.95, 2.0 - 2.25) = (0.05, -0.25), 2001 (1.1 - 1.05, 2.1 - 2.35) = (0.05, -0.25).
+    fitted = pf.ProcessFit("ar1", np.arange(2000, 2004),
+                           np.array([[1.0, 2.0], [1.1, 2.1], [np.nan, np.nan], [1.3, 2.5]]), results=[])
+    draws = pf.ProcessDraws("ar1", np.zeros((1, 2, 2)), trend_growth=np.array([[0.1, 0.1]]),
+                            gap=np.array([[0.05, -0.05]]), transition=np.zeros((1, 2, 2)), anchor_year=2003)
+    np.testing.assert_allclose(fitted.gap_in(draws, 2000), [[0.05, -0.25]], atol=1e-12)
+    np.testing.assert_allclose(fitted.gap_in(draws, 2001), [[0.05, -0.25]], atol=1e-12)
+    np.testing.assert_allclose(fitted.gap_in(draws, 2003), [[0.05, -0.05]], atol=1e-12)
+    for year in (1999, 2002, 2004):
+        with pytest.raises(ValueError, match=f"{year} is not an observed year of the history \\(2000-2003\\)"):
+            fitted.gap_in(draws, year)
+    walk = pf.ProcessDraws("random_walk", np.zeros((1, 2, 2)), drift=np.zeros((1, 2)), anchor_year=2003)
+    with pytest.raises(ValueError, match="a random walk has no trend to measure a gap from"):
+        fitted.gap_in(walk, 2001)
+
+
+# ---- calibrate_trade on the shipped history: one origin, one horizon, a small bootstrap (0.2 s) ----
+# Fiscal years 2008-2023 have both flows: 16 years, 15 consecutive pairs.
+CAL = dict(draws=100, bootstrap=5, origins=[2020], horizons=[1])
+
+
+@pytest.fixture(scope="module")
+def trade():
+    return trade_levels(load_history())
+
+
+@pytest.fixture(scope="module")
+def calibrated(trade):
+    """seed 1, with a progress recorder; and the defaults (seed 0, base year 2023, source seeds/history)."""
+    calls = []
+    seeded = calibrate_trade(trade, seed=1, progress=lambda *args: calls.append(args), **CAL)
+    return seeded, calls, calibrate_trade(trade, **CAL)
+
+
+def test_calibrate_reports_each_hindcast_then_each_fit(calibrated):
+    # 6 hindcasts (3 processes and 3 discounts, one origin), then 4 fits: 10 steps.
+    _, calls, _ = calibrated
+    assert calls == [
+        (0, 10, "hindcast: random_walk, origin FY2020-21"), (1, 10, "hindcast: ar1, origin FY2020-21"),
+        (2, 10, "hindcast: var1, origin FY2020-21"), (3, 10, "hindcast: random_walk_discount_1, origin FY2020-21"),
+        (4, 10, "hindcast: random_walk_discount_0.9, origin FY2020-21"),
+        (5, 10, "hindcast: random_walk_discount_0.8, origin FY2020-21"), (6, 10, "hindcasts done"),
+        (6, 10, "fitting random_walk"), (7, 10, "fitting ar1 (bootstrap bias correction)"),
+        (8, 10, "fitting var1 (bootstrap bias correction)"), (10, 10, None)]
+
+
+def test_calibration_criteria_and_span(calibrated, trade):
+    seeded, _, default = calibrated
+    assert (seeded.years, seeded.n_years, seeded.base_year, seeded.source) == ((2008, 2023), 16, 2023, "seeds/history")
+    c = seeded.criteria
+    assert list(c.columns) == ["process", "n_obs", "loglik", "aic", "bic", "scored", "coverage_50", "coverage_90",
+                               "interval_score", "crps"]
+    assert list(c.process) == ["random_walk", "ar1", "var1", "random_walk_discounted"]
+    assert list(c.n_obs) == [15] * 4
+    assert list(c.scored) == [2] * 4  # two flows, one origin, one horizon
+    # The in-sample criteria are the fits' (the random walk's and the discounted one's least squares agree)
+    for process, fitted in (("random_walk", "random_walk"), ("ar1", "ar1"), ("var1", "var1"),
+                            ("random_walk_discounted", "random_walk")):
+        row = c.set_index("process").loc[process]
+        assert row.aic == pytest.approx(pf.fit(fitted, trade, bootstrap=0).criteria()["aic"], rel=1e-12)
+
+
+def test_calibration_estimates_table(calibrated, trade):
+    seeded, _, _ = calibrated
+    est = seeded.estimates
+    assert list(est.columns) == ["process", "terms", "parameter", "estimate", "se", "least_squares"]
+    assert list(dict.fromkeys(est.process)) == ["random_walk", "ar1", "var1", "random_walk_discounted"]
+    names = {"random_walk": ["drift"], "random_walk_discounted": ["drift"], "ar1": ["const", "trend", "lag_own"],
+             "var1": ["const", "trend", "lag_india_to_japan", "lag_japan_to_india"]}
+    for process, terms in names.items():
+        rows = est[(est.process == process) & (est.terms == "regression")]
+        assert list(rows.parameter) == [f"{flow}.{name}" for flow in pf.FLOWS for name in terms]
+        kind = "random_walk" if process == "random_walk_discounted" else process
+        # estimates bias-corrected by the calibration's bootstrap (5 replications, seed 1), least squares raw
+        corrected = pf.fit(kind, trade, bootstrap=5, bootstrap_seed=1)
+        raw = pf.fit(kind, trade, bootstrap=0)
+        np.testing.assert_allclose(rows.estimate, corrected.coefficients.T.ravel(), rtol=1e-12)
+        np.testing.assert_allclose(rows.least_squares, raw.coefficients.T.ravel(), rtol=1e-12)
+        np.testing.assert_allclose(rows.se, raw.standard_errors().T.ravel(), rtol=1e-12)
+        if kind != "random_walk":  # the correction moved them
+            assert not np.allclose(rows.estimate, rows.least_squares)
+        scenario = est[(est.process == process) & (est.terms == "scenario")].set_index("parameter")
+        params = seeded.parameters[process]
+        assert list(scenario.index) == [p for p in params if p != "trade.process"]
+        for path, value in params.items():
+            if path == "trade.process":
+                continue
+            centre, spread = (value["mean"], value["sd"]) if isinstance(value, dict) else (value, 0.0)
+            assert (scenario.estimate[path], scenario.se[path]) == (centre, spread)
+        assert scenario.least_squares.isna().all()
+    assert seeded.parameters["random_walk_discounted"]["trade.volatility_discount"] == 1.0  # one origin: no discount wins
+
+
+def test_calibration_is_reproducible_and_seeded_by_default(calibrated, trade):
+    _, _, default = calibrated
+    again = calibrate_trade(trade, seed=0, **CAL)
+    assert again.parameters == default.parameters
+    pd.testing.assert_frame_equal(again.estimates, default.estimates)
+    pd.testing.assert_frame_equal(again.criteria, default.criteria)
+
+
+def _header(fragment):
+    return fragment.split("[trade]")[0].splitlines()
+
+
+def test_fragment_headers_say_how_each_process_was_estimated(calibrated):
+    _, _, default = calibrated
+    today = date.today().isoformat()
+    data = ("# Data: seeds/history, fiscal years 2008-2023 (16 years with both flows; 15 consecutive pairs), "
+            "verified values only unless stated.")
+    posterior = "each distribution summarises the estimates' posterior (median, 16-84% spread)."
+    for process in ("ar1", "var1"):
+        lines = _header(default.fragment(process))
+        assert lines[:4] == [
+            f"# Trade process '{process}' estimated by `ijsim calibrate` on {today}", data,
+            "# Method: least squares (statsmodels) equation by equation, bootstrap bias correction (Kilian 1998); "
+            + posterior,
+            "# First-year growth is for the year after the base year FY2023-24."]
+        assert default.fragment(process).split("[trade]\n")[1].startswith(f'start = "base"\nprocess = "{process}"\n')
+    lines = _header(default.fragment("random_walk"))
+    assert lines[1:4] == [data, "# Method: least squares (statsmodels) equation by equation; " + posterior,
+                          "# Random walk with drift: growth is exp(drift) - 1."]
+    assert default.fragment("random_walk").split("[trade]\n")[1].startswith('process = "random_walk"\n')
+    lines = _header(default.fragment("random_walk_discounted"))
+    assert lines[2:4] == ["# Method: least squares (statsmodels) equation by equation; volatility weighted 1^age, "
+                          "the discount the backtest's out-of-sample selection picks; " + posterior,
+                          "# Random walk with drift: growth is exp(drift) - 1."]
+
+
+def test_fragment_numbers_are_toml_as_written():
+    # Whole numbers stay whole (the bounds of a first-year growth, -1 and 1), floats keep their digits.
+    from simulator.estimation.calibration import Calibration
+    criteria = pd.DataFrame([{"process": "ar1", "n_obs": 15, "coverage_90": 0.5, "interval_score": 9.17, "crps": 1.58}])
+    params = {"ar1": {"trade.process": "ar1", "trade.first_year_growth_india_to_japan":
+                      {"dist": "truncnormal", "mean": 0.0253, "sd": 0.0907, "min": -1, "max": 1},
+                      "trade.shock_correlation": 0.565, "trade.volatility_india_to_japan": 0.1}}
+    cal = Calibration(pd.DataFrame(), criteria, params, (2008, 2023), 16, 2099, "my.csv")
+    text = cal.fragment("ar1")
+    assert "# Data: my.csv, fiscal years 2008-2023 (16 years with both flows; 15 consecutive pairs)" in text
+    assert "base year FY2099-00." in text
+    assert ("90% interval coverage 50%, mean interval score 9.17, mean CRPS 1.58 (US$ bn)." in text)
+    assert text.split("[trade]\n")[1] == (
+        'start = "base"\nprocess = "ar1"\n'
+        'first_year_growth_india_to_japan = { dist = "truncnormal", mean = 0.0253, sd = 0.0907, min = -1, max = 1 }\n'
+        "shock_correlation = 0.565\nvolatility_india_to_japan = 0.1\n")

@@ -115,3 +115,101 @@ def test_hindcast_table_scores_every_pair_the_record_allows():
     assert list(zip(table.origin, table.target)) == [(2023, 2024)]  # verified year ends: 2020, 2023, 2024
     assert table.error.iloc[0] == pytest.approx(-0.0211, abs=5e-4)
     assert cal.hindcast_table({}).empty
+
+
+def _series(name, values, unverified=()):
+    """A year-end series `name` with these verified {year: value} (and unverified years)."""
+    import dataclasses
+
+    import pandas as pd
+    years = sorted({**values, **dict.fromkeys(unverified, 1.0)})
+    table = pd.DataFrame({"year": years, "value": [float(values.get(y, 1.0)) for y in years],
+                          "verified": [y in values for y in years], "source": "test", "note": "",
+                          "months": 12})
+    return dataclasses.replace(TOTAL, name=name, table=table)
+
+
+def test_resident_growth_from_three_counts_of_a_clean_exponential_path():
+    # 1,000, 1,100, 1,210 at the ends of 2021-2023 (dated 2022.0, 2023.0, 2024.0): 10% a year exactly,
+    # log slope ln 1.1, residuals zero. Three counts are enough (one residual degree of freedom; with
+    # one the t spread has no finite sd, so a path that is not exact gets sd = inf). The fit is centred on the mean date, so
+    # the slope is ln 1.1 to rounding (uncentred dates near 2023 lose about three digits).
+    g = cal.resident_growth({cal.RESIDENT_SERIES: _series(cal.RESIDENT_SERIES, {2021: 1000, 2022: 1100, 2023: 1210})})
+    assert g.dates == (2022.0, 2023.0, 2024.0)
+    assert g.counts == (1000.0, 1100.0, 1210.0)
+    assert g.df == 1
+    assert g.log_rate == pytest.approx(math.log(1.1), rel=1e-13)
+    assert g.rate == pytest.approx(0.1, rel=1e-13)
+    assert g.log_se == pytest.approx(0.0, abs=1e-13)
+    noisy = cal.resident_growth({cal.RESIDENT_SERIES: _series(cal.RESIDENT_SERIES, {2021: 1000, 2022: 1100, 2023: 1200})})
+    assert noisy.df == 1 and noisy.log_se > 0 and noisy.sd == math.inf
+
+
+def test_resident_growth_from_the_june_counts_alone():
+    # No year-end series: the end-June counts are still used (dated y + 0.5), e.g. for a user's history.
+    june = _series(cal.RESIDENT_SERIES_JUNE, {2020: 1000, 2021: 1100, 2022: 1210})
+    g = cal.resident_growth({cal.RESIDENT_SERIES_JUNE: june})
+    assert g.dates == (2020.5, 2021.5, 2022.5)
+    assert g.rate == pytest.approx(0.1, rel=1e-12)
+
+
+def test_growth_rate_needs_two_different_years():
+    with pytest.raises(ValueError, match="need verified values for 2020 < 2020"):
+        cal.growth_rate(TOTAL, 2020, 2020)
+
+
+def test_arrivals_for_stock_bounds():
+    assert cal.arrivals_for_stock(0.0, 4.0, 0.05) == 0.0  # an empty stock needs no arrivals
+    assert cal.arrivals_for_stock(0.5, 2.0, 0.0) == 0.25  # half a person (a share of a stock) is a stock
+    with pytest.raises(ValueError, match="need stock >= 0 and mean stay > 0, got -1.0, 4.0"):
+        cal.arrivals_for_stock(-1.0, 4.0, 0.05)
+    with pytest.raises(ValueError, match="need stock >= 0 and mean stay > 0, got 1000, 0.0"):
+        cal.arrivals_for_stock(1000, 0.0, 0.05)
+
+
+def test_entrants_for_stock_pass_rates_bounds():
+    # Every stage passes everyone: the entrants are the arrivals (1,000 / 4 + 0.05 x 1,000 = 300).
+    assert cal.entrants_for_stock(1000, 4.0, 0.05, (1.0, 1.0)) == pytest.approx(300.0)
+    for rates in [(0.0, 0.5), (1.5,)]:  # nobody passes; more pass than enter
+        with pytest.raises(ValueError, match="pass rates must multiply to a share in"):
+            cal.entrants_for_stock(1000, 4.0, 0.05, rates)
+
+
+def test_hindcast_two_years_ahead_widens_with_the_square_root_of_the_horizon():
+    # 1,000 (2000) to 1,100 (2001): 10% a year; from 2001 to 2003: 1,100 x 1.1^2 = 1,331. Spread of the
+    # log: 1.6449 x 0.05 x sqrt(2) = 0.11631, so 1,331 e^-0.11631 = 1,184.86 and 1,331 e^0.11631 = 1,495.17.
+    # 2002 is not verified (its value is not used) and 2004 has no verified value to score on.
+    series = _series("s", {2000: 1000, 2001: 1100, 2003: 1471}, unverified=(2002, 2004))
+    h = cal.hindcast_stock(series, 2000, 2001, 2003, growth_sd=0.05)
+    assert (h.origin, h.target) == (2001, 2003)
+    assert h.projected == pytest.approx(1331.0, rel=1e-12)
+    assert h.low == pytest.approx(1184.8567, abs=1e-3)
+    assert h.high == pytest.approx(1495.1690, abs=1e-3)
+    assert h.observed == 1471.0
+    assert h.covered  # 1,471 is inside; with a spread that shrank with the horizon (1,410.8) it would not be
+    with pytest.raises(ValueError, match="s: no verified value for 2004 to score the hindcast on"):
+        cal.hindcast_stock(series, 2000, 2001, 2004, growth_sd=0.05)
+
+
+HINDCAST_COLUMNS = ["series", "first_year", "origin", "target", "projected", "p05", "p95", "observed", "error",
+                    "in_90", "growth_sd"]
+
+
+def test_hindcast_table_rows_as_users_read_them():
+    # Verified year ends 38,558 (2020), 48,835 (2023), 53,974 (2024): growth 2020-2023 (48835/38558)^(1/3) - 1
+    # = 8.1946%, projected 48,835 x 1.081946 = 52,836.83; 90% interval x e^(-/+1.6449 x 0.05) = 48,665.28 to
+    # 57,365.96; error (52836.83 - 53974) / 53974 = -2.1069%.
+    table = cal.hindcast_table(HISTORY)
+    assert list(table.columns) == HINDCAST_COLUMNS
+    row = table.iloc[0].to_dict()
+    assert row["series"] == "indian_residents_japan_total"
+    assert (row["first_year"], row["origin"], row["target"]) == (2020, 2023, 2024)
+    assert row["projected"] == pytest.approx(52836.83, abs=0.01)
+    assert row["p05"] == pytest.approx(48665.28, abs=0.01)
+    assert row["p95"] == pytest.approx(57365.96, abs=0.01)
+    assert row["observed"] == 53974.0
+    assert row["error"] == pytest.approx(-0.021069, abs=1e-6)
+    assert table.in_90.tolist() == [True]
+    assert row["growth_sd"] == 0.05
+    empty = cal.hindcast_table({})  # no resident series: no rows, the same columns (the CSV's header)
+    assert list(empty.columns) == HINDCAST_COLUMNS and empty.empty
