@@ -386,3 +386,49 @@ def test_history_shows_the_residents_counts_with_their_dates_and_pages(cli):
     code, out, err = cli("history", "--all")
     block, rows = section(out, "indian_residents_japan_total_june")
     assert rows["2025"] == ("56686", "no") and "visa-information.jp" in block
+
+
+# --- the package's names and the Series' views, on small hand-made series -----------------------------
+
+def test_the_package_hands_out_its_modules_objects_by_name():
+    import simulator.history as package
+    from simulator.history import files, series
+
+    assert package.load_history is series.load_history and package.Series is series.Series
+    assert package.history_dir is files.history_dir and package.SERIES_FILE == "series.toml"
+    assert package.COLUMNS is files.COLUMNS and package.UNITS is files.UNITS and package.PERIODS is files.PERIODS
+    assert dir(package) == ["COLUMNS", "PERIODS", "SERIES_FILE", "Series", "UNITS", "history_dir", "load_history"]
+    with pytest.raises(AttributeError) as info:
+        package.read_series_csv  # in files, but not one of the package's names
+    assert str(info.value) == "module 'simulator.history' has no attribute 'read_series_csv'"
+
+
+def _series(rows) -> Series:
+    """A series from (year, value, verified, months) rows, through the loader's own table."""
+    return Series("demo", "Demo", "usd_bn", "calendar_year", "", "", pd.DataFrame(
+        [(y, v, ok, PAGE if ok else "", "", m) for y, v, ok, m in rows], columns=[*COLUMNS, "months"]))
+
+
+def test_partial_years_leave_out_unverified_months_unless_asked():
+    s = _series([(2020, 10.0, True, 12), (2021, 8.0, True, 10), (2022, 9.0, False, 11), (2022, 8.5, True, 9)])
+    verified = s.partial()
+    assert list(verified.columns) == [*COLUMNS, "months"] and list(verified.index) == [0, 1]
+    assert list(zip(verified.year, verified.months, verified.value)) == [(2021, 10, 8.0), (2022, 9, 8.5)]
+    everything = s.partial(verified_only=False)
+    assert list(everything.index) == [0, 1, 2]  # numbered afresh, not by the rows of the whole table
+    assert list(zip(everything.year, everything.months)) == [(2021, 10), (2022, 11), (2022, 9)]
+
+
+def test_years_count_unverified_whole_years_unless_asked_and_gaps_follow_them():
+    s = _series([(2015, 1.0, True, 12), (2017, 2.0, False, 12), (2019, 3.0, True, 12), (2020, 2.5, True, 6)])
+    assert s.years() == [2015, 2017, 2019]  # 2020 has only its first six months
+    assert s.years(verified_only=True) == [2015, 2019]
+    assert s.gaps() == [2016, 2018]  # 2017 is there, unverified
+
+
+def test_a_series_without_whole_years_has_no_years_and_no_gaps(tmp_path):
+    path = tmp_path / "gdp_growth_japan.csv"
+    path.write_text(HEADER, encoding="utf-8")  # a download with its header only
+    s = load_history(path)["gdp_growth_japan"]
+    assert s.table.empty and s.years() == [] and s.gaps() == []
+    assert _series([(2024, 5.1, True, 10)]).gaps() == []
