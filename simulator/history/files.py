@@ -100,7 +100,7 @@ def read_series_toml(path: Path) -> tuple[dict[str, dict] | None, list[Problem]]
     for key in doc:
         if key != "series":
             problems.append(Problem(name, key, "unknown table; series are described as [series.<name>]"))
-    tables = doc.get("series", {})
+    tables = doc.get("series")  # None when absent: not a table, so refused below
     if not isinstance(tables, dict) or not tables:
         problems.append(Problem(name, "series", "no [series.<name>] tables"))
         return None, problems
