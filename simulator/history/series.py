@@ -160,8 +160,8 @@ def _read_series(name: str, meta: dict, csv_path: Path) -> tuple[Series | None, 
         "source": pd.Series(rows.source, dtype="object"),
         "note": pd.Series(rows.note, dtype="object"),
         "months": pd.Series(rows.months, dtype="int64"),
-    }).sort_values(["year", "months"], kind="stable").reset_index(drop=True)
-    source = ", ".join(p for p in (meta["publisher"], meta["publication"], meta.get("table", "")) if p)
+    }).sort_values(["year", "months"]).reset_index(drop=True)  # (year, months) pairs are unique: no ties
+    source = ", ".join(p for p in (meta["publisher"], meta["publication"], meta.get("table")) if p)
     return Series(name=name, title=meta["title"], unit=meta["unit"], period=meta["period"],
                   description=meta["description"], source=source, table=table,
                   vintage=meta["vintage"], caveat=meta.get("caveat", ""), path=csv_path), []

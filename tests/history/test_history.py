@@ -588,6 +588,9 @@ def test_files_that_cannot_be_read_are_named_whole(tmp_path, monkeypatch):
         fh.truncate(MAX_CSV_BYTES + 1)  # 2 MiB + 1 byte, sparse
     assert _refused(path.name) == ["exports_india_to_japan.csv: file is 2,097,153 bytes, more than the 2,097,152 "
                                    "allowed for a series CSV; is this the right file?", "1 problem found"]
+    with pytest.raises(ScenarioError) as info:
+        load_history(path.name)
+    assert [(p.file, p.key) for p in info.value.problems] == [("exports_india_to_japan.csv", "")]  # the whole file
     path.write_bytes(b"\xff" + HEADER.encode())
     assert _refused(path.name) == ["exports_india_to_japan.csv: line 1: not UTF-8 text (byte 0xff); save the file "
                                    "as UTF-8", "1 problem found"]
@@ -709,3 +712,40 @@ def test_a_series_toml_that_cannot_be_read_is_named_whole(tmp_path, monkeypatch)
     (folder / "series.toml").write_bytes(GOOD.encode() + b'caveat = "\x96"\n')  # a Windows-1252 dash
     assert _refused("hist") == ["hist/series.toml: line 9: not UTF-8 text (byte 0x96); save the file as UTF-8",
                                 "1 problem found"]
+
+
+# --- load_history: what it says of paths, and the Series it builds ------------------------------------
+
+def test_paths_that_are_not_history_are_named_whole(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert _refused("nowhere") == ["nowhere: file not found; give a folder with series.toml or one series .csv file",
+                                   "1 problem found"]
+    (tmp_path / "series.xlsx").write_bytes(b"PK")
+    assert _refused("series.xlsx") == ["series.xlsx: not a .csv file or a folder; give a folder with series.toml "
+                                       "and the CSVs, or one series .csv file", "1 problem found"]
+    (tmp_path / "exports_to_mars.csv").write_text(HEADER, encoding="utf-8")
+    assert _refused("exports_to_mars.csv") == [
+        f"exports_to_mars.csv: unknown series 'exports_to_mars': the file name must be one of "
+        f"{', '.join(sorted(SERIES))} (.csv)", "1 problem found"]
+    folder = _folder(tmp_path)
+    (folder / "other.csv").write_text(HEADER, encoding="utf-8")
+    (folder / "demo.csv").write_text(HEADER + "2020,-1,false,,\n", encoding="utf-8")
+    assert _refused("hist") == ["hist/demo.csv: row 2: value -1 is negative; a usd_bn series cannot be",
+                                "hist/other.csv: no [series.other] table in hist/series.toml says what it is",
+                                "2 problems found"]
+
+
+def test_a_series_carries_its_metadata_and_where_its_values_came_from(tmp_path):
+    toml = GOOD + 'caveat = "Provisional"\n' + GOOD.replace("[series.demo]", "[series.plain]").replace(
+        'publication = "Nothing"', 'publication = "Nothing"\ntable = "Table 3"')
+    folder = _folder(tmp_path, toml=toml)
+    (folder / "plain.csv").write_text(HEADER, encoding="utf-8")
+    loaded = load_history(folder)
+    demo, plain = loaded["demo"], loaded["plain"]
+    assert (demo.name, demo.title, demo.description, demo.unit, demo.period, demo.vintage) == (
+        "demo", "Demo", "A demonstration series", "usd_bn", "calendar_year", "2025")
+    assert (demo.source, demo.caveat, demo.path) == ("Nobody, Nothing", "Provisional", folder / "demo.csv")
+    assert (plain.source, plain.caveat, plain.path) == ("Nobody, Nothing, Table 3", "", folder / "plain.csv")
+    # the same column types whether a table has rows or none (a header-only download)
+    assert demo.table.dtypes.to_dict() == plain.table.dtypes.to_dict() == {
+        "year": "int64", "value": "float64", "verified": "bool", "source": "object", "note": "object", "months": "int64"}
