@@ -232,7 +232,7 @@ def _value(text: str, unit: str, problems: list[str]) -> float | None:
     if not math.isfinite(value):
         problems.append(f"value {text!r} is not a finite number")
         return None
-    admits = UNITS.get(unit, ("", "any"))[1]
+    admits = UNITS[unit][1] if unit in UNITS else None  # a unit without a rule admits any finite value
     if admits == "non-negative" and value < 0:
         problems.append(f"value {text} is negative; a {unit} series cannot be")
         return None

@@ -440,6 +440,8 @@ def _refused(path) -> list[str]:
     """The lines of the ScenarioError load_history raises, as ijsim prints them before its last line."""
     with pytest.raises(ScenarioError) as info:
         load_history(path)
+    # keys are text for the Python API too: "" where the problem is the whole file
+    assert all(isinstance(p.file, str) and isinstance(p.key, str) for p in info.value.problems)
     return str(info.value).splitlines()
 
 
@@ -542,6 +544,14 @@ def test_what_each_unit_admits(tmp_path, monkeypatch, series, value, message):
     monkeypatch.chdir(tmp_path)
     (tmp_path / f"{series}.csv").write_text(HEADER + f"2019,{value},true,{PAGE},\n", encoding="utf-8")
     assert _refused(f"{series}.csv") == [f"{series}.csv: row 2: {message}", "1 problem found"]
+
+
+def test_a_unit_without_a_rule_admits_any_finite_value(tmp_path):
+    from simulator.history.files import read_series_csv
+
+    path = _one_csv(tmp_path, f"2019,-4.5,true,{PAGE},\n2020,0,true,{PAGE},\n")
+    rows, problems = read_series_csv(path, "index_points")
+    assert problems == [] and rows.value == [-4.5, 0.0]
 
 
 def test_a_percent_series_admits_any_finite_value_and_a_rate_anything_above_zero(tmp_path):
