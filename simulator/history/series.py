@@ -41,7 +41,7 @@ class Series:
         rows = self._rows(verified_only)
         rows = rows[rows["months"] == FULL_YEAR]
         return pd.Series(rows["value"].to_numpy(dtype=float), index=pd.Index(rows["year"].to_numpy(dtype=int),
-                         name="year"), name=self.name, dtype=float)
+                         name="year"), name=self.name)  # floats already: no dtype= needed
 
     def partial(self, verified_only: bool = True) -> pd.DataFrame:
         """Values of a year's first months only (``months`` < 12): year, months, value, verified,

@@ -759,3 +759,13 @@ def test_a_series_carries_its_metadata_and_where_its_values_came_from(tmp_path):
     # the same column types whether a table has rows or none (a header-only download)
     assert demo.table.dtypes.to_dict() == plain.table.dtypes.to_dict() == {
         "year": "int64", "value": "float64", "verified": "bool", "source": "object", "note": "object", "months": "int64"}
+
+
+def test_values_are_floats_by_whole_year_whatever_the_table_holds():
+    # a table made by hand: counts of people as whole numbers, years as floats (as pandas reads a
+    # column with a gap); values() still gives floats indexed by integer years named "year"
+    table = pd.DataFrame({"year": [2019.0, 2020.0], "value": [37933, 38558], "verified": [True, True],
+                          "source": [PAGE, PAGE], "note": ["", ""], "months": [12, 12]})
+    v = Series("people", "People", "people", "calendar_year", "", "", table).values()
+    assert v.to_dict() == {2019: 37933.0, 2020: 38558.0} and v.name == "people"
+    assert (v.dtype, v.index.dtype, v.index.name) == ("float64", "int64", "year")
