@@ -100,7 +100,7 @@ def read_series_toml(path: Path) -> tuple[dict[str, dict] | None, list[Problem]]
     for key in doc:
         if key != "series":
             problems.append(Problem(name, key, "unknown table; series are described as [series.<name>]"))
-    tables = doc.get("series", {})
+    tables = doc.get("series")  # None when absent: not a table, so refused below
     if not isinstance(tables, dict) or not tables:
         problems.append(Problem(name, "series", "no [series.<name>] tables"))
         return None, problems
@@ -232,7 +232,7 @@ def _value(text: str, unit: str, problems: list[str]) -> float | None:
     if not math.isfinite(value):
         problems.append(f"value {text!r} is not a finite number")
         return None
-    admits = UNITS.get(unit, ("", "any"))[1]
+    admits = UNITS[unit][1] if unit in UNITS else None  # a unit without a rule admits any finite value
     if admits == "non-negative" and value < 0:
         problems.append(f"value {text} is negative; a {unit} series cannot be")
         return None

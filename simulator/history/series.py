@@ -41,7 +41,7 @@ class Series:
         rows = self._rows(verified_only)
         rows = rows[rows["months"] == FULL_YEAR]
         return pd.Series(rows["value"].to_numpy(dtype=float), index=pd.Index(rows["year"].to_numpy(dtype=int),
-                         name="year"), name=self.name, dtype=float)
+                         name="year"), name=self.name)  # floats already: no dtype= needed
 
     def partial(self, verified_only: bool = True) -> pd.DataFrame:
         """Values of a year's first months only (``months`` < 12): year, months, value, verified,
@@ -160,8 +160,8 @@ def _read_series(name: str, meta: dict, csv_path: Path) -> tuple[Series | None, 
         "source": pd.Series(rows.source, dtype="object"),
         "note": pd.Series(rows.note, dtype="object"),
         "months": pd.Series(rows.months, dtype="int64"),
-    }).sort_values(["year", "months"], kind="stable").reset_index(drop=True)
-    source = ", ".join(p for p in (meta["publisher"], meta["publication"], meta.get("table", "")) if p)
+    }).sort_values(["year", "months"]).reset_index(drop=True)  # (year, months) pairs are unique: no ties
+    source = ", ".join(p for p in (meta["publisher"], meta["publication"], meta.get("table")) if p)
     return Series(name=name, title=meta["title"], unit=meta["unit"], period=meta["period"],
                   description=meta["description"], source=source, table=table,
                   vintage=meta["vintage"], caveat=meta.get("caveat", ""), path=csv_path), []

@@ -80,13 +80,15 @@ def test_probability_and_its_standard_error_by_hand():
 
 def test_event_table_counts_each_event():
     events = [Event("up", "Up", "trade.balance", 2027, False, ">", -2.0),
-              Event("ever_low", "Low", "trade.balance", 2027, True, "<=", -3.0)]
-    table = ep.event_table(dataset(), events, fixed({}))
+              Event("ever_low", "Low", "trade.balance", 2027, True, "<=", -3.0),
+              Event("above_base", "Base", "trade.balance", 2027, False, ">", "base")]
+    base = fixed({"trade.exports_india_to_japan_base_usd_bn": 5.0, "trade.exports_japan_to_india_base_usd_bn": 8.0})
+    table = ep.event_table(dataset(), events, base)  # base balance 5 - 8 = -3; 2027: -1, -3, -2 > -3 twice
     assert list(table.columns) == [*ep.EVENT_COLUMNS, "variable", "by"]
-    assert table.to_dict("list") == {"event": ["up", "ever_low"], "title": ["Up", "Low"], "year": [2027, 2027],
-                                     "probability": [1 / 3, 2 / 3],
-                                     "se": [pytest.approx(np.sqrt(2 / 27)), pytest.approx(np.sqrt(2 / 27))],
-                                     "variable": ["trade.balance"] * 2, "by": [False, True]}
+    se = pytest.approx(np.sqrt(2 / 27))  # sqrt(1/3 * 2/3 / 3), the same for p = 1/3 and 2/3
+    assert table.to_dict("list") == {"event": ["up", "ever_low", "above_base"], "title": ["Up", "Low", "Base"],
+                                     "year": [2027] * 3, "probability": [1 / 3, 2 / 3, 2 / 3], "se": [se] * 3,
+                                     "variable": ["trade.balance"] * 3, "by": [False, True, False]}
 
 
 class _Value:
