@@ -7,6 +7,7 @@ import pytest
 import simulator
 from simulator.analysis import morris, one_at_a_time, sensitivity, sobol_indices
 from simulator.analysis.test_functions import ishigami, ishigami_indices, sobol_g, sobol_g_indices
+from simulator.montecarlo.draws import sampling_dimensions
 
 from tests.conftest import SCENARIOS
 
@@ -151,3 +152,78 @@ def test_trees_rank_beside_sobol(baseline, cli, tmp_path):
     assert (tmp_path / "tr" / "plots" / "feature_scores.png").exists()
     code, _, err = cli("report", "tr")
     assert code == 0 and "extra-trees" in (tmp_path / "tr" / "report.html").read_text()
+
+
+def test_trees_beside_sobol_on_a_known_function(monkeypatch):
+    """The "trees" method's table on a function with known indices, each output apart: extra-trees
+    importance (sums to 1, largest first) joined with the Sobol' indices of that output."""
+    from simulator.analysis import scenario_sensitivity
+    from simulator.analysis.methods import sobol_tables
+
+    monkeypatch.setattr(scenario_sensitivity, "TREES_POINTS", 512)  # fast; the count is read at call time
+    groups = {"x": "a", "y": "a", "z": "b"}
+
+    def f(U):
+        return np.column_stack([U[:, 0] + U[:, 1] + 3 * U[:, 2] ** 2, U[:, 0] > 0.5])
+
+    first, second = scenario_sensitivity._trees_beside_sobol(f, ["x", "y", "z"], groups, 256, seed=7)
+    # x + y + 3 z^2 on U(0, 1): var x = var y = 1/12, var 3 z^2 = 9 (1/5 - 1/9) = 4/5, total 29/30, so
+    # group a = {x, y} explains 5/29, b = {z} 24/29 (additive: S1 = ST). 1[x > 0.5] is all a's.
+    assert list(first.columns) == ["importance", "ST", "ST_conf", "S1", "S1_conf"]
+    assert list(first.index) == ["b", "a"] and list(second.index) == ["a", "b"] and first.index.name == "input"
+    np.testing.assert_allclose(first.loc[["a", "b"], ["S1", "ST"]], [[5 / 29] * 2, [24 / 29] * 2], atol=0.02)
+    np.testing.assert_allclose(second.loc[["a", "b"], ["S1", "ST"]], [[1, 1], [0, 0]], atol=0.02)
+    assert first["importance"].sum() == pytest.approx(1) and second.loc["a", "importance"] > 0.99
+    # The Sobol' columns are those of the "sobol" method at the same n and seed.
+    sobol = sobol_tables(f, {d: (0.0, 1.0) for d in groups}, 256, 7, groups=groups)
+    for table, indices in zip((first, second), sobol):
+        pd.testing.assert_frame_equal(table[["ST", "ST_conf", "S1", "S1_conf"]],
+                                      indices.loc[table.index, ["ST", "ST_conf", "S1", "S1_conf"]])
+    assert first.attrs == second.attrs == {"evaluations": 256 * (2 + 2) + 512}
+    # One output alone gives the same table as beside another (one sample for all, the same seed).
+    alone, = scenario_sensitivity._trees_beside_sobol(lambda U: f(U)[:, :1], ["x", "y", "z"], groups, 256, seed=7)
+    pd.testing.assert_frame_equal(alone, first)
+
+
+def test_oat_ends_move_a_shock_series_by_its_sum():
+    """Four yearly shocks each at Phi(+-z), z = Phi^-1(0.95) / sqrt(4) = 1.644854 / 2 = 0.822427: their
+    sum, 4 z = 1.644854 sqrt(4), sits at the 5% / 95% quantile of a sum of four standard normals;
+    Phi(0.822427) = 0.794583. Any other input moves from its 5% to its 95% quantile."""
+    from simulator.analysis.factors import input_of
+    from simulator.analysis.scenario_sensitivity import _oat_ends
+
+    dims = [f"trade.shock_japan_to_india.{y}" for y in range(2025, 2029)] + ["investment.realisation_rate"]
+    low, high = _oat_ends(dims, {d: input_of(d) for d in dims})
+    assert low["investment.realisation_rate"] == 0.05 and high["investment.realisation_rate"] == 0.95
+    for d in dims[:4]:
+        assert low[d] == pytest.approx(0.205417, abs=1e-6) and high[d] == pytest.approx(0.794583, abs=1e-6)
+
+
+def test_model_function_for_one_output_and_at_the_ends_of_quantile_space(baseline):
+    """f of one (output, year) returns shape (n,), the column of the same pair among several; quantiles
+    0 and 1 (where a normal shock's inverse CDF is infinite) are read as 1e-9 and 1 - 1e-9."""
+    from simulator.analysis.scenario_sensitivity import model_function
+
+    f, dims = model_function(baseline, "trade.balance", 2030)
+    g, same = model_function(baseline, [("investment.fdi_stock", 2034), ("trade.balance", 2030)])
+    assert dims == same == sampling_dimensions(baseline)
+    U = np.array([[0.5], [0.0], [1e-9], [1.0], [1 - 1e-9]]) * np.ones(len(dims))
+    y = f(U)
+    assert y.shape == (5,) and np.isfinite(y).all()
+    assert y[1] == y[2] and y[3] == y[4] and y[1] != y[0] != y[3]
+    np.testing.assert_array_equal(g(U)[:, 1], y)
+
+
+def test_a_trade_output_skips_the_people_exchange_pipeline(baseline, monkeypatch):
+    """docs/sensitivity.md: only the model blocks an output needs are evaluated."""
+    from simulator.analysis.scenario_sensitivity import model_function
+    from simulator.montecarlo import projection
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the people-exchange pipeline ran")
+
+    monkeypatch.setattr(projection, "_exchange", refuse)
+    U = np.full((2, len(sampling_dimensions(baseline))), 0.5)
+    assert np.isfinite(model_function(baseline, [("trade.balance", 2030), ("investment.fdi_stock", 2030)])[0](U)).all()
+    with pytest.raises(AssertionError, match="people-exchange pipeline ran"):
+        model_function(baseline, "exchange.arrivals_total", 2030)[0](U)

@@ -44,6 +44,19 @@ def test_a_series_shocks_read_apart_from_its_volatility():
     assert volatility.startswith("Volatility")
 
 
+def test_the_labels_of_the_inputs_that_are_many_dimensions():
+    """The console and sensitivity.csv show these words for the yearly shocks and the sector shares."""
+    assert factor_label("trade.shock_japan_to_india") == "Each year's shock to Japan's exports to India (the luck of the draw)"
+    assert factor_label("investment.fx_shock") == ("Each year's shock to the yen per dollar exchange rate "
+                                                   "(the luck of the draw)")
+    assert factor_label("investment.sector_shares") == "How the pledge splits between sectors"
+    assert factor_of("investment.sector_shares.clean_energy") == "investment.sector_shares"
+    assert factor_of("trade.shock_india_to_japan.2031") == "trade.shock_india_to_japan"
+    assert factor_of("investment.realisation_rate") == "investment.realisation_rate"
+    assert factor_of("trade.shock_japan_to_india.2027", "group") == "year-to-year luck in trade"
+    assert factor_label("year-to-year luck in trade", by="group") == "year-to-year luck in trade"
+
+
 def test_groups_add_up_to_the_inputs(baseline):
     """Every input of the by-input table sits in one group of the by-group table, and each group's
     `inputs` counts its inputs; both tables list each factor once."""
