@@ -132,8 +132,8 @@ def _trees_beside_sobol(f, dims: list[str], groups: dict[str, str], n: int, seed
     tables = []
     for column, indices in zip(Y.T, sobol):
         scores = feature_scores(pd.DataFrame(U, columns=dims), column, seed=seed, groups=groups)
+        # feature_scores lists the largest first, and a left join keeps that order.
         table = scores.to_frame().join(indices[["ST", "ST_conf", "S1", "S1_conf"]])
-        table = table.sort_values("importance", ascending=False, kind="stable")
         table.attrs["evaluations"] = indices.attrs["evaluations"] + len(Y)
         tables.append(table)
     return tables
