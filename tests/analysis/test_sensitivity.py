@@ -76,6 +76,119 @@ def baseline():
     return simulator.load_scenario(SCENARIOS / "baseline.toml")
 
 
+@pytest.fixture(scope="module")
+def two_inputs(baseline):
+    """The baseline with two uncertain inputs left, the pledge's realisation and the FDI stock's
+    depreciation (every other at its median, no shocks): each method's defaults cost little here."""
+    keep = {"investment.realisation_rate", "investment.depreciation_rate"}
+    fixed = {p: float(baseline.params[p].ppf(0.5)) for p in baseline.uncertain() if p not in keep}
+    fixed.update({"investment.fx_log_volatility": 0.0, "investment.sector_concentration": 0.0,
+                  "trade.volatility_japan_to_india": 0.0, "trade.volatility_india_to_japan": 0.0})
+    scenario = baseline.with_params(fixed)
+    assert sampling_dimensions(scenario) == ["investment.realisation_rate", "investment.depreciation_rate"]
+    return scenario
+
+
+def test_sensitivity_defaults(two_inputs):
+    """Sobol' indices of the trade balance in the last year, n = 1024, by named group, the scenario's seed."""
+    table = sensitivity(two_inputs)
+    assert table.attrs == {"evaluations": 1024 * (2 + 2), "method": "sobol", "output": "trade.balance", "year": 2034,
+                           "seed": two_inputs.seed, "by": "group"}
+    assert list(table.columns) == ["label", "inputs", "S1", "S1_conf", "ST", "ST_conf"]
+    assert list(table.index) == ["pledge realisation and timing", "investment beside the pledge"]
+    assert list(table["inputs"]) == [1, 1] and list(table["label"]) == list(table.index)
+    pd.testing.assert_frame_equal(table, sensitivity(two_inputs, "trade.balance", 2034, "sobol", n=1024,
+                                                     seed=two_inputs.seed, by="group"))
+    other = sensitivity(two_inputs, seed=5)
+    assert other.attrs["seed"] == 5 and not other["ST_conf"].equals(table["ST_conf"])
+
+
+def test_morris_on_the_scenario_walks_the_0_5_to_99_5_percent_quantile_grid(two_inputs, monkeypatch):
+    """40 trajectories by default on Morris' 4 levels, mapped to the 0.5% .. 99.5% quantiles:
+    0.005 + 0.99 k / 3. The depreciation of the FDI stock cannot move the money disbursed, so all
+    its elementary effects are exactly 0; the table lists the larger mu* first."""
+    from simulator.analysis import scenario_sensitivity
+
+    points = []
+    batch = scenario_sensitivity._batch_task
+    monkeypatch.setattr(scenario_sensitivity, "_batch_task",
+                        lambda scenario, pairs, part: points.append(part) or batch(scenario, pairs, part))
+    table = sensitivity(two_inputs, "investment.cumulative_disbursed", method="morris", by="input")
+    assert table.attrs["evaluations"] == 40 * (2 + 1) == sum(len(p) for p in points)
+    assert table.attrs["method"] == "morris" and table.attrs["year"] == 2034
+    np.testing.assert_allclose(np.unique(np.concatenate(points)), 0.005 + 0.99 * np.arange(4) / 3)
+    assert list(table.columns) == ["label", "group", "mu_star", "mu_star_conf", "sigma"]
+    assert list(table.index) == ["investment.realisation_rate", "investment.depreciation_rate"]
+    assert table.loc["investment.realisation_rate", "mu_star"] > 0
+    assert table.loc["investment.depreciation_rate", ["mu_star", "sigma"]].tolist() == [0.0, 0.0]
+    assert list(table["group"]) == ["pledge realisation and timing", "investment beside the pledge"]
+
+
+def test_trees_on_the_scenario(two_inputs, monkeypatch):
+    """Extra-trees scores beside the Sobol' indices of the same n (1024 by default) and seed."""
+    from simulator.analysis import scenario_sensitivity
+
+    monkeypatch.setattr(scenario_sensitivity, "TREES_POINTS", 256)  # fast; the count is read at call time
+    table = sensitivity(two_inputs, "investment.cumulative_disbursed", method="trees", by="input")
+    assert table.attrs == {"evaluations": 1024 * (2 + 2) + 256, "method": "trees",
+                           "output": "investment.cumulative_disbursed", "year": 2034, "seed": two_inputs.seed,
+                           "by": "input"}
+    assert list(table.columns) == ["label", "group", "importance", "ST", "ST_conf", "S1", "S1_conf"]
+    assert list(table.index) == ["investment.realisation_rate", "investment.depreciation_rate"]
+    assert table.loc["investment.depreciation_rate", "importance"] < 0.01
+    sobol = sensitivity(two_inputs, "investment.cumulative_disbursed", method="sobol", by="input")
+    pd.testing.assert_frame_equal(table[["ST", "ST_conf", "S1", "S1_conf"]], sobol[["ST", "ST_conf", "S1", "S1_conf"]])
+    assert table.loc["investment.depreciation_rate", "ST"] == 0.0
+
+
+def test_batches_report_progress_and_run_on_threads_without_changing_the_numbers(two_inputs, monkeypatch):
+    """256 Sobol' points in blocks of 100: three batches, counted for progress; on two threads the
+    batches run off the main thread; the table is the one of a single block on one thread."""
+    import threading
+
+    from simulator.analysis import scenario_sensitivity
+    from simulator.montecarlo import engine
+
+    threads = []
+    batch = scenario_sensitivity._batch_task
+    monkeypatch.setattr(scenario_sensitivity, "_batch_task", lambda scenario, pairs, part: threads.append(
+        threading.current_thread() is threading.main_thread()) or batch(scenario, pairs, part))
+    small = engine.configure(two_inputs, block_size=100)
+    calls = []
+    table = sensitivity(small, "investment.fdi_stock", 2030, n=64, seed=1, threads=2,
+                        progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(1, 3), (2, 3), (3, 3)] and len(threads) == 3 and not any(threads)
+    pd.testing.assert_frame_equal(table, sensitivity(two_inputs, "investment.fdi_stock", 2030, n=64, seed=1))
+    assert len(threads) == 4 and threads[-1]  # one block, on this thread
+
+
+def test_batches_run_on_the_cluster_asked_for(two_inputs, monkeypatch):
+    """workers, scheduler and client go to the one cluster, and every batch is mapped on its client."""
+    import contextlib
+
+    from simulator import parallel
+
+    seen, clients = {}, []
+
+    @contextlib.contextmanager
+    def cluster(workers, scheduler, client):
+        seen["cluster"] = (workers, scheduler, client)
+        yield "the cluster's client"
+
+    real = parallel.map_indexed
+
+    def map_indexed(fn, indices, client=None, progress=None, **kwargs):
+        clients.append(client)
+        return real(fn, indices, None, progress, **kwargs)
+
+    monkeypatch.setattr(parallel, "dask_client", cluster)
+    monkeypatch.setattr(parallel, "map_indexed", map_indexed)
+    table = sensitivity(two_inputs, "investment.fdi_stock", 2030, "oat", workers=3, scheduler="tcp://host:8786",
+                        client="given")
+    assert seen["cluster"] == (3, "tcp://host:8786", "given") and clients == ["the cluster's client"]
+    assert table.attrs["evaluations"] == 5
+
+
 def test_scenario_sobol_covers_every_uncertain_input(baseline):
     table = sensitivity(baseline, "trade.balance", 2034, "sobol", n=128, seed=1, by="input")
     factors = set(table.index)
@@ -115,6 +228,9 @@ def test_scenario_output_entries_and_errors(baseline):
         sensitivity(baseline, "trade.balance", 2050)
     with pytest.raises(simulator.UserError, match="unknown method"):
         sensitivity(baseline, "trade.balance", 2030, "fast")
+    for output, year in (([], 2030), ("trade.balance", [])):
+        with pytest.raises(simulator.UserError, match="^name at least one output and one year$"):
+            sensitivity(baseline, output, year)
 
 
 def test_sensitivity_cli(cli, tmp_path):
@@ -212,6 +328,7 @@ def test_model_function_for_one_output_and_at_the_ends_of_quantile_space(baselin
     assert y.shape == (5,) and np.isfinite(y).all()
     assert y[1] == y[2] and y[3] == y[4] and y[1] != y[0] != y[3]
     np.testing.assert_array_equal(g(U)[:, 1], y)
+    assert f(U[:0]).shape == (0,) and g(U[:0]).shape == (0, 2)  # no points, no values
 
 
 def test_a_trade_output_skips_the_people_exchange_pipeline(baseline, monkeypatch):
