@@ -122,6 +122,9 @@ def test_morris_on_the_scenario_walks_the_0_5_to_99_5_percent_quantile_grid(two_
     assert table.loc["investment.realisation_rate", "mu_star"] > 0
     assert table.loc["investment.depreciation_rate", ["mu_star", "sigma"]].tolist() == [0.0, 0.0]
     assert list(table["group"]) == ["pledge realisation and timing", "investment beside the pledge"]
+    assert table.attrs["seed"] == two_inputs.seed  # the scenario's seed chose the trajectories: the same table again
+    pd.testing.assert_frame_equal(table, sensitivity(two_inputs, "investment.cumulative_disbursed", method="morris",
+                                                     by="input"))
 
 
 def test_trees_on_the_scenario(two_inputs, monkeypatch):
@@ -129,16 +132,35 @@ def test_trees_on_the_scenario(two_inputs, monkeypatch):
     from simulator.analysis import scenario_sensitivity
 
     monkeypatch.setattr(scenario_sensitivity, "TREES_POINTS", 256)  # fast; the count is read at call time
-    table = sensitivity(two_inputs, "investment.cumulative_disbursed", method="trees", by="input")
+    table = sensitivity(two_inputs, "investment.cumulative_disbursed", method="trees")
     assert table.attrs == {"evaluations": 1024 * (2 + 2) + 256, "method": "trees",
                            "output": "investment.cumulative_disbursed", "year": 2034, "seed": two_inputs.seed,
-                           "by": "input"}
-    assert list(table.columns) == ["label", "group", "importance", "ST", "ST_conf", "S1", "S1_conf"]
-    assert list(table.index) == ["investment.realisation_rate", "investment.depreciation_rate"]
-    assert table.loc["investment.depreciation_rate", "importance"] < 0.01
-    sobol = sensitivity(two_inputs, "investment.cumulative_disbursed", method="sobol", by="input")
+                           "by": "group"}
+    assert list(table.columns) == ["label", "inputs", "importance", "ST", "ST_conf", "S1", "S1_conf"]
+    # The depreciation (group "investment beside the pledge") cannot move the money disbursed.
+    assert list(table.index) == ["pledge realisation and timing", "investment beside the pledge"]
+    assert table.loc["investment beside the pledge", "importance"] < 0.01
+    sobol = sensitivity(two_inputs, "investment.cumulative_disbursed", method="sobol")
     pd.testing.assert_frame_equal(table[["ST", "ST_conf", "S1", "S1_conf"]], sobol[["ST", "ST_conf", "S1", "S1_conf"]])
-    assert table.loc["investment.depreciation_rate", "ST"] == 0.0
+    assert table.loc["investment beside the pledge", "ST"] == 0.0
+
+
+def test_a_list_of_outputs_or_of_years_gives_one_table_with_output_and_year_columns(two_inputs):
+    """Only one output named as a string and one year (or none) give the bare table; a list, even
+    of one, gives output and year columns, and attrs list the outputs and years."""
+    one = sensitivity(two_inputs, "investment.fdi_stock", 2030, "oat")
+    assert "output" not in one.columns and one.attrs["output"] == "investment.fdi_stock"
+    listed = sensitivity(two_inputs, ["investment.fdi_stock"], 2030, "oat")
+    pd.testing.assert_frame_equal(listed.drop(columns=["output", "year"]), one)
+    assert list(listed.columns[:2]) == ["output", "year"] and set(listed["year"]) == {2030}
+    assert listed.attrs == {"evaluations": 5, "method": "oat", "output": ["investment.fdi_stock"], "year": [2030],
+                            "seed": two_inputs.seed, "by": "input"}
+    both = sensitivity(two_inputs, ["investment.fdi_stock", "investment.cumulative_disbursed"], 2030, "oat")
+    assert both.attrs["output"] == ["investment.fdi_stock", "investment.cumulative_disbursed"]
+    assert list(both["output"]) == ["investment.fdi_stock"] * 2 + ["investment.cumulative_disbursed"] * 2
+    years = sensitivity(two_inputs, "investment.fdi_stock", [2030, 2034], "oat")
+    assert years.attrs["output"] == ["investment.fdi_stock"] and years.attrs["year"] == [2030, 2034]
+    assert list(years["year"]) == [2030, 2030, 2034, 2034]
 
 
 def test_batches_report_progress_and_run_on_threads_without_changing_the_numbers(two_inputs, monkeypatch):
