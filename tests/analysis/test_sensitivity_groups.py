@@ -46,7 +46,8 @@ def test_a_series_shocks_read_apart_from_its_volatility():
 
 def test_the_labels_of_the_inputs_that_are_many_dimensions():
     """The console and sensitivity.csv show these words for the yearly shocks and the sector shares."""
-    assert factor_label("trade.shock_japan_to_india") == "Each year's shock to Japan's exports to India (the luck of the draw)"
+    assert factor_label("trade.shock_japan_to_india") == ("Each year's shock to Japan's exports to India "
+                                                          "(the luck of the draw)")
     assert factor_label("investment.fx_shock") == ("Each year's shock to the yen per dollar exchange rate "
                                                    "(the luck of the draw)")
     assert factor_label("investment.sector_shares") == "How the pledge splits between sectors"
