@@ -54,9 +54,9 @@ def _evaluate(func: Func, X: np.ndarray, columns: bool = False) -> np.ndarray:
     return Y
 
 
-def _single(tables_of: Callable[..., list[pd.DataFrame]], func: Func, *args, **kwargs) -> pd.DataFrame:
+def _single(tables_of: Callable[..., list[pd.DataFrame]], func: Func, *args) -> pd.DataFrame:
     """One output: the k-output estimator on func's values as one column."""
-    return tables_of(lambda X: _evaluate(func, X)[:, None], *args, **kwargs)[0]
+    return tables_of(lambda X: _evaluate(func, X)[:, None], *args)[0]
 
 
 def sobol_indices(func: Func, bounds: Mapping[str, tuple[float, float]], n: int, seed: int,

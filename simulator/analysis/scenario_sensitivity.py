@@ -47,7 +47,7 @@ def output_names(scenario: Scenario) -> list[str]:
 def _selector(scenario: Scenario, output: str, year: int):
     names = output_names(scenario)
     if output not in names:
-        close = difflib.get_close_matches(output, names, n=1)
+        close = difflib.get_close_matches(output, names)  # best first: close[0] is shown
         raise UserError(f"unknown output {output!r}" + (f"; did you mean {close[0]!r}?" if close else
                                                         "; see the variables in summary.csv"))
     years = [int(y) for y in scenario.years]
@@ -132,8 +132,8 @@ def _trees_beside_sobol(f, dims: list[str], groups: dict[str, str], n: int, seed
     tables = []
     for column, indices in zip(Y.T, sobol):
         scores = feature_scores(pd.DataFrame(U, columns=dims), column, seed=seed, groups=groups)
+        # feature_scores lists the largest first, and a left join keeps that order.
         table = scores.to_frame().join(indices[["ST", "ST_conf", "S1", "S1_conf"]])
-        table = table.sort_values("importance", ascending=False, kind="stable")
         table.attrs["evaluations"] = indices.attrs["evaluations"] + len(Y)
         tables.append(table)
     return tables
@@ -287,12 +287,11 @@ def _sensitivity(scenario, pairs, method, n, seed, by, client, threads=1, progre
     inputs_in = {}
     for d in dims:
         inputs_in.setdefault(groups[d], set()).add(input_of(d))
-    for (output, year), table in zip(pairs, tables):
-        evaluations = table.attrs["evaluations"]
+    for (output, year), table in zip(pairs, tables):  # attrs["evaluations"]: set by the method
         table.insert(0, "label", [factor_label(k, by) for k in table.index])
         if by == "group":
             table.insert(1, "inputs", [len(inputs_in[k]) for k in table.index])
         else:
             table.insert(1, "group", [factor_of(k, "group") for k in table.index])
-        table.attrs.update(method=method, output=output, year=year, evaluations=evaluations, seed=seed, by=by)
+        table.attrs.update(method=method, output=output, year=year, seed=seed, by=by)
     return tables

@@ -7,6 +7,7 @@ import pytest
 import simulator
 from simulator.analysis import morris, one_at_a_time, sensitivity, sobol_indices
 from simulator.analysis.test_functions import ishigami, ishigami_indices, sobol_g, sobol_g_indices
+from simulator.montecarlo.draws import sampling_dimensions
 
 from tests.conftest import SCENARIOS
 
@@ -75,6 +76,141 @@ def baseline():
     return simulator.load_scenario(SCENARIOS / "baseline.toml")
 
 
+@pytest.fixture(scope="module")
+def two_inputs(baseline):
+    """The baseline with two uncertain inputs left, the pledge's realisation and the FDI stock's
+    depreciation (every other at its median, no shocks): each method's defaults cost little here."""
+    keep = {"investment.realisation_rate", "investment.depreciation_rate"}
+    fixed = {p: float(baseline.params[p].ppf(0.5)) for p in baseline.uncertain() if p not in keep}
+    fixed.update({"investment.fx_log_volatility": 0.0, "investment.sector_concentration": 0.0,
+                  "trade.volatility_japan_to_india": 0.0, "trade.volatility_india_to_japan": 0.0})
+    scenario = baseline.with_params(fixed)
+    assert sampling_dimensions(scenario) == ["investment.realisation_rate", "investment.depreciation_rate"]
+    return scenario
+
+
+def test_sensitivity_defaults(two_inputs):
+    """Sobol' indices of the trade balance in the last year, n = 1024, by named group, the scenario's seed."""
+    table = sensitivity(two_inputs)
+    assert table.attrs == {"evaluations": 1024 * (2 + 2), "method": "sobol", "output": "trade.balance", "year": 2034,
+                           "seed": two_inputs.seed, "by": "group"}
+    assert list(table.columns) == ["label", "inputs", "S1", "S1_conf", "ST", "ST_conf"]
+    assert list(table.index) == ["pledge realisation and timing", "investment beside the pledge"]
+    assert list(table["inputs"]) == [1, 1] and list(table["label"]) == list(table.index)
+    pd.testing.assert_frame_equal(table, sensitivity(two_inputs, "trade.balance", 2034, "sobol", n=1024,
+                                                     seed=two_inputs.seed, by="group"))
+    other = sensitivity(two_inputs, seed=5)
+    assert other.attrs["seed"] == 5 and not other["ST_conf"].equals(table["ST_conf"])
+
+
+def test_morris_on_the_scenario_walks_the_0_5_to_99_5_percent_quantile_grid(two_inputs, monkeypatch):
+    """40 trajectories by default on Morris' 4 levels, mapped to the 0.5% .. 99.5% quantiles:
+    0.005 + 0.99 k / 3. The depreciation of the FDI stock cannot move the money disbursed, so all
+    its elementary effects are exactly 0; the table lists the larger mu* first."""
+    from simulator.analysis import scenario_sensitivity
+
+    points = []
+    batch = scenario_sensitivity._batch_task
+    monkeypatch.setattr(scenario_sensitivity, "_batch_task",
+                        lambda scenario, pairs, part: points.append(part) or batch(scenario, pairs, part))
+    table = sensitivity(two_inputs, "investment.cumulative_disbursed", method="morris", by="input")
+    assert table.attrs["evaluations"] == 40 * (2 + 1) == sum(len(p) for p in points)
+    assert table.attrs["method"] == "morris" and table.attrs["year"] == 2034
+    np.testing.assert_allclose(np.unique(np.concatenate(points)), 0.005 + 0.99 * np.arange(4) / 3)
+    assert list(table.columns) == ["label", "group", "mu_star", "mu_star_conf", "sigma"]
+    assert list(table.index) == ["investment.realisation_rate", "investment.depreciation_rate"]
+    assert table.loc["investment.realisation_rate", "mu_star"] > 0
+    assert table.loc["investment.depreciation_rate", ["mu_star", "sigma"]].tolist() == [0.0, 0.0]
+    assert list(table["group"]) == ["pledge realisation and timing", "investment beside the pledge"]
+    assert table.attrs["seed"] == two_inputs.seed  # the scenario's seed chose the trajectories: the same table again
+    pd.testing.assert_frame_equal(table, sensitivity(two_inputs, "investment.cumulative_disbursed", method="morris",
+                                                     by="input"))
+
+
+def test_trees_on_the_scenario(two_inputs, monkeypatch):
+    """Extra-trees scores beside the Sobol' indices of the same n (1024 by default) and seed."""
+    from simulator.analysis import scenario_sensitivity
+
+    monkeypatch.setattr(scenario_sensitivity, "TREES_POINTS", 256)  # fast; the count is read at call time
+    table = sensitivity(two_inputs, "investment.cumulative_disbursed", method="trees")
+    assert table.attrs == {"evaluations": 1024 * (2 + 2) + 256, "method": "trees",
+                           "output": "investment.cumulative_disbursed", "year": 2034, "seed": two_inputs.seed,
+                           "by": "group"}
+    assert list(table.columns) == ["label", "inputs", "importance", "ST", "ST_conf", "S1", "S1_conf"]
+    # The depreciation (group "investment beside the pledge") cannot move the money disbursed.
+    assert list(table.index) == ["pledge realisation and timing", "investment beside the pledge"]
+    assert table.loc["investment beside the pledge", "importance"] < 0.01
+    sobol = sensitivity(two_inputs, "investment.cumulative_disbursed", method="sobol")
+    pd.testing.assert_frame_equal(table[["ST", "ST_conf", "S1", "S1_conf"]], sobol[["ST", "ST_conf", "S1", "S1_conf"]])
+    assert table.loc["investment beside the pledge", "ST"] == 0.0
+
+
+def test_a_list_of_outputs_or_of_years_gives_one_table_with_output_and_year_columns(two_inputs):
+    """Only one output named as a string and one year (or none) give the bare table; a list, even
+    of one, gives output and year columns, and attrs list the outputs and years."""
+    one = sensitivity(two_inputs, "investment.fdi_stock", 2030, "oat")
+    assert "output" not in one.columns and one.attrs["output"] == "investment.fdi_stock"
+    listed = sensitivity(two_inputs, ["investment.fdi_stock"], 2030, "oat")
+    pd.testing.assert_frame_equal(listed.drop(columns=["output", "year"]), one)
+    assert list(listed.columns[:2]) == ["output", "year"] and set(listed["year"]) == {2030}
+    assert listed.attrs == {"evaluations": 5, "method": "oat", "output": ["investment.fdi_stock"], "year": [2030],
+                            "seed": two_inputs.seed, "by": "input"}
+    both = sensitivity(two_inputs, ["investment.fdi_stock", "investment.cumulative_disbursed"], 2030, "oat")
+    assert both.attrs["output"] == ["investment.fdi_stock", "investment.cumulative_disbursed"]
+    assert list(both["output"]) == ["investment.fdi_stock"] * 2 + ["investment.cumulative_disbursed"] * 2
+    years = sensitivity(two_inputs, "investment.fdi_stock", [2030, 2034], "oat")
+    assert years.attrs["output"] == ["investment.fdi_stock"] and years.attrs["year"] == [2030, 2034]
+    assert list(years["year"]) == [2030, 2030, 2034, 2034]
+
+
+def test_batches_report_progress_and_run_on_threads_without_changing_the_numbers(two_inputs, monkeypatch):
+    """256 Sobol' points in blocks of 100: three batches, counted for progress; on two threads the
+    batches run off the main thread; the table is the one of a single block on one thread."""
+    import threading
+
+    from simulator.analysis import scenario_sensitivity
+    from simulator.montecarlo import engine
+
+    threads = []
+    batch = scenario_sensitivity._batch_task
+    monkeypatch.setattr(scenario_sensitivity, "_batch_task", lambda scenario, pairs, part: threads.append(
+        threading.current_thread() is threading.main_thread()) or batch(scenario, pairs, part))
+    small = engine.configure(two_inputs, block_size=100)
+    calls = []
+    table = sensitivity(small, "investment.fdi_stock", 2030, n=64, seed=1, threads=2,
+                        progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(1, 3), (2, 3), (3, 3)] and len(threads) == 3 and not any(threads)
+    pd.testing.assert_frame_equal(table, sensitivity(two_inputs, "investment.fdi_stock", 2030, n=64, seed=1))
+    assert len(threads) == 4 and threads[-1]  # one block, on this thread
+
+
+def test_batches_run_on_the_cluster_asked_for(two_inputs, monkeypatch):
+    """workers, scheduler and client go to the one cluster, and every batch is mapped on its client."""
+    import contextlib
+
+    from simulator import parallel
+
+    seen, clients = {}, []
+
+    @contextlib.contextmanager
+    def cluster(workers, scheduler, client):
+        seen["cluster"] = (workers, scheduler, client)
+        yield "the cluster's client"
+
+    real = parallel.map_indexed
+
+    def map_indexed(fn, indices, client=None, progress=None, **kwargs):
+        clients.append(client)
+        return real(fn, indices, None, progress, **kwargs)
+
+    monkeypatch.setattr(parallel, "dask_client", cluster)
+    monkeypatch.setattr(parallel, "map_indexed", map_indexed)
+    table = sensitivity(two_inputs, "investment.fdi_stock", 2030, "oat", workers=3, scheduler="tcp://host:8786",
+                        client="given")
+    assert seen["cluster"] == (3, "tcp://host:8786", "given") and clients == ["the cluster's client"]
+    assert table.attrs["evaluations"] == 5
+
+
 def test_scenario_sobol_covers_every_uncertain_input(baseline):
     table = sensitivity(baseline, "trade.balance", 2034, "sobol", n=128, seed=1, by="input")
     factors = set(table.index)
@@ -114,6 +250,9 @@ def test_scenario_output_entries_and_errors(baseline):
         sensitivity(baseline, "trade.balance", 2050)
     with pytest.raises(simulator.UserError, match="unknown method"):
         sensitivity(baseline, "trade.balance", 2030, "fast")
+    for output, year in (([], 2030), ("trade.balance", [])):
+        with pytest.raises(simulator.UserError, match="^name at least one output and one year$"):
+            sensitivity(baseline, output, year)
 
 
 def test_sensitivity_cli(cli, tmp_path):
@@ -151,3 +290,79 @@ def test_trees_rank_beside_sobol(baseline, cli, tmp_path):
     assert (tmp_path / "tr" / "plots" / "feature_scores.png").exists()
     code, _, err = cli("report", "tr")
     assert code == 0 and "extra-trees" in (tmp_path / "tr" / "report.html").read_text()
+
+
+def test_trees_beside_sobol_on_a_known_function(monkeypatch):
+    """The "trees" method's table on a function with known indices, each output apart: extra-trees
+    importance (sums to 1, largest first) joined with the Sobol' indices of that output."""
+    from simulator.analysis import scenario_sensitivity
+    from simulator.analysis.methods import sobol_tables
+
+    monkeypatch.setattr(scenario_sensitivity, "TREES_POINTS", 512)  # fast; the count is read at call time
+    groups = {"x": "a", "y": "a", "z": "b"}
+
+    def f(U):
+        return np.column_stack([U[:, 0] + U[:, 1] + 3 * U[:, 2] ** 2, U[:, 0] > 0.5])
+
+    first, second = scenario_sensitivity._trees_beside_sobol(f, ["x", "y", "z"], groups, 256, seed=7)
+    # x + y + 3 z^2 on U(0, 1): var x = var y = 1/12, var 3 z^2 = 9 (1/5 - 1/9) = 4/5, total 29/30, so
+    # group a = {x, y} explains 5/29, b = {z} 24/29 (additive: S1 = ST). 1[x > 0.5] is all a's.
+    assert list(first.columns) == ["importance", "ST", "ST_conf", "S1", "S1_conf"]
+    assert list(first.index) == ["b", "a"] and list(second.index) == ["a", "b"] and first.index.name == "input"
+    np.testing.assert_allclose(first.loc[["a", "b"], ["S1", "ST"]], [[5 / 29] * 2, [24 / 29] * 2], atol=0.02)
+    np.testing.assert_allclose(second.loc[["a", "b"], ["S1", "ST"]], [[1, 1], [0, 0]], atol=0.02)
+    assert first["importance"].sum() == pytest.approx(1) and second.loc["a", "importance"] > 0.99
+    # The Sobol' columns are those of the "sobol" method at the same n and seed.
+    sobol = sobol_tables(f, {d: (0.0, 1.0) for d in groups}, 256, 7, groups=groups)
+    for table, indices in zip((first, second), sobol):
+        pd.testing.assert_frame_equal(table[["ST", "ST_conf", "S1", "S1_conf"]],
+                                      indices.loc[table.index, ["ST", "ST_conf", "S1", "S1_conf"]])
+    assert first.attrs == second.attrs == {"evaluations": 256 * (2 + 2) + 512}
+    # One output alone gives the same table as beside another (one sample for all, the same seed).
+    alone, = scenario_sensitivity._trees_beside_sobol(lambda U: f(U)[:, :1], ["x", "y", "z"], groups, 256, seed=7)
+    pd.testing.assert_frame_equal(alone, first)
+
+
+def test_oat_ends_move_a_shock_series_by_its_sum():
+    """Four yearly shocks each at Phi(+-z), z = Phi^-1(0.95) / sqrt(4) = 1.644854 / 2 = 0.822427: their
+    sum, 4 z = 1.644854 sqrt(4), sits at the 5% / 95% quantile of a sum of four standard normals;
+    Phi(0.822427) = 0.794583. Any other input moves from its 5% to its 95% quantile."""
+    from simulator.analysis.factors import input_of
+    from simulator.analysis.scenario_sensitivity import _oat_ends
+
+    dims = [f"trade.shock_japan_to_india.{y}" for y in range(2025, 2029)] + ["investment.realisation_rate"]
+    low, high = _oat_ends(dims, {d: input_of(d) for d in dims})
+    assert low["investment.realisation_rate"] == 0.05 and high["investment.realisation_rate"] == 0.95
+    for d in dims[:4]:
+        assert low[d] == pytest.approx(0.205417, abs=1e-6) and high[d] == pytest.approx(0.794583, abs=1e-6)
+
+
+def test_model_function_for_one_output_and_at_the_ends_of_quantile_space(baseline):
+    """f of one (output, year) returns shape (n,), the column of the same pair among several; quantiles
+    0 and 1 (where a normal shock's inverse CDF is infinite) are read as 1e-9 and 1 - 1e-9."""
+    from simulator.analysis.scenario_sensitivity import model_function
+
+    f, dims = model_function(baseline, "trade.balance", 2030)
+    g, same = model_function(baseline, [("investment.fdi_stock", 2034), ("trade.balance", 2030)])
+    assert dims == same == sampling_dimensions(baseline)
+    U = np.array([[0.5], [0.0], [1e-9], [1.0], [1 - 1e-9]]) * np.ones(len(dims))
+    y = f(U)
+    assert y.shape == (5,) and np.isfinite(y).all()
+    assert y[1] == y[2] and y[3] == y[4] and y[1] != y[0] != y[3]
+    np.testing.assert_array_equal(g(U)[:, 1], y)
+    assert f(U[:0]).shape == (0,) and g(U[:0]).shape == (0, 2)  # no points, no values
+
+
+def test_a_trade_output_skips_the_people_exchange_pipeline(baseline, monkeypatch):
+    """docs/sensitivity.md: only the model blocks an output needs are evaluated."""
+    from simulator.analysis.scenario_sensitivity import model_function
+    from simulator.montecarlo import projection
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the people-exchange pipeline ran")
+
+    monkeypatch.setattr(projection, "_exchange", refuse)
+    U = np.full((2, len(sampling_dimensions(baseline))), 0.5)
+    assert np.isfinite(model_function(baseline, [("trade.balance", 2030), ("investment.fdi_stock", 2030)])[0](U)).all()
+    with pytest.raises(AssertionError, match="people-exchange pipeline ran"):
+        model_function(baseline, "exchange.arrivals_total", 2030)[0](U)

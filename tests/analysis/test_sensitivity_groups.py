@@ -44,6 +44,20 @@ def test_a_series_shocks_read_apart_from_its_volatility():
     assert volatility.startswith("Volatility")
 
 
+def test_the_labels_of_the_inputs_that_are_many_dimensions():
+    """The console and sensitivity.csv show these words for the yearly shocks and the sector shares."""
+    assert factor_label("trade.shock_japan_to_india") == ("Each year's shock to Japan's exports to India "
+                                                          "(the luck of the draw)")
+    assert factor_label("investment.fx_shock") == ("Each year's shock to the yen per dollar exchange rate "
+                                                   "(the luck of the draw)")
+    assert factor_label("investment.sector_shares") == "How the pledge splits between sectors"
+    assert factor_of("investment.sector_shares.clean_energy") == "investment.sector_shares"
+    assert factor_of("trade.shock_india_to_japan.2031") == "trade.shock_india_to_japan"
+    assert factor_of("investment.realisation_rate") == "investment.realisation_rate"
+    assert factor_of("trade.shock_japan_to_india.2027", "group") == "year-to-year luck in trade"
+    assert factor_label("year-to-year luck in trade", by="group") == "year-to-year luck in trade"
+
+
 def test_groups_add_up_to_the_inputs(baseline):
     """Every input of the by-input table sits in one group of the by-group table, and each group's
     `inputs` counts its inputs; both tables list each factor once."""
@@ -66,6 +80,20 @@ def test_groups_add_up_to_the_inputs(baseline):
     assert groups["ST"].iloc[2:].sum() < 0.05
     assert set(inputs.index[:2]) == {"trade.shock_japan_to_india", "trade.growth_japan_to_india"}
     assert groups.loc["exchange pass rates", "ST"] == pytest.approx(0.0, abs=1e-12)
+    # The inputs that cannot move the balance (ST exactly 0, the exchange's) keep the scenario's order:
+    # the sort is stable (more than 16 ties: numpy's default sort would reorder them).
+    order = list(dict.fromkeys(factor_of(d) for d in sampling_dimensions(baseline)))
+    zeros = list(inputs.index[inputs["ST"] == 0])
+    assert len(zeros) > 16 and zeros == [k for k in order if k in zeros]
+
+
+def test_morris_by_input_lists_the_largest_mu_star_first_and_ties_in_the_scenario_order(baseline):
+    table = sensitivity(baseline, "trade.balance", 2034, "morris", n=4, seed=1, by="input")
+    assert table.attrs["evaluations"] == 4 * (len(table) + 1)
+    assert table["mu_star"].is_monotonic_decreasing and table["mu_star"].iloc[0] > 0
+    order = list(dict.fromkeys(factor_of(d) for d in sampling_dimensions(baseline)))
+    zeros = list(table.index[table["mu_star"] == 0])
+    assert len(zeros) > 16 and zeros == [k for k in order if k in zeros]
 
 
 @pytest.mark.slow  # 4,096 Monte Carlo runs and their trees, twice
