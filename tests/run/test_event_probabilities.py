@@ -89,6 +89,8 @@ def test_event_table_counts_each_event():
     assert table.to_dict("list") == {"event": ["up", "ever_low", "above_base"], "title": ["Up", "Low", "Base"],
                                      "year": [2027] * 3, "probability": [1 / 3, 2 / 3, 2 / 3], "se": [se] * 3,
                                      "variable": ["trade.balance"] * 3, "by": [False, True, False]}
+    empty = ep.event_table(dataset(), [], base)  # a scenario without events: the same columns, no rows
+    assert list(empty.columns) == [*ep.EVENT_COLUMNS, "variable", "by"] and empty.empty
 
 
 class _Value:
