@@ -123,8 +123,10 @@ def _load_folder(folder: Path) -> dict[str, Series]:
         problems += csv_problems
         if s is not None:
             series[name] = s
+    # A table that is there but has problems is reported once, for them: its CSV is not "undescribed".
+    described = set(metadata) | {p.key.split(".")[1] for p in problems if p.key.startswith("series.")}
     for csv_path in sorted(folder.glob("*.csv")):
-        if csv_path.stem not in metadata:
+        if csv_path.stem not in described:
             problems.append(Problem(display(csv_path), "", f"no [series.{csv_path.stem}] table in "
                                                            f"{display(folder / SERIES_FILE)} says what it is"))
     if problems:

@@ -769,3 +769,12 @@ def test_values_are_floats_by_whole_year_whatever_the_table_holds():
     v = Series("people", "People", "people", "calendar_year", "", "", table).values()
     assert v.to_dict() == {2019: 37933.0, 2020: 38558.0} and v.name == "people"
     assert (v.dtype, v.index.dtype, v.index.name) == ("float64", "int64", "year")
+
+
+def test_a_bad_table_is_one_problem(tmp_path, monkeypatch):
+    """A [series.<name>] table with a problem is reported for that problem only: its CSV is not
+    also called undescribed (found by the mutation review, 2026-12-08)."""
+    monkeypatch.chdir(tmp_path)
+    _folder(tmp_path, unit="usd_mn")
+    assert _refused("hist") == ["hist/series.toml: series.demo.unit: unknown unit 'usd_mn'; known: "
+                                "usd_bn, jpy_per_usd, percent, people", "1 problem found"]
