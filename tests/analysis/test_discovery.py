@@ -827,3 +827,16 @@ def test_peeling_down_to_a_single_point():
     trajectory = prim_module.peel(np.arange(20.0)[:, None], np.arange(20) == 19, peel_alpha=0.5, mass_min=0.05)
     assert [int(b.inside.sum()) for b in trajectory] == [20, 10, 5, 3, 2, 1]
     assert np.flatnonzero(trajectory[-1].inside).tolist() == [19]
+
+
+def test_pasting_one_point_at_a_time_and_from_a_side_without_candidates():
+    """Events at x = 4..7 from the box 5 <= x <= 7: a step of one point adds x = 4 (density 1), a step of two
+    would add 3 and 4 together (4/5) and is not taken. From the box 0 <= x <= 5 (nothing below its low
+    limit to paste), the high side still pastes up to 7."""
+    X, y, box = paste_data([0, 0, 0, 0, 1, 1, 1, 1, 0, 0])
+    np.testing.assert_array_equal(prim_module.paste(X, y, box).low, [4, -np.inf])
+    X, y, _ = paste_data([1, 1, 1, 1, 1, 1, 1, 1, 0, 0])
+    low, high = np.array([0.0, -np.inf]), np.array([5.0, 0.5])
+    up = prim_module.paste(X, y, prim_module.Box(low, high, prim_module.in_box(X, low, high)))
+    np.testing.assert_array_equal(up.low, [0, -np.inf])
+    np.testing.assert_array_equal(up.high, [7, 0.5])
