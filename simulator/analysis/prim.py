@@ -166,7 +166,7 @@ def choose(trajectory_stats: np.ndarray, min_density: float | None = None) -> in
     if min_density is not None:
         ok = np.flatnonzero(density >= min_density)
         return int(ok[np.argmax(coverage[ok])]) if len(ok) else int(np.argmax(density))
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore"):  # 0/0 for a box of coverage and density 0 (c + d = 0 only then)
         f1 = np.nan_to_num(2 * coverage * density / (coverage + density), nan=-1.0)
     return int(np.argmax(f1))
 

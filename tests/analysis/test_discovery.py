@@ -840,3 +840,26 @@ def test_pasting_one_point_at_a_time_and_from_a_side_without_candidates():
     up = prim_module.paste(X, y, prim_module.Box(low, high, prim_module.in_box(X, low, high)))
     np.testing.assert_array_equal(up.low, [0, -np.inf])
     np.testing.assert_array_equal(up.high, [7, 0.5])
+
+
+def test_choose_says_nothing_about_a_box_of_no_cases():
+    """A box of coverage and density 0 has no harmonic mean (0/0): it is never chosen, without a warning."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert prim_module.choose(np.array([[0.0, 0.0], [1.0, 0.5]])) == 1
+
+
+def test_quasi_p_value_against_the_box_without_that_limit_only():
+    """Two limits, x >= 0.5 and z <= 0.5: x's is tested against the density of z <= 0.5 alone (2 cases of 4),
+    not of all the points (3 of 8): P(Binomial(2, 1/2) >= 2) = 1/4."""
+    from scipy.stats import binom
+
+    X = np.array([[0.1, 0.1], [0.2, 0.2], [0.6, 0.3], [0.7, 0.4], [0.1, 0.9], [0.6, 0.8], [0.7, 0.9], [0.8, 0.7]])
+    y = np.array([False, False, True, True, False, True, False, False])
+    box = prim_module.Box(np.array([0.5, -np.inf]), np.array([np.inf, 0.5]), np.array([0, 0, 1, 1, 0, 0, 0, 0], bool))
+    low, high = prim_module.quasi_p_values(X, y, box)
+    assert low[0] == pytest.approx(binom.sf(1, 2, 2 / 4)) == 0.25
+    # z's limit against x >= 0.5 alone: 3 cases of 5.
+    assert high[1] == pytest.approx(binom.sf(1, 2, 3 / 5))
