@@ -863,3 +863,17 @@ def test_quasi_p_value_against_the_box_without_that_limit_only():
     assert low[0] == pytest.approx(binom.sf(1, 2, 2 / 4)) == 0.25
     # z's limit against x >= 0.5 alone: 3 cases of 5.
     assert high[1] == pytest.approx(binom.sf(1, 2, 3 / 5))
+
+
+def test_choose_by_the_harmonic_mean_and_prims_defaults():
+    """(1, 0.55) against (0.75, 0.75): harmonic means 0.710 and 0.750, so the second; a box of no cases
+    (no harmonic mean) ranks below one of coverage 0 (harmonic mean 0). prim's defaults are discover's."""
+    assert prim_module.choose(np.array([[1.0, 0.55], [0.75, 0.75]])) == 1
+    assert prim_module.choose(np.array([[0.0, 0.0], [0.0, 0.5]])) == 1
+    rng = np.random.default_rng(0)
+    X = rng.uniform(size=(400, 2))
+    y = (X[:, 0] > 0.5) ^ (rng.uniform(size=400) < 0.1)
+    box, trajectory, chosen = prim_module.prim(X, y)
+    found = discover(pd.DataFrame(X, columns=["x", "z"]), y, bootstrap=0)
+    assert len(trajectory) == len(found.tradeoff) > 5 and found.tradeoff["chosen"].tolist().index(True) == chosen
+    np.testing.assert_array_equal(box.low[box.restricted], found.box["low"].to_numpy())
