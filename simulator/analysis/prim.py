@@ -53,8 +53,8 @@ def stats(inside: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
     n_in = int(inside.sum())
     k_in = int(y[inside].sum())
     k_all = int(y.sum())
-    coverage = k_in / k_all if k_all else float("nan")
-    density = k_in / n_in if n_in else float("nan")
+    coverage = k_in / k_all if k_all else np.nan
+    density = k_in / n_in if n_in else np.nan
     return coverage, density, n_in / len(y)
 
 
@@ -75,7 +75,7 @@ def peel(X: np.ndarray, y: np.ndarray, peel_alpha: float = 0.05, mass_min: float
         k = int(peel_alpha * m)
         if k == 0:
             break
-        ordered = np.partition(XbT, (k, m - 1 - k), axis=1)
+        ordered = np.partition(XbT, (k, m - 1 - k))  # along each input (the last axis)
         cut_low, cut_high = ordered[:, k], ordered[:, m - 1 - k]
         keep_low = XbT >= cut_low[:, None]  # (d, m): keep x >= the cut
         keep_high = XbT <= cut_high[:, None]
@@ -166,7 +166,7 @@ def choose(trajectory_stats: np.ndarray, min_density: float | None = None) -> in
     if min_density is not None:
         ok = np.flatnonzero(density >= min_density)
         return int(ok[np.argmax(coverage[ok])]) if len(ok) else int(np.argmax(density))
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore"):  # 0/0 for a box of coverage and density 0 (c + d = 0 only then)
         f1 = np.nan_to_num(2 * coverage * density / (coverage + density), nan=-1.0)
     return int(np.argmax(f1))
 

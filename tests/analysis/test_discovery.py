@@ -827,3 +827,53 @@ def test_peeling_down_to_a_single_point():
     trajectory = prim_module.peel(np.arange(20.0)[:, None], np.arange(20) == 19, peel_alpha=0.5, mass_min=0.05)
     assert [int(b.inside.sum()) for b in trajectory] == [20, 10, 5, 3, 2, 1]
     assert np.flatnonzero(trajectory[-1].inside).tolist() == [19]
+
+
+def test_pasting_one_point_at_a_time_and_from_a_side_without_candidates():
+    """Events at x = 4..7 from the box 5 <= x <= 7: a step of one point adds x = 4 (density 1), a step of two
+    would add 3 and 4 together (4/5) and is not taken. From the box 0 <= x <= 5 (nothing below its low
+    limit to paste), the high side still pastes up to 7."""
+    X, y, box = paste_data([0, 0, 0, 0, 1, 1, 1, 1, 0, 0])
+    np.testing.assert_array_equal(prim_module.paste(X, y, box).low, [4, -np.inf])
+    X, y, _ = paste_data([1, 1, 1, 1, 1, 1, 1, 1, 0, 0])
+    low, high = np.array([0.0, -np.inf]), np.array([5.0, 0.5])
+    up = prim_module.paste(X, y, prim_module.Box(low, high, prim_module.in_box(X, low, high)))
+    np.testing.assert_array_equal(up.low, [0, -np.inf])
+    np.testing.assert_array_equal(up.high, [7, 0.5])
+
+
+def test_choose_says_nothing_about_a_box_of_no_cases():
+    """A box of coverage and density 0 has no harmonic mean (0/0): it is never chosen, without a warning."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert prim_module.choose(np.array([[0.0, 0.0], [1.0, 0.5]])) == 1
+
+
+def test_quasi_p_value_against_the_box_without_that_limit_only():
+    """Two limits, x >= 0.5 and z <= 0.5: x's is tested against the density of z <= 0.5 alone (2 cases of 4),
+    not of all the points (3 of 8): P(Binomial(2, 1/2) >= 2) = 1/4."""
+    from scipy.stats import binom
+
+    X = np.array([[0.1, 0.1], [0.2, 0.2], [0.6, 0.3], [0.7, 0.4], [0.1, 0.9], [0.6, 0.8], [0.7, 0.9], [0.8, 0.7]])
+    y = np.array([False, False, True, True, False, True, False, False])
+    box = prim_module.Box(np.array([0.5, -np.inf]), np.array([np.inf, 0.5]), np.array([0, 0, 1, 1, 0, 0, 0, 0], bool))
+    low, high = prim_module.quasi_p_values(X, y, box)
+    assert low[0] == pytest.approx(binom.sf(1, 2, 2 / 4)) == 0.25
+    # z's limit against x >= 0.5 alone: 3 cases of 5.
+    assert high[1] == pytest.approx(binom.sf(1, 2, 3 / 5))
+
+
+def test_choose_by_the_harmonic_mean_and_prims_defaults():
+    """(1, 0.55) against (0.75, 0.75): harmonic means 0.710 and 0.750, so the second; a box of no cases
+    (no harmonic mean) ranks below one of coverage 0 (harmonic mean 0). prim's defaults are discover's."""
+    assert prim_module.choose(np.array([[1.0, 0.55], [0.75, 0.75]])) == 1
+    assert prim_module.choose(np.array([[0.0, 0.0], [0.0, 0.5]])) == 1
+    rng = np.random.default_rng(0)
+    X = rng.uniform(size=(400, 2))
+    y = (X[:, 0] > 0.5) ^ (rng.uniform(size=400) < 0.1)
+    box, trajectory, chosen = prim_module.prim(X, y)
+    found = discover(pd.DataFrame(X, columns=["x", "z"]), y, bootstrap=0)
+    assert len(trajectory) == len(found.tradeoff) > 5 and found.tradeoff["chosen"].tolist().index(True) == chosen
+    np.testing.assert_array_equal(box.low[box.restricted], found.box["low"].to_numpy())

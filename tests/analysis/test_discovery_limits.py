@@ -262,3 +262,15 @@ def test_the_weakest_limit_is_judged_by_the_larger_of_its_two_p_values():
     assert max(p, key=lambda js: max(p[js])) == (3, 1) and max(p, key=lambda js: p[js][1]) == (2, 1)
     dropped = drop_limits(X, y, Xh, yh, low, high)[2]
     assert (dropped[0].column, dropped[0].side) == (3, 1) and (dropped[0].p_search, dropped[0].p_held_out) == p[(3, 1)]
+
+
+def test_limit_p_value_of_a_box_without_draws_is_1_and_alpha_must_be_in_0_1():
+    """A box that holds no draw shows nothing: p = 1. One that holds a single case, against a density of 1/2
+    without the limit: P(Binomial(1, 1/2) >= 1) = 1/2."""
+    X = np.array([[0.1], [0.2], [0.3], [0.9]])
+    y = np.array([False, True, False, True])
+    assert limit_p_value(X, y, np.array([0.95]), np.array([np.inf]), 0, 0) == 1.0
+    assert limit_p_value(X, y, np.array([0.5]), np.array([np.inf]), 0, 0) == pytest.approx(0.5)
+    for alpha in (0, 1):
+        with pytest.raises(ValueError, match=rf"^alpha must be in \(0, 1\), got {alpha}$"):
+            drop_limits(X, y, X, y, np.array([0.5]), np.array([np.inf]), alpha=alpha)
