@@ -36,7 +36,7 @@ def driver_regressions(levels: pd.DataFrame, history: dict, verified_only: bool 
         frame = pd.DataFrame({"y": np.log(levels[flow])})
         frame["y_lag"] = frame["y"].shift(1).where(frame.index.to_series().diff() == 1)
         frame = frame.join(income.rename("ln_income")).join(fx.rename("ln_fx")).dropna()
-        years = frame.index.to_numpy(dtype=float)
+        years = frame.index.to_numpy()  # whole years; the design below is float
         exog = np.column_stack([np.ones(len(frame)), years - years[-1], frame.y_lag, frame.ln_income, frame.ln_fx])
         if len(frame) <= exog.shape[1] + 1:
             continue
