@@ -21,8 +21,11 @@ IMPORTER = {"exports_india_to_japan": "gdp_growth_japan", "exports_japan_to_indi
 
 
 def _log_income(growth_percent: pd.Series) -> pd.Series:
-    start = growth_percent.first_valid_index()
-    return np.log1p(growth_percent.loc[start:] / 100).cumsum(skipna=False)
+    """Cumulated log income from yearly growth in percent. A year missing from the series (a gap, or
+    an unverified year left out) is held as NaN, so every later year is NaN too and leaves the
+    regression, instead of silently lacking that year's growth."""
+    years = range(int(growth_percent.index.min()), int(growth_percent.index.max()) + 1)
+    return np.log1p(growth_percent.reindex(years) / 100).cumsum(skipna=False)
 
 
 def driver_regressions(levels: pd.DataFrame, history: dict, verified_only: bool = True) -> pd.DataFrame:

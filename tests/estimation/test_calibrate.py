@@ -488,3 +488,16 @@ def test_out_of_sample_scores_are_the_backtests_of_the_candidates(calibrated, tr
     c = seeded.criteria.set_index("process")
     for p in pf.PROCESSES:
         assert c.crps[p] == pytest.approx(direct[p], rel=1e-12)
+
+
+def test_a_missing_year_of_income_growth_is_not_skipped():
+    """A gap in the importer's growth (or an unverified year left out) ends the cumulated income there:
+    after it the level is unknown, not short of the missing year's growth (found by the mutation
+    review, 2026-12-08)."""
+    from simulator.estimation.channel_regressions import _log_income
+
+    income = _log_income(pd.Series({2000: 10.0, 2002: 10.0, 2003: 5.0}))
+    assert income[2000] == pytest.approx(np.log(1.1))
+    assert list(income.index) == [2000, 2001, 2002, 2003] and income.loc[2001:].isna().all()
+    whole = _log_income(pd.Series({2000: 10.0, 2001: 0.0, 2002: 10.0}))
+    assert whole[2002] == pytest.approx(2 * np.log(1.1))  # 0% growth in 2001 is a value, not a gap
