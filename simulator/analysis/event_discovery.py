@@ -56,8 +56,10 @@ class EventDiscovery:
             table["held_out_p_low"] = d.quasi_p_held_out["low"]
             table["held_out_p_high"] = d.quasi_p_held_out["high"]
         if d.stability is not None:
-            table["bootstrap_share"] = d.stability["restricted_share"]  # aligned on the index: NaN where not restricted
-        table["feature_score"] = self.scores  # aligned on the index
+            table["bootstrap_share"] = d.stability["restricted_share"].reindex(table.index)
+        # reindexed, not assigned as they are: assigned to an empty table (no limit kept), a Series
+        # brings its whole index, and the box table gains a row per input with no label
+        table["feature_score"] = self.scores.reindex(table.index)
         return table
 
     def dropped_table(self) -> pd.DataFrame:

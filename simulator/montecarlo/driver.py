@@ -131,7 +131,10 @@ def drive(scenario: Scenario, sink: Sink, *, progress: Callable[[int, int], None
 
 
 def _block_task(scenario: Scenario, sizes: dict[int, int], index: int) -> Block:
-    return simulate_block(scenario, index, sizes[index])
+    _testhooks.reached("block:start")
+    block = simulate_block(scenario, index, sizes[index])
+    _testhooks.reached("block:computed")
+    return block
 
 
 def _block_into(scenario: Scenario, sizes: dict[int, int], sink: Sink, index: int) -> None:
