@@ -138,10 +138,7 @@ def _block_task(scenario: Scenario, sizes: dict[int, int], index: int) -> Block:
 
 
 def _block_into(scenario: Scenario, sizes: dict[int, int], sink: Sink, index: int) -> None:
-    _testhooks.reached("block:start")
-    block = simulate_block(scenario, index, sizes[index])
-    _testhooks.reached("block:computed")
-    sink(index, block)
+    sink(index, _block_task(scenario, sizes, index))
 
 
 __all__ = ["Sink", "drive", "simulate_block", "evaluate", "block_plan", "block_offsets", "configure",

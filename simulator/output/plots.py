@@ -53,16 +53,14 @@ def write_fan_charts(result: Result, folder: Path, progress=None, processes: int
     and no panels. `progress(done, total)` is called as each plot is written; the trade charts show
     the observed series of `history` (as in `trade_panel`). Drawn on `pool`'s processes if given
     (started before the run, `drawing_pool`), else on `processes` as in `draw_all`."""
+    from simulator.plotting.history_overlay import resolve_history
+
     folder.mkdir(parents=True, exist_ok=True)
     jobs = run_figures(result, variables)
     if pool is not None:
-        from simulator.plotting.history_overlay import resolve_history
-
         # The shipped series: read by each drawing process while it waited; another: read here, sent once.
         given = None if history is None else resolve_history(history)
         return pool.draw(draw_run_figure, (result, folder, given), jobs, progress)
-    from simulator.plotting.history_overlay import resolve_history
-
     history = resolve_history(history)  # read once, before the drawing processes fork
     return draw_all(jobs, lambda job: _render(result, folder, job, history), progress, processes)
 
